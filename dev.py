@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Set up the project's virtualenv, then serve, build or test the book.
+
+    python3 dev.py serve    # install (if needed) and run `mkdocs serve` on 127.0.0.1:8000
+    python3 dev.py build    # install (if needed) and run `mkdocs build --strict`
+    python3 dev.py test     # install (if needed) and run the whole test suite
+    python3 dev.py lock     # re-resolve requirements/lock.txt from pyproject.toml
+
+Only the standard library is used here, so a fresh machine with Python 3.11+ is enough.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("GRADBOOK_VENV", ROOT / ".venv"))
+LOCK = ROOT / "requirements" / "lock.txt"
+STAMP = VENV / ".gradbook-installed"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+
+
+def run(*cmd: str | Path, **kw) -> None:
+    print("+", " ".join(map(str, cmd)), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kw)
+
+
+def install_fingerprint() -> str:
+    h = hashlib.sha256()
+    for f in (LOCK, ROOT / "pyproject.toml"):
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the exact lock plus gradbook (editable); skip when up to date."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"gradbook needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    fingerprint = install_fingerprint()
+    if STAMP.exists() and STAMP.read_text() == fingerprint:
+        return
+    if not (BIN / "python").exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    pip = (BIN / "python", "-m", "pip", "--disable-pip-version-check")
+    run(*pip, "install", "-q", "--upgrade", "pip")
+    run(*pip, "install", "-q", "-r", LOCK)
+    run(*pip, "install", "-q", "--no-deps", "--no-build-isolation", "-e", ".")
+    STAMP.write_text(fingerprint)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"serve", "build", "test", "lock"}:
+        print(__doc__)
+        return 2
+    cmd, rest = argv[0], argv[1:]
+    if cmd == "lock":
+        return lock()
+    ensure_venv()
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    if cmd == "serve":
+        args = ["mkdocs", "serve", "-a", "127.0.0.1:8000", *rest]
+    elif cmd == "build":
+        args = ["mkdocs", "build", "--strict", *rest]
+    else:
+        args = ["python", "-m", "pytest", *rest]
+    return subprocess.call([str(BIN / args[0]), *args[1:]], cwd=ROOT, env=env)
+
+
+def lock() -> int:
+    """Resolve pyproject's docs+test extras in a scratch venv and freeze them exactly."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        venv.EnvBuilder(with_pip=True).create(tmp)
+        py = Path(tmp) / "bin" / "python"
+        run(py, "-m", "pip", "install", "-q", "--upgrade", "pip")
+        run(py, "-m", "pip", "install", "-q", ".[test]")
+        frozen = subprocess.run(
+            [py, "-m", "pip", "freeze", "--exclude", "gradbook"],
+            check=True, capture_output=True, text=True,
+        ).stdout
+    LOCK.parent.mkdir(exist_ok=True)
+    header = "# Exact versions CI installs. Regenerate with: python3 dev.py lock\n"
+    LOCK.write_text(header + frozen)
+    print(f"wrote {LOCK.relative_to(ROOT)} ({len(frozen.splitlines())} packages)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
