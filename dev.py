@@ -49,7 +49,7 @@ def ensure_venv() -> None:
     pip = (BIN / "python", "-m", "pip", "--disable-pip-version-check")
     run(*pip, "install", "-q", "--upgrade", "pip")
     run(*pip, "install", "-q", "-r", LOCK)
-    run(*pip, "install", "-q", "--no-deps", "--no-build-isolation", "-e", ".")
+    run(*pip, "install", "-q", "--no-deps", "-e", ".")
     STAMP.write_text(fingerprint)
 
 
@@ -61,7 +61,7 @@ def main(argv: list[str]) -> int:
     if cmd == "lock":
         return lock()
     ensure_venv()
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     if cmd == "serve":
         args = ["mkdocs", "serve", "-a", "127.0.0.1:8000", *rest]
     elif cmd == "build":

@@ -1,0 +1,130 @@
+"""Command line: ``gradbook list`` and ``gradbook render NAME -o FILE --set key=value``.
+
+Rendering goes through the same FigureEngine (cache and spawned workers) as the book's build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from gradbook.figure_registry import (
+    FORMATS,
+    FigureError,
+    default_figures_dir,
+    figure_names,
+    find_figure,
+    resolve_params,
+)
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("GRADBOOK_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "gradbook" / "figures"
+
+
+def parse_sets(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise FigureError(f"--set expects key=value, got {pair!r}")
+        out[key.strip()] = value
+    return out
+
+
+def output_format(path: Path) -> str:
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        valid = ", ".join(f".{f}" for f in FORMATS)
+        raise FigureError(f"cannot write '{path.name}': unsupported suffix; use one of {valid}")
+    return fmt
+
+
+def render_to_file(name: str, out: Path, sets: dict[str, str], figures_dir: Path,
+                   cache_dir: Path | None = None) -> Path:
+    from gradbook.figure_cache import FigureEngine, make_request
+
+    fmt = output_format(out)
+    spec = find_figure(name, figures_dir)
+    resolve_params(spec, sets)  # fail fast, in this process, on bad names or types
+    engine = FigureEngine(figures_dir, cache_dir or default_cache_dir(), workers=1)
+    typed = {k: v for k, v in resolve_params(spec, sets).items() if k in sets}
+    data = engine.ensure([make_request(name, typed, fmt)])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(next(iter(data.values())))
+    return out
+
+
+def cmd_list(args) -> int:
+    figures_dir = Path(args.figures_dir)
+    rows = []
+    for name in figure_names(figures_dir):
+        spec = find_figure(name, figures_dir)
+        rows.append({"name": name, "caption": spec.caption, "alt": spec.alt,
+                     "params": {p.name: p.default for p in spec.params}})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            params = " ".join(f"{k}={v!r}" for k, v in row["params"].items())
+            print(f"{row['name']}\t{row['caption']}" + (f"\n    {params}" if params else ""))
+    return 0
+
+
+def cmd_render(args) -> int:
+    out = render_to_file(args.name, Path(args.output), parse_sets(args.set),
+                         Path(args.figures_dir), Path(args.cache_dir) if args.cache_dir else None)
+    print(out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gradbook", description="List and render the book's figures.")
+    parser.add_argument("--figures-dir", default=str(default_figures_dir()),
+                        help="folder of figure scripts (default: the ones shipped with gradbook)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_list = sub.add_parser("list", help="list figures with captions and parameters")
+    p_list.add_argument("--json", action="store_true", help="machine-readable output")
+    p_list.set_defaults(func=cmd_list)
+    p_render = sub.add_parser("render", help="render one figure to .svg or .png")
+    p_render.add_argument("name")
+    p_render.add_argument("-o", "--output", required=True, help="output file (.svg or .png)")
+    p_render.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                          help="override a parameter (repeatable)")
+    p_render.add_argument("--cache-dir", default=None, help="figure cache (default: ~/.cache/gradbook)")
+    p_render.set_defaults(func=cmd_render)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except FigureError as exc:
+        print(f"gradbook: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def script_main(script: str, argv: list[str] | None = None) -> None:
+    """``python figures/NAME.py -o out.svg --set k=v``: the same path as ``gradbook render``."""
+    path = Path(script).resolve()
+    parser = argparse.ArgumentParser(prog=path.name, description=find_figure(path.stem, path.parent).caption)
+    parser.add_argument("-o", "--output", default=f"{path.stem}.svg", help="output file (.svg or .png)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    args = parser.parse_args(argv)
+    try:
+        print(render_to_file(path.stem, Path(args.output), parse_sets(args.set), path.parent))
+    except FigureError as exc:
+        print(f"{path.name}: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

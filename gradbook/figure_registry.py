@@ -1,0 +1,202 @@
+"""Find figure scripts and read their metadata statically (no import, no matplotlib).
+
+A figure script ``figures/NAME.py`` has a docstring whose first line is the caption,
+a module-level ``ALT`` string, and ``make(**params)`` whose keyword defaults are the
+parameters. Reading these with ``ast`` keeps warm builds free of matplotlib imports.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+FORMATS = ("svg", "png")
+
+
+class FigureError(ValueError):
+    """A figure cannot be found, read or rendered; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: Any
+    annotation: str | None = None
+
+    @property
+    def type_name(self) -> str:
+        if self.annotation:
+            return self.annotation
+        return type(self.default).__name__
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    name: str
+    path: Path
+    caption: str
+    description: str
+    alt: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    @property
+    def source(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    def param(self, key: str) -> Param:
+        for p in self.params:
+            if p.name == key:
+                return p
+        valid = ", ".join(p.name for p in self.params) or "(none)"
+        raise FigureError(
+            f"figure '{self.name}' has no parameter '{key}'; valid parameters: {valid}"
+        )
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+
+def default_figures_dir() -> Path:
+    """The figures shipped with gradbook: ``figures/`` in a checkout, ``gradbook/figures`` in a wheel."""
+    import gradbook.figures
+
+    return Path(gradbook.figures.__file__).resolve().parent
+
+
+def figure_names(figures_dir: Path) -> list[str]:
+    return sorted(
+        p.stem for p in Path(figures_dir).glob("*.py") if NAME_RE.match(p.stem)
+    )
+
+
+def find_figure(name: str, figures_dir: Path) -> FigureSpec:
+    path = Path(figures_dir) / f"{name}.py"
+    if not NAME_RE.match(name) or not path.is_file():
+        names = figure_names(figures_dir)
+        raise FigureError(
+            f"no figure named '{name}' in {figures_dir}; available: {', '.join(names) or '(none)'}"
+        )
+    stat = path.stat()
+    return _read_spec(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _read_spec(path: Path, _mtime: int, _size: int) -> FigureSpec:
+    """Parse one script; cached on (path, mtime, size) so ``mkdocs serve`` sees edits."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except SyntaxError as exc:
+        raise FigureError(f"figure script {path.name} does not parse: {exc}") from exc
+    doc = ast.get_docstring(tree) or ""
+    lines = doc.strip().splitlines()
+    if not lines or not lines[0].strip():
+        raise FigureError(f"figure script {path.name} needs a docstring whose first line is the caption")
+    caption = lines[0].strip()
+    description = "\n".join(lines[1:]).strip()
+    alt = None
+    make = None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "ALT" for t in node.targets
+        ):
+            try:
+                alt = ast.literal_eval(node.value)
+            except ValueError:
+                alt = None
+        elif isinstance(node, ast.FunctionDef) and node.name == "make":
+            make = node
+    if not isinstance(alt, str) or not alt.strip():
+        raise FigureError(f"figure script {path.name} needs a non-empty module-level ALT string")
+    if make is None:
+        raise FigureError(f"figure script {path.name} needs a function make(**params) returning a Figure")
+    return FigureSpec(path.stem, path, caption, description, alt.strip(), _params_of(make, path))
+
+
+def _params_of(fn: ast.FunctionDef, path: Path) -> tuple[Param, ...]:
+    args = fn.args
+    if args.posonlyargs or args.vararg:
+        raise FigureError(f"{path.name}: make() takes keyword parameters with defaults only")
+    positional = args.args
+    pos_defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    pairs = list(zip(positional, pos_defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
+    params = []
+    for arg, default in pairs:
+        if default is None:
+            raise FigureError(f"{path.name}: make() parameter '{arg.arg}' needs a default value")
+        try:
+            value = ast.literal_eval(default)
+        except ValueError as exc:
+            raise FigureError(
+                f"{path.name}: default of '{arg.arg}' must be a literal (number, string, tuple…)"
+            ) from exc
+        ann = ast.unparse(arg.annotation) if arg.annotation is not None else None
+        params.append(Param(arg.arg, value, ann))
+    return tuple(params)
+
+
+def coerce(spec: FigureSpec, key: str, raw: Any) -> Any:
+    """Convert a parameter value (often a string from the command line) to the default's type."""
+    param = spec.param(key)
+    default = param.default
+    if not isinstance(raw, str):
+        value = raw
+    else:
+        try:
+            value = _parse_as(raw, default)
+        except (ValueError, SyntaxError) as exc:
+            raise FigureError(
+                f"figure '{spec.name}': parameter '{key}' expects {param.type_name} "
+                f"(default {default!r}), got {raw!r}"
+            ) from exc
+    if not _same_kind(value, default):
+        raise FigureError(
+            f"figure '{spec.name}': parameter '{key}' expects {param.type_name} "
+            f"(default {default!r}), got {value!r}"
+        )
+    if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    return value
+
+
+def _parse_as(raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        lowered = raw.strip().lower()
+        if lowered in {"true", "1", "yes", "on"}:
+            return True
+        if lowered in {"false", "0", "no", "off"}:
+            return False
+        raise ValueError(raw)
+    if isinstance(default, str):
+        return raw
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return ast.literal_eval(raw)
+
+
+def _same_kind(value: Any, default: Any) -> bool:
+    if default is None:
+        return True
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(default, tuple | list):
+        return isinstance(value, tuple | list)
+    return isinstance(value, type(default))
+
+
+def resolve_params(spec: FigureSpec, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Defaults updated with coerced overrides; unknown names raise FigureError."""
+    params = spec.defaults()
+    for key, raw in overrides.items():
+        params[key] = coerce(spec, key, raw)
+    return params

@@ -1,0 +1,248 @@
+"""MkDocs adapter for the figure engine: find references, render, add files, caption, watch.
+
+A thin layer on purpose: rendering, caching and the CLI live in gradbook and know nothing
+of MkDocs, so moving to another site generator needs a new adapter, not a rewrite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import posixpath
+import re
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from gradbook.figure_cache import FigureEngine, RenderFailed, Request, make_request
+from gradbook.figure_registry import FigureError, resolve_params
+
+log = logging.getLogger("mkdocs.plugins.gradbook")
+
+# A figure is an image on a line of its own whose path ends in figures/NAME.svg|png,
+# optionally with parameters as a query string: ![alt](figures/lr.svg?lr=0.1){ attrs }
+FIGURE_LINE = re.compile(
+    r"^(?P<indent>[ \t]*)!\[(?P<alt>[^\]]*)\]\((?P<url>(?:[^)\s]*/)?figures/"
+    r"(?P<name>[^/)\s?]+?)\.(?P<fmt>svg|png)(?:\?(?P<query>[^)\s]*))?)\)"
+    r"(?P<attrs>\{[^}\n]*\})?[ \t]*$",
+    re.MULTILINE,
+)
+FENCE = re.compile(r"^[ \t]*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class Ref:
+    page: str  # src_uri of the page
+    alt: str
+    url: str
+    request: Request
+    target: str  # src_uri of the generated file
+    line: int
+
+
+class GradbookConfig(Config):
+    figures_dir = c.Type(str, default="figures")
+    cache_dir = c.Type(str, default=".cache/gradbook/figures")
+    workers = c.Type(int, default=2)
+    source_fold = c.Type(bool, default=True)
+    mathjax = c.Type(bool, default=True)
+    mathjax_dir = c.Type(str, default="assets/mathjax")
+    render = c.Type(bool, default=True)  # False: the benchmark's floor (no figure work)
+
+
+def _outside_fences(markdown: str):
+    """Yield (line_number, line) for lines outside fenced code blocks."""
+    fence = None
+    for n, line in enumerate(markdown.splitlines(), 1):
+        m = FENCE.match(line)
+        if m:
+            if fence is None:
+                fence = m.group(1)
+            elif m.group(1) == fence:
+                fence = None
+            continue
+        if fence is None:
+            yield n, line
+
+
+def find_refs(page: str, markdown: str) -> list[tuple[int, re.Match]]:
+    return [(n, m) for n, line in _outside_fences(markdown) if (m := FIGURE_LINE.match(line))]
+
+
+def _target_uri(page: str, url: str, name: str, fmt: str, request: Request) -> str:
+    path = url.split("?", 1)[0]
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    if request.params:
+        # Stable across runs (not hash()), so URLs and the built HTML are reproducible.
+        tag = hashlib.sha256(repr(request.params).encode()).hexdigest()[:8]
+        resolved = posixpath.join(posixpath.dirname(resolved), f"{name}-{tag}.{fmt}")
+    return resolved
+
+
+def image_size(data: bytes, fmt: str) -> tuple[int, int] | None:
+    """CSS pixel size, so the browser reserves the figure's box before it loads (no layout shift)."""
+    if fmt == "svg":
+        m = re.search(rb'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"', data[:2000])
+        if m:
+            return round(float(m.group(1)) * 4 / 3), round(float(m.group(2)) * 4 / 3)
+    elif fmt == "png" and data[:8] == b"\x89PNG\r\n\x1a\n":
+        w, h = struct.unpack(">II", data[16:24])
+        return round(w * 96 / 150), round(h * 96 / 150)  # saved at 150 dpi
+    return None
+
+
+class GradbookPlugin(BasePlugin[GradbookConfig]):
+    supports_multiple_instances = False
+
+    def on_config(self, config):
+        root = Path(config.config_file_path).resolve().parent
+        self.figures_dir = (root / self.config.figures_dir).resolve()
+        self.engine = FigureEngine(self.figures_dir, root / self.config.cache_dir, self.config.workers)
+        self.refs: dict[str, list[Ref]] = {}
+        self.outputs: dict[Request, bytes] = {}
+        return config
+
+    # -- collect and render everything before any page is converted ----------------------
+
+    def on_files(self, files: Files, config) -> Files:
+        self.engine.stats.hits = 0
+        self.engine.stats.rendered = []
+        self.refs = {}
+        errors = []
+        for file in files.documentation_pages():
+            try:
+                self.refs[file.src_uri] = self._scan(file)
+            except FigureError as exc:
+                errors.append(str(exc))
+        if errors:
+            raise PluginError("gradbook: bad figure reference\n  " + "\n  ".join(errors))
+        requests = {ref.request for refs in self.refs.values() for ref in refs}
+        if self.config.render:
+            try:
+                self.outputs = self.engine.ensure(sorted(requests, key=Request.label))
+            except RenderFailed as exc:
+                raise PluginError(self._describe_failures(exc)) from None
+        else:
+            self.outputs = {req: b"" for req in requests}
+        self._add_figure_files(files, config)
+        if self.config.mathjax:
+            self._add_mathjax(files, config)
+        if self.engine.stats.rendered:
+            log.info("gradbook: rendered %d figure(s), %d from cache: %s",
+                     len(self.engine.stats.rendered), self.engine.stats.hits,
+                     ", ".join(self.engine.stats.rendered))
+        return files
+
+    def _scan(self, file: File) -> list[Ref]:
+        refs = []
+        for line, m in find_refs(file.src_uri, file.content_string):
+            where = f"{file.src_uri}:{line}: figure '{m['name']}'"
+            try:
+                spec = self.engine.spec(m["name"])
+                overrides = dict(parse_qsl(m["query"] or "", keep_blank_values=True, strict_parsing=False))
+                typed = resolve_params(spec, overrides)
+                request = make_request(spec.name, {k: typed[k] for k in sorted(overrides)}, m["fmt"])
+            except FigureError as exc:
+                raise FigureError(f"{where}: {exc}") from None
+            target = _target_uri(file.src_uri, m["url"], spec.name, m["fmt"], request)
+            refs.append(Ref(file.src_uri, m["alt"].strip(), m["url"], request, target, line))
+        return refs
+
+    def _describe_failures(self, exc: RenderFailed) -> str:
+        lines = ["gradbook: figure rendering failed"]
+        for req, message in exc.failures:
+            pages = sorted({f"{r.page}:{r.line}" for refs in self.refs.values() for r in refs
+                            if r.request == req})
+            lines.append(f"  figure '{req.name}' ({self.figures_dir / (req.name + '.py')}),"
+                         f" used on {', '.join(pages)}:\n    {message}")
+        return "\n".join(lines)
+
+    def _add_figure_files(self, files: Files, config) -> None:
+        added: dict[str, Request] = {}
+        for refs in self.refs.values():
+            for ref in refs:
+                if ref.target in added:
+                    continue
+                existing = files.get_file_from_path(ref.target)
+                if existing is not None and not existing.generated_by:
+                    raise PluginError(
+                        f"gradbook: {ref.page}: docs/{ref.target} exists, but figures are generated "
+                        f"at build time; delete the file and keep the script figures/{ref.request.name}.py"
+                    )
+                files.append(File.generated(config, ref.target, content=self.outputs[ref.request]))
+                added[ref.target] = ref.request
+
+    def _add_mathjax(self, files: Files, config) -> None:
+        from gradbook.mathjax_assets import MathJaxMissing, mathjax_files
+
+        try:
+            for src, rel in mathjax_files():
+                uri = f"{self.config.mathjax_dir}/{rel}"
+                if files.get_file_from_path(uri) is None:
+                    files.append(File.generated(config, uri, abs_src_path=str(src)))
+        except MathJaxMissing as exc:
+            raise PluginError(f"gradbook: {exc}") from None
+
+    # -- rewrite each page ---------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, page, config, files):
+        refs = {ref.line: ref for ref in self.refs.get(page.file.src_uri, [])}
+        if not refs:
+            return markdown
+        chapter = page.meta.get("chapter")
+        lines = markdown.splitlines()
+        # Front matter is already stripped here; line numbers in refs count from the raw file.
+        offset = page.file.content_string.count("\n") - markdown.count("\n")
+        count = 0
+        for raw_line, ref in sorted(refs.items()):
+            i = raw_line - 1 - offset
+            m = FIGURE_LINE.match(lines[i]) if 0 <= i < len(lines) else None
+            if m is None or m["name"] != ref.request.name:
+                raise PluginError(f"gradbook: {ref.page}:{raw_line}: lost track of figure '{ref.request.name}'")
+            count += 1
+            number = f"{chapter}.{count}" if chapter is not None else f"{count}"
+            lines[i] = self._figure_block(ref, m, number)
+        return "\n".join(lines) + "\n"
+
+    def _figure_block(self, ref: Ref, m: re.Match, number: str) -> str:
+        spec = self.engine.spec(ref.request.name)
+        indent = m["indent"]
+        alt = (ref.alt or spec.alt).replace("[", "［").replace("]", "］")
+        link = posixpath.relpath(ref.target, posixpath.dirname(ref.page) or ".")
+        attrs = ['loading="lazy"']
+        size = image_size(self.outputs.get(ref.request, b""), ref.request.fmt)
+        if size:
+            attrs += [f'width="{size[0]}"', f'height="{size[1]}"']
+        if m["attrs"]:
+            attrs.append(m["attrs"].strip("{} "))
+        anchor = f"fig-{ref.request.name}"
+        caption = html.escape(spec.caption, quote=False)
+        out = [
+            f'{indent}<figure class="gb-figure" id="{anchor}" markdown="span">',
+            f"{indent}  ![{alt}]({link}){{ {' '.join(attrs)} }}",
+            f'{indent}  <figcaption markdown="span"><span class="gb-fignum">图 {number}</span>　{caption}</figcaption>',
+            f"{indent}</figure>",
+        ]
+        if self.config.source_fold:
+            out += ["", f'{indent}??? gb-source "生成此图的代码：figures/{spec.name}.py"', ""]
+            out += [f"{indent}    ```python"]
+            out += [f"{indent}    {line}".rstrip() for line in spec.source.splitlines()]
+            out += [f"{indent}    ```", ""]
+        return "\n".join(out)
+
+    # -- live reload ---------------------------------------------------------------------
+
+    def on_serve(self, server, config, builder):
+        import gradbook
+
+        server.watch(str(self.figures_dir))
+        server.watch(str(Path(gradbook.__file__).resolve().parent))
+        return server

@@ -1,0 +1,94 @@
+"""Run a figure script and turn its Figure into deterministic SVG or PNG bytes."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import sys
+import traceback
+import warnings
+from pathlib import Path
+from typing import Any
+
+from gradbook import style
+from gradbook.figure_registry import FORMATS, FigureError, FigureSpec, find_figure, resolve_params
+
+
+def _load_module(spec: FigureSpec):
+    mod_name = f"gradbook_figure_{spec.name}"
+    module_spec = importlib.util.spec_from_file_location(mod_name, spec.path)
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[mod_name] = module  # dataclasses and pickling look the module up by name
+    module_spec.loader.exec_module(module)
+    return module
+
+
+def make_figure(spec: FigureSpec, params: dict[str, Any]):
+    """Call the script's ``make(**params)`` under the house style and return the Figure."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    style.register_font()
+    with matplotlib.rc_context(style.rcparams()):
+        module = _load_module(spec)
+        fig = module.make(**params)
+    if not isinstance(fig, Figure):
+        raise FigureError(f"figure '{spec.name}': make() returned {type(fig).__name__}, not a Figure")
+    return fig
+
+
+def figure_bytes(fig, fmt: str) -> bytes:
+    """Save with fixed metadata so the same figure gives the same bytes on every run."""
+    import matplotlib
+
+    if fmt not in FORMATS:
+        raise FigureError(f"unsupported output format '.{fmt}'; use one of: {', '.join(FORMATS)}")
+    metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
+    buf = io.BytesIO()
+    with matplotlib.rc_context(style.rcparams()), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(buf, format=fmt, metadata=metadata)
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    if missing:
+        raise FigureError(
+            "glyphs missing from the carried font (use a more common character, or LaTeX): "
+            + "; ".join(sorted(set(missing)))
+        )
+    return buf.getvalue()
+
+
+def render(spec: FigureSpec, params: dict[str, Any], fmt: str) -> bytes:
+    """Render one figure to bytes in this process."""
+    import matplotlib.pyplot as plt
+
+    fig = make_figure(spec, params)
+    try:
+        return figure_bytes(fig, fmt)
+    finally:
+        plt.close(fig)
+
+
+def render_job(job: tuple[str, str, dict[str, Any], str]) -> tuple[bool, bytes | str]:
+    """Worker entry point: (figures_dir, name, params, fmt) -> (ok, bytes or error text)."""
+    figures_dir, name, params, fmt = job
+    script = str(Path(figures_dir) / f"{name}.py")
+    try:
+        spec = find_figure(name, Path(figures_dir))
+        return True, render(spec, params, fmt)
+    except FigureError as exc:
+        return False, str(exc)
+    except Exception as exc:  # the script's own error: keep its traceback for the author
+        tb = traceback.format_exception(exc)
+        script_frames = [line for line in tb if script in line]
+        where = script_frames[-1].strip() if script_frames else ""
+        return False, f"{type(exc).__name__}: {exc}" + (f"\n    at {where}" if where else "")
+
+
+def figure(name: str, figures_dir: Path | None = None, **params: Any):
+    """Return the matplotlib Figure for ``name`` with ``params`` over its defaults (for notebooks)."""
+    from gradbook.figure_registry import default_figures_dir
+
+    spec = find_figure(name, Path(figures_dir) if figures_dir else default_figures_dir())
+    return make_figure(spec, resolve_params(spec, params))

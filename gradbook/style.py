@@ -1,0 +1,82 @@
+"""The book's house style for matplotlib: carried CJK font, palette, deterministic output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FONT_PATH = Path(__file__).parent / "fonts" / "NotoSansSC-Subset.otf"
+FONT_FAMILY = "Noto Sans CJK SC"
+
+# Okabe–Ito–derived hues: distinguishable for colour-blind readers, and mid-luminance
+# so they read on the figure's light card in both site themes.
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#D55E00",
+    "green": "#009E73",
+    "purple": "#8E44AD",
+    "sky": "#56B4E9",
+    "yellow": "#E69F00",
+    "pink": "#CC79A7",
+    "grey": "#5F6B73",
+}
+INK = "#1F2328"  # text and axes: near-black, softer than pure black on the white card
+PAPER = "#FFFFFF"
+CMAP = "viridis"
+
+RCPARAMS = {
+    "font.family": [FONT_FAMILY, "DejaVu Sans"],
+    "mathtext.fontset": "dejavusans",
+    "axes.unicode_minus": True,
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "axes.edgecolor": INK,
+    "axes.labelcolor": INK,
+    "axes.titlecolor": INK,
+    "text.color": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "axes.prop_cycle": None,  # set in apply(), needs cycler
+    "figure.facecolor": PAPER,
+    "axes.facecolor": PAPER,
+    "savefig.facecolor": PAPER,
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.08,
+    "figure.figsize": (6.4, 4.0),
+    "lines.linewidth": 2.0,
+    "legend.frameon": False,
+    "image.cmap": CMAP,
+    # Outlines, not <text>: the figure then looks the same whatever fonts the reader has.
+    "svg.fonttype": "path",
+    # Fixed salt so element ids (clip paths, glyph defs) are the same on every run.
+    "svg.hashsalt": "gradbook",
+    "path.simplify": True,
+}
+
+
+_registered = False
+
+
+def register_font() -> None:
+    """Make the carried Noto Sans SC subset known to matplotlib (idempotent)."""
+    global _registered
+    if _registered:
+        return
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(FONT_PATH))
+    _registered = True
+
+
+def rcparams() -> dict:
+    """The house rcParams, ready for ``matplotlib.rc_context``."""
+    from cycler import cycler
+
+    params = dict(RCPARAMS)
+    params["axes.prop_cycle"] = cycler(color=list(PALETTE.values()))
+    return params
