@@ -13,13 +13,20 @@ window.MathJax = {
   },
 };
 
-// Material's instant navigation swaps page content without a reload: typeset again.
+// Material's instant navigation swaps page content without a reload, so typeset again. The
+// first emission is the initial page, which MathJax's startup typesets itself; later ones
+// are chained on startup.promise so two typesetting passes never race (a race leaves
+// autoloaded macros such as \boldsymbol unrendered).
 if (typeof document$ !== "undefined") {
+  let initial = true;
   document$.subscribe(() => {
-    if (!window.MathJax || !MathJax.startup || !MathJax.startup.output) return;
-    MathJax.startup.output.clearCache();
-    MathJax.typesetClear();
-    MathJax.texReset();
-    MathJax.typesetPromise();
+    if (initial) { initial = false; return; }
+    if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) return;
+    MathJax.startup.promise = MathJax.startup.promise.then(() => {
+      MathJax.startup.output.clearCache();
+      MathJax.typesetClear();
+      MathJax.texReset();
+      return MathJax.typesetPromise();
+    });
   });
 }

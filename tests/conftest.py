@@ -1,0 +1,60 @@
+"""Shared fixtures: the built site (once per session) and a served copy of it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("GRADBOOK_CHROMIUM", "/usr/bin/chromium")
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+
+
+def mkdocs_build(config: Path, site: Path, *extra: str, env: dict | None = None,
+                 cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site), *extra],
+        capture_output=True, text=True, env=env or ENV, cwd=cwd or ROOT, timeout=900,
+    )
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> Path:
+    """The real book, built with --strict into a temporary folder."""
+    site = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT / "mkdocs.yml", site)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir) -> str:
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def site_pages(site: Path) -> list[str]:
+    """URL paths of every HTML page in the built site, except the 404 page."""
+    pages = []
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        if rel == "404.html" or rel.startswith("assets/"):
+            continue
+        pages.append(rel.removesuffix("index.html"))
+    return pages

@@ -1,0 +1,238 @@
+"""The figure engine: cache keys, hits, invalidation, atomic and checksummed entries."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from gradbook import figure_cache, style
+from gradbook.figure_cache import FigureCache, FigureEngine, RenderFailed, cache_key, make_request, module_deps
+from gradbook.figure_registry import FigureError, find_figure, resolve_params
+
+SCRIPT = '''\
+"""测试用的小图：一条直线。"""
+from matplotlib.figure import Figure
+
+ALT = "一条斜率为 k 的直线。"
+
+
+def make(k: float = 1.0, label: str = "直线", points: int = 5) -> Figure:
+    fig = Figure(figsize=(2, 2))
+    ax = fig.add_subplot()
+    xs = list(range(points))
+    ax.plot(xs, [k * x for x in xs], label=label)
+    ax.legend()
+    return fig
+'''
+
+
+@pytest.fixture
+def figures(tmp_path) -> Path:
+    d = tmp_path / "figures"
+    d.mkdir()
+    (d / "line.py").write_text(SCRIPT, encoding="utf-8")
+    return d
+
+
+@pytest.fixture
+def engine(figures, tmp_path) -> FigureEngine:
+    return FigureEngine(figures, tmp_path / "cache", workers=2)
+
+
+def test_cache_hit_does_not_render(engine):
+    req = make_request("line")
+    first = engine.ensure([req])[req]
+    assert engine.stats.rendered == ["line.svg"]
+    again = FigureEngine(engine.figures_dir, engine.cache.root)
+    assert again.ensure([req])[req] == first
+    assert again.stats.rendered == [] and again.stats.hits == 1
+
+
+def test_two_cold_renders_give_identical_bytes(figures, tmp_path):
+    req_svg, req_png = make_request("line"), make_request("line", fmt="png")
+    a = FigureEngine(figures, tmp_path / "a").ensure([req_svg, req_png])
+    b = FigureEngine(figures, tmp_path / "b").ensure([req_svg, req_png])
+    assert a == b
+    assert a[req_svg].startswith(b"<?xml") and a[req_png].startswith(b"\x89PNG")
+    assert b"<text" not in a[req_svg], "text must be outlines (svg.fonttype='path')"
+
+
+def test_key_changes_with_script_param_format(figures, engine):
+    spec = find_figure("line", figures)
+    base = cache_key(spec, make_request("line"))
+    assert cache_key(spec, make_request("line", {"k": 2.0})) != base
+    assert cache_key(spec, make_request("line", fmt="png")) != base
+    (figures / "line.py").write_text(SCRIPT.replace("figsize=(2, 2)", "figsize=(3, 2)"), encoding="utf-8")
+    assert cache_key(find_figure("line", figures), make_request("line")) != base
+
+
+def test_editing_the_script_rerenders_it(figures, engine):
+    req = make_request("line")
+    old = engine.ensure([req])[req]
+    (figures / "line.py").write_text(SCRIPT.replace("k * x", "k * x * x"), encoding="utf-8")
+    engine.stats.rendered.clear()
+    assert engine.ensure([req])[req] != old
+    assert engine.stats.rendered == ["line.svg"]
+
+
+def test_key_covers_the_font_and_library_versions(figures, monkeypatch, tmp_path):
+    spec = find_figure("line", figures)
+    base = cache_key(spec, make_request("line"))
+    other_font = tmp_path / "font.otf"
+    other_font.write_bytes(style.FONT_PATH.read_bytes() + b"\0")
+    monkeypatch.setattr(style, "FONT_PATH", other_font)
+    figure_cache._environment_digest.cache_clear()
+    assert cache_key(spec, make_request("line")) != base
+    monkeypatch.undo()
+    figure_cache._environment_digest.cache_clear()
+    monkeypatch.setattr(figure_cache.metadata, "version", lambda dist: "0.0-other")
+    assert cache_key(spec, make_request("line")) != base
+    monkeypatch.undo()
+    figure_cache._environment_digest.cache_clear()
+    assert cache_key(spec, make_request("line")) == base
+
+
+def test_module_deps_follow_imports_transitively(tmp_path):
+    script = tmp_path / "fig.py"
+    script.write_text("from gradbook.figure_cache import FigureCache\nimport numpy\n", encoding="utf-8")
+    deps = {p.name for p in module_deps(script)}
+    # figure_cache imports style and figure_registry; gradbook/__init__ runs on any import.
+    assert {"__init__.py", "figure_cache.py", "style.py", "figure_registry.py"} <= deps
+    assert "cli.py" not in deps and "mkdocs_plugin.py" not in deps
+    script.write_text("import numpy\n", encoding="utf-8")
+    assert module_deps(script) == []
+
+
+def test_a_gradbook_module_edit_changes_only_dependent_keys(tmp_path, monkeypatch):
+    pkg = tmp_path / "gradbook"
+    shutil.copytree(Path(figure_cache.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__", "fonts"))
+    (pkg / "probe_dep.py").write_text("VALUE = 1\n", encoding="utf-8")
+    monkeypatch.setattr(figure_cache, "PACKAGE_DIR", pkg)
+    figs = tmp_path / "figures"
+    figs.mkdir()
+    uses_dep = SCRIPT.replace("from matplotlib", "from gradbook.probe_dep import VALUE\nfrom matplotlib")
+    (figs / "uses.py").write_text(uses_dep)
+    (figs / "plain.py").write_text(SCRIPT)
+    uses, plain = find_figure("uses", figs), find_figure("plain", figs)
+    k_uses, k_plain = cache_key(uses, make_request("uses")), cache_key(plain, make_request("plain"))
+    (pkg / "probe_dep.py").write_text("VALUE = 2\n", encoding="utf-8")
+    assert cache_key(uses, make_request("uses")) != k_uses
+    assert cache_key(plain, make_request("plain")) == k_plain
+    (pkg / "render.py").write_text((pkg / "render.py").read_text() + "\n# edit\n")
+    assert cache_key(plain, make_request("plain")) != k_plain, "render code is in every key"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_corrupt_cache_entry_is_detected_and_rerendered(engine, damage):
+    req = make_request("line")
+    good = engine.ensure([req])[req]
+    key = cache_key(engine.spec("line"), req)
+    path = engine.cache._path(key, "svg")
+    blob = path.read_bytes()
+    path.write_bytes({
+        "truncate": blob[: len(blob) // 2],
+        "flip": blob[:-10] + bytes([blob[-10] ^ 0xFF]) + blob[-9:],
+        "garbage": b"not a cache entry",
+        "empty": b"",
+    }[damage])
+    assert engine.cache.get(key, "svg") is None
+    engine.stats.rendered.clear()
+    assert engine.ensure([req])[req] == good
+    assert engine.stats.rendered == ["line.svg"]
+    assert engine.cache.get(key, "svg") == good
+
+
+def test_put_is_atomic_and_leaves_no_temp_files(tmp_path):
+    cache = FigureCache(tmp_path)
+    cache.put("ab" * 32, "svg", b"payload")
+    files = [p.name for p in tmp_path.rglob("*") if p.is_file()]
+    assert files == [f"{'ab' * 32}.svg"]
+    assert cache.get("ab" * 32, "svg") == b"payload"
+
+
+def _hammer(args):
+    root, n = args
+    cache = FigureCache(Path(root))
+    for i in range(n):
+        payload = hashlib.sha256(str(i).encode()).digest() * 2000
+        cache.put("cd" * 32, "svg", payload)
+        got = cache.get("cd" * 32, "svg")
+        assert got is None or len(got) == len(payload)
+    return True
+
+
+def test_concurrent_writers_never_expose_half_an_entry(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        assert all(pool.map(_hammer, [(str(tmp_path), 60)] * 4))
+    blob = FigureCache(tmp_path).get("cd" * 32, "svg")
+    assert blob is not None and len(blob) == 64000
+
+
+def test_two_engines_filling_one_cache_at_once_agree(figures, tmp_path):
+    reqs = [make_request("line", {"k": float(k)}) for k in range(4)]
+    ctx = multiprocessing.get_context("spawn")
+    # Not multiprocessing.Pool: its daemonic workers may not start the engine's own pool.
+    with ProcessPoolExecutor(2, mp_context=ctx) as pool:
+        results = list(pool.map(_ensure_in_process, [(str(figures), str(tmp_path / "c"), reqs)] * 2))
+    assert results[0] == results[1]
+    fresh = FigureEngine(figures, tmp_path / "c")
+    assert list(fresh.ensure(reqs).values()) == results[0]
+    assert fresh.stats.rendered == []
+
+
+def _ensure_in_process(args):
+    figures, cache, reqs = args
+    out = FigureEngine(Path(figures), Path(cache), workers=1).ensure(reqs)
+    return [out[r] for r in reqs]
+
+
+def test_script_that_raises_is_reported_with_its_line(figures, engine):
+    (figures / "boom.py").write_text(SCRIPT.replace("    fig = Figure", "    1 / 0\n    fig = Figure"))
+    with pytest.raises(RenderFailed) as info:
+        engine.ensure([make_request("boom")])
+    text = str(info.value)
+    assert "boom.svg" in text and "ZeroDivisionError" in text and "boom.py" in text
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda s: s.replace('ALT = "一条斜率为 k 的直线。"', ""), "ALT"),
+        (lambda s: s.replace("def make(", "def draw("), "make"),
+        (lambda s: s.replace('"""测试用的小图：一条直线。"""', ""), "docstring"),
+        (lambda s: s.replace("points: int = 5", "points: int"), "default"),
+    ],
+)
+def test_malformed_scripts_are_rejected_by_name(figures, edit, message):
+    (figures / "bad.py").write_text(edit(SCRIPT), encoding="utf-8")
+    with pytest.raises(FigureError, match=message) as info:
+        find_figure("bad", figures)
+    assert "bad.py" in str(info.value)
+
+
+def test_parameters_are_coerced_and_checked(figures):
+    spec = find_figure("line", figures)
+    assert resolve_params(spec, {"k": "2", "points": "3", "label": "x"}) == {"k": 2.0, "label": "x", "points": 3}
+    with pytest.raises(FigureError, match="no parameter 'q'.*valid parameters: k, label, points"):
+        resolve_params(spec, {"q": "1"})
+    with pytest.raises(FigureError, match="'points' expects int"):
+        resolve_params(spec, {"points": "2.5"})
+    with pytest.raises(FigureError, match="'k' expects float"):
+        resolve_params(spec, {"k": [1]})
+
+
+def test_unknown_figure_lists_the_available_ones(figures):
+    with pytest.raises(FigureError, match="no figure named 'nope'.*available: line"):
+        find_figure("nope", figures)
+
+
+def test_missing_glyph_fails_instead_of_drawing_boxes(figures, engine):
+    (figures / "rare.py").write_text(SCRIPT.replace('"直线"', '"𠀀"'), encoding="utf-8")
+    with pytest.raises(RenderFailed, match="missing from the carried font"):
+        engine.ensure([make_request("rare")])
