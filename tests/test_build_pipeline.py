@@ -1,0 +1,180 @@
+"""The MkDocs plugin end to end, on small throwaway projects built in subprocesses.
+
+Each project gets its own copy of the gradbook package on PYTHONPATH, so a test can edit
+a gradbook module and watch exactly the dependent figures re-render.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import gradbook
+from tests.conftest import ENV, mkdocs_build
+
+pytestmark = pytest.mark.site
+
+MKDOCS_YML = """\
+site_name: 测试
+theme:
+  name: material
+  language: zh
+plugins:
+  - gradbook:
+      mathjax: false
+markdown_extensions:
+  - attr_list
+  - md_in_html
+  - pymdownx.details
+  - pymdownx.superfences
+"""
+
+FIGURE = '''\
+"""{caption}"""
+{imports}
+from matplotlib.figure import Figure
+
+ALT = "{alt}"
+
+
+def make(k: float = 1.0) -> Figure:
+    fig = Figure(figsize=(2, 2))
+    fig.add_subplot().plot([0, 1], [0, k{extra}])
+    return fig
+'''
+
+
+def figure_source(caption="一条线。", alt="一条直线。", imports="", extra="") -> str:
+    return FIGURE.format(caption=caption, alt=alt, imports=imports, extra=extra)
+
+
+class Project:
+    def __init__(self, root: Path):
+        self.root = root
+        self.docs = root / "docs"
+        self.figures = root / "figures"
+        self.pkg = root / "pkg"
+        self.site = root / "site"
+        self.docs.mkdir(parents=True)
+        self.figures.mkdir()
+        shutil.copytree(Path(gradbook.__file__).parent, self.pkg / "gradbook",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        (self.root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+
+    def page(self, name: str, text: str) -> None:
+        path = self.docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def figure(self, name: str, source: str) -> None:
+        (self.figures / f"{name}.py").write_text(source, encoding="utf-8")
+
+    def build(self):
+        env = dict(ENV, PYTHONPATH=os.pathsep.join([str(self.pkg), str(self.root)]))
+        result = mkdocs_build(self.root / "mkdocs.yml", self.site, env=env, cwd=self.root)
+        result.log = result.stdout + result.stderr
+        m = re.search(r"gradbook: rendered \d+ figure\(s\), \d+ from cache: (.*)", result.log)
+        result.rendered = sorted(m.group(1).split(", ")) if m else []
+        return result
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    p = Project(tmp_path / "book")
+    p.figure("alpha", figure_source(caption="第一张图。", imports="from gradbook.probe_dep import SLOPE",
+                                    extra=" * SLOPE"))
+    p.figure("beta", figure_source(caption="第二张图。"))
+    (p.pkg / "gradbook" / "probe_dep.py").write_text("SLOPE = 1.0\n", encoding="utf-8")
+    p.page("index.md", "---\nchapter: 3\n---\n# 首页\n\n![](figures/alpha.svg)\n\n正文。\n\n"
+                       "![自己写的替代文字](figures/beta.svg)\n")
+    p.page("sub/deep.md", "# 子页\n\n![](../figures/beta.svg?k=2)\n\n```markdown\n![](figures/nope.svg)\n```\n")
+    return p
+
+
+def test_build_renders_captions_numbers_and_source_folds(project):
+    result = project.build()
+    assert result.returncode == 0, result.log
+    assert result.rendered == ["alpha.svg", "beta.svg", "beta.svg (k=2.0)"]
+    html = (project.site / "index.html").read_text(encoding="utf-8")
+    assert "图 3.1" in html and "第一张图。" in html and "图 3.2" in html
+    assert 'alt="一条直线。"' in html, "the script's ALT is the default alt text"
+    assert 'alt="自己写的替代文字"' in html, "alt text written in the page wins"
+    assert "生成此图的代码：figures/alpha.py" in html and "SLOPE" in html
+    assert (project.site / "figures" / "alpha.svg").is_file()
+    deep = (project.site / "sub" / "deep" / "index.html").read_text(encoding="utf-8")
+    m = re.search(r'src="(\.\./\.\./figures/beta-[0-9a-f]{8}\.svg)"', deep)
+    assert m, "parametrised figure gets its own file, linked relative to the page"
+    assert "![](figures/nope.svg)" in deep, "references inside code fences are left alone"
+    assert not list(project.docs.rglob("*.svg")), "outputs go to the site only, never docs/"
+
+
+def test_warm_build_renders_nothing_and_edits_rerender_only_dependents(project):
+    assert project.build().returncode == 0
+    warm = project.build()
+    assert warm.returncode == 0 and warm.rendered == [], warm.log
+
+    (project.pkg / "gradbook" / "probe_dep.py").write_text("SLOPE = 3.0\n", encoding="utf-8")
+    after_module = project.build()
+    assert after_module.rendered == ["alpha.svg"], after_module.log
+
+    project.figure("beta", figure_source(caption="第二张图，改过。"))
+    after_script = project.build()
+    assert len(after_script.rendered) == 2 and all(r.startswith("beta.svg") for r in after_script.rendered)
+
+    project.page("index.md", "# 首页\n\n![](figures/alpha.svg?k=0.5)\n")
+    after_param = project.build()
+    assert after_param.rendered == ["alpha.svg (k=0.5)"], after_param.log
+
+
+def _assert_fails(result, *needles):
+    assert result.returncode != 0, "the build must stop"
+    for needle in needles:
+        assert needle in result.log, f"{needle!r} not in build output:\n{result.log}"
+
+
+def test_reference_to_a_missing_figure_stops_the_build(project):
+    project.page("broken.md", "# 坏页\n\n![](figures/no_such_figure.svg)\n")
+    _assert_fails(project.build(), "broken.md:3", "no_such_figure", "available: alpha, beta")
+
+
+def test_script_that_raises_stops_the_build(project):
+    project.figure("beta", figure_source().replace("    fig = Figure", "    raise RuntimeError('坐标轴坏了')\n    fig = Figure"))
+    _assert_fails(project.build(), "figure 'beta'", "index.md", "RuntimeError: 坐标轴坏了", "beta.py")
+
+
+@pytest.mark.parametrize("broken, cause", [
+    (figure_source().replace('ALT = "一条直线。"', ""), "needs a non-empty module-level ALT"),
+    (figure_source().replace("def make(", "def draw("), "needs a function make"),
+])
+def test_script_without_make_or_alt_stops_the_build(project, broken, cause):
+    project.figure("beta", broken)
+    _assert_fails(project.build(), "index.md", "figure 'beta'", cause)
+
+
+def test_unknown_or_mistyped_parameter_stops_the_build(project):
+    project.page("sub/deep.md", "# 子页\n\n![](../figures/beta.svg?lr=0.1)\n")
+    _assert_fails(project.build(), "sub/deep.md:3", "figure 'beta'", "no parameter 'lr'", "valid parameters: k")
+    project.page("sub/deep.md", "# 子页\n\n![](../figures/beta.svg?k=abc)\n")
+    _assert_fails(project.build(), "sub/deep.md:3", "'k' expects float")
+
+
+def test_a_committed_output_in_docs_is_refused(project):
+    (project.docs / "figures").mkdir()
+    (project.docs / "figures" / "beta.svg").write_text("<svg/>")
+    _assert_fails(project.build(), "docs/figures/beta.svg exists", "figures/beta.py")
+
+
+def test_truncated_cache_entry_is_rerendered_by_the_build(project):
+    assert project.build().returncode == 0
+    entries = sorted((project.root / ".cache").rglob("*.svg"))
+    assert len(entries) == 3
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:100])
+    again = project.build()
+    assert again.returncode == 0 and len(again.rendered) == 3
+    svg = (project.site / "figures" / "beta.svg").read_bytes()
+    assert svg.rstrip().endswith(b"</svg>")
