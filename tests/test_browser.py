@@ -1,0 +1,129 @@
+"""Every page of the built book in a real browser: Playwright driving Debian's Chromium."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import CHROMIUM, ROOT, site_pages
+
+pytestmark = pytest.mark.browser
+
+LAUNCH_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+RAW_TEX = re.compile(r"\\(frac|nabla|partial|begin|end|boldsymbol|mathbf|sum|theta|left|right)\b|\$[^$\s][^$]*\$")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"Debian's Chromium is required at {CHROMIUM} (apt-get install chromium)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, url: str, viewport: str = "desktop", scheme: str = "light"):
+    """Load a page, record requests and errors, wait for math, force lazy images to load."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
+    page = context.new_page()
+    page.requests, page.errors = [], []
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(url, wait_until="load")
+    page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("""async () => {
+        for (const img of document.images) img.loading = "eager";
+        await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
+    }""")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def external_requests(page) -> list[str]:
+    return [u for u in page.requests if urlparse(u).hostname not in {"127.0.0.1", None} and
+            not u.startswith(("data:", "blob:"))]
+
+
+@pytest.fixture(scope="module")
+def pages(site_dir):
+    found = site_pages(site_dir)
+    assert "" in found, "the home page is built"
+    return found
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_is_self_contained_and_renders(browser, site_url, pages, viewport, scheme):
+    problems = []
+    for path in pages:
+        page = open_page(browser, site_url + path, viewport, scheme)
+        where = f"/{path} [{viewport}, {scheme}]"
+        if ext := external_requests(page):
+            problems.append(f"{where}: requests leaving 127.0.0.1: {ext}")
+        if page.errors:
+            problems.append(f"{where}: console errors: {page.errors}")
+        broken = page.evaluate("""() => [...document.images]
+            .filter(i => !i.complete || i.naturalWidth === 0).map(i => i.getAttribute('src'))""")
+        if broken:
+            problems.append(f"{where}: images that did not load: {broken}")
+        text = page.evaluate("""() => {
+            const root = document.querySelector('article').cloneNode(true);
+            root.querySelectorAll('pre, code, mjx-container, script, .gb-source').forEach(e => e.remove());
+            return root.innerText;
+        }""")
+        if m := RAW_TEX.search(text):
+            problems.append(f"{where}: raw TeX visible: {text[max(0, m.start() - 40): m.end() + 40]!r}")
+        bad_math = page.evaluate("""() => {
+            const spans = [...document.querySelectorAll('article .arithmatex')];
+            const untypeset = spans.filter(s => !s.querySelector('mjx-container')).length;
+            const errors = [...document.querySelectorAll('mjx-container')]
+                .filter(c => c.querySelector('mjx-merror, [data-mjx-error]') || c.textContent.includes('\\\\'))
+                .map(c => c.textContent.slice(0, 60));
+            return {count: spans.length, untypeset, errors};
+        }""")
+        if bad_math["untypeset"] or bad_math["errors"]:
+            problems.append(f"{where}: math not typeset: {bad_math}")
+        page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_home_page_typesets_every_construct_the_book_uses(browser, site_url):
+    source = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    for construct in (r"\begin{pmatrix}", r"\boldsymbol", r"\nabla", r"\frac", r"\partial", r"\begin{aligned}"):
+        assert construct in source, f"home page no longer exercises {construct}"
+    page = open_page(browser, site_url)
+    counts = page.evaluate("""() => ({
+        display: document.querySelectorAll('mjx-container[display="true"]').length,
+        inline: document.querySelectorAll('mjx-container:not([display="true"])').length,
+        bold: document.querySelectorAll('mjx-container mjx-mi.mjx-b, mjx-container [class*="mjx-b"]').length,
+        tables: document.querySelectorAll('mjx-container mjx-mtable').length,
+    })""")
+    page.context.close()
+    assert counts["display"] >= 2 and counts["inline"] >= 5, counts
+    assert counts["tables"] >= 2, f"pmatrix and aligned become tables: {counts}"
+    assert counts["bold"] >= 1, f"\\boldsymbol renders bold: {counts}"
+
+
+@pytest.mark.parametrize("term, expected", [("梯度", ""), ("链式法则", ""), ("学习率", "")])
+def test_chinese_search_finds_the_page(browser, site_url, term, expected):
+    page = open_page(browser, site_url)
+    page.click("label.md-search__icon[for='__search'], .md-search__input", timeout=5000)
+    # Typed characters outside the keyboard arrive as input events only; a real IME ends with
+    # a keyup, which is what Material's search listens for, so finish with one.
+    page.type("input.md-search__input", term, delay=30)
+    page.press("input.md-search__input", "End")
+    page.wait_for_selector(".md-search-result__item", timeout=10000)
+    hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    page.context.close()
+    targets = {urlparse(h).path.lstrip("/") for h in hrefs}
+    assert expected in targets, f"searching {term!r} found {sorted(targets)}"
