@@ -142,7 +142,8 @@ def test_reference_to_a_missing_figure_stops_the_build(project):
 
 
 def test_script_that_raises_stops_the_build(project):
-    project.figure("beta", figure_source().replace("    fig = Figure", "    raise RuntimeError('坐标轴坏了')\n    fig = Figure"))
+    raising = figure_source().replace("    fig = Figure", "    raise RuntimeError('坐标轴坏了')\n    fig = Figure")
+    project.figure("beta", raising)
     _assert_fails(project.build(), "figure 'beta'", "index.md", "RuntimeError: 坐标轴坏了", "beta.py")
 
 

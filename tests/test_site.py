@@ -1,0 +1,70 @@
+"""The built site: strict build, nothing fetched from third parties, Chinese search index."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+pytestmark = pytest.mark.site
+
+ASSET_ATTRS = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src"),
+               ("source", "srcset"), ("video", "src"), ("audio", "src"), ("object", "data"), ("embed", "src")}
+
+
+class AssetCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.assets: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") in {"canonical", "alternate", "prev", "next"}:
+            return  # navigation metadata, never fetched by the browser
+        for t, a in ASSET_ATTRS:
+            if tag == t and attrs.get(a):
+                self.assets.append(attrs[a])
+        if "style" in attrs:
+            self.assets += re.findall(r"url\(['\"]?([^'\")]+)", attrs["style"])
+
+
+def test_no_page_references_a_third_party_asset(site_dir):
+    offenders = []
+    for html in site_dir.rglob("*.html"):
+        collector = AssetCollector()
+        collector.feed(html.read_text(encoding="utf-8"))
+        offenders += [f"{html.relative_to(site_dir)}: {a}" for a in collector.assets
+                      if re.match(r"(https?:)?//", a)]
+    for css in site_dir.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        offenders += [f"{css.relative_to(site_dir)}: {u}" for u in
+                      re.findall(r"(?:url\(|@import\s+)['\"]?((?:https?:)?//[^'\")\s]+)", text)]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_theme_loads_no_web_fonts(site_dir):
+    html = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
+    assert (site_dir / "assets" / "mathjax" / "tex-chtml.js").is_file(), "MathJax is served by the site"
+    assert (site_dir / "assets" / "mathjax" / "input" / "tex" / "extensions" / "boldsymbol.js").is_file()
+
+
+def test_search_index_holds_chinese_words_as_separate_tokens(site_dir):
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert "zh" in index["config"]["lang"]
+    separator = re.compile(index["config"]["separator"])
+    tokens = set()
+    for doc in index["docs"]:
+        tokens.update(t for t in separator.split(doc["title"] + " " + doc["text"]) if t)
+    for word in ("梯度", "导数", "切线", "链式法则", "学习率"):
+        assert word in tokens, f"{word} is not a token of its own"
+    assert not [t for t in tokens if len(re.findall(r"[\u4e00-\u9fff]", t)) > 12], "unsegmented runs"
+
+
+def test_figures_are_in_the_site_and_not_in_docs(site_dir):
+    from tests.conftest import ROOT
+
+    assert (site_dir / "figures" / "derivative_arrow.svg").is_file()
+    assert not list((ROOT / "docs").rglob("*.svg")), "figures are built, never committed to docs/"
