@@ -1,0 +1,126 @@
+"""Build benchmark: cold, warm, floor (no figures), one-script edit, heaviest page weight.
+
+Run from the repository root: ``.venv/bin/python bench/build_bench.py [--repeat 3]``.
+Everything is measured in one run, side by side, because these machines are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RENDERED = re.compile(r"gradbook: rendered (\d+) figure\(s\), (\d+) from cache: (.*)")
+
+
+def build(site: Path, cache: Path, render: bool = True) -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", GRADBOOK_CACHE_DIR=str(cache),
+               GRADBOOK_RENDER_FIGURES="true" if render else "false")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode:
+        sys.exit(f"build failed:\n{result.stdout}\n{result.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    m = RENDERED.search(result.stdout + result.stderr)
+    rendered = m.group(3).split(", ") if m else []
+    return {"wall": wall, "cpu": cpu, "rendered": rendered}
+
+
+class Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script" and a.get("src"):
+            self.urls.append(a["src"])
+        elif tag == "link" and a.get("rel") == "stylesheet":
+            self.urls.append(a["href"])
+        elif tag == "img" and a.get("src"):
+            self.urls.append(a["src"])
+
+
+def page_weights(site: Path) -> list[tuple[str, int]]:
+    """Gzipped bytes of each page plus the scripts, styles and images it references."""
+    out = []
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        if rel == "404.html":
+            continue
+        parser = Assets()
+        text = html.read_text(encoding="utf-8")
+        parser.feed(text)
+        total = len(gzip.compress(text.encode(), 9))
+        for url in dict.fromkeys(parser.urls):
+            path = (html.parent / url.split("?")[0].split("#")[0]).resolve()
+            if path.is_file():
+                total += len(gzip.compress(path.read_bytes(), 9))
+        out.append((rel, total))
+    return sorted(out, key=lambda x: -x[1])
+
+
+def touch_script(name: str) -> str:
+    path = ROOT / "figures" / f"{name}.py"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + f"\n# bench edit {time.time_ns()}\n", encoding="utf-8")
+    return original
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each warm measurement (median)")
+    parser.add_argument("--figure", default="derivative_arrow", help="figure script to touch")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        cache, site = tmp / "cache", tmp / "site"
+        cold = build(site, cache)
+        warm = [build(site, cache) for _ in range(args.repeat)]
+        floor = [build(site, cache, render=False) for _ in range(args.repeat)]
+        script = ROOT / "figures" / f"{args.figure}.py"
+        original = touch_script(args.figure)
+        try:
+            edit = build(site, cache)
+        finally:
+            script.write_text(original, encoding="utf-8")
+        restore = build(site, cache)  # puts the original figure back in the site
+        weights = page_weights(site)
+
+    med = lambda runs: statistics.median(r["wall"] for r in runs)  # noqa: E731
+    floor_s, warm_s = med(floor), med(warm)
+    rows = [
+        ("cold build (empty cache)", cold["wall"], f"{len(cold['rendered'])} figures rendered, "
+         f"CPU {cold['cpu']:.1f} s = {cold['cpu'] / cold['wall']:.2f} cores busy"),
+        ("warm build (full cache)", warm_s, f"{sum(len(r['rendered']) for r in warm)} figures rendered"),
+        ("floor (figure rendering skipped)", floor_s, ""),
+        (f"after touching figures/{args.figure}.py", edit["wall"], f"re-rendered: {', '.join(edit['rendered'])}"),
+        ("after restoring it", restore["wall"], f"re-rendered: {', '.join(restore['rendered']) or 'none'}"),
+    ]
+    print(f"{'measurement':40} {'seconds':>8} {'÷ floor':>8}  notes")
+    for label, seconds, note in rows:
+        print(f"{label:40} {seconds:8.2f} {seconds / floor_s:8.2f}  {note}")
+    print(f"\nwarm ÷ floor = {warm_s / floor_s:.2f} (target ≤ 1.20); runs per median: {args.repeat}")
+    heaviest = weights[0]
+    print(f"heaviest page: {heaviest[0]} = {heaviest[1] / 1024:.0f} KiB gzipped "
+          "(HTML + referenced scripts, styles, figures; on-demand MathJax fonts not counted here)")
+    for rel, size in weights[:5]:
+        print(f"  {rel:40} {size / 1024:7.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()
