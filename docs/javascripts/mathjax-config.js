@@ -1,15 +1,20 @@
 // MathJax 3, served from this site (assets/mathjax/), configured for pymdownx.arithmatex.
 window.MathJax = {
   tex: {
-    inlineMath: [["\\(", "\\)"]],
-    displayMath: [["\\[", "\\]"]],
+    // \( \) and \[ \] come from arithmatex on chapter pages; $ and $$ are what notebook
+    // markdown cells contain.
+    inlineMath: [["\\(", "\\)"], ["$", "$"]],
+    displayMath: [["\\[", "\\]"], ["$$", "$$"]],
     processEscapes: true,
     processEnvironments: true,
     tags: "ams",
   },
   options: {
-    ignoreHtmlClass: ".*|",
-    processHtmlClass: "arithmatex",
+    // Only the article is typeset: never the header, navigation, search or notebook code and
+    // outputs. (Material's recipe ignores every class but arithmatex, which would also skip
+    // the <p> inside notebook cells.)
+    ignoreHtmlClass: "md-header|md-sidebar|md-footer|md-search|md-tabs|md-source-file|jp-InputArea|jp-OutputArea",
+    processHtmlClass: "arithmatex|jp-RenderedMarkdown",
   },
 };
 

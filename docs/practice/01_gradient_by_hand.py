@@ -1,0 +1,91 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 练习 1：手算梯度，再用有限差分核对
+#
+# 这一节配合第 1 章。你要先在纸上推出几个函数的梯度，再写一个**中心差分**（central difference）函数，
+# 用数值的办法核对手算结果。
+#
+# 中心差分用两侧的函数值来估计偏导数：
+#
+# $$
+# \frac{\partial f}{\partial x_i}(\boldsymbol{x}) \approx
+# \frac{f(\boldsymbol{x} + h\,\boldsymbol{e}_i) - f(\boldsymbol{x} - h\,\boldsymbol{e}_i)}{2h},
+# $$
+#
+# 其中 $\boldsymbol{e}_i$ 是第 $i$ 个坐标方向的单位向量，$h$ 是一个小步长。
+# 它的误差与 $h^2$ 成正比，比只看一侧的差分准得多。
+
+# %%
+import numpy as np
+
+# %% [markdown]
+# ## 任务 1：写出中心差分
+#
+# 补全下面的函数：对每个坐标 $i$，把 $x_i$ 分别加、减 $h$，用上面的公式估计偏导数。
+
+# %%
+def numeric_grad(f, x, h=1e-5):
+    """Central-difference gradient of a scalar function f at x."""
+    x = np.asarray(x, dtype=float)
+    g = np.zeros_like(x)
+    # 你的代码写在这里
+    return g
+
+
+# %% [markdown]
+# 提示：对每个坐标复制一份 `x`，只改动其中一个分量。
+#
+# ## 参考答案
+
+# %%
+def numeric_grad(f, x, h=1e-5):
+    """Central-difference gradient of a scalar function f at x."""
+    x = np.asarray(x, dtype=float)
+    g = np.zeros_like(x)
+    for i in range(x.size):
+        step = np.zeros_like(x)
+        step.flat[i] = h
+        g.flat[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return g
+
+
+# %% [markdown]
+# ## 任务 2：三个函数，先手算，再核对
+#
+# 1. $f(x, y) = x^2 + y^2$，手算得 $\nabla f = (2x,\ 2y)$；
+# 2. $g(\boldsymbol{x}) = \lVert \boldsymbol{x} \rVert^2$，手算得 $\nabla g = 2\boldsymbol{x}$；
+# 3. 二次型 $q(\boldsymbol{x}) = \boldsymbol{x}^\top A \boldsymbol{x}$，手算得 $\nabla q = (A + A^\top)\boldsymbol{x}$。
+#
+# 在点 $(1, 1)$ 上，第一个函数的梯度是 $\begin{pmatrix} 2 \\ 2 \end{pmatrix}$。
+
+# %%
+rng = np.random.default_rng(0)
+A = rng.normal(size=(3, 3))
+cases = [
+    (lambda v: v[0] ** 2 + v[1] ** 2, lambda v: np.array([2 * v[0], 2 * v[1]]), np.array([1.0, 1.0])),
+    (lambda v: v @ v, lambda v: 2 * v, rng.normal(size=4)),
+    (lambda v: v @ A @ v, lambda v: (A + A.T) @ v, rng.normal(size=3)),
+]
+for f, grad, x in cases:
+    err = np.max(np.abs(numeric_grad(f, x) - grad(x)))
+    print(f"点 {np.round(x, 3)}：最大误差 {err:.2e}")
+    assert err < 1e-6
+
+# %% [markdown]
+# 三个误差都小于 $10^{-10}$：手算的公式是对的。把某个公式故意写错（比如把 $2\boldsymbol{x}$ 写成
+# $\boldsymbol{x}$），再运行一次，断言就会失败——这正是测试这本书里每个梯度公式的办法。
+
+# %%
+assert np.allclose(numeric_grad(cases[0][0], np.array([1.0, 1.0])), [2.0, 2.0], atol=1e-8)
+print("全部通过")
