@@ -81,6 +81,26 @@ def touch_script(name: str) -> str:
     return original
 
 
+def pool_scaling(figure: str, variants: int, tmp: Path) -> list[tuple[int, float, float]]:
+    """Cold-render `variants` parameter sets of one figure with 1 and 2 spawned workers."""
+    from gradbook.figure_cache import FigureEngine, make_request
+    from gradbook.figure_registry import find_figure
+
+    spec = find_figure(figure, ROOT / "figures")
+    first = spec.params[0]
+    requests = [make_request(figure, {first.name: first.default + 0.01 * i}) for i in range(variants)]
+    rows = []
+    for workers in (1, 2):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        FigureEngine(ROOT / "figures", tmp / f"pool-{workers}", workers=workers).ensure(requests)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        rows.append((workers, wall, cpu / wall))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each warm measurement (median)")
@@ -100,6 +120,7 @@ def main() -> None:
             script.write_text(original, encoding="utf-8")
         restore = build(site, cache)  # puts the original figure back in the site
         weights = page_weights(site)
+        pool = pool_scaling(args.figure, 8, tmp)
 
     med = lambda runs: statistics.median(r["wall"] for r in runs)  # noqa: E731
     floor_s, warm_s = med(floor), med(warm)
@@ -115,6 +136,10 @@ def main() -> None:
     for label, seconds, note in rows:
         print(f"{label:40} {seconds:8.2f} {seconds / floor_s:8.2f}  {note}")
     print(f"\nwarm ÷ floor = {warm_s / floor_s:.2f} (target ≤ 1.20); runs per median: {args.repeat}")
+    print(f"\ncold render of 8 parameter variants of {args.figure} (the build's pool, spawn):")
+    for workers, wall, cores in pool:
+        print(f"  {workers} worker(s): {wall:6.2f} s, {cores:.2f} cores busy, "
+              f"speed-up {pool[0][1] / wall:.2f}×")
     heaviest = weights[0]
     print(f"heaviest page: {heaviest[0]} = {heaviest[1] / 1024:.0f} KiB gzipped "
           "(HTML + referenced scripts, styles, figures; on-demand MathJax fonts not counted here)")
