@@ -1,0 +1,257 @@
+"""Optimisers that return whole trajectories: GD, momentum, minibatch SGD, RMSProp, Adam, Newton,
+natural gradient and the gradient-flow ODE.
+
+An objective is anything with ``value(θ)`` and ``grad(θ)`` (every landscape and model in gradbook;
+wrap plain functions in ``Objective``). Precision: the iterate and the optimiser's state live in
+``dtype``; the objective computes in float64 and its gradient is rounded to ``dtype`` before use, as a
+float16 gradient buffer would hold it, so a gradient smaller than the format's tiniest number becomes 0.
+A run stops early, with ``diverged=True``, once the iterate or its gradient is no longer finite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradbook.information import natural_direction
+from gradbook.networks import clip_by_norm
+from gradbook.validation import as_array, float_dtype, in_interval, positive, positive_int
+
+HIGH_PRECISION = (np.float32, np.float64)  # routines that solve linear systems or integrate ODEs
+
+
+@dataclass(frozen=True)
+class Objective:
+    """Plain functions as an objective: ``Objective(value=f, grad=g, hessian=h)``."""
+
+    value: Callable[[np.ndarray], float]
+    grad: Callable[[np.ndarray], np.ndarray]
+    hessian: Callable[[np.ndarray], np.ndarray] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Trajectory:
+    """Iterates θ₀ … θ_k (rows, in the run's dtype), the loss and gradient norm at each, and whether it blew up."""
+
+    iterates: np.ndarray
+    losses: np.ndarray
+    grad_norms: np.ndarray  # ‖∇L(θ_k)‖ as the run's dtype holds it
+    diverged: bool = False
+    times: np.ndarray | None = None  # gradient flow only: the time of each iterate
+
+    @property
+    def final(self) -> np.ndarray:
+        return self.iterates[-1]
+
+    def steps_to_reach(self, point: np.ndarray, tol: float) -> int | None:
+        """The first step k with ‖θ_k − point‖ ≤ tol, or None if the run never gets there."""
+        hits = np.flatnonzero(self._distances(point) <= positive(tol, "tol"))
+        return int(hits[0]) if hits.size else None
+
+    def steps_to_leave(self, point: np.ndarray, radius: float) -> int | None:
+        """The first step k with ‖θ_k − point‖ > radius, or None if the run stays inside."""
+        hits = np.flatnonzero(self._distances(point) > positive(radius, "radius"))
+        return int(hits[0]) if hits.size else None
+
+    def _distances(self, point: np.ndarray) -> np.ndarray:
+        p = as_array(point, "point", shape=(self.iterates.shape[1],))
+        return np.linalg.norm(self.iterates.astype(np.float64) - p, axis=1)
+
+
+def gradient_descent(objective, theta0: np.ndarray, lr: float, steps: int, *, dtype: object = np.float64,
+                     loss_scale: float | None = None, clip_norm: float | None = None, noise: float = 0.0,
+                     seed: int = 0) -> Trajectory:
+    """θ ← θ − η ∇L(θ).
+
+    ``loss_scale=s`` multiplies the loss by s before its gradient is rounded to ``dtype`` and divides it
+    out again in float32 master weights (mixed-precision training). ``clip_norm`` clips each gradient by
+    norm; ``noise`` adds N(0, noise²) to each gradient component, a stand-in for minibatch noise.
+    """
+    lr = positive(lr, "lr")
+    noise = in_interval(noise, "noise", 0.0, np.inf)
+    rng = np.random.default_rng(seed)
+    if loss_scale is None:
+        work = float_dtype(dtype, "gradient_descent")
+        scale = 1.0
+    else:
+        scale = positive(loss_scale, "loss_scale")
+        float_dtype(dtype, "gradient_descent with loss_scale", (np.float16,))
+        work = np.dtype(np.float32)  # master weights
+    low = float_dtype(dtype, "gradient_descent")
+
+    def step(theta, _k):
+        g = _grad(objective, theta, low, scale)
+        if not np.all(np.isfinite(g)) and scale != 1.0:
+            raise ValueError(f"loss_scale={scale:g} is too large: the scaled gradient overflowed {low.name}")
+        g = g.astype(work) / work.type(scale)
+        if noise:
+            g = g + rng.normal(0.0, noise, g.shape).astype(work)
+        if clip_norm is not None:
+            g, _ = clip_by_norm(g, clip_norm)
+            g = g.astype(work)
+        return theta - work.type(lr) * g
+
+    return _run(objective, theta0, steps, work, step)
+
+
+def momentum(objective, theta0: np.ndarray, lr: float, steps: int, beta: float = 0.9, *,
+             dtype: object = np.float64) -> Trajectory:
+    """Heavy ball: v ← β v − η ∇L(θ), θ ← θ + v, i.e. θ_{k+1} = θ_k − η∇L(θ_k) + β(θ_k − θ_{k−1})."""
+    lr, beta = positive(lr, "lr"), in_interval(beta, "beta", 0.0, 1.0)
+    dt = float_dtype(dtype, "momentum")
+    velocity = None
+
+    def step(theta, _k):
+        nonlocal velocity
+        velocity = (np.zeros_like(theta) if velocity is None else dt.type(beta) * velocity) \
+            - dt.type(lr) * _grad(objective, theta, dt)
+        return theta + velocity
+
+    return _run(objective, theta0, steps, dt, step)
+
+
+def sgd(objective, theta0: np.ndarray, lr: float, steps: int, batch_size: int, seed: int = 0, *,
+        dtype: object = np.float64, clip_norm: float | None = None) -> Trajectory:
+    """Minibatch SGD: each step uses the gradient of ``batch_size`` examples drawn without replacement.
+
+    The objective needs ``batch_grad(θ, idx)`` and ``n_examples`` (LinearMSE, LogisticRegression).
+    """
+    lr = positive(lr, "lr")
+    dt = float_dtype(dtype, "sgd")
+    if not hasattr(objective, "batch_grad") or not hasattr(objective, "n_examples"):
+        raise ValueError("sgd needs an objective with batch_grad(theta, idx) and n_examples")
+    n = objective.n_examples
+    batch_size = positive_int(batch_size, "batch_size")
+    if batch_size > n:
+        raise ValueError(f"batch_size must be at most the number of examples ({n}), got {batch_size}")
+    rng = np.random.default_rng(seed)
+
+    def step(theta, _k):
+        idx = rng.choice(n, size=batch_size, replace=False)
+        g = _round(objective.batch_grad(theta.astype(np.float64), idx), dt)
+        if clip_norm is not None:
+            g = clip_by_norm(g, clip_norm)[0].astype(dt)
+        return theta - dt.type(lr) * g
+
+    return _run(objective, theta0, steps, dt, step)
+
+
+def rmsprop(objective, theta0: np.ndarray, lr: float, steps: int, rho: float = 0.9, eps: float = 1e-8, *,
+            dtype: object = np.float64) -> Trajectory:
+    """θ ← θ − η g / (√s + ε) with s a running mean of g²: a per-coordinate (diagonal) step size."""
+    lr, rho, eps = positive(lr, "lr"), in_interval(rho, "rho", 0.0, 1.0), positive(eps, "eps")
+    dt = float_dtype(dtype, "rmsprop")
+    sq = None
+
+    def step(theta, _k):
+        nonlocal sq
+        g = _grad(objective, theta, dt)
+        sq = (1 - rho) * g * g if sq is None else dt.type(rho) * sq + dt.type(1 - rho) * g * g
+        return theta - dt.type(lr) * g / (np.sqrt(sq) + dt.type(eps))
+
+    return _run(objective, theta0, steps, dt, step)
+
+
+def adam(objective, theta0: np.ndarray, lr: float, steps: int, beta1: float = 0.9, beta2: float = 0.999,
+         eps: float = 1e-8, *, dtype: object = np.float64) -> Trajectory:
+    """Adam: bias-corrected running means m of g and v of g², step −η m̂/(√v̂ + ε)."""
+    lr, eps = positive(lr, "lr"), positive(eps, "eps")
+    beta1, beta2 = in_interval(beta1, "beta1", 0.0, 1.0), in_interval(beta2, "beta2", 0.0, 1.0)
+    dt = float_dtype(dtype, "adam")
+    state = {}
+
+    def step(theta, k):
+        g = _grad(objective, theta, dt)
+        m = state.get("m", np.zeros_like(theta)) * dt.type(beta1) + dt.type(1 - beta1) * g
+        v = state.get("v", np.zeros_like(theta)) * dt.type(beta2) + dt.type(1 - beta2) * g * g
+        state.update(m=m, v=v)
+        m_hat, v_hat = m / dt.type(1 - beta1 ** (k + 1)), v / dt.type(1 - beta2 ** (k + 1))
+        return theta - dt.type(lr) * m_hat / (np.sqrt(v_hat) + dt.type(eps))
+
+    return _run(objective, theta0, steps, dt, step)
+
+
+def newton(objective, theta0: np.ndarray, steps: int, lr: float = 1.0, damping: float = 0.0, *,
+           dtype: object = np.float64) -> Trajectory:
+    """θ ← θ − η (H + λI)⁻¹ ∇L(θ); one step reaches a quadratic's minimum when η = 1, λ = 0."""
+    lr, damping = positive(lr, "lr"), in_interval(damping, "damping", 0.0, np.inf)
+    dt = float_dtype(dtype, "newton (it solves a linear system)", HIGH_PRECISION)
+    if getattr(objective, "hessian", None) is None:
+        raise ValueError("newton needs an objective with a hessian(theta) method")
+
+    def step(theta, _k):
+        h = np.asarray(objective.hessian(theta.astype(np.float64)), dtype=np.float64)
+        g = _grad(objective, theta, dt).astype(np.float64)
+        return theta - dt.type(lr) * _round(natural_direction(h, g, damping), dt)
+
+    return _run(objective, theta0, steps, dt, step)
+
+
+def natural_gradient_descent(objective, fisher: Callable[[np.ndarray], np.ndarray], theta0: np.ndarray,
+                             lr: float, steps: int, damping: float = 0.0, *,
+                             dtype: object = np.float64) -> Trajectory:
+    """θ ← θ − η (F(θ) + λI)⁻¹ ∇L(θ): steepest descent when distance is measured by KL, not by ‖δ‖."""
+    lr, damping = positive(lr, "lr"), in_interval(damping, "damping", 0.0, np.inf)
+    dt = float_dtype(dtype, "natural_gradient_descent (it solves a linear system)", HIGH_PRECISION)
+
+    def step(theta, _k):
+        f = np.asarray(fisher(theta.astype(np.float64)), dtype=np.float64)
+        g = _grad(objective, theta, dt).astype(np.float64)
+        return theta - dt.type(lr) * _round(natural_direction(f, g, damping), dt)
+
+    return _run(objective, theta0, steps, dt, step)
+
+
+def gradient_flow(objective, theta0: np.ndarray, t_end: float, steps: int, *,
+                  dtype: object = np.float64) -> Trajectory:
+    """The ODE dθ/dt = −∇L(θ) integrated by classical Runge–Kutta (RK4) with ``steps`` steps up to ``t_end``."""
+    t_end = positive(t_end, "t_end")
+    dt = float_dtype(dtype, "gradient_flow", HIGH_PRECISION)
+    h = dt.type(t_end / positive_int(steps, "steps"))
+
+    def step(theta, _k):
+        def f(t):
+            return -_grad(objective, t, dt)
+        k1 = f(theta)
+        k2 = f(theta + h / 2 * k1)
+        k3 = f(theta + h / 2 * k2)
+        k4 = f(theta + h * k3)
+        return theta + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+
+    traj = _run(objective, theta0, steps, dt, step)
+    return Trajectory(traj.iterates, traj.losses, traj.grad_norms, traj.diverged,
+                      times=np.arange(len(traj.iterates)) * float(h))
+
+
+def _run(objective, theta0, steps, dtype: np.dtype, step) -> Trajectory:
+    """Iterate ``theta ← step(theta, k)`` from theta0, recording iterates, losses and gradient norms."""
+    if not callable(getattr(objective, "value", None)) or not callable(getattr(objective, "grad", None)):
+        raise ValueError("objective must have value(theta) and grad(theta) methods (see Objective)")
+    steps = positive_int(steps, "steps")
+    theta = as_array(theta0, "theta0", ndim=1).astype(dtype)
+    iterates, diverged = [theta], False
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        for k in range(steps):
+            theta = np.asarray(step(theta, k), dtype=dtype)
+            if not np.all(np.isfinite(theta)):
+                diverged = True
+                break
+            iterates.append(theta)
+        its = np.array(iterates)
+        wide = its.astype(np.float64)
+        grads = [_round(objective.grad(t), dtype).astype(np.float64) for t in wide]
+        losses = np.array([float(objective.value(t)) for t in wide])
+    norms = np.linalg.norm(np.array(grads), axis=1)
+    return Trajectory(its, losses, norms, diverged or not np.all(np.isfinite(norms)))
+
+
+def _grad(objective, theta: np.ndarray, dtype: np.dtype, scale: float = 1.0) -> np.ndarray:
+    """∇(scale·L) at θ, computed in float64 and rounded to ``dtype`` (tiny values become 0, huge ones inf)."""
+    return _round(scale * np.asarray(objective.grad(theta.astype(np.float64)), dtype=np.float64), dtype)
+
+
+def _round(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    with np.errstate(over="ignore", under="ignore"):
+        return np.asarray(x, dtype=np.float64).astype(dtype)
