@@ -229,34 +229,40 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r})"
 
 
-def exp(x):
+Scalar = float | Dual | Value
+
+
+def exp(x: Scalar) -> Scalar:
     """e^x for a float, a Dual or a Value."""
     return x.exp() if isinstance(x, Dual | Value) else math.exp(x)
 
 
-def log(x):
+def log(x: Scalar) -> Scalar:
     """Natural logarithm for a float, a Dual or a Value."""
     return x.log() if isinstance(x, Dual | Value) else _float_log(x)
 
 
-def sin(x):
+def sin(x: Scalar) -> Scalar:
+    """sin x for a float, a Dual or a Value."""
     return x.sin() if isinstance(x, Dual | Value) else math.sin(x)
 
 
-def cos(x):
+def cos(x: Scalar) -> Scalar:
+    """cos x for a float, a Dual or a Value."""
     return x.cos() if isinstance(x, Dual | Value) else math.cos(x)
 
 
-def tanh(x):
+def tanh(x: Scalar) -> Scalar:
+    """tanh x for a float, a Dual or a Value."""
     return x.tanh() if isinstance(x, Dual | Value) else math.tanh(x)
 
 
-def sigmoid(x):
+def sigmoid(x: Scalar) -> Scalar:
     """1/(1 + e^(−x)) for a float, a Dual or a Value."""
     return x.sigmoid() if isinstance(x, Dual | Value) else _float_sigmoid(x)
 
 
-def relu(x):
+def relu(x: Scalar) -> Scalar:
     """max(x, 0) for a float, a Dual or a Value (derivative 0 at 0)."""
     return x.relu() if isinstance(x, Dual | Value) else max(x, 0.0)
 
@@ -307,7 +313,7 @@ def hessian(f: ScalarFunction, x: np.ndarray) -> np.ndarray:
     return np.stack([hessian_vector_product(f, x, e) for e in np.eye(x.size)], axis=1)
 
 
-def product(xs: Sequence):
+def product(xs: Sequence[Scalar]) -> Scalar:
     """The notes' chain f = x₁·x₂·…·xₙ: start from 1 and multiply by each input in turn (n multiplications)."""
     out = 1.0
     for x in xs:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -20,6 +21,14 @@ from gradbook.networks import clip_by_norm
 from gradbook.validation import as_array, float_dtype, in_interval, positive, positive_int
 
 HIGH_PRECISION = (np.float32, np.float64)  # routines that solve linear systems or integrate ODEs
+
+
+class Differentiable(Protocol):
+    """What the optimisers need: a loss and its gradient at a parameter vector."""
+
+    def value(self, theta: np.ndarray) -> np.ndarray | float: ...
+
+    def grad(self, theta: np.ndarray) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -60,9 +69,9 @@ class Trajectory:
         return np.linalg.norm(self.iterates.astype(np.float64) - p, axis=1)
 
 
-def gradient_descent(objective, theta0: np.ndarray, lr: float, steps: int, *, dtype: object = np.float64,
-                     loss_scale: float | None = None, clip_norm: float | None = None, noise: float = 0.0,
-                     seed: int = 0) -> Trajectory:
+def gradient_descent(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, *,
+                     dtype: object = np.float64, loss_scale: float | None = None, clip_norm: float | None = None,
+                     noise: float = 0.0, seed: int = 0) -> Trajectory:
     """θ ← θ − η ∇L(θ).
 
     ``loss_scale=s`` multiplies the loss by s before its gradient is rounded to ``dtype`` and divides it
@@ -71,15 +80,13 @@ def gradient_descent(objective, theta0: np.ndarray, lr: float, steps: int, *, dt
     """
     lr = positive(lr, "lr")
     noise = in_interval(noise, "noise", 0.0, np.inf)
+    clip_norm = None if clip_norm is None else positive(clip_norm, "clip_norm")
     rng = np.random.default_rng(seed)
-    if loss_scale is None:
-        work = float_dtype(dtype, "gradient_descent")
-        scale = 1.0
-    else:
-        scale = positive(loss_scale, "loss_scale")
-        float_dtype(dtype, "gradient_descent with loss_scale", (np.float16,))
-        work = np.dtype(np.float32)  # master weights
     low = float_dtype(dtype, "gradient_descent")
+    scale = 1.0 if loss_scale is None else positive(loss_scale, "loss_scale")
+    if loss_scale is not None:
+        float_dtype(dtype, "gradient_descent with loss_scale", (np.float16,))
+    work = low if loss_scale is None else np.dtype(np.float32)  # float32 master weights under loss scaling
 
     def step(theta, _k):
         g = _grad(objective, theta, low, scale)
@@ -96,7 +103,7 @@ def gradient_descent(objective, theta0: np.ndarray, lr: float, steps: int, *, dt
     return _run(objective, theta0, steps, work, step)
 
 
-def momentum(objective, theta0: np.ndarray, lr: float, steps: int, beta: float = 0.9, *,
+def momentum(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, beta: float = 0.9, *,
              dtype: object = np.float64) -> Trajectory:
     """Heavy ball: v ← β v − η ∇L(θ), θ ← θ + v, i.e. θ_{k+1} = θ_k − η∇L(θ_k) + β(θ_k − θ_{k−1})."""
     lr, beta = positive(lr, "lr"), in_interval(beta, "beta", 0.0, 1.0)
@@ -112,7 +119,7 @@ def momentum(objective, theta0: np.ndarray, lr: float, steps: int, beta: float =
     return _run(objective, theta0, steps, dt, step)
 
 
-def sgd(objective, theta0: np.ndarray, lr: float, steps: int, batch_size: int, seed: int = 0, *,
+def sgd(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, batch_size: int, seed: int = 0, *,
         dtype: object = np.float64, clip_norm: float | None = None) -> Trajectory:
     """Minibatch SGD: each step uses the gradient of ``batch_size`` examples drawn without replacement.
 
@@ -138,8 +145,8 @@ def sgd(objective, theta0: np.ndarray, lr: float, steps: int, batch_size: int, s
     return _run(objective, theta0, steps, dt, step)
 
 
-def rmsprop(objective, theta0: np.ndarray, lr: float, steps: int, rho: float = 0.9, eps: float = 1e-8, *,
-            dtype: object = np.float64) -> Trajectory:
+def rmsprop(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, rho: float = 0.9,
+            eps: float = 1e-8, *, dtype: object = np.float64) -> Trajectory:
     """θ ← θ − η g / (√s + ε) with s a running mean of g²: a per-coordinate (diagonal) step size."""
     lr, rho, eps = positive(lr, "lr"), in_interval(rho, "rho", 0.0, 1.0), positive(eps, "eps")
     dt = float_dtype(dtype, "rmsprop")
@@ -154,7 +161,7 @@ def rmsprop(objective, theta0: np.ndarray, lr: float, steps: int, rho: float = 0
     return _run(objective, theta0, steps, dt, step)
 
 
-def adam(objective, theta0: np.ndarray, lr: float, steps: int, beta1: float = 0.9, beta2: float = 0.999,
+def adam(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, beta1: float = 0.9, beta2: float = 0.999,
          eps: float = 1e-8, *, dtype: object = np.float64) -> Trajectory:
     """Adam: bias-corrected running means m of g and v of g², step −η m̂/(√v̂ + ε)."""
     lr, eps = positive(lr, "lr"), positive(eps, "eps")
@@ -173,7 +180,7 @@ def adam(objective, theta0: np.ndarray, lr: float, steps: int, beta1: float = 0.
     return _run(objective, theta0, steps, dt, step)
 
 
-def newton(objective, theta0: np.ndarray, steps: int, lr: float = 1.0, damping: float = 0.0, *,
+def newton(objective: Differentiable, theta0: np.ndarray, steps: int, lr: float = 1.0, damping: float = 0.0, *,
            dtype: object = np.float64) -> Trajectory:
     """θ ← θ − η (H + λI)⁻¹ ∇L(θ); one step reaches a quadratic's minimum when η = 1, λ = 0."""
     lr, damping = positive(lr, "lr"), in_interval(damping, "damping", 0.0, np.inf)
@@ -189,7 +196,7 @@ def newton(objective, theta0: np.ndarray, steps: int, lr: float = 1.0, damping: 
     return _run(objective, theta0, steps, dt, step)
 
 
-def natural_gradient_descent(objective, fisher: Callable[[np.ndarray], np.ndarray], theta0: np.ndarray,
+def natural_gradient_descent(objective: Differentiable, fisher: Callable[[np.ndarray], np.ndarray], theta0: np.ndarray,
                              lr: float, steps: int, damping: float = 0.0, *,
                              dtype: object = np.float64) -> Trajectory:
     """θ ← θ − η (F(θ) + λI)⁻¹ ∇L(θ): steepest descent when distance is measured by KL, not by ‖δ‖."""
@@ -204,7 +211,7 @@ def natural_gradient_descent(objective, fisher: Callable[[np.ndarray], np.ndarra
     return _run(objective, theta0, steps, dt, step)
 
 
-def gradient_flow(objective, theta0: np.ndarray, t_end: float, steps: int, *,
+def gradient_flow(objective: Differentiable, theta0: np.ndarray, t_end: float, steps: int, *,
                   dtype: object = np.float64) -> Trajectory:
     """The ODE dθ/dt = −∇L(θ) integrated by classical Runge–Kutta (RK4) with ``steps`` steps up to ``t_end``."""
     t_end = positive(t_end, "t_end")
@@ -225,7 +232,8 @@ def gradient_flow(objective, theta0: np.ndarray, t_end: float, steps: int, *,
                       times=np.arange(len(traj.iterates)) * float(h))
 
 
-def _run(objective, theta0, steps, dtype: np.dtype, step) -> Trajectory:
+def _run(objective: Differentiable, theta0: np.ndarray, steps: int, dtype: np.dtype,
+         step: Callable[[np.ndarray, int], np.ndarray]) -> Trajectory:
     """Iterate ``theta ← step(theta, k)`` from theta0, recording iterates, losses and gradient norms."""
     if not callable(getattr(objective, "value", None)) or not callable(getattr(objective, "grad", None)):
         raise ValueError("objective must have value(theta) and grad(theta) methods (see Objective)")
@@ -247,7 +255,7 @@ def _run(objective, theta0, steps, dtype: np.dtype, step) -> Trajectory:
     return Trajectory(its, losses, norms, diverged or not np.all(np.isfinite(norms)))
 
 
-def _grad(objective, theta: np.ndarray, dtype: np.dtype, scale: float = 1.0) -> np.ndarray:
+def _grad(objective: Differentiable, theta: np.ndarray, dtype: np.dtype, scale: float = 1.0) -> np.ndarray:
     """∇(scale·L) at θ, computed in float64 and rounded to ``dtype`` (tiny values become 0, huge ones inf)."""
     return _round(scale * np.asarray(objective.grad(theta.astype(np.float64)), dtype=np.float64), dtype)
 
