@@ -126,6 +126,7 @@ def sgd(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, ba
     The objective needs ``batch_grad(θ, idx)`` and ``n_examples`` (LinearMSE, LogisticRegression).
     """
     lr = positive(lr, "lr")
+    clip_norm = None if clip_norm is None else positive(clip_norm, "clip_norm")
     dt = float_dtype(dtype, "sgd")
     if not hasattr(objective, "batch_grad") or not hasattr(objective, "n_examples"):
         raise ValueError("sgd needs an objective with batch_grad(theta, idx) and n_examples")
