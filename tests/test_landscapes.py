@@ -115,3 +115,13 @@ def test_bad_input_says_what_was_wrong():
         Quadratic(np.eye(2), center=[1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="x and y must have the same shape"):
         on_grid(bowl().value, np.zeros((2, 3)), np.zeros((3, 2)))
+
+
+def test_the_negative_gradient_points_at_the_minimum_only_in_the_round_bowl():
+    """Chapter 2: −∇L is perpendicular to the contour, but on an elongated bowl it misses the minimum."""
+    theta = np.array([1.0, 1.0])
+    for q, expected_miss in ((bowl(), False), (elongated((10.0, 1.0)), True)):
+        g = -q.grad(theta)
+        to_min = q.center - theta
+        cos = g @ to_min / (np.linalg.norm(g) * np.linalg.norm(to_min))
+        assert (np.degrees(np.arccos(min(cos, 1.0))) > 30) == expected_miss

@@ -195,3 +195,13 @@ def test_bad_input_says_what_was_wrong():
         house_data(0)
     with pytest.raises(ValueError, match="at least two different values"):
         standardize(np.ones(5))
+
+
+def test_one_example_gradient_is_error_times_input_and_one_update_moves_downhill():
+    """Chapter 2: ∂L/∂w = 2(ŷ − y)·x for L = (ŷ − y)², and w ← w − η·g lowers the loss."""
+    model = LinearMSE(np.array([100.0]), np.array([300.0]))
+    theta = np.array([2.5, 10.0])
+    y_hat = 2.5 * 100 + 10
+    assert_close(model.grad(theta), [2 * (y_hat - 300) * 100, 2 * (y_hat - 300)], rtol=1e-15)
+    step = theta - 1e-5 * model.grad(theta)
+    assert model.value(step) < model.value(theta)
