@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import venv
@@ -84,6 +85,8 @@ def lock() -> int:
             [py, "-m", "pip", "freeze", "--exclude", "gradbook"],
             check=True, capture_output=True, text=True,
         ).stdout
+    # Drop local labels (torch's "+cpu"): "==2.13.0" still matches the CPU wheel on disk.
+    frozen = re.sub(r"^(\S+==[^+\s]+)\+\S+$", r"\1", frozen, flags=re.M)
     LOCK.parent.mkdir(exist_ok=True)
     header = "# Exact versions CI installs. Regenerate with: python3 dev.py lock\n"
     LOCK.write_text(header + frozen)

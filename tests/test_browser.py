@@ -120,7 +120,19 @@ def test_chapter_and_notebook_pages_typeset_the_constructs_the_book_uses(browser
     assert counts["bold"] >= 1, f"\\boldsymbol renders bold: {counts}"
 
 
-@pytest.mark.parametrize("term, expected", [("梯度", ""), ("链式法则", ""), ("学习率", "")])
+def _search_cases() -> list[tuple[str, str]]:
+    """Each page's key terms, from its front matter (``search_terms:``), with the page's URL path."""
+    from tests.chapters import DOCS, front_matter
+
+    cases = []
+    for md in sorted(DOCS.rglob("*.md")):
+        rel = md.relative_to(DOCS).as_posix()
+        url = "" if rel == "index.md" else rel.removesuffix(".md") + "/"
+        cases += [(term, url) for term in front_matter(rel).get("search_terms", [])]
+    return cases
+
+
+@pytest.mark.parametrize("term, expected", _search_cases())
 def test_chinese_search_finds_the_page(browser, site_url, term, expected):
     page = open_page(browser, site_url)
     page.click("label.md-search__icon[for='__search'], .md-search__input", timeout=5000)

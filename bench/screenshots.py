@@ -1,0 +1,107 @@
+"""Screenshots of built pages in Debian's Chromium, to look at before calling a page done.
+
+    .venv/bin/python bench/screenshots.py                      # build, then every page
+    .venv/bin/python bench/screenshots.py chapters/02-linear-model/ --figures
+    .venv/bin/python bench/screenshots.py --site site --no-build
+
+Writes bench/out/screenshots/<page>/<scheme>-<viewport>-<n>.png: the page cut into
+viewport-high tiles (light and dark, 1280 px and 390 px). ``--figures`` also writes one image
+per figure (figure-<id>-<scheme>.png at desktop width). The folder is not committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out" / "screenshots"
+CHROMIUM = os.environ.get("GRADBOOK_CHROMIUM", "/usr/bin/chromium")
+VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _pages(site: Path) -> list[str]:
+    out = []
+    for html in sorted(site.rglob("index.html")):
+        rel = html.relative_to(site).as_posix()
+        if not rel.startswith(("assets/", "search/")):
+            out.append(rel.removesuffix("index.html"))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("pages", nargs="*", help="URL paths such as chapters/01-gradient/ (default: all)")
+    ap.add_argument("--site", type=Path, default=ROOT / "bench" / "out" / "site")
+    ap.add_argument("--no-build", action="store_true", help="use the site folder as it is")
+    ap.add_argument("--figures", action="store_true", help="also one image per figure")
+    ap.add_argument("--max-tiles", type=int, default=12)
+    ap.add_argument("--schemes", default="light,dark")
+    ap.add_argument("--viewports", default="desktop,phone")
+    args = ap.parse_args(argv)
+
+    if not args.no_build:
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(args.site)],
+                       cwd=ROOT, env=env, check=True)
+    pages = args.pages or _pages(args.site)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(args.site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+
+    from playwright.sync_api import sync_playwright
+
+    written = 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for path in pages:
+            folder = OUT / (path.strip("/").replace("/", "__") or "home")
+            folder.mkdir(parents=True, exist_ok=True)
+            for scheme in args.schemes.split(","):
+                for vp in args.viewports.split(","):
+                    w, h = VIEWPORTS[vp]
+                    ctx = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme,
+                                              device_scale_factor=1)
+                    page = ctx.new_page()
+                    page.goto(base + path, wait_until="load")
+                    page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+                    page.evaluate("""async () => {
+                        for (const img of document.images) img.loading = "eager";
+                        await Promise.all([...document.images].map(i => i.decode().catch(() => null)));
+                    }""")
+                    page.wait_for_load_state("networkidle")
+                    total = page.evaluate("() => document.documentElement.scrollHeight")
+                    for n in range(min(args.max_tiles, -(-total // h))):
+                        page.screenshot(path=folder / f"{scheme}-{vp}-{n:02d}.png",
+                                        clip={"x": 0, "y": n * h, "width": w, "height": min(h, total - n * h)},
+                                        full_page=True)
+                        written += 1
+                    if args.figures and vp == "desktop":
+                        for fig in page.query_selector_all("figure.gb-figure"):
+                            fid = fig.get_attribute("id") or "figure"
+                            fig.scroll_into_view_if_needed()
+                            fig.screenshot(path=folder / f"{fid}-{scheme}.png")
+                            written += 1
+                    ctx.close()
+        browser.close()
+    server.shutdown()
+    print(f"wrote {written} screenshots under {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
