@@ -1,4 +1,4 @@
-"""Command line: ``gradbook list`` and ``gradbook render NAME -o FILE --set key=value``.
+"""Command line: ``gradbook list``, ``gradbook render NAME -o FILE --set key=value``, ``gradbook export DIR``.
 
 Rendering goes through the same FigureEngine (cache and spawned workers) as the book's build.
 """
@@ -85,6 +85,25 @@ def cmd_render(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    """Render every figure (defaults) into a folder, in this process plus the engine's pool."""
+    from gradbook.figure_cache import FigureEngine, make_request
+
+    figures_dir = Path(args.figures_dir)
+    out = Path(args.folder)
+    names = args.names or figure_names(figures_dir)
+    for name in names:
+        find_figure(name, figures_dir)  # unknown names fail before any work
+    engine = FigureEngine(figures_dir, Path(args.cache_dir) if args.cache_dir else default_cache_dir(),
+                          workers=args.workers)
+    data = engine.ensure([make_request(name, {}, args.format) for name in names])
+    out.mkdir(parents=True, exist_ok=True)
+    for request, payload in sorted(data.items(), key=lambda kv: kv[0].name):
+        (out / f"{request.name}.{args.format}").write_bytes(payload)
+    print(f"{len(data)} figure(s) in {out} ({len(engine.stats.rendered)} rendered, {engine.stats.hits} from cache)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gradbook", description="List and render the book's figures.")
     parser.add_argument("--figures-dir", default=str(default_figures_dir()),
@@ -100,6 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
                           help="override a parameter (repeatable)")
     p_render.add_argument("--cache-dir", default=None, help="figure cache (default: ~/.cache/gradbook)")
     p_render.set_defaults(func=cmd_render)
+    p_export = sub.add_parser("export", help="render every figure (or the NAMEs given) into a folder")
+    p_export.add_argument("folder")
+    p_export.add_argument("names", nargs="*", help="figure names (default: all)")
+    p_export.add_argument("--format", choices=FORMATS, default="svg")
+    p_export.add_argument("--workers", type=int, default=2, help="rendering processes (default: 2)")
+    p_export.add_argument("--cache-dir", default=None, help="figure cache (default: ~/.cache/gradbook)")
+    p_export.set_defaults(func=cmd_export)
     return parser
 
 

@@ -56,6 +56,7 @@ class GradbookConfig(Config):
     mathjax = c.Type(bool, default=True)
     mathjax_dir = c.Type(str, default="assets/mathjax")
     render = c.Type(bool, default=True)  # False: the benchmark's floor (no figure work)
+    gallery = c.Type(str, default="gallery.md")  # the page whose marker becomes the figure gallery
 
 
 def _outside_fences(markdown: str):
@@ -108,7 +109,25 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         self.engine = FigureEngine(self.figures_dir, root / self.config.cache_dir, self.config.workers)
         self.refs: dict[str, list[Ref]] = {}
         self.outputs: dict[Request, bytes] = {}
+        self._key_notebook_cache(config)
         return config
+
+    def _key_notebook_cache(self, config) -> None:
+        """mkdocs-jupyter keys its execution cache on the notebook's text alone, so a notebook
+        whose output changes because gradbook changed would be served stale. Fold a hash of
+        gradbook's own source into its cache folder."""
+        import gradbook
+
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is None or not jupyter.config.get("cache"):
+            return
+        h = hashlib.sha256()
+        for src in sorted(Path(gradbook.__file__).resolve().parent.glob("*.py")):
+            h.update(src.name.encode() + b"\0" + src.read_bytes())
+        base = Path(config.config_file_path).resolve().parent / jupyter.config["cache_dir"]
+        tag = "gb-" + h.hexdigest()[:12]
+        if base.name != tag:
+            jupyter.config["cache_dir"] = str(base / tag)
 
     # -- collect and render everything before any page is converted ----------------------
 
@@ -117,9 +136,19 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         self.engine.stats.rendered = []
         self.refs = {}
         errors = []
+        gallery = None
         for file in files.documentation_pages():
+            if file.src_uri == self.config.gallery:
+                gallery = file
+                continue
             try:
                 self.refs[file.src_uri] = self._scan(file)
+            except FigureError as exc:
+                errors.append(str(exc))
+        if gallery is not None and not errors:
+            self._expand_gallery(gallery, files)
+            try:
+                self.refs[gallery.src_uri] = self._scan(gallery)
             except FigureError as exc:
                 errors.append(str(exc))
         if errors:
@@ -155,6 +184,41 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
             target = _target_uri(file.src_uri, m["url"], spec.name, m["fmt"], request)
             refs.append(Ref(file.src_uri, m["alt"].strip(), m["url"], request, target, line))
         return refs
+
+    def _expand_gallery(self, gallery: File, files: Files) -> None:
+        """Replace the gallery page's marker with every figure, and where each appears."""
+        from mkdocs.utils.meta import get_data
+
+        from gradbook.gallery import MARKER, Appearance, gallery_markdown
+
+        text = gallery.content_string
+        if MARKER not in text:
+            raise PluginError(f"gradbook: {gallery.src_uri} is the gallery page but lacks the line {MARKER}")
+        pages = sorted(self.refs, key=lambda uri: (uri != "index.md", uri))
+        appearances: dict[str, list[Appearance]] = {}
+        groups: list[tuple[str, list[str]]] = []
+        seen: set[str] = set()
+        gallery_dir = posixpath.dirname(gallery.src_uri) or "."
+        for uri in pages:
+            if not self.refs[uri]:
+                continue
+            body, meta = get_data(files.get_file_from_path(uri).content_string)
+            h1 = re.search(r"^# (.+)$", body, re.M)
+            title = str(meta.get("title") or (h1[1].strip() if h1 else uri))
+            chapter = meta.get("chapter")
+            group = []
+            for i, ref in enumerate(self.refs[uri], 1):
+                name = ref.request.name
+                number = f"{chapter}.{i}" if chapter is not None else str(i)
+                link = posixpath.relpath(uri, gallery_dir) + f"#fig-{name}"
+                appearances.setdefault(name, []).append(Appearance(title, link, number))
+                if name not in seen:
+                    seen.add(name)
+                    group.append(name)
+            groups.append((title, group))
+        figures_link = posixpath.relpath("figures", gallery_dir)
+        gallery.content_string = text.replace(
+            MARKER, gallery_markdown(self.figures_dir, appearances, groups, figures_link))
 
     def _describe_failures(self, exc: RenderFailed) -> str:
         lines = ["gradbook: figure rendering failed"]
@@ -209,6 +273,8 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
                 raise PluginError(f"gradbook: {ref.page}:{raw_line}: lost track of figure '{ref.request.name}'")
             count += 1
             number = f"{chapter}.{count}" if chapter is not None else f"{count}"
+            if page.meta.get("figure_numbers") is False:
+                number = ""
             lines[i] = self._figure_block(ref, m, number)
         return "\n".join(lines) + "\n"
 
@@ -225,10 +291,11 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
             attrs.append(m["attrs"].strip("{} "))
         anchor = f"fig-{ref.request.name}"
         caption = html.escape(spec.caption, quote=False)
+        fignum = f'<span class="gb-fignum">图 {number}</span>　' if number else ""
         out = [
             f'{indent}<figure class="gb-figure" id="{anchor}" markdown="span">',
             f"{indent}  ![{alt}]({link}){{ {' '.join(attrs)} }}",
-            f'{indent}  <figcaption markdown="span"><span class="gb-fignum">图 {number}</span>　{caption}</figcaption>',
+            f'{indent}  <figcaption markdown="span">{fignum}{caption}</figcaption>',
             f"{indent}</figure>",
         ]
         if self.config.source_fold:

@@ -29,7 +29,8 @@ for code in blocks:
 print("\n@@RESULTS@@" + json.dumps(results))
 """
 
-PAGES = sorted(p.relative_to(ROOT / "docs").as_posix() for p in CHAPTERS.glob("*.md"))
+# Every chapter, plus the other pages that show Python a reader would copy.
+PAGES = sorted(p.relative_to(ROOT / "docs").as_posix() for p in CHAPTERS.glob("*.md")) + ["reuse.md"]
 
 
 def _lines(text: str) -> list[str]:
@@ -37,11 +38,11 @@ def _lines(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_snippet_runs_and_prints_what_the_page_shows(page):
+def test_every_snippet_runs_and_prints_what_the_page_shows(page, tmp_path):
     blocks = snippets(page)
     assert blocks, f"{page} shows no runnable Python: every chapter has code the reader can run"
     proc = subprocess.run([sys.executable, "-c", RUNNER], input=json.dumps([b.code for b in blocks]),
-                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert proc.returncode == 0 and "@@RESULTS@@" in proc.stdout, proc.stderr[-3000:]
     results = json.loads(proc.stdout.rsplit("@@RESULTS@@", 1)[1])
     for block, result in zip(blocks, results):

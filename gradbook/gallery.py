@@ -1,0 +1,79 @@
+"""The figure gallery as Markdown, generated from the scripts themselves.
+
+Knows nothing of MkDocs: the caller says where each figure appears in the book (page title,
+link, figure number) and gets back Markdown in which every figure is a standard figure line,
+so the build renders, numbers and caches gallery figures like any other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from gradbook.figure_registry import FigureSpec, figure_names, find_figure
+
+MARKER = "<!-- gradbook:gallery -->"
+
+
+@dataclass(frozen=True)
+class Appearance:
+    title: str  # the page's title, e.g. "第 1 章 梯度的定义"
+    link: str  # a Markdown link target relative to the gallery page, anchor included
+    number: str  # the figure's number on that page, e.g. "1.3"
+
+
+def _value(v) -> str:
+    return repr(v) if isinstance(v, str) else str(v)
+
+
+def _example(spec: FigureSpec) -> str:
+    """A ``--set`` that changes something, so the reader sees the syntax with a real value."""
+    for p in spec.params:
+        if isinstance(p.default, bool):
+            return f"--set {p.name}={str(not p.default).lower()}"
+        if isinstance(p.default, int):
+            return f"--set {p.name}={p.default * 2 or 1}"
+        if isinstance(p.default, float):
+            return f"--set {p.name}={p.default * 1.5 if p.default else 0.5:g}"
+    return ""
+
+
+def figure_section(spec: FigureSpec, appearances: list[Appearance], figures_link: str, heading: str = "###") -> str:
+    lines = [f"{heading} `{spec.name}`", "", f"![]({figures_link}/{spec.name}.svg)", ""]
+    if appearances:
+        where = "，".join(f"[{a.title}]({a.link})（图 {a.number}）" for a in appearances)
+        lines += [f"**出现在：**{where}", ""]
+    else:
+        lines += ["**出现在：**只在图库中。", ""]
+    if spec.params:
+        lines += ["| 参数 | 类型 | 默认值 |", "| --- | --- | --- |"]
+        lines += [f"| `{p.name}` | `{p.type_name}` | `{_value(p.default)}` |" for p in spec.params]
+        lines.append("")
+    else:
+        lines += ["这张图没有参数。", ""]
+    example = _example(spec)
+    lines += [
+        "```bash",
+        f"gradbook render {spec.name} -o {spec.name}.png {example}".rstrip(),
+        f"python figures/{spec.name}.py -o {spec.name}.svg {example}".rstrip(),
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def gallery_markdown(figures_dir: Path, appearances: dict[str, list[Appearance]],
+                     groups: list[tuple[str, list[str]]], figures_link: str = "figures") -> str:
+    """Every figure in ``figures_dir``, grouped: ``groups`` is [(heading, [names])] in book order;
+    figures in no group are listed last, under 其他图."""
+    names = figure_names(figures_dir)
+    placed = {n for _, group in groups for n in group}
+    out = [f"共 {len(names)} 张图。", ""]
+    for heading, group in [*groups, ("其他图", [n for n in names if n not in placed])]:
+        group = [n for n in group if n in names]
+        if not group:
+            continue
+        out += [f"## {heading}", ""]
+        for name in group:
+            out.append(figure_section(find_figure(name, figures_dir), appearances.get(name, []), figures_link))
+    return "\n".join(out)

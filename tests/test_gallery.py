@@ -1,0 +1,61 @@
+"""The gallery page is generated from the scripts: every figure, its parameters, where it appears."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from gradbook.figure_registry import figure_names, find_figure
+from gradbook.gallery import Appearance, gallery_markdown
+from gradbook.mkdocs_plugin import find_refs
+from tests.chapters import DOCS, ROOT
+
+SCRIPT = '''"""{caption}"""
+from matplotlib.figure import Figure
+ALT = "替代文字"
+def make({params}) -> Figure:
+    return Figure()
+'''
+
+
+def test_gallery_markdown_lists_every_script_with_params_commands_and_places(tmp_path):
+    (tmp_path / "alpha.py").write_text(SCRIPT.format(caption="甲图。", params="lr: float = 0.1, steps: int = 20"))
+    (tmp_path / "beta.py").write_text(SCRIPT.format(caption="乙图。", params="flag: bool = False"))
+    (tmp_path / "gamma.py").write_text(SCRIPT.format(caption="丙图。", params=""))
+    md = gallery_markdown(tmp_path, {"alpha": [Appearance("第 2 章 线性模型", "chapters/02.md#fig-alpha", "2.4")]},
+                          [("第 2 章 线性模型", ["alpha"])])
+    assert md.startswith("共 3 张图。")
+    assert md.index("## 第 2 章 线性模型") < md.index("### `alpha`") < md.index("## 其他图") < md.index("### `beta`")
+    assert "![](figures/alpha.svg)" in md and "![](figures/gamma.svg)" in md
+    assert "[第 2 章 线性模型](chapters/02.md#fig-alpha)（图 2.4）" in md
+    assert "| `lr` | `float` | `0.1` |" in md and "| `steps` | `int` | `20` |" in md
+    assert "gradbook render alpha -o alpha.png --set lr=0.15" in md
+    assert "python figures/beta.py -o beta.svg --set flag=true" in md
+    assert "这张图没有参数。" in md and "只在图库中。" in md
+
+
+@pytest.mark.site
+def test_the_built_gallery_shows_every_figure_where_the_book_uses_it(site_dir):
+    page = (site_dir / "gallery" / "index.html").read_text(encoding="utf-8")
+    names = figure_names(ROOT / "figures")
+    assert f"共 {len(names)} 张图。" in page
+    uses: dict[str, set[str]] = {}
+    for md in DOCS.rglob("*.md"):
+        rel = md.relative_to(DOCS).as_posix()
+        if rel == "gallery.md":
+            continue
+        for _, m in find_refs(rel, md.read_text(encoding="utf-8")):
+            url = "" if rel == "index.md" else rel.removesuffix(".md") + "/"
+            uses.setdefault(m["name"], set()).add(url)
+    for name in names:
+        spec = find_figure(name, ROOT / "figures")
+        assert f'id="fig-{name}"' in page
+        assert re.search(rf'<img[^>]+src="\.\./figures/{name}\.svg"', page), name
+        assert html.escape(spec.caption, quote=False).split("$")[0][:20] in page, name
+        for p in spec.params:
+            assert f"<code>{p.name}</code>" in page, f"{name}: parameter {p.name} missing"
+        assert f"gradbook render {name} -o {name}.png" in page
+        for url in uses.get(name, ()):
+            assert f'href="../{url}#fig-{name}"' in page, f"{name}: link to {url!r} missing"

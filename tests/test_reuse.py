@@ -1,0 +1,148 @@
+"""Reusing the figures: the commands the 复用图表 page documents, the errors it promises, the wheel.
+
+The documented commands are read from docs/reuse.md and run as written (``gradbook`` and
+``python`` mapped to this environment), so the page cannot drift from what works.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from gradbook.figure_registry import figure_names
+from tests.chapters import ROOT, markdown
+
+FIGURES = ROOT / "figures"
+BIN = Path(sys.executable).parent
+
+
+def _run(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300,
+                          env=env or dict(os.environ, GRADBOOK_CACHE=str(cwd / ".cache")))
+
+
+def _documented_commands() -> list[str]:
+    blocks = re.findall(r"```bash\n(.*?)```", markdown("reuse.md"), re.S)
+    return [ln.strip() for block in blocks for ln in block.splitlines() if ln.strip()]
+
+
+def _argv(command: str) -> list[str]:
+    argv = shlex.split(command)
+    if argv[0] == "gradbook":
+        return [str(BIN / "gradbook"), *argv[1:]]
+    if argv[0] == "python":
+        return [sys.executable, *argv[1:]]
+    raise AssertionError(f"reuse.md documents a command this test cannot map: {command}")
+
+
+@pytest.fixture
+def workdir(tmp_path) -> Path:
+    (tmp_path / "figures").symlink_to(FIGURES)  # `python figures/NAME.py` as in a checkout
+    return tmp_path
+
+
+def test_the_documented_commands_work_as_written(workdir):
+    commands = _documented_commands()
+    assert any(c.startswith("gradbook render") for c in commands)
+    assert any(c.startswith("python figures/") for c in commands)
+    for command in commands:
+        proc = _run(_argv(command), workdir)
+        assert proc.returncode == 0, f"{command}\n{proc.stderr}"
+        if "-o" in command.split():
+            out = workdir / shlex.split(command)[shlex.split(command).index("-o") + 1]
+            head = out.read_bytes()[:200]
+            assert head.startswith(b"\x89PNG") if out.suffix == ".png" else b"<svg" in head, command
+
+
+def test_set_changes_the_figure_and_defaults_reproduce_the_book(workdir):
+    gb = str(BIN / "gradbook")
+    assert _run([gb, "render", "derivative_arrow", "-o", "a.svg"], workdir).returncode == 0
+    assert _run([gb, "render", "derivative_arrow", "-o", "b.svg", "--set", "x0=2"], workdir).returncode == 0
+    assert _run([sys.executable, "figures/derivative_arrow.py", "-o", "c.svg"], workdir).returncode == 0
+    a, b, c = ((workdir / n).read_bytes() for n in ("a.svg", "b.svg", "c.svg"))
+    assert a != b, "--set x0=2 must change the figure"
+    assert a == c, "the script and the CLI render the same bytes for the same parameters"
+
+
+def test_list_json_names_every_figure_with_its_parameters(workdir):
+    proc = _run([str(BIN / "gradbook"), "list", "--json"], workdir)
+    rows = json.loads(proc.stdout)
+    assert [r["name"] for r in rows] == figure_names(FIGURES)
+    assert all(r["caption"] and r["alt"] for r in rows)
+    assert rows[[r["name"] for r in rows].index("derivative_arrow")]["params"] == {"x0": 1.0, "xmin": -1.0,
+                                                                                   "xmax": 3.5}
+
+
+@pytest.mark.parametrize("args, says", [
+    (["render", "arow", "-o", "a.svg"], ["no figure named 'arow'", "derivative_arrow"]),
+    (["render", "derivative_arrow", "-o", "a.svg", "--set", "lr=0.1"],
+     ["no parameter 'lr'", "valid parameters: x0, xmin, xmax"]),
+    (["render", "derivative_arrow", "-o", "a.svg", "--set", "x0=abc"], ["'x0' expects float", "'abc'"]),
+    (["render", "derivative_arrow", "-o", "a.pdf"], ["unsupported suffix", ".svg, .png"]),
+    (["render", "derivative_arrow", "-o", "a.svg", "--set", "x0"], ["--set expects key=value"]),
+    (["export", "out", "nope"], ["no figure named 'nope'"]),
+])
+def test_bad_input_stops_with_a_clear_error_and_exit_code_2(workdir, args, says):
+    proc = _run([str(BIN / "gradbook"), *args], workdir)
+    assert proc.returncode == 2, proc.stderr
+    for fragment in says:
+        assert fragment in proc.stderr, f"{args}: {proc.stderr}"
+    assert "Traceback" not in proc.stderr
+    assert not any(p.suffix in {".svg", ".png", ".pdf"} for p in workdir.iterdir()), "nothing half-written"
+
+
+def test_the_script_itself_reports_bad_parameters(workdir):
+    proc = _run([sys.executable, "figures/derivative_arrow.py", "--set", "x0=abc"], workdir)
+    assert proc.returncode == 2 and "'x0' expects float" in proc.stderr
+
+
+def test_the_reuse_page_documents_every_promised_error():
+    page = markdown("reuse.md")
+    for fragment in ("图名不存在", "参数不存在", "类型不对", "后缀不支持", "退出码是 2"):
+        assert fragment in page
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    (found,) = out.glob("gradbook-*.whl")
+    return found
+
+
+def test_the_wheel_carries_every_figure_and_the_font(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in figure_names(FIGURES):
+        assert f"gradbook/figures/{name}.py" in names, f"{name}.py missing from the wheel"
+    assert "gradbook/fonts/NotoSansSC-Subset.otf" in names and "gradbook/fonts/OFL.txt" in names
+    assert not any(n.startswith(("docs/", "tests/")) for n in names)
+
+
+def test_an_installed_wheel_lists_and_renders_every_figure_without_a_checkout(wheel, tmp_path):
+    target = tmp_path / "installed"
+    zipfile.ZipFile(wheel).extractall(target)
+    # -S: no site processing, so the checkout's editable install cannot leak in; the
+    # environment's site-packages supply only numpy and matplotlib.
+    env = {"PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]]),
+           "PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)}
+    py = [sys.executable, "-S", "-m", "gradbook.cli"]
+    where = subprocess.run([*py[:2], "-c", "import gradbook.figures as f; print(f.__file__)"], cwd=tmp_path,
+                           env=env, capture_output=True, text=True)
+    assert where.stdout.startswith(str(target)), where.stdout + where.stderr
+    listed = json.loads(_run([*py, "list", "--json"], tmp_path, env).stdout)
+    assert [r["name"] for r in listed] == figure_names(FIGURES)
+    proc = _run([*py, "export", "out", "--format", "png", "--cache-dir", "cache"], tmp_path, env)
+    assert proc.returncode == 0, proc.stderr
+    rendered = sorted(p.stem for p in (tmp_path / "out").glob("*.png"))
+    assert rendered == figure_names(FIGURES)
