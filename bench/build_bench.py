@@ -1,4 +1,7 @@
-"""Build benchmark: cold, warm, floor (no figures), one-script edit, heaviest page weight.
+"""Build benchmark: cold, warm, floor (no figures), one-script edit, CLI rendering, page weight.
+
+Cold and warm builds include the practice notebooks: both caches (figures and notebook
+execution) live in a temporary folder, so "cold" really starts empty.
 
 Run from the repository root: ``.venv/bin/python bench/build_bench.py [--repeat 3]``.
 Everything is measured in one run, side by side, because these machines are noisy.
@@ -25,6 +28,7 @@ RENDERED = re.compile(r"gradbook: rendered (\d+) figure\(s\), (\d+) from cache: 
 
 def build(site: Path, cache: Path, render: bool = True) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", GRADBOOK_CACHE_DIR=str(cache),
+               GRADBOOK_NOTEBOOK_CACHE_DIR=str(cache.parent / "notebooks"),
                GRADBOOK_RENDER_FIGURES="true" if render else "false")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -101,6 +105,28 @@ def pool_scaling(figure: str, variants: int, tmp: Path) -> list[tuple[int, float
     return rows
 
 
+def cli_render_all(tmp: Path) -> list[tuple[str, float, int]]:
+    """Every figure through the CLI, cold: one `gradbook export` against one `gradbook render` each."""
+    from gradbook.figure_registry import figure_names
+
+    names = figure_names(ROOT / "figures")
+    gb = str(Path(sys.executable).parent / "gradbook")
+    env = dict(os.environ)
+    rows = []
+    for workers in (1, 2):
+        start = time.perf_counter()
+        subprocess.run([gb, "export", str(tmp / f"exp{workers}"), "--workers", str(workers),
+                        "--cache-dir", str(tmp / f"cli-cache-{workers}")], check=True, env=env,
+                       capture_output=True)
+        rows.append((f"one `gradbook export` process, {workers} worker(s)", time.perf_counter() - start, 1))
+    start = time.perf_counter()
+    for name in names:
+        subprocess.run([gb, "render", name, "-o", str(tmp / "each" / f"{name}.svg"),
+                        "--cache-dir", str(tmp / "cli-cache-each")], check=True, env=env, capture_output=True)
+    rows.append(("one `gradbook render` process per figure", time.perf_counter() - start, len(names)))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each warm measurement (median)")
@@ -121,13 +147,14 @@ def main() -> None:
         restore = build(site, cache)  # puts the original figure back in the site
         weights = page_weights(site)
         pool = pool_scaling(args.figure, 8, tmp)
+        cli = cli_render_all(tmp)
 
     med = lambda runs: statistics.median(r["wall"] for r in runs)  # noqa: E731
     floor_s, warm_s = med(floor), med(warm)
     rows = [
-        ("cold build (empty cache)", cold["wall"], f"{len(cold['rendered'])} figures rendered, "
+        ("cold build (figures + notebooks)", cold["wall"], f"{len(cold['rendered'])} figures rendered, "
          f"CPU {cold['cpu']:.1f} s = {cold['cpu'] / cold['wall']:.2f} cores busy"),
-        ("warm build (full cache)", warm_s, f"{sum(len(r['rendered']) for r in warm)} figures rendered"),
+        ("warm build (both caches full)", warm_s, f"{sum(len(r['rendered']) for r in warm)} figures rendered"),
         ("floor (figure rendering skipped)", floor_s, ""),
         (f"after touching figures/{args.figure}.py", edit["wall"], f"re-rendered: {', '.join(edit['rendered'])}"),
         ("after restoring it", restore["wall"], f"re-rendered: {', '.join(restore['rendered']) or 'none'}"),
@@ -140,6 +167,9 @@ def main() -> None:
     for workers, wall, cores in pool:
         print(f"  {workers} worker(s): {wall:6.2f} s, {cores:.2f} cores busy, "
               f"speed-up {pool[0][1] / wall:.2f}×")
+    print(f"\nall figures through the CLI, cold cache ({cli[-1][2]} figures):")
+    for label, seconds, _procs in cli:
+        print(f"  {label:48} {seconds:6.2f} s  ({seconds / cli[0][1]:.2f}× the single process)")
     heaviest = weights[0]
     print(f"heaviest page: {heaviest[0]} = {heaviest[1] / 1024:.0f} KiB gzipped "
           "(HTML + referenced scripts, styles, figures; on-demand MathJax fonts not counted here)")
