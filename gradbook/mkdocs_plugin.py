@@ -6,6 +6,7 @@ of MkDocs, so moving to another site generator needs a new adapter, not a rewrit
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import html
 import logging
@@ -56,7 +57,9 @@ class GradbookConfig(Config):
     mathjax = c.Type(bool, default=True)
     mathjax_dir = c.Type(str, default="assets/mathjax")
     render = c.Type(bool, default=True)  # False: the benchmark's floor (no figure work)
-    gallery = c.Type(str, default="gallery.md")  # the page whose marker becomes the figure gallery
+    gallery = c.Type(str, default="gallery.md")
+    # jupytext notebooks offered as .ipynb downloads (Material 9 no longer shows mkdocs-jupyter's link)
+    notebooks = c.Type(str, default="practice/*.py")  # the page whose marker becomes the figure gallery
 
 
 def _outside_fences(markdown: str):
@@ -164,6 +167,7 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         self._add_figure_files(files, config)
         if self.config.mathjax:
             self._add_mathjax(files, config)
+        self._add_notebook_downloads(files, config)
         if self.engine.stats.rendered:
             log.info("gradbook: rendered %d figure(s), %d from cache: %s",
                      len(self.engine.stats.rendered), self.engine.stats.hits,
@@ -243,6 +247,43 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
                     )
                 files.append(File.generated(config, ref.target, content=self.outputs[ref.request]))
                 added[ref.target] = ref.request
+
+    def _notebook_download(self, src_uri: str) -> str | None:
+        """URI of the .ipynb offered beside a notebook page (in the page's own folder)."""
+        if not fnmatch.fnmatch(src_uri, self.config.notebooks):
+            return None
+        stem = posixpath.splitext(src_uri)[0]
+        return f"{stem}/{posixpath.basename(stem)}.ipynb"
+
+    def _add_notebook_downloads(self, files: Files, config) -> None:
+        for file in list(files):
+            uri = self._notebook_download(file.src_uri)
+            if uri is None:
+                continue
+            try:
+                import jupytext
+            except ImportError:
+                raise PluginError("gradbook: notebook downloads need jupytext (pip install gradbook[docs])") from None
+            try:
+                nb = jupytext.reads(Path(file.abs_src_path).read_text(encoding="utf-8"), fmt="py:percent")
+            except Exception as exc:  # jupytext raises many types; name the file
+                raise PluginError(f"gradbook: {file.src_uri}: cannot read as a jupytext notebook: {exc}") from None
+            nb.metadata.pop("jupytext", None)  # the download is a plain notebook, no pairing
+            files.append(File.generated(config, uri, content=jupytext.writes(nb, fmt="ipynb")))
+
+    def on_page_content(self, html_text: str, page, config, files):
+        uri = self._notebook_download(page.file.src_uri)
+        if uri is None:
+            return html_text
+        name = posixpath.basename(uri)
+        source = posixpath.basename(page.file.src_uri)
+        box = (
+            '<p class="gb-download">'
+            f'<a class="md-button md-button--primary" href="{name}" download>下载笔记本（{name}）</a> '
+            f'<a class="md-button" href="{source}" download>jupytext 源文件（{source}）</a>'
+            "</p>"
+        )
+        return box + html_text
 
     def _add_mathjax(self, files: Files, config) -> None:
         from gradbook.mathjax_assets import MathJaxMissing, mathjax_files

@@ -35,3 +35,21 @@ def test_notebook_executes_and_checks_its_solution(notebook):
     client.execute()
     errors = [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, f"{notebook}: {errors[0].get('ename')}: {errors[0].get('evalue')}"
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_the_page_offers_the_notebook_for_download(site_dir, notebook):
+    import jupytext
+    import nbformat
+
+    stem = notebook.removesuffix(".py")
+    name = stem.split("/")[-1]
+    page = (site_dir / stem / "index.html").read_text(encoding="utf-8")
+    assert f'href="{name}.ipynb" download' in page and f'href="{name}.py" download' in page
+    downloaded = nbformat.read(site_dir / stem / f"{name}.ipynb", as_version=4)
+    nbformat.validate(downloaded)
+    source = jupytext.read(DOCS / notebook)
+    assert [c.source for c in downloaded.cells] == [c.source for c in source.cells]
+    assert all(not c.get("outputs") for c in downloaded.cells if c.cell_type == "code"), "a clean notebook"
+    assert (site_dir / stem / f"{name}.py").read_bytes() == (DOCS / notebook).read_bytes()
