@@ -1,0 +1,53 @@
+"""未缩放特征上的梯度下降：每一步都横穿山谷、来回折返，沿谷底却只挪动一点点。
+
+房价模型，面积以“百平方米”为单位，从山谷一侧的 (w, b) = (130, 215) 出发，学习率取稳定上限 2/λ_max 的一个比例。
+折线上的点是每一步的位置：前几步几乎都花在山谷两壁之间的反复横跳上。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.landscapes import on_grid
+from gradbook.models import LinearMSE, house_data
+from gradbook.optimizers import gradient_descent
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "等高线图：狭长斜向的椭圆山谷，五角星为最小值。从原点出发的梯度下降路径是一条锯齿折线："
+    "在山谷两侧来回跳，沿着山谷向五角星推进得很慢，画出的步数走完时仍未到达五角星。"
+)
+
+
+def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_fraction: float = 0.95, steps: int = 40,
+         w0: float = 130.0, b0: float = 215.0) -> Figure:
+    x, y = house_data(n, seed)
+    model = LinearMSE(x / unit, y)
+    star = model.minimizer()
+    lam_max = np.linalg.eigvalsh(model.hessian(star)).max()
+    lr = lr_fraction * 2 / lam_max
+    path = gradient_descent(model, np.array([w0, b0]), lr, steps).iterates
+    lo_w, hi_w = min(path[:, 0].min(), star[0]) - 40, max(path[:, 0].max(), star[0]) + 40
+    lo_b, hi_b = min(path[:, 1].min(), star[1]) - 40, max(path[:, 1].max(), star[1]) + 40
+    W, B = np.meshgrid(np.linspace(lo_w, hi_w, 240), np.linspace(lo_b, hi_b, 240))
+    Z = on_grid(model.value, W, B) - float(model.value(star))
+    fig = Figure(figsize=(6.4, 4.6))
+    ax = fig.add_subplot()
+    ax.contour(W, B, Z, levels=np.geomspace(20, 2e4, 8), cmap="viridis", linewidths=1.0)
+    ax.plot(path[:, 0], path[:, 1], "-o", color=PALETTE["orange"], ms=3.5, lw=1.4,
+            label=f"梯度下降 {steps} 步，$\\eta = {lr_fraction:g} \\times 2/\\lambda_{{\\max}} = {lr:.3f}$")
+    ax.plot(*path[0], "s", color=INK, ms=6)
+    ax.annotate("起点", path[0], xytext=(-30, 6), textcoords="offset points", color=INK)
+    ax.plot(*star, "*", ms=18, color=PALETTE["yellow"], mec=INK, zorder=5)
+    ax.legend(loc="upper right", fontsize=10)
+    ax.set_aspect("equal")
+    ax.set_xlim(lo_w, hi_w)
+    ax.set_ylim(lo_b, hi_b)
+    ax.set_xlabel(f"斜率 $w$（万元 / {unit:g} m²）")
+    ax.set_ylabel("截距 $b$（万元）")
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

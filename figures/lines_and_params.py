@@ -1,0 +1,52 @@
+"""左边是数据，右边是参数：每一条直线 ŷ = w x + b 对应 (w, b) 平面上的一个点，训练移动的是右边的点。
+
+左图的散点是房屋面积与价格，它们在训练中一动不动；三条直线是三组不同的参数。
+右图把同样三组参数画成 (w, b) 平面上的点，背景是损失 L(w, b) 的等高线：直线拟合得越好，点越靠近谷底。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.landscapes import on_grid
+from gradbook.models import LinearMSE, house_data
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "左右两幅图。左图：房屋面积（横轴，平方米）与价格（纵轴，万元）的散点，以及三条颜色不同的直线，"
+    "其中一条穿过数据中间，另两条明显偏离。右图：以 w 为横轴、b 为纵轴的损失等高线，"
+    "三个同色的点标出这三条直线的参数，拟合最好的那条正落在狭长山谷的谷底。"
+)
+
+
+def make(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: float = 4.5, b2: float = -150.0) -> Figure:
+    x, y = house_data(n, seed)
+    model = LinearMSE(x, y)
+    best = model.minimizer()
+    params = [(np.array([w1, b1]), PALETTE["blue"]), (np.array([w2, b2]), PALETTE["purple"]),
+              (best, PALETTE["orange"])]
+    fig = Figure(figsize=(9.6, 3.9), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    left.scatter(x, y, s=14, color=PALETTE["grey"], label="数据（固定不动）")
+    xs = np.linspace(x.min() - 5, x.max() + 5, 2)
+    for theta, colour in params:
+        left.plot(xs, theta[0] * xs + theta[1], color=colour, lw=1.8,
+                  label=f"$w={theta[0]:.2f},\\ b={theta[1]:.0f}$")
+    left.set_xlabel("面积 $x$（m²）")
+    left.set_ylabel("价格 $y$（万元）")
+    left.legend(fontsize=9, loc="upper left")
+    W, B = np.meshgrid(np.linspace(0, 6, 200), np.linspace(-250, 400, 200))
+    right.contour(W, B, on_grid(model.value, W, B), levels=np.geomspace(1e3, 3e5, 9), cmap="viridis",
+                  linewidths=1.0)
+    for theta, colour in params:
+        right.plot(*theta, "o", color=colour, mec=INK, ms=9, zorder=4)
+        right.annotate(f"$L={float(model.value(theta)):.0f}$", theta, xytext=(8, 4), textcoords="offset points",
+                       color=colour, fontsize=10)
+    right.set_xlabel("斜率 $w$（会动）")
+    right.set_ylabel("截距 $b$（会动）")
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

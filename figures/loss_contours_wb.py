@@ -1,0 +1,60 @@
+"""房价模型损失的等高线：负梯度（橙色箭头）都垂直于所在的椭圆，却没有一支对准最小值（五角星）。
+
+面积改用“百平方米”为单位，两条坐标轴取同样的刻度，直角才画得出直角。
+灰色虚线是从每个点直奔最小值的方向；橙色箭头是负梯度，也就是下降最快的方向。两者差得很远：
+负梯度主要在横穿山谷，而不是顺着山谷往最小值走。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.landscapes import on_grid
+from gradbook.models import LinearMSE, house_data
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "等高线图：横轴 w、纵轴 b，刻度相同。等高线是一族斜向 -45 度左右的狭长椭圆，中心的五角星是最小值。"
+    "椭圆上取了五个点，每点画一支垂直于椭圆的橙色箭头表示负梯度，并用灰色虚线连到五角星；"
+    "箭头几乎都横穿山谷，与虚线方向相差很大。"
+)
+
+
+def make(n: int = 50, seed: int = 0, unit: float = 100.0, half_width: float = 200.0,
+         level: float = 500.0, arrow: float = 45.0) -> Figure:
+    x, y = house_data(n, seed)
+    model = LinearMSE(x / unit, y)
+    star = model.minimizer()
+    lo = float(model.value(star))
+    W, B = np.meshgrid(np.linspace(star[0] - half_width, star[0] + half_width, 240),
+                       np.linspace(star[1] - half_width, star[1] + half_width, 240))
+    Z = on_grid(model.value, W, B)
+    fig = Figure(figsize=(6.4, 5.2))
+    ax = fig.add_subplot()
+    ax.contour(W, B, Z - lo, levels=level * np.array([0.15, 0.45, 2.0, 4.0, 7.0]),
+               cmap="viridis", linewidths=1.0)
+    ax.contour(W, B, Z - lo, levels=[level], colors=[PALETTE["blue"]], linewidths=2.0)
+    # 在等高线 L = lo + level 上取点：沿 Hessian 的两个主轴，半轴长为 √(2·level/λ)
+    lams, vecs = np.linalg.eigh(model.hessian(star))
+    radii = np.sqrt(2 * level / lams)
+    for t in np.radians([35, 80, 145, 215, 290]):
+        p = star + radii[0] * np.cos(t) * vecs[:, 0] + radii[1] * np.sin(t) * vecs[:, 1]
+        g = model.grad(p)
+        d = -g / np.linalg.norm(g) * arrow
+        ax.plot([p[0], star[0]], [p[1], star[1]], color=PALETTE["grey"], ls="--", lw=1)
+        ax.annotate("", xy=p + d, xytext=p,
+                    arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.2, mutation_scale=16))
+        ax.plot(*p, "o", color=INK, ms=4)
+    ax.plot(*star, "*", ms=18, color=PALETTE["yellow"], mec=INK, zorder=5)
+    ax.plot([], [], color=PALETTE["orange"], lw=2.2, label=r"负梯度 $-\nabla L$（下降最快）")
+    ax.plot([], [], color=PALETTE["grey"], ls="--", lw=1, label="直奔最小值的方向")
+    ax.legend(loc="upper right", fontsize=10)
+    ax.set_aspect("equal")
+    ax.set_xlabel(f"斜率 $w$（万元 / {unit:g} m²）")
+    ax.set_ylabel("截距 $b$（万元）")
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

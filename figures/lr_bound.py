@@ -1,0 +1,58 @@
+"""每一步误差缩小的倍数 |1 − ηλ|：快方向（λ_max）决定学习率的上限 2/λ_max，慢方向（λ_min）决定要走多少步。
+
+沿 Hessian 的每个主轴，误差每步乘以 1 − ηλ。两条曲线都必须落在 1 以下才会收敛；
+阴影区 η > 2/λ_max 里快方向的误差每步放大。即使把 η 推到上限附近，慢方向的倍数也几乎等于 1。
+数据是房价模型，面积以“百平方米”为单位，与锯齿图相同。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.landscapes import Quadratic
+from gradbook.models import LinearMSE, house_data
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "折线图：横轴是学习率 η，纵轴是每步误差缩小的倍数 |1 − ηλ|。快方向的曲线是一个 V 形，"
+    "在 η = 1/λ_max 处降到 0，在 η = 2/λ_max 处回到 1，之后进入标为“发散”的阴影区；"
+    "慢方向的曲线几乎贴着 1 的水平线，只略微下降。"
+)
+
+
+def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95) -> Figure:
+    x, y = house_data(n, seed)
+    model = LinearMSE(x / unit, y)
+    bowl = Quadratic(model.hessian(model.minimizer()), model.minimizer())
+    lam_min, lam_max = bowl.eigenvalues
+    bound = bowl.max_stable_lr
+    etas = np.linspace(0, 1.3 * bound, 400)
+    fig = Figure(figsize=(6.4, 4.0))
+    ax = fig.add_subplot()
+    ax.axvspan(bound, etas[-1], color=PALETTE["orange"], alpha=0.12, lw=0)
+    ax.text(1.15 * bound, 1.42, "发散", color=PALETTE["orange"], ha="center")
+    ax.axhline(1, color=INK, lw=0.8, ls=":")
+    ax.plot(etas, abs(1 - etas * lam_max), color=PALETTE["orange"],
+            label=f"快方向 $\\lambda_{{\\max}} = {lam_max:.2f}$")
+    ax.plot(etas, abs(1 - etas * lam_min), color=PALETTE["blue"],
+            label=f"慢方向 $\\lambda_{{\\min}} = {lam_min:.4f}$")
+    ax.axvline(bound, color=PALETTE["orange"], lw=1, ls="--")
+    ax.annotate(f"$2/\\lambda_{{\\max}} = {bound:.3f}$", (bound, 0.05), xytext=(-8, 0),
+                textcoords="offset points", ha="right", color=PALETTE["orange"])
+    eta = lr_mark * bound
+    for lam, colour in ((lam_max, PALETTE["orange"]), (lam_min, PALETTE["blue"])):
+        ax.plot(eta, abs(1 - eta * lam), "o", color=colour, mec=INK, ms=6, zorder=4)
+    ax.annotate(f"锯齿图的 $\\eta$：慢方向每步 ×{1 - eta * lam_min:.3f}", (eta, 1 - eta * lam_min),
+                xytext=(-20, 24), textcoords="offset points", ha="right", color=PALETTE["blue"],
+                arrowprops=dict(arrowstyle="-", color=PALETTE["blue"], lw=0.8))
+    ax.set_xlim(0, etas[-1])
+    ax.set_ylim(0, 1.6)
+    ax.set_xlabel("学习率 $\\eta$")
+    ax.set_ylabel("每步误差的倍数 $|1 - \\eta\\lambda|$")
+    ax.legend(loc="lower left", fontsize=10)
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

@@ -1,0 +1,56 @@
+"""三种学习率下损失随迭代的变化（纵轴为对数刻度）：太小的下降缓慢，合适的迅速降到底，超过 2/λ 的指数上升。
+
+纵轴是损失比最小值多出的部分 L − L*。默认只动斜率 w（截距固定在最优值，与上一张图相同）；
+参数 fix_b=false 时 w 和 b 一起学，这时“合适”的那条曲线会先快速下降，然后卡在一个平台上。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.models import LinearMSE, house_data
+from gradbook.optimizers import Objective, gradient_descent
+from gradbook.style import PALETTE
+
+ALT = (
+    "折线图：横轴是迭代步数，纵轴是损失超出最小值的部分，对数刻度。三条曲线对应三种学习率："
+    "最小的学习率缓慢下降，中等的学习率几步之内下降好几个数量级，最大的学习率一路上升。"
+)
+
+
+def sci(v: float) -> str:
+    """0.00004 → 4 \\times 10^{-5}（LaTeX）。"""
+    mantissa, exponent = f"{v:.1e}".split("e")
+    return f"{float(mantissa):g} \\times 10^{{{int(exponent)}}}"
+
+
+def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 40,
+         w0: float = 1.0, fix_b: bool = True) -> Figure:
+    model = LinearMSE(*house_data())
+    w_star, b_star = model.minimizer()
+    best = float(model.value([w_star, b_star]))
+    if fix_b:
+        objective = Objective(value=lambda t: model.value([t[0], b_star]),
+                              grad=lambda t: model.grad(np.array([t[0], b_star]))[:1])
+        start = np.array([w0])
+    else:
+        objective, start = model, np.array([w0, 0.0])
+    fig = Figure(figsize=(6.4, 4.0))
+    ax = fig.add_subplot()
+    names = ("太小", "合适", "太大")
+    colours = (PALETTE["sky"], PALETTE["green"], PALETTE["orange"])
+    for lr, name, colour in zip((lr_small, lr_good, lr_big), names, colours):
+        traj = gradient_descent(objective, start, lr, steps)
+        gap = np.maximum(traj.losses - best, 1e-12)
+        ax.semilogy(np.arange(gap.size), gap, "-o", ms=3, color=colour, label=f"{name}：$\\eta = {sci(lr)}$")
+    ax.set_xlabel("迭代步数 $k$")
+    ax.set_ylabel("$L(\\theta_k) - L^*$")
+    ax.set_ylim(1e-3, None)
+    ax.legend(loc="best", fontsize=10)
+    ax.set_title("只学斜率 $w$" if fix_b else "斜率 $w$ 与截距 $b$ 一起学", fontsize=11)
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)
