@@ -1,0 +1,69 @@
+"""同一个起点、同一个学习率：不裁剪的梯度下降第一步就被悬崖上的巨大梯度弹飞，按范数裁剪后一步步走到最小值。
+
+损失来自只有一个单元的线性循环网络：h_T = w^T h_0，要它在 T = 20 步后等于 0.5。
+梯度里有因子 w^(T−1)，w 稍大于 1 就让梯度暴涨——损失曲线在 w = 1 右侧是一堵墙（左图，纵轴取对数）。
+右图是两次运行离最小值 w* 的距离：不裁剪时第 2 步就溢出成无穷大；裁剪到范数 1 后每步最多走 η，
+过了悬崖便和普通梯度下降一样收敛。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.optimizers import gradient_descent
+from gradbook.pitfalls import LinearRecurrence
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "左图：对数纵轴上的损失曲线，w 从 0.8 到 1.15，在 w ≈ 0.966 处有最低点，右侧迅速升高成一堵墙；"
+    "橙色的点是裁剪后的迭代，从 w = 1.1 沿墙面一步步下到谷底。"
+    "右图：对数纵轴上离最小值的距离随步数变化，不裁剪的运行在第 1 步跳到 7 以上后即发散，"
+    "裁剪的运行先线性下降，十几步后快速降到 10⁻¹⁵ 以下。"
+)
+
+
+def make(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int = 40,
+         horizon: int = 20) -> Figure:
+    loss = LinearRecurrence(steps=horizon, target=0.5)
+    w_star = float(loss.minimum[0])
+    plain = gradient_descent(loss, [start], lr=lr, steps=steps)
+    clipped = gradient_descent(loss, [start], lr=lr, steps=steps, clip_norm=max_norm)
+
+    fig = Figure(figsize=(9.6, 3.8))
+    ax, bx = fig.subplots(1, 2)
+    w = np.linspace(0.8, 1.15, 400)
+    ax.plot(w, loss.value(w[:, None]) + 1e-12, color=PALETTE["blue"], label="损失 $L(w)$")
+    cw = clipped.iterates[:, 0]
+    ax.plot(cw, loss.value(clipped.iterates) + 1e-12, "o", ms=3.5, color=PALETTE["orange"], label="裁剪后的迭代")
+    ax.axvline(w_star, color=PALETTE["grey"], lw=0.8, ls=":")
+    ax.text(w_star - 0.005, 3e1, f"$w^* = {w_star:.3f}$", ha="right", color=INK, fontsize=10)
+    ax.set_yscale("log")
+    ax.set_ylim(1e-12, 1e3)
+    ax.set_xlabel("$w$")
+    ax.set_ylabel("$L(w)$")
+    ax.set_title(f"$L(w) = \\frac{{1}}{{2}}(w^{{{horizon}}} - 0.5)^2$")
+    ax.legend(loc="lower left", fontsize=9)
+
+    k_plain = np.arange(len(plain.iterates))
+    bx.plot(k_plain, np.abs(plain.iterates[:, 0] - w_star), "o-", color=PALETTE["purple"], label="不裁剪")
+    big = plain.iterates[-1, 0]
+    exponent = int(np.floor(np.log10(abs(big))))
+    bx.annotate(f"$k = {k_plain[-1]}$ 时 $|w| \\approx 10^{{{exponent}}}$，下一步溢出",
+                xy=(k_plain[-1], abs(big - w_star)),
+                xytext=(6, 1e9), color=PALETTE["purple"], fontsize=10,
+                arrowprops=dict(arrowstyle="->", color=PALETTE["purple"]))
+    dist = np.abs(clipped.iterates[:, 0] - w_star)
+    bx.plot(np.arange(len(dist)), np.maximum(dist, 1e-17), "o-", ms=3, color=PALETTE["orange"],
+            label=f"按范数裁剪到 {max_norm:g}")
+    bx.set_yscale("log")
+    bx.set_ylim(1e-17, 1e36)
+    bx.set_xlabel("步数 $k$")
+    bx.set_ylabel(r"$|w_k - w^*|$")
+    bx.legend(loc="upper right", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

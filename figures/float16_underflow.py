@@ -1,0 +1,72 @@
+"""float16 里小于 2⁻²⁴ 一半的梯度变成 0，梯度下降在半路停住；把损失乘上 1024（损失缩放）能多走十步。
+
+损失 L(θ) = ½ c θ²，c = 2⁻¹⁰，学习率 η = 2⁹，于是 ηc = ½，θ 每步减半，梯度 cθ 也每步减半。
+左图：每一步的梯度（float16 里存的值，对数纵轴），水平线是 float16 最小的正规数 2⁻¹⁴ 和最小的次正规数 2⁻²⁴；
+float16 的梯度在第 15 步变成 0（画在底边）。右图：|θ_k|，float16 从那一步起原地不动。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.landscapes import Quadratic
+from gradbook.optimizers import gradient_descent
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "左图：对数纵轴上梯度随步数按直线下降，float32 的一直下降，float16 的在第 15 步跌到底边（等于 0），"
+    "两条水平虚线标出 2⁻¹⁴ 和 2⁻²⁴。右图：|θ| 随步数减半，float16 的曲线在 2⁻¹⁵ 处变平，"
+    "float16 加损失缩放的曲线一直降到 2⁻²⁵ 处才变平，float32 的一直下降。"
+)
+
+
+def runs(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0):
+    c = 2.0**log2_curvature
+    L = Quadratic(np.array([[c]]))
+    lr = 0.5 / c
+    return L, {
+        "float32": gradient_descent(L, [1.0], lr, steps, dtype=np.float32),
+        "float16": gradient_descent(L, [1.0], lr, steps, dtype=np.float16),
+        f"float16 + 损失缩放 ×{loss_scale:g}": gradient_descent(L, [1.0], lr, steps, dtype=np.float16,
+                                                           loss_scale=loss_scale),
+    }
+
+
+def make(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0) -> Figure:
+    L, results = runs(log2_curvature, steps, loss_scale)
+    floor = 2.0**-60
+    fig = Figure(figsize=(9.6, 3.9))
+    ax, bx = fig.subplots(1, 2)
+    colors = dict(zip(results, ("blue", "orange", "green")))
+    styles = dict(zip(results, ("-", "-", "--")))
+    for name, tr in list(results.items())[:2]:
+        k = np.arange(len(tr.grad_norms))
+        ax.plot(k, np.maximum(tr.grad_norms, floor), styles[name], marker="o", ms=3, color=PALETTE[colors[name]],
+                label=name)
+    for value, text in ((2.0**-14, r"最小正规数 $2^{-14}\approx 6.1\times10^{-5}$"),
+                        (2.0**-24, r"最小次正规数 $2^{-24}\approx 6.0\times10^{-8}$")):
+        ax.axhline(value, color=INK, lw=0.8, ls=":")
+        ax.text(steps, value * 2, text, ha="right", va="bottom", fontsize=9)
+    ax.set_yscale("log", base=2)
+    ax.set_ylim(floor / 2, 1)
+    ax.set_yticks([2.0**-e for e in range(0, 61, 10)])
+    ax.text(steps, floor * 2, "float16 的梯度 = 0", ha="right", va="bottom", fontsize=9, color=PALETTE["orange"])
+    ax.set_xlabel("步数 $k$")
+    ax.set_ylabel(r"存下来的梯度 $|g_k|$（0 画在底边）")
+    ax.legend(loc="upper right", fontsize=9)
+    for name, tr in results.items():
+        th = np.abs(tr.iterates[:, 0].astype(float))
+        bx.plot(np.arange(len(th)), np.maximum(th, floor), styles[name], color=PALETTE[colors[name]], label=name)
+    bx.set_yscale("log", base=2)
+    bx.set_ylim(floor / 2, 2)
+    bx.set_yticks([2.0**-e for e in range(0, 61, 10)])
+    bx.set_xlabel("步数 $k$")
+    bx.set_ylabel(r"$|\theta_k|$（最小值在 0）")
+    bx.legend(loc="upper right", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

@@ -1,0 +1,59 @@
+"""相邻两个小批量的梯度有多少个分量符号相反？随机顺序下约一半；按“先易后难”排好顺序（课程），分歧变少，前几步的下降也更快。
+
+逻辑回归，d = 20 个特征，n = 512 个样本，B = 16，学习率 1，走完一轮（32 步）。标签由一个已知的“教师”权重生成，
+样本的难易用它的间隔 |xᵀw★| 衡量，间隔大的先学。左图：每一步与上一步小批量梯度的汉明距离（20 个分量中符号不同的个数），
+细线为逐步的值，粗线为 8 步的滑动平均。右图：损失随步数的变化。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.information import hamming_distance
+from gradbook.models import LogisticRegression
+from gradbook.pitfalls import ordered_sgd, teacher_logistic_data
+from gradbook.style import PALETTE
+
+ALT = (
+    "左图：两条汉明距离曲线在 0 到 20 之间跳动，随机顺序的平均值约为 9，课程顺序的平均值约为 8，"
+    "粗线是滑动平均。右图：两条损失曲线从 0.69 下降，课程顺序的曲线在前十步明显更低，一轮结束时两者接近。"
+)
+
+
+def runs(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: int = 0):
+    """(random run, curriculum run) of one epoch of ordered SGD on teacher-labelled logistic data."""
+    X, y, w_teacher = teacher_logistic_data(n, dim, seed)
+    L = LogisticRegression(X, y)
+    k = n // batch
+    shuffled = np.random.default_rng(seed).permutation(n)[: k * batch].reshape(k, batch)
+    easy_first = np.argsort(-np.abs(X @ w_teacher), kind="stable")[: k * batch].reshape(k, batch)
+    w0 = np.zeros(dim)
+    return ordered_sgd(L, w0, lr, shuffled), ordered_sgd(L, w0, lr, easy_first)
+
+
+def make(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: int = 0) -> Figure:
+    fig = Figure(figsize=(9.6, 3.8))
+    ax, bx = fig.subplots(1, 2)
+    for run, label, color in zip(runs(n, dim, batch, lr, seed), ("随机顺序", "课程：先易后难"),
+                                 ("grey", "orange")):
+        g = run.batch_grads
+        ham = np.array([hamming_distance(a, b) for a, b in zip(g[:-1], g[1:])])
+        steps = np.arange(1, len(g))
+        ax.plot(steps, ham, color=PALETTE[color], lw=0.8, alpha=0.6)
+        smooth = np.convolve(ham, np.ones(8) / 8, mode="valid")
+        ax.plot(steps[7:], smooth, color=PALETTE[color], lw=2.4, label=f"{label}（平均 {ham.mean():.1f}）")
+        bx.plot(run.trajectory.losses, color=PALETTE[color], label=label)
+    ax.set_ylim(0, dim)
+    ax.set_xlabel("步数 $k$")
+    ax.set_ylabel(r"汉明距离 $H(g_{k-1}, g_k)$")
+    ax.legend(loc="upper right", fontsize=9)
+    bx.set_xlabel("步数 $k$")
+    bx.set_ylabel("全体样本上的损失")
+    bx.legend(loc="upper right", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

@@ -1,0 +1,70 @@
+"""把输入放大 s 倍，权重 w 的梯度跟着放大 s 倍、偏置 b 的梯度不变；损失曲面沿 w 方向变陡 s² 倍，圆碗被压成窄谷。
+
+数据是第 2 章的房屋面积（先标准化为 z，再乘 s 作为输入 x = s z），价格同样标准化，模型 ŷ = w x + b，
+均方误差损失。左图：在预测相同的两点 (w/s, b) 上比较两个梯度分量之比，以及 Hessian 的条件数 κ（对数坐标）。
+中图与右图：s = 1 和 s 取较大值时的等高线（同样的坐标范围），以及用各自“安全”的学习率 0.9/λ_max 走 30 步的梯度下降路径。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.landscapes import on_grid
+from gradbook.models import LinearMSE, house_data, standardize
+from gradbook.optimizers import gradient_descent
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "左图：对数坐标上两条直线，梯度之比随 s 以斜率 1 增长，条件数随 s 以斜率 2 增长，s = 10 时条件数为 100。"
+    "中图：s = 1 时等高线是圆，梯度下降几步就到圆心。右图：s 较大时等高线是沿 b 方向拉长的窄椭圆，"
+    "梯度下降在 w 方向一步到位，却沿 b 方向慢慢挪，30 步后离最小值仍有一段距离。"
+)
+
+
+def problem(scale: float, n: int = 50, seed: int = 0) -> LinearMSE:
+    """House prices against the standardized area times ``scale``, both standardized."""
+    area, price = house_data(n, seed)
+    z, _, _ = standardize(area)
+    y, _, _ = standardize(price)
+    return LinearMSE(scale * z, y + 1.0)
+
+
+def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figure:
+    fig = Figure(figsize=(9.6, 3.6))
+    ax, bx, cx = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1.25, 1, 1]))
+    s = np.geomspace(1, 100, 30)
+    base = problem(1.0)
+    theta = np.array([0.0, 0.0])
+    g1 = base.grad(theta)
+    ratio = [abs(problem(v).grad(theta / [v, 1])[0]) / abs(problem(v).grad(theta / [v, 1])[1]) for v in s]
+    kappa = [np.linalg.cond(problem(v).hessian(theta)) for v in s]
+    ax.loglog(s, ratio, color=PALETTE["blue"], label=r"$|\partial L/\partial w| \,/\, |\partial L/\partial b|$")
+    ax.loglog(s, kappa, color=PALETTE["orange"], label=r"条件数 $\kappa$")
+    ax.set_xlabel("输入尺度 $s$")
+    ax.legend(loc="upper left", fontsize=9)
+    ax.set_title(f"$s=1$ 时梯度比 {abs(g1[0] / g1[1]):.2f}", fontsize=11)
+
+    for axis, v in ((bx, 1.0), (cx, scale)):
+        L = problem(v)
+        w_star, b_star = L.minimizer()
+        lam = np.linalg.eigvalsh(L.hessian(theta)).max()
+        tr = gradient_descent(L, [w_star - 1.6, b_star - 1.6], lr=lr_fraction / lam, steps=steps)
+        W, B = np.meshgrid(np.linspace(w_star - 2.2, w_star + 2.2, 200), np.linspace(b_star - 2.2, b_star + 2.2, 200))
+        Z = on_grid(L.value, W, B)
+        axis.contour(W, B, Z, levels=L.value(L.minimizer()) + np.geomspace(0.05, 8, 8), colors=PALETTE["grey"],
+                     linewidths=0.7)
+        its = tr.iterates
+        axis.plot(its[:, 0], its[:, 1], "o-", ms=2.5, lw=1.2, color=PALETTE["orange"])
+        axis.plot([w_star], [b_star], "*", color=INK, ms=10)
+        axis.set_aspect("equal")
+        axis.set_xlabel("$w$")
+        axis.set_ylabel("$b$")
+        gap = np.linalg.norm(tr.final - L.minimizer())
+        axis.set_title(f"$s = {v:g}$：{steps} 步后离最小值 {gap:.2g}", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

@@ -1,0 +1,49 @@
+"""同一个起点、同样的学习率：全量梯度下降的路径光滑，小批量的路径围着它抖动，B = 1 时到了最小值附近也停不下来。
+
+损失是房价数据（标准化）上的均方误差，参数为 (w, b)，星号是最小值。每条路径走同样多的步数。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.landscapes import on_grid
+from gradbook.models import LinearMSE, house_data, standardize
+from gradbook.optimizers import gradient_descent, sgd
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "均方误差损失的圆形等高线上三条从左上角出发、走向中心星号的路径：全量梯度下降是光滑的弧线，"
+    "B = 32 的小批量路径贴着它轻微抖动，B = 1 的随机梯度下降路径明显曲折，并在星号周围来回游荡。"
+)
+
+
+def make(n: int = 1000, lr: float = 0.05, steps: int = 120, seed: int = 0) -> Figure:
+    area, price = house_data(n, 1)
+    L = LinearMSE(standardize(area)[0], standardize(price)[0])
+    theta0 = np.array([-1.0, 1.5])
+    star = L.minimizer()
+    fig = Figure(figsize=(6.4, 4.6))
+    ax = fig.add_subplot()
+    W, B = np.meshgrid(np.linspace(-1.4, 1.6, 160), np.linspace(-0.6, 1.8, 160))
+    ax.contour(W, B, on_grid(L.value, W, B), levels=12, colors=PALETTE["grey"], linewidths=0.7)
+    runs = (
+        ("B = 1（随机梯度下降）", sgd(L, theta0, lr, steps, batch_size=1, seed=seed), "orange", 1.0),
+        ("B = 32（小批量）", sgd(L, theta0, lr, steps, batch_size=32, seed=seed), "green", 1.4),
+        (f"B = n = {n}（批量梯度下降）", gradient_descent(L, theta0, lr, steps), "blue", 2.0),
+    )
+    for label, tr, color, lw in runs:
+        ax.plot(tr.iterates[:, 0], tr.iterates[:, 1], color=PALETTE[color], lw=lw, label=label)
+    ax.plot(*theta0, "o", color=INK)
+    ax.plot(*star, "*", color=INK, ms=12)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$w$")
+    ax.set_ylabel("$b$")
+    ax.legend(loc="upper right", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

@@ -1,0 +1,65 @@
+"""鞍点 L = θ₁² − θ₂²：从稳定轴上出发的梯度下降径直停在原点；一点噪声或一点偏离就能把它推下去，动量推得最快。
+
+左图：等高线与四条路径，起点都在 (1, 0) 附近。右图：离鞍点的距离随步数的变化（对数纵轴）。
+没有噪声时距离按 0.8ᵏ 缩小——算法“收敛”到了一个不是最小值的点；加了噪声或偏离 10⁻³ 后，
+不稳定方向上的分量每步放大 1 + 2η = 1.2 倍，动量把这个倍数提高到 1.5。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.landscapes import on_grid, saddle
+from gradbook.optimizers import gradient_descent, momentum
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "左图：马鞍面 θ₁² − θ₂² 的等高线，原点是鞍点。从 (1, 0) 出发的梯度下降沿水平轴直达原点后停住；"
+    "带噪声的梯度下降和从 (1, 0.001) 出发的梯度下降先靠近原点，再沿竖直方向离开；动量法离开得最早。"
+    "右图：对数纵轴上离原点的距离，无噪声的曲线一路降到 10⁻⁸ 以下，其余三条先降后升，动量的最早升过 2。"
+)
+
+
+def make(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float = 1e-3, steps: int = 60,
+         seed: int = 0) -> Figure:
+    L = saddle()
+    runs = (
+        ("梯度下降，起点 (1, 0)", gradient_descent(L, [1.0, 0.0], lr, steps), "grey", "-"),
+        (f"加噪声 N(0, {noise:g}²)", gradient_descent(L, [1.0, 0.0], lr, steps, noise=noise, seed=seed),
+         "green", "-"),
+        (f"梯度下降，起点 (1, {offset:g})", gradient_descent(L, [1.0, offset], lr, steps), "blue", "--"),
+        (f"动量 β = {beta:g}，起点 (1, {offset:g})", momentum(L, [1.0, offset], lr, steps, beta=beta),
+         "orange", "-"),
+    )
+    fig = Figure(figsize=(9.6, 4.0))
+    ax, bx = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[1, 1.25]))
+    g = np.linspace(-2.2, 2.2, 200)
+    X, Y = np.meshgrid(g, g)
+    ax.contour(X, Y, on_grid(L.value, X, Y), levels=np.linspace(-4, 4, 17), colors=PALETTE["grey"],
+               linewidths=0.7)
+    ax.plot([0], [0], "x", color=INK, ms=9, mew=2)
+    ax.text(-0.12, -0.3, "鞍点", color=INK, ha="right")
+    k = np.arange(steps + 1)
+    for label, tr, color, ls in runs:
+        its = tr.iterates
+        ax.plot(its[:, 0], its[:, 1], ls, color=PALETTE[color], lw=1.6)
+        dist = np.linalg.norm(its.astype(float), axis=1)
+        bx.plot(k[:len(dist)], dist, ls, color=PALETTE[color], label=label)
+    ax.set_xlim(-1.6, 1.6)
+    ax.set_ylim(-2.2, 2.2)
+    ax.set_xlabel(r"$\theta_1$")
+    ax.set_ylabel(r"$\theta_2$")
+    ax.set_title(r"$L = \theta_1^2 - \theta_2^2$")
+    bx.axhline(2.0, color=PALETTE["grey"], lw=0.8, ls=":")
+    bx.set_yscale("log")
+    bx.set_ylim(1e-7, 1e3)
+    bx.set_xlabel("步数 $k$")
+    bx.set_ylabel(r"离鞍点的距离 $\|\theta_k\|$")
+    bx.legend(loc="lower left", fontsize=8.5)
+    fig.tight_layout()
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

@@ -1,0 +1,72 @@
+"""sigmoid 的斜率最多只有 1/4，而且一旦输入偏离 0 就迅速贴近 0；初始化过大时，大多数单元正落在这片平地上。
+
+左图：sigmoid 函数 σ(z) 与它的导数 σ'(z) = σ(z)(1 − σ(z))，导数在 z = 0 处取到最大值 1/4，
+灰色区域里 σ'(z) < 0.01，是“饱和区”。右图：一个 sigmoid 网络第若干隐藏层的预激活值 z 的分布，
+Xavier 初始化时大多落在斜率可观的中间段，朴素的大方差初始化时大多落进饱和区。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.models import sigmoid
+from gradbook.networks import MLP, activation
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "左图为 sigmoid 曲线和它的导数曲线，导数是一座高 1/4 的小山，|z| 大于约 4.6 的两侧灰色区域里导数小于 0.01。"
+    "右图为两种初始化下隐藏层预激活值的直方图：Xavier 初始化的值集中在 0 附近，"
+    "标准差为 4 的朴素初始化的值散布到正负几十，大部分落在饱和区。"
+)
+
+
+def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0) -> Figure:
+    z = np.linspace(-8, 8, 400)
+    _, dsig = activation("sigmoid")
+    s = sigmoid(z)
+    ds = dsig(z, s)
+    edge = float(z[ds >= 0.01].max())
+
+    fig = Figure(figsize=(9.6, 3.8))
+    ax, bx = fig.subplots(1, 2)
+    for lo, hi in ((-8, -edge), (edge, 8)):
+        ax.axvspan(lo, hi, color=PALETTE["grey"], alpha=0.15, lw=0)
+    ax.plot(z, s, color=PALETTE["blue"], label=r"$\sigma(z)$")
+    ax.plot(z, ds, color=PALETTE["orange"], label=r"$\sigma'(z)=\sigma(1-\sigma)$")
+    ax.plot([0], [0.25], "o", color=PALETTE["orange"])
+    ax.annotate("最大值 1/4", xy=(0, 0.25), xytext=(-4.2, 0.36), color=PALETTE["orange"],
+                arrowprops=dict(arrowstyle="->", color=PALETTE["orange"]))
+    ax.text(-7.7, 0.62, "饱和区\n$\\sigma'<0.01$", color=INK, fontsize=10)
+    ax.set_xlim(-8, 8)
+    ax.set_ylim(-0.03, 1.05)
+    ax.set_xlabel("$z$")
+    ax.legend(loc="center right", fontsize=10)
+    ax.set_title("sigmoid 与它的导数")
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(width, 256))
+    sizes = [width] * (layer + 1) + [1]
+    bins = np.linspace(-30, 30, 61)
+    for init, std, color, name in (("xavier", 1.0, PALETTE["blue"], "Xavier"),
+                                   ("naive", naive_std, PALETTE["orange"], f"朴素 N(0, {naive_std:g}²)")):
+        net = MLP.create(sizes, "sigmoid", init, seed=seed, naive_std=std)
+        # the first `layer` layers end in a linear layer, so their output is the pre-activation z
+        pre = MLP(net.params[:layer], "sigmoid").forward(X).ravel()
+        slope = float(np.mean(dsig(pre, sigmoid(pre))))
+        bx.hist(np.clip(pre, -30, 30), bins=bins, color=color, alpha=0.55, density=True,
+                label=f"{name}：平均 $\\sigma'$ = {slope:.3f}")
+    for lo, hi in ((-30, -edge), (edge, 30)):
+        bx.axvspan(lo, hi, color=PALETTE["grey"], alpha=0.15, lw=0)
+    bx.set_xlabel(f"第 {layer} 层的预激活值 $z$（超出 ±30 的计入两端）")
+    bx.set_ylabel("密度（对数刻度）")
+    bx.set_yscale("log")
+    bx.set_ylim(top=8)
+    bx.legend(loc="upper center", fontsize=9)
+    bx.set_title("初始化决定单元落在哪里")
+    fig.tight_layout()
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)
