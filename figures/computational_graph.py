@@ -1,0 +1,69 @@
+"""计算图 f = (x + y)·(xy) 在 x = 2、y = 3 处：蓝字是前向传播存下的值，橙字是反向传播送回的敏感度。
+
+每个圆是一次基本运算。前向时从左往右算，每个节点记住自己的值；反向时从右端的 $\\bar f = 1$ 出发，
+沿每条边乘上灰色的局部导数再往左送。x 同时流向加法和乘法两个节点，所以它的敏感度是两条路径之和：
+$\\bar x = 6\\cdot 1 + 5\\cdot 3 = 21$。
+"""
+
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle
+
+from gradbook.autodiff import Value
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "五个节点的计算图：输入 x = 2 和 y = 3，加法节点 a = x + y = 5，乘法节点 b = xy = 6，输出 f = ab = 30。"
+    "每个节点下方标出反向传播得到的敏感度：f 为 1，a 为 6，b 为 5，y 为 16，x 为 21；"
+    "每条边上标出局部导数。"
+)
+
+
+def make(x: float = 2.0, y: float = 3.0) -> Figure:
+    vx, vy = Value(x), Value(y)
+    a = vx + vy
+    b = vx * vy
+    f = a * b
+    f.backward()
+
+    pos = {"x": (0.0, 1.0), "y": (0.0, -1.0), "a": (2.6, 1.0), "b": (2.6, -1.0), "f": (5.2, 0.0)}
+    nodes = {"x": (vx, "x"), "y": (vy, "y"), "a": (a, "+"), "b": (b, r"\times"), "f": (f, r"\times")}
+    names = {"x": "x", "y": "y", "a": "a", "b": "b", "f": "f"}
+    # edges: (from, to, local derivative ∂to/∂from, where along the edge its label sits)
+    edges = [
+        ("x", "a", 1.0, 0.5), ("y", "a", 1.0, 0.3),
+        ("x", "b", vy.data, 0.3), ("y", "b", vx.data, 0.5),
+        ("a", "f", b.data, 0.5), ("b", "f", a.data, 0.5),
+    ]
+    fig = Figure(figsize=(6.8, 4.2))
+    ax = fig.add_subplot()
+    r = 0.36
+    for src, dst, local, t in edges:
+        (x0, y0), (x1, y1) = pos[src], pos[dst]
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                    arrowprops=dict(arrowstyle="-|>", color=PALETTE["grey"], lw=1.4, mutation_scale=14,
+                                    shrinkA=25, shrinkB=25))
+        mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+        ax.text(mx, my, f"${local:g}$", color=PALETTE["grey"], ha="center", va="center", fontsize=11,
+                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=PALETTE["grey"], lw=0.6))
+    for key, (node, label) in nodes.items():
+        cx, cy = pos[key]
+        ax.add_patch(Circle((cx, cy), r, fc="white", ec=INK, lw=1.6))
+        ax.text(cx, cy, f"${label}$", ha="center", va="center", fontsize=15, color=INK)
+        ax.text(cx, cy + r + 0.12, f"${names[key]} = {float(node.data):g}$", ha="center", va="bottom",
+                color=PALETTE["blue"], fontsize=12)
+        ax.text(cx, cy - r - 0.12, rf"$\bar{{{names[key]}}} = {float(node.grad):g}$", ha="center", va="top",
+                color=PALETTE["orange"], fontsize=12)
+    ax.text(2.6, 2.05, "前向：存下每个节点的值", color=PALETTE["blue"], ha="center", fontsize=11)
+    ax.text(2.6, -2.1, r"反向：$\bar v = \partial f/\partial v$，沿边乘上框中的局部导数，汇合处相加",
+            color=PALETTE["orange"], ha="center", fontsize=11)
+    ax.set_xlim(-0.8, 6.0)
+    ax.set_ylim(-2.35, 2.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

@@ -1,0 +1,59 @@
+"""狭长山谷里的牛顿-CG 与梯度下降：前者只用海森-向量积，几步就到谷底；后者沿谷底慢慢爬。
+
+左图是条件数 $\\kappa$ 的非二次山谷的等高线。灰色折线是梯度下降：学习率再大一点就会在陡壁之间发散，
+可沿平缓的谷底它仍要走很多步；橙色是牛顿-CG，每一步用共轭梯度法解 $H\\boldsymbol p = -\\nabla f$，
+而 $H$ 从未被写出来，只通过前向套反向的海森-向量积 $H\\boldsymbol v$ 出现。右图是两者的函数值随迭代的变化（对数纵轴）。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.landscapes import on_grid
+from gradbook.newton_cg import gradient_descent_path, narrow_valley, newton_cg
+from gradbook.style import CMAP, PALETTE
+
+ALT = (
+    "两幅图。左图是一个倾斜、狭长的碗形等高线，梯度下降的灰色路径先在两侧陡壁之间来回折返，再沿谷底缓慢前进；"
+    "牛顿-CG 的橙色路径只用几步就到达中心。右图纵轴取对数，梯度下降的函数值缓慢下降，"
+    "牛顿-CG 的函数值在五步内降到 10⁻²⁰ 以下。"
+)
+
+
+def make(condition: float = 50.0, angle: float = 0.5, lr: float = 0.03, gd_steps: int = 100,
+         newton_steps: int = 6, x0: float = -2.2, y0: float = 0.2) -> Figure:
+    f = narrow_valley(condition, angle)
+    start = np.array([x0, y0])
+    gd_path, gd_values = gradient_descent_path(f, start, lr, gd_steps)
+    newton = newton_cg(f, start, newton_steps)
+
+    fig = Figure(figsize=(9.6, 4.0))
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15], "wspace": 0.28})
+    X, Y = np.meshgrid(np.linspace(-2.6, 2.6, 160), np.linspace(-2.2, 2.2, 140))
+    Z = on_grid(lambda p: f([p[..., 0], p[..., 1]]), X, Y)
+    left.contour(X, Y, np.log10(Z + 1e-3), levels=14, cmap=CMAP, linewidths=0.8)
+    left.plot(newton.path[:, 0], newton.path[:, 1], "o-", color=PALETTE["orange"], ms=5, lw=2,
+              label=f"牛顿-CG（{newton_steps} 步）")
+    left.plot(gd_path[:, 0], gd_path[:, 1], ".-", color=PALETTE["grey"], ms=3, lw=0.9,
+              label=f"梯度下降（{gd_steps} 步）")
+    left.plot([0], [0], "*", color="black", ms=10)
+    left.set_aspect("equal")
+    left.set_xlabel("$x$")
+    left.set_ylabel("$y$")
+    left.set_title(f"条件数 $\\kappa = {condition:g}$ 的山谷")
+    left.legend(loc="lower right", fontsize=9)
+
+    floor = 1e-18
+    right.semilogy(np.arange(gd_steps + 1), np.maximum(gd_values, floor), color=PALETTE["grey"], label="梯度下降")
+    right.semilogy(np.arange(newton_steps + 1), np.maximum(newton.values, floor), "o-", color=PALETTE["orange"],
+                   label=f"牛顿-CG（共 {newton.hvp_calls} 次 $H\\boldsymbol{{v}}$）")
+    right.set_xlabel("迭代次数")
+    right.set_ylabel("$f$")
+    right.set_ylim(floor, 1e3)
+    right.legend(loc="upper right", fontsize=9)
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

@@ -1,0 +1,74 @@
+"""逻辑回归的负梯度是按误差加权的输入之和：平衡数据里两类推力相当，不平衡数据里多数类说了算。
+
+左边两幅用同一个生成器，只改正类所占比例。每个点的大小正比于它在训练后权重下的误差 $|\\hat y_i - y_i|$，
+虚线是梯度下降若干步后的决策边界：不平衡时它被推向少数类，少数类里被分错的点（大圆）变多了。
+右图画在权重空间里：横轴是权重沿 $(1, 1)$ 方向的分量，纵轴是偏置。橙色、蓝色箭头是在 $w = 0$ 处
+正类、负类各自贡献的推力 $-\\frac1n\\sum (\\hat y_i - y_i)(\\boldsymbol x_i, 1)$，首尾相接；黑色箭头是两者之和，
+也就是负梯度。平衡时两类的偏置分量相互抵消；不平衡时多数类把和往上拉。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.models import LogisticRegression, add_bias, two_blobs
+from gradbook.optimizers import gradient_descent
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "三幅图。前两幅是散点图：左图正负两类各 50 个点，中图正类 90 个、负类 10 个；点越大表示训练后误差越大，"
+    "虚线是训练后的决策边界，中图里它偏向负类一侧。第三幅画出权重空间里的推力箭头：平衡数据（虚线）的"
+    "正类、负类推力大小相当，偏置分量相互抵消，合力水平；不平衡数据（实线）的正类推力远大于负类，合力向上偏。"
+)
+
+
+def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0, seed: int = 0) -> Figure:
+    fig = Figure(figsize=(9.6, 3.7))
+    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.15], "wspace": 0.38})
+    push_ax = axes[2]
+    for ax, frac, title, style in zip(axes[:2], (0.5, 1 - minority), ("平衡数据", "不平衡数据"), ("--", "-")):
+        X, y = two_blobs(n, seed, positive_fraction=frac)
+        model = LogisticRegression(add_bias(X), y)
+        w = gradient_descent(model, np.zeros(3), lr, steps).final
+        err = np.abs(model.probabilities(w) - y)
+        for label, color, name in ((1, PALETTE["orange"], "正类"), (0, PALETTE["blue"], "负类")):
+            m = y == label
+            ax.scatter(X[m, 0], X[m, 1], s=6 + 140 * err[m], color=color, alpha=0.55, lw=0,
+                       label=f"{name} {int(m.sum())} 个")
+        xs = np.linspace(-4, 4, 2)
+        ax.plot(xs, -(w[0] * xs + w[2]) / w[1], ls=":", color=INK, lw=1.4)
+        ax.set_title(title)
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$", labelpad=0)
+        ax.set_xlim(-4, 4)
+        ax.set_ylim(-4, 4)
+        ax.set_aspect("equal")
+        ax.legend(loc="upper left", fontsize=8, markerscale=0.6, handletextpad=0.2, borderaxespad=0.1)
+
+        # each class's push −(1/n)Σ(ŷᵢ − yᵢ)(xᵢ, 1) at w = 0, in the plane (weight along (1, 1)/√2, bias)
+        pushes = -model.per_example_grads(np.zeros(3)) / model.n_examples
+        plane = np.c_[(pushes[:, 0] + pushes[:, 1]) / np.sqrt(2), pushes[:, 2]]
+        pos, neg = plane[y == 1].sum(0), plane[y == 0].sum(0)
+        for start, vec, color in (((0, 0), pos, PALETTE["orange"]), (pos, neg, PALETTE["blue"]),
+                                  ((0, 0), pos + neg, INK)):
+            push_ax.annotate("", xy=np.add(start, vec), xytext=start,
+                             arrowprops=dict(arrowstyle="-|>", color=color, lw=2, ls=style, mutation_scale=13))
+        total = pos + neg
+        push_ax.text(total[0] + 0.04, total[1] + 0.07, f"{title}\n偏置分量 {round(float(total[1]), 2) + 0.0:.2f}",
+                     fontsize=9, va="center", color=INK)
+    push_ax.axhline(0, color=PALETTE["grey"], lw=0.6)
+    push_ax.set_xlim(-0.05, 1.25)
+    push_ax.set_ylim(-0.4, 0.6)
+    push_ax.set_title("$w = 0$ 处的推力")
+    push_ax.set_xlabel("权重沿 $(1,1)$ 的分量")
+    push_ax.set_ylabel("偏置分量", labelpad=0)
+    push_ax.plot([], [], color=PALETTE["orange"], label="正类")
+    push_ax.plot([], [], color=PALETTE["blue"], label="负类")
+    push_ax.plot([], [], color=INK, label="合力 $-\\nabla L$")
+    push_ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

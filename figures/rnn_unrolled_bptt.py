@@ -1,0 +1,77 @@
+"""把 RNN 沿时间展开：前向沿蓝色箭头算出 $h_t$，梯度沿橙色箭头从最后一步往回流，每退一步乘一次 $W^\\top$ 与 $\\tanh'$。
+
+上图是展开后的计算图，损失只接在最后一步 $h_T$ 上；橙色箭头的粗细正比于流到那一步的 $\\|\\nabla_{a_t}L\\|$。
+下图是同一组数：循环矩阵的奇异值都是 $\\rho$，每往回走一步，梯度就大约缩小为原来的 $\\rho$ 倍再乘上 $\\tanh'\\le 1$，
+所以它在对数坐标里近似一条直线。$W$ 的梯度 $\\sum_t \\nabla_{a_t}L\\, h_{t-1}^\\top$ 里，早期各步的项因此几乎为零。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+
+from gradbook.networks import recurrent_matrix, rnn_bptt, rnn_forward
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "上半部分是沿时间展开的循环网络：方框 h₀ 到 h₈ 排成一行，蓝色箭头从左到右表示前向计算，"
+    "每一步还有输入 x_t 从上方进入；损失 L 接在最后一个方框上。下方的橙色箭头从右往左表示反向传播，"
+    "越往左越细。下半部分是每一步梯度范数的柱状图（对数纵轴），从右到左近似按固定比例变小。"
+)
+
+
+def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Figure:
+    rng = np.random.default_rng(seed)
+    W = recurrent_matrix(hidden, rho, seed)
+    U = rng.normal(0.0, 0.5, (hidden, 2))
+    b = np.zeros(hidden)
+    xs = rng.normal(size=(steps, 2))
+    h0 = np.zeros(hidden)
+    hs = rnn_forward(W, U, b, xs, h0)
+    targets = hs[1:].copy()
+    targets[-1] = hs[-1] - 1.0  # the loss sits on the last step only: earlier errors are zero
+    grads = rnn_bptt(W, U, b, xs, h0, targets)
+    norms = np.linalg.norm(grads.grad_a, axis=1)  # ‖∇_{a_t} L‖ for t = 1 … T
+
+    fig = Figure(figsize=(9.6, 4.8))
+    top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1.25, 1], "hspace": 0.3})
+    top.set_xlim(-0.7, steps + 1.0)
+    top.set_ylim(-1.55, 1.25)
+    top.axis("off")
+    for t in range(steps + 1):
+        top.add_patch(FancyBboxPatch((t - 0.3, -0.25), 0.6, 0.5, boxstyle="round,pad=0.04",
+                                     fc="white", ec=INK, lw=1.4))
+        top.text(t, 0, f"$h_{t}$", ha="center", va="center", fontsize=12)
+        if t:
+            top.annotate("", xy=(t - 0.34, 0.08), xytext=(t - 0.66, 0.08),
+                         arrowprops=dict(arrowstyle="-|>", color=PALETTE["blue"], lw=1.6, mutation_scale=12))
+            top.text(t - 0.5, 0.2, "$W$", ha="center", fontsize=9, color=PALETTE["blue"])
+            top.annotate("", xy=(t, 0.3), xytext=(t, 0.72),
+                         arrowprops=dict(arrowstyle="-|>", color=PALETTE["grey"], lw=1.0, mutation_scale=10))
+            top.text(t, 0.78, f"$x_{t}$", ha="center", va="bottom", fontsize=10, color=PALETTE["grey"])
+            width = 0.6 + 5.0 * norms[t - 1] / norms.max()
+            top.annotate("", xy=(t - 0.5, -0.75), xytext=(t + 0.5 if t < steps else t + 0.55, -0.75),
+                         arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=width,
+                                         mutation_scale=10 + width))
+    top.annotate("", xy=(steps + 0.85, 0), xytext=(steps + 0.32, 0),
+                 arrowprops=dict(arrowstyle="-|>", color=INK, lw=1.4, mutation_scale=12))
+    top.text(steps + 0.92, 0, "$L$", va="center", fontsize=13)
+    top.text(steps / 2, -1.35, "反向：$\\nabla_{h_{t-1}}L = W^\\top\\,(\\tanh'(a_t)\\odot\\nabla_{h_t}L)$，"
+             "每退一步乘一次雅可比矩阵", ha="center", color=PALETTE["orange"], fontsize=10.5)
+
+    t_axis = np.arange(1, steps + 1)
+    bottom.bar(t_axis, norms, color=PALETTE["orange"], width=0.6)
+    bottom.set_yscale("log")
+    bottom.set_xlim(-0.7, steps + 1.0)
+    bottom.set_xticks(t_axis)
+    bottom.set_xticklabels([f"$t={t}$" for t in t_axis])
+    bottom.set_ylabel(r"$\|\nabla_{a_t}L\|$")
+    back_ratio = np.exp(np.mean(np.log(norms[:-1] / norms[1:])))
+    bottom.text(0.02, 0.9, f"$\\rho = {rho:g}$：每往回一步，梯度平均乘以 {back_ratio:.2f}",
+                transform=bottom.transAxes, va="top", fontsize=10)
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)
