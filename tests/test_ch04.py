@@ -1,0 +1,391 @@
+"""Chapter 4 (梯度的陷阱): every worked number and exercise answer, recomputed with gradbook and found in the prose."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from gradbook.calculus import numerical_gradient, numerical_hessian
+from gradbook.information import hamming_distance, minibatch_gradients
+from gradbook.landscapes import Quadratic, saddle
+from gradbook.models import LinearMSE, LogisticRegression, house_data, sigmoid, standardize
+from gradbook.networks import MLP, activation, clip_by_norm, hidden_state_jacobian_norms, recurrent_matrix
+from gradbook.optimizers import gradient_descent, momentum
+from gradbook.pitfalls import LinearRecurrence, ordered_sgd, teacher_logistic_data
+from tests.chapters import claim, front_matter, markdown
+
+CH = "04"
+F16 = np.float16
+
+
+def dsigmoid(z):
+    return activation("sigmoid")[1](z, sigmoid(z))
+
+
+def pre_activation_slope(init: str, std: float, layer: int = 5, width: int = 64, seed: int = 0) -> float:
+    """Mean σ'(z) over the units of hidden layer ``layer``, as in figures/sigmoid_saturation.py."""
+    X = np.random.default_rng(seed).normal(size=(width, 256))
+    net = MLP.create([width] * (layer + 1) + [1], "sigmoid", init, seed=seed, naive_std=std)
+    z = MLP(net.params[:layer], "sigmoid").forward(X).ravel()
+    return float(np.mean(dsigmoid(z)))
+
+
+def layer_norms(act: str, init: str, depth: int = 10, width: int = 32, seed: int = 0) -> np.ndarray:
+    """As in figures/layer_grad_norms.py."""
+    rng = np.random.default_rng(seed)
+    X, Y = rng.normal(size=(width, 64)), rng.normal(size=(1, 64))
+    return MLP.create([width] * depth + [1], act, init, seed=seed).backprop(X, Y).layer_grad_norms
+
+
+# --- vanishing gradients ---------------------------------------------------------------------
+
+def test_sigmoid_slope_formula_and_its_quarter_bound():
+    z = sp.symbols("z")
+    s = 1 / (1 + sp.exp(-z))
+    assert sp.simplify(sp.diff(s, z) - s * (1 - s)) == 0
+    grid = np.linspace(-10, 10, 2001)
+    slopes = dsigmoid(grid)
+    assert slopes.max() == pytest.approx(0.25) and grid[np.argmax(slopes)] == pytest.approx(0.0)
+    num = numerical_gradient(lambda v: float(sigmoid(v[0])), np.array([1.3]))
+    assert num[0] == pytest.approx(float(dsigmoid(1.3)), rel=1e-8)
+    claim(CH, 0.25, "最大值是 $\\tfrac12 \\cdot \\tfrac12 = 1/4$", value=0.25)
+
+
+def test_hand_product_of_ten_quarters():
+    assert 0.25**10 == 1 / 1048576
+    claim(CH, 1 / 0.25**10, "$0.25^{10} = 1/1048576$", value=1048576)
+    claim(CH, 0.25**10, r"约 $9.5 \times 10^{-7}$", value=9.5e-7, rel=0.01)
+
+
+def test_slopes_off_centre_and_the_saturation_edge():
+    claim(CH, float(dsigmoid(2.0)), "$\\sigma'(2) \\approx 0.105$", value=0.105, abs=5e-4)
+    claim(CH, float(dsigmoid(5.0)), "$\\sigma'(5) \\approx 0.0066$", value=0.0066, abs=5e-5)
+    edge = math.log((1 + math.sqrt(1 - 0.04)) / (1 - math.sqrt(1 - 0.04)))  # σ'(z) = 0.01
+    assert float(dsigmoid(edge)) == pytest.approx(0.01)
+    claim(CH, edge, "超过约 4.6")
+
+
+def test_initialization_decides_saturation():
+    claim(CH, pre_activation_slope("xavier", 1.0), "平均斜率是 0.234")
+    claim(CH, pre_activation_slope("naive", 4.0), "平均斜率只剩 0.016")
+
+
+def test_backward_recursion_formula_matches_finite_differences():
+    rng = np.random.default_rng(1)
+    W, b = rng.normal(size=(3, 4)), rng.normal(size=3)
+    v = rng.normal(size=3)  # ∂L/∂h_l for L = v · h_l
+
+    def loss(h):
+        return float(v @ sigmoid(W @ h + b))
+
+    h = rng.normal(size=4)
+    formula = W.T @ (dsigmoid(W @ h + b) * v)
+    assert np.allclose(formula, numerical_gradient(loss, h), atol=1e-8)
+
+
+def test_ten_layer_gradient_norms():
+    sig = layer_norms("sigmoid", "xavier")
+    claim(CH, sig[-1], "输出层的约 2.9")
+    claim(CH, sig[0], r"输入层的 $1.4 \times 10^{-6}$", value=1.4e-6, rel=0.04)
+    claim(CH, sig[0] / sig[-1], r"约 $4.7 \times 10^{-7}$ 倍", value=4.7e-7, rel=0.02)
+    he = layer_norms("relu", "he")
+    assert he.min() >= 0.9 and he.max() <= 2.4
+    claim(CH, he.min(), "都在 0.9 到 2.4 之间")
+    tanh = layer_norms("tanh", "xavier")
+    assert tanh.max() / tanh.min() < 2
+    naive = layer_norms("relu", "naive")
+    assert np.all((naive > 1e10) & (naive < 1e12))
+    claim(CH, math.sqrt(32 / 2), "$\\sqrt{32/2} = 4$", value=4)
+
+
+# --- exploding gradients -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("rho", [0.9, 1.0, 1.1])
+def test_linear_rnn_jacobian_norm_is_radius_to_the_k(rho):
+    norms = hidden_state_jacobian_norms(recurrent_matrix(16, rho, seed=0), 50)
+    assert np.allclose(norms, rho ** np.arange(51), rtol=1e-9)
+
+
+def test_rnn_growth_numbers():
+    norms_hi = hidden_state_jacobian_norms(recurrent_matrix(16, 1.1, seed=0), 50)
+    norms_lo = hidden_state_jacobian_norms(recurrent_matrix(16, 0.9, seed=0), 50)
+    claim(CH, norms_hi[50], "$1.1^{50} \\approx 117.4$", value=117.4, abs=0.05)
+    claim(CH, norms_lo[50], "$0.9^{50} \\approx 0.0052$", value=0.0052, abs=5e-5)
+    tanh_hi = hidden_state_jacobian_norms(recurrent_matrix(16, 1.1, seed=0), 50, "tanh")
+    assert np.all(tanh_hi <= norms_hi + 1e-12)  # "tanh 只会把乘积再压小"
+
+
+# --- remedies: clipping --------------------------------------------------------------------------
+
+def test_clipping_formula_keeps_direction():
+    g = np.array([3.0, 4.0])
+    clipped, before = clip_by_norm(g, 1.0)
+    assert before == 5.0 and np.allclose(clipped, g * min(1, 1 / 5))
+    small, _ = clip_by_norm(np.array([0.3, 0.4]), 1.0)
+    assert np.allclose(small, [0.3, 0.4])
+
+
+def test_residual_jacobian_is_identity_plus_branch():
+    rng = np.random.default_rng(2)
+    A = 0.01 * rng.normal(size=(3, 3))
+
+    def block(h):
+        return h + np.tanh(A @ h)
+
+    from gradbook.calculus import numerical_jacobian
+    J = numerical_jacobian(block, np.zeros(3))
+    assert np.allclose(J, np.eye(3) + A, atol=1e-8)
+
+
+def test_clipping_tames_the_exploding_run():
+    L = LinearRecurrence(steps=20, target=0.5)
+    w_star = float(L.minimum[0])
+    claim(CH, w_star, "$w^* = 0.5^{1/20} \\approx 0.966$", value=0.966, abs=5e-4)
+    g0 = float(L.grad(np.array([1.1]))[0])
+    claim(CH, g0, "梯度已有约 761.7")
+    plain = gradient_descent(L, [1.1], 0.01, 40)
+    claim(CH, float(plain.iterates[1, 0]), "$w$ 甩到约 $-6.52$", value=-6.52, abs=0.005)
+    assert plain.diverged and len(plain.iterates) == 3 and 1e31 <= abs(plain.iterates[2, 0]) < 1e32
+    clipped = gradient_descent(L, [1.1], 0.01, 40, clip_norm=1.0)
+    assert not clipped.diverged
+    assert np.allclose(np.diff(clipped.iterates[:12, 0]), -0.01)
+    claim(CH, clipped.steps_to_reach(L.minimum, 1e-6), "在第 17 步离 $w^*$ 已不到 $10^{-6}$")
+
+
+# --- saddle points ---------------------------------------------------------------------------------
+
+def test_saddle_gradient_and_gd_factors():
+    L = saddle()
+    theta = np.array([0.7, -0.4])
+    assert np.allclose(L.grad(theta), numerical_gradient(lambda t: float(L.value(t)), theta))
+    assert np.allclose(L.grad(theta), [2 * 0.7, 2 * 0.4])
+    nxt = gradient_descent(L, theta, 0.1, 1).final
+    assert np.allclose(nxt, [0.8 * 0.7, 1.2 * -0.4])
+    claim(CH, 1 - 2 * 0.1, "$\\theta_1$ 每步乘 0.8", value=0.8)
+    claim(CH, 1 + 2 * 0.1, "$\\theta_2$ 每步乘 1.2", value=1.2)
+
+
+def test_gd_on_the_stable_axis_stalls_at_the_saddle():
+    tr = gradient_descent(saddle(), [1.0, 0.0], 0.1, 60)
+    assert np.all(tr.iterates[:, 1] == 0) and tr.steps_to_leave(np.zeros(2), 2.0) is None
+    claim(CH, float(np.linalg.norm(tr.final)), r"约 $1.5 \times 10^{-6}$", value=1.5e-6, rel=0.03)
+
+
+def test_noise_and_momentum_escape():
+    L, origin = saddle(), np.zeros(2)
+    noisy = gradient_descent(L, [1.0, 0.0], 0.1, 60, noise=0.01, seed=0)
+    claim(CH, noisy.steps_to_leave(origin, 2.0), "在第 48 步离开了半径为 2 的圆")
+    gd = gradient_descent(L, [1.0, 1e-3], 0.1, 60)
+    claim(CH, gd.steps_to_leave(origin, 2.0), "在第 42 步离开")
+    mom = momentum(L, [1.0, 1e-3], 0.1, 60, beta=0.9)
+    claim(CH, mom.steps_to_leave(origin, 2.0), "动量在第 20 步就离开")
+
+
+def test_momentum_growth_rate_is_the_larger_root():
+    roots = np.sort(np.roots([1, -(1 + 2 * 0.1 + 0.9), 0.9]))
+    claim(CH, roots[1], "两个根是 1.5 和 0.6")
+    claim(CH, roots[0], "和 0.6", value=0.6)
+    claim(CH, 1 + 2 * 0.1 + 0.9, "$r^2 - 2.1 r + 0.9 = 0$", value=2.1, abs=1e-12)
+    # the recursion's growth matches the root: ratio of successive θ₂ deep into the run
+    tr = momentum(saddle(), [0.0, 1e-9], 0.1, 60, beta=0.9)
+    ratios = tr.iterates[40:, 1] / tr.iterates[39:-1, 1]
+    assert np.allclose(ratios, 1.5, rtol=1e-6)
+
+
+# --- anisotropy ------------------------------------------------------------------------------------
+
+def house_problem(scale: float) -> LinearMSE:
+    area, price = house_data(50, 0)
+    return LinearMSE(scale * standardize(area)[0], standardize(price)[0] + 1.0)
+
+
+@pytest.mark.parametrize("s", [1.0, 3.0, 10.0])
+def test_input_scale_multiplies_the_weight_gradient_only(s):
+    base, scaled = house_problem(1.0), house_problem(s)
+    theta = np.array([0.4, -0.3])
+    g1, gs = base.grad(theta), scaled.grad(theta / [s, 1])
+    assert gs[0] == pytest.approx(s * g1[0]) and gs[1] == pytest.approx(g1[1])
+    H = scaled.hessian(theta)
+    assert np.allclose(H, 2 * np.diag([s**2, 1.0]), atol=1e-9)
+    assert np.allclose(H, numerical_hessian(lambda t: float(scaled.value(t)), theta), rtol=1e-5, atol=1e-5)
+    assert np.linalg.cond(H) == pytest.approx(s**2)
+
+
+def test_condition_numbers_and_the_slow_run():
+    for s, text in ((10, "$s = 10$ 时 $\\kappa = 100$"), (100, "$s = 100$ 时 $\\kappa = 10000$")):
+        claim(CH, np.linalg.cond(house_problem(s).hessian(np.zeros(2))), text, value=s**2, rel=1e-9)
+    L = house_problem(5.0)
+    lam = np.linalg.eigvalsh(L.hessian(np.zeros(2))).max()
+    assert 2 / lam == pytest.approx(1 / 25)
+    start = L.minimizer() - 1.6
+    tr = gradient_descent(L, start, 0.9 / lam, 30)
+    claim(CH, float(np.linalg.norm(tr.final - L.minimizer())), "30 步后离最小值还有 0.53", value=0.53, abs=0.005)
+    easy = house_problem(1.0)
+    tr1 = gradient_descent(easy, easy.minimizer() - 1.6, 0.9 / 2.0, 30)
+    assert np.linalg.norm(tr1.final - easy.minimizer()) < 1e-10
+
+
+# --- minibatch noise -------------------------------------------------------------------------------
+
+def minibatch_setup():
+    area, price = house_data(1000, 1)
+    L = LinearMSE(standardize(area)[0], standardize(price)[0])
+    return L, L.per_example_grads(np.array([-1.0, 1.5]))
+
+
+def test_minibatch_variance_falls_as_one_over_b():
+    L, G = minibatch_setup()
+    n = len(G)
+    tr_sigma = float(np.sum(G.var(axis=0)))
+    claim(CH, tr_sigma, "$\\operatorname{tr}\\Sigma \\approx 55.0$")
+    claim(CH, tr_sigma / 16, "$B = 16$ 时方差约 3.4", value=3.4, abs=0.05)
+    claim(CH, math.ceil(tr_sigma), "需要 $B \\ge 55$")
+    full = G.mean(axis=0)
+    for b in (1, 4, 16, 64):
+        measured = np.mean([np.mean(np.sum((minibatch_gradients(G, b, s) - full) ** 2, axis=1)) for s in range(60)])
+        assert measured == pytest.approx(tr_sigma / b * (n - b) / (n - 1), rel=0.06)
+    # with replacement the formula is exact in expectation: check with many draws
+    rng = np.random.default_rng(0)
+    draws = G[rng.integers(0, n, size=(20000, 8))].mean(axis=1)
+    assert np.mean(np.sum((draws - full) ** 2, axis=1)) == pytest.approx(tr_sigma / 8, rel=0.03)
+
+
+def test_batch_gradient_descent_takes_four_steps_for_the_budget():
+    assert 4000 // 1000 == 4 and "全量的批量梯度下降只走了 4 步" in markdown(CH)
+
+
+# --- gradient confusion ------------------------------------------------------------------------------
+
+def confusion_runs():
+    X, y, w_teacher = teacher_logistic_data(512, 20, 0)
+    L = LogisticRegression(X, y)
+    shuffled = np.random.default_rng(0).permutation(512).reshape(32, 16)
+    easy_first = np.argsort(-np.abs(X @ w_teacher), kind="stable").reshape(32, 16)
+    return ordered_sgd(L, np.zeros(20), 1.0, shuffled), ordered_sgd(L, np.zeros(20), 1.0, easy_first)
+
+
+def mean_hamming(run) -> float:
+    g = run.batch_grads
+    return float(np.mean([hamming_distance(a, b) for a, b in zip(g[:-1], g[1:])]))
+
+
+def test_hamming_snippet_value():
+    assert hamming_distance(np.array([0.3, -1.2, 0.5, 2.0]), np.array([0.1, 0.4, -0.2, 1.5])) == 2
+
+
+def test_curriculum_lowers_confusion_and_speeds_early_descent():
+    rand, curr = confusion_runs()
+    claim(CH, mean_hamming(rand), "平均有 9.2 个分量符号相反")
+    claim(CH, mean_hamming(curr), "平均汉明距离降到 8.4")
+    claim(CH, curr.trajectory.losses[4], "损失是 0.33")
+    claim(CH, rand.trajectory.losses[4], "随机顺序还是 0.42")
+    claim(CH, rand.trajectory.losses[-1], "都到了 0.21 左右")
+    assert abs(rand.trajectory.losses[-1] - curr.trajectory.losses[-1]) < 0.005
+
+
+# --- floating-point underflow ---------------------------------------------------------------------------
+
+def test_float16_thresholds():
+    f = np.finfo(F16)
+    assert float(f.smallest_subnormal) == 2.0**-24 and float(f.tiny) == 2.0**-14
+    claim(CH, 2.0**-14, r"$2^{-14} \approx 6.10 \times 10^{-5}$", value=6.10e-5, rel=0.002)
+    claim(CH, 2.0**-24, r"$2^{-24} \approx 5.96 \times 10^{-8}$", value=5.96e-8, rel=0.002)
+    assert float(F16(2.0**-25)) == 0.0 and float(F16(1.01 * 2.0**-25)) == 2.0**-24
+    claim(CH, float(np.finfo(np.float32).tiny), r"$2^{-126} \approx 1.2 \times 10^{-38}$", value=1.2e-38, rel=0.03)
+    claim(CH, float(f.max), "约是 65504")
+
+
+def float16_runs(scale: float | None):
+    c = 2.0**-10
+    L = Quadratic(np.array([[c]]))
+    return gradient_descent(L, [1.0], 0.5 / c, 40, dtype=F16, loss_scale=scale)
+
+
+def test_float16_descent_stops_at_step_15():
+    tr = float16_runs(None)
+    assert np.array_equal(tr.iterates[:16, 0].astype(float), 2.0 ** -np.arange(16))
+    claim(CH, int(np.flatnonzero(tr.grad_norms == 0)[0]), "到第 15 步，梯度是 $2^{-25}$")
+    claim(CH, float(tr.final[0]), r"$2^{-15} \approx 3.05 \times 10^{-5}$", value=3.05e-5, rel=0.002)
+    assert float(tr.final[0]) == 2.0**-15
+    f32 = gradient_descent(Quadratic(np.array([[2.0**-10]])), [1.0], 2.0**9, 40, dtype=np.float32)
+    assert float(f32.final[0]) == 2.0**-40
+
+
+def test_loss_scaling_buys_ten_more_steps():
+    tr = float16_runs(1024.0)
+    stop = int(np.flatnonzero(np.diff(tr.iterates[:, 0]) == 0)[0])
+    assert stop == 25 and float(tr.final[0]) == 2.0**-25
+    claim(CH, stop, "直到第 25 步梯度")
+    claim(CH, float(tr.final[0]), r"$2^{-25} \approx 2.98 \times 10^{-8}$", value=2.98e-8, rel=0.002)
+
+
+# --- exercises ------------------------------------------------------------------------------------------
+
+def test_exercise_1_sigmoid_slope_and_twenty_layers():
+    claim(CH, float(sigmoid(2.0)), "$\\sigma(2) \\approx 0.881$", value=0.881, abs=5e-4)
+    claim(CH, float(dsigmoid(2.0)), "0.119 \\approx 0.105$", value=0.105, abs=5e-4)
+    claim(CH, 0.25**20, r"$0.25^{20} \approx 9.1 \times 10^{-13}$", value=9.1e-13, rel=0.01)
+
+
+def test_exercise_2_steps_to_shrink_a_hundredfold():
+    k_exact = math.log(0.01) / math.log(0.95)
+    claim(CH, k_exact, "\\ln 0.95 \\approx 89.8", value=89.8, abs=0.05)
+    norms = hidden_state_jacobian_norms(recurrent_matrix(8, 0.95, seed=1), 100)
+    first = int(np.flatnonzero(norms < 0.01)[0])
+    claim(CH, first, "所以至少 90 步", value=90)
+
+
+def test_exercise_3_momentum_rate_with_half_beta():
+    r = max(np.roots([1, -(1 + 0.2 + 0.5), 0.5]).real)
+    claim(CH, r, "\\approx 1.322$", value=1.322, abs=5e-4)
+    tr = momentum(saddle(), [0.0, 1e-9], 0.1, 60, beta=0.5)
+    assert tr.iterates[-1, 1] / tr.iterates[-2, 1] == pytest.approx(r, rel=1e-6)
+
+
+def test_exercise_4_scale_twenty():
+    H = house_problem(20.0).hessian(np.zeros(2))
+    claim(CH, np.linalg.cond(H), "$\\kappa = s^2 = 400$", value=400, rel=1e-9)
+    lam = np.linalg.eigvalsh(H).max()
+    claim(CH, lam, "$\\lambda_{\\max} = 2 s^2 = 800$", value=800, rel=1e-9)
+    claim(CH, 2 / lam, "$2/\\lambda_{\\max} = 0.0025$", value=0.0025, abs=1e-12)
+
+
+def test_exercise_4_lr_threshold_really_separates_convergence_from_divergence():
+    L = house_problem(20.0)
+    good = gradient_descent(L, [0.0, 0.0], 0.0024, 3000)
+    bad = gradient_descent(L, [0.0, 0.0], 0.0026, 3000)
+    assert np.linalg.norm(good.final - L.minimizer()) < 1e-3
+    assert bad.diverged or np.linalg.norm(bad.final - L.minimizer()) > 1e3
+
+
+def test_exercise_5_bigger_batches():
+    _, G = minibatch_setup()
+    tr_sigma = float(np.sum(G.var(axis=0)))
+    claim(CH, tr_sigma / 64, "$55.0 / 64 \\approx 0.86$", value=0.86, abs=0.005)
+
+
+def test_exercise_6_smaller_loss_scale():
+    tr = float16_runs(32.0)
+    stop = int(np.flatnonzero(np.diff(tr.iterates[:, 0]) == 0)[0])
+    claim(CH, stop, "第 20 步等于 $2^{-25}$")
+    claim(CH, float(tr.final[0]), r"$2^{-20} \approx 9.54 \times 10^{-7}$", value=9.54e-7, rel=0.002)
+
+
+# --- the page ----------------------------------------------------------------------------------------------
+
+def test_front_matter_and_search_terms_are_on_the_page():
+    fm = front_matter(CH)
+    assert fm["chapter"] == 4 and fm["title"] == "第 4 章 梯度的陷阱"
+    text = markdown(CH)
+    assert len(fm["search_terms"]) >= 2 and all(term in text for term in fm["search_terms"])
+
+
+def test_every_figure_of_the_chapter_is_embedded():
+    text = markdown(CH)
+    for name in ("sigmoid_saturation", "layer_grad_norms", "rnn_jacobian_norms", "clipping_exploding",
+                 "saddle_escape", "input_scale_anisotropy", "minibatch_variance", "minibatch_paths",
+                 "gradient_confusion", "float16_underflow"):
+        assert f"![](../figures/{name}.svg)" in text
