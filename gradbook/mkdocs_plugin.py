@@ -275,6 +275,7 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         uri = self._notebook_download(page.file.src_uri)
         if uri is None:
             return html_text
+        html_text = self._align_notebook_anchors(html_text, page)
         name = posixpath.basename(uri)
         source = posixpath.basename(page.file.src_uri)
         box = (
@@ -284,6 +285,32 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
             "</p>"
         )
         return box + html_text
+
+    @staticmethod
+    def _align_notebook_anchors(html_text: str, page) -> str:
+        """mkdocs-jupyter builds the table of contents with Python-Markdown, which numbers repeated
+        slugs (#_1), but nbconvert writes the headings' ids without numbering them, so the
+        sidebar's links to a repeated heading lead nowhere. Give the headings the TOC's ids."""
+        toc_ids: list[str] = []
+
+        def walk(items):
+            for item in items:
+                toc_ids.append(item.id)
+                walk(item.children)
+
+        walk(page.toc)
+        heading = re.compile(r'(<h[1-6][^>]*\sid=")([^"]*)("[^>]*>)(.*?)(</h[1-6]>)', re.S)
+        found = heading.findall(html_text)
+        if len(found) != len(toc_ids):
+            return html_text  # different shape: leave it (the link test will say so)
+        ids = iter(toc_ids)
+
+        def fix(m: re.Match) -> str:
+            new = next(ids)
+            inner = m[4].replace(f'href="#{m[2]}"', f'href="#{new}"')
+            return f"{m[1]}{new}{m[3]}{inner}{m[5]}"
+
+        return heading.sub(fix, html_text)
 
     def _add_mathjax(self, files: Files, config) -> None:
         from gradbook.mathjax_assets import MathJaxMissing, mathjax_files

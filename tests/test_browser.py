@@ -20,6 +20,41 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 RAW_TEX = re.compile(r"\\(frac|nabla|partial|begin|end|boldsymbol|mathbf|sum|theta|left|right)\b|\$[^$\s][^$]*\$")
 
 
+# The page may not scroll sideways: anything wider must sit in a box that scrolls by itself
+# (code, tables, display math, notebook outputs). Names the widest offenders if it does.
+OVERFLOW_JS = """() => {
+    const view = document.documentElement.clientWidth;
+    const width = document.documentElement.scrollWidth;
+    if (width <= view + 1) return null;
+    const scrolls = el => { for (let e = el.parentElement; e; e = e.parentElement) {
+        const o = getComputedStyle(e).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; }
+        return false; };
+    const culprits = [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > view + 1 && !scrolls(e))
+        .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className && typeof e.className === 'string'
+            ? '.' + e.className.split(' ')[0] : ''));
+    return {view, width, culprits};
+}"""
+
+# WCAG contrast between a figure's card (the img background, after the dark-mode filter) and
+# the page behind it: the figure must stand out as a light card, not melt into the dark page.
+FIGURE_CONTRAST_JS = """() => {
+    const rgb = s => (s.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+    const lum = ([r, g, b]) => {
+        const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+    const pageBg = rgb(getComputedStyle(document.body).backgroundColor);
+    return [...document.querySelectorAll('figure.gb-figure img')].map(img => {
+        const st = getComputedStyle(img);
+        let card = rgb(st.backgroundColor);
+        const m = st.filter.match(/brightness\\(([\\d.]+)\\)/);
+        if (m) card = card.map(c => c * Number(m[1]));
+        const [a, b] = [lum(card), lum(pageBg)].sort((x, y) => y - x);
+        return {id: img.closest('figure').id, card: card.map(Math.round), page: pageBg, ratio: (a + 0.05) / (b + 0.05)};
+    });
+}"""
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -93,6 +128,14 @@ def test_every_page_is_self_contained_and_renders(browser, site_url, pages, view
         }""")
         if bad_math["untypeset"] or bad_math["errors"]:
             problems.append(f"{where}: math not typeset: {bad_math}")
+        if overflow := page.evaluate(OVERFLOW_JS):
+            problems.append(f"{where}: wider than the screen ({overflow['width']} px > {overflow['view']} px), "
+                            f"widened by: {overflow['culprits']}")
+        if scheme == "dark":
+            for fig in page.evaluate(FIGURE_CONTRAST_JS):
+                if fig["ratio"] < 3:
+                    problems.append(f"{where}: figure {fig['id']} blends into the page "
+                                    f"(card {fig['card']} on page {fig['page']}, contrast {fig['ratio']:.1f} < 3)")
         page.context.close()
     assert not problems, "\n".join(problems)
 

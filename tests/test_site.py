@@ -47,7 +47,7 @@ def test_no_page_references_a_third_party_asset(site_dir):
 def test_theme_loads_no_web_fonts(site_dir):
     html = (site_dir / "index.html").read_text(encoding="utf-8")
     assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
-    assert (site_dir / "assets" / "mathjax" / "tex-chtml.js").is_file(), "MathJax is served by the site"
+    assert (site_dir / "assets" / "mathjax" / "startup.js").is_file(), "MathJax is served by the site"
     assert (site_dir / "assets" / "mathjax" / "input" / "tex" / "extensions" / "boldsymbol.js").is_file()
 
 

@@ -1,5 +1,8 @@
 // MathJax 3, served from this site (assets/mathjax/), configured for pymdownx.arithmatex.
 window.MathJax = {
+  // startup.js loads these (and core) from assets/mathjax/; no context menu, which would
+  // add 108 KiB gzipped to every page.
+  loader: { load: ["input/tex", "output/chtml", "a11y/assistive-mml"] },
   tex: {
     // \( \) and \[ \] come from arithmatex on chapter pages; $ and $$ are what notebook
     // markdown cells contain.
@@ -10,6 +13,7 @@ window.MathJax = {
     tags: "ams",
   },
   options: {
+    enableMenu: false,
     // Only the article is typeset: never the header, navigation, search or notebook code and
     // outputs. (Material's recipe ignores every class but arithmatex, which would also skip
     // the <p> inside notebook cells.)

@@ -1,0 +1,239 @@
+"""The reader-quality gate beyond rendering: accessibility (axe-core), links and anchors, page
+weight, alt text and heading order, figure contrast, key terms, and a reproducible build."""
+
+from __future__ import annotations
+
+import filecmp
+import gzip
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+
+from tests.chapters import DOCS, front_matter
+from tests.conftest import ROOT, mkdocs_build, site_pages
+from tests.test_browser import browser, open_page  # noqa: F401 (fixture)
+
+# Gzipped bytes a reader downloads for one page: HTML, scripts, styles, fonts and the figures the
+# browser actually requests. Measured 2026-11-23: the heaviest page (a notebook page, JupyterLab's
+# CSS) was ~420 KiB and a chapter ~360 KiB, most of it MathJax (264 KiB). The budget leaves room
+# for a few more figures and keeps every chapter under the 500 KB the issue sets.
+PAGE_BUDGET = 480_000
+
+
+class _Doc(HTMLParser):
+    """Collects ids, links, images and headings of one built page."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.images: list[dict] = []
+        self.headings: list[int] = []
+        self._in_article = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if a.get("name") and tag == "a":
+            self.ids.add(a["name"])
+        if tag == "article":
+            self._in_article += 1
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if tag in {"link", "script", "img", "source"}:
+            for key in ("href", "src"):
+                if a.get(key) and (tag != "link" or a.get("rel") in {"stylesheet", "icon", "preload"}):
+                    self.links.append(a[key])
+        if tag == "img":
+            self.images.append({**a, "in_article": bool(self._in_article)})
+        if self._in_article and re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self._in_article -= 1
+
+
+def _parse(html_file: Path) -> _Doc:
+    doc = _Doc()
+    doc.feed(html_file.read_text(encoding="utf-8"))
+    return doc
+
+
+def _html_files(site: Path) -> list[Path]:
+    return [p for p in sorted(site.rglob("*.html")) if not p.relative_to(site).as_posix().startswith("assets/")]
+
+
+# -- static checks over the built HTML -----------------------------------------------------------
+
+@pytest.mark.site
+def test_every_internal_link_and_anchor_resolves(site_dir):
+    docs = {p: _parse(p) for p in _html_files(site_dir)}
+    problems, external = [], set()
+    for page, doc in docs.items():
+        base = "http://site/" + page.relative_to(site_dir).as_posix()
+        for link in doc.links:
+            if link.startswith(("mailto:", "data:", "javascript:")):
+                continue
+            url = urlparse(urljoin(base, link))
+            if url.netloc != "site":
+                external.add(link)
+                continue
+            target = site_dir / unquote(url.path.lstrip("/"))
+            if target.is_dir() or url.path.endswith("/"):
+                target = target / "index.html"
+            where = f"{page.relative_to(site_dir)}: {link}"
+            if not target.exists():
+                problems.append(f"{where}: no such file")
+            elif url.fragment and target.suffix == ".html":
+                ids = docs[target].ids if target in docs else _parse(target).ids
+                if unquote(url.fragment) not in ids:
+                    problems.append(f"{where}: no #{url.fragment} on that page")
+    report = ROOT / "bench" / "out" / "external-links.txt"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text("".join(f"{u}\n" for u in sorted(external)), encoding="utf-8")  # listed, never fetched
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.site
+def test_every_figure_has_alt_text_and_headings_go_in_order(site_dir):
+    problems = []
+    for page in _html_files(site_dir):
+        doc = _parse(page)
+        rel = page.relative_to(site_dir).as_posix()
+        for img in doc.images:
+            if img["in_article"] and not (img.get("alt") or "").strip():
+                problems.append(f"{rel}: image {img.get('src')} has no alt text")
+        levels = doc.headings
+        if levels and levels[0] != 1 and rel != "404.html":
+            problems.append(f"{rel}: first heading is h{levels[0]}, not h1")
+        for before, after in zip(levels, levels[1:]):
+            if after > before + 1:
+                problems.append(f"{rel}: heading jumps from h{before} to h{after}")
+    assert not problems, "\n".join(problems)
+
+
+def test_each_chapter_names_at_least_two_key_terms_that_it_uses_and_search_knows():
+    words = {ln.split()[0] for ln in (DOCS / "search-terms.txt").read_text(encoding="utf-8").splitlines()
+             if ln.strip()}
+    for md in sorted((DOCS / "chapters").glob("*.md")):
+        rel = md.relative_to(DOCS).as_posix()
+        terms = front_matter(rel).get("search_terms", [])
+        assert len(terms) >= 2, f"{rel}: front matter lists {terms}; at least two search terms per chapter"
+        body = md.read_text(encoding="utf-8")
+        for term in terms:
+            assert term in body.split("---", 2)[2], f"{rel}: key term {term!r} is not in the text"
+            assert " " in term or term in words, f"{term!r}: add it to docs/search-terms.txt so jieba keeps it whole"
+
+
+def test_figure_ink_reads_on_the_figure_paper():
+    from gradbook.style import INK, PALETTE, PAPER
+
+    def lum(hex_colour: str) -> float:
+        rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        f = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * f[0] + 0.7152 * f[1] + 0.0722 * f[2]
+
+    def ratio(a: str, b: str) -> float:
+        hi, lo = sorted((lum(a), lum(b)), reverse=True)
+        return (hi + 0.05) / (lo + 0.05)
+
+    assert ratio(INK, PAPER) >= 7, "text and axes: WCAG AAA on the figure card"
+    for name, colour in PALETTE.items():
+        if name not in {"yellow", "sky"}:  # fills only, never lines or text on their own
+            assert ratio(colour, PAPER) >= 3, f"PALETTE[{name!r}] {colour} is too faint for strokes on white"
+
+
+@pytest.mark.site
+def test_two_clean_builds_are_byte_identical(site_dir, tmp_path):
+    # site_dir was built with the repository's caches; this one starts from empty caches.
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", GRADBOOK_CACHE_DIR=str(tmp_path / "fig-cache"),
+               GRADBOOK_NOTEBOOK_CACHE_DIR=str(tmp_path / "nb-cache"))
+    result = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "site", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    # Named exceptions: the sitemap carries the build date.
+    allowed = {"sitemap.xml", "sitemap.xml.gz"}
+    differ, missing = [], []
+
+    def walk(cmp: filecmp.dircmp, prefix: str = "") -> None:
+        missing.extend(prefix + n for n in cmp.left_only + cmp.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        differ.extend(prefix + n for n in mismatch + errors if prefix + n not in allowed)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(site_dir, tmp_path / "site"))
+    assert not missing, f"files in only one build: {missing[:10]}"
+    assert not differ, f"files that differ between two clean builds: {differ[:10]}"
+
+
+# -- in the browser ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pages(site_dir):
+    return site_pages(site_dir)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_or_critical_violation(browser, site_url, pages, scheme):  # noqa: F811
+    import axe_playwright_python
+
+    axe_js = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+    problems = []
+    for path in pages:
+        page = open_page(browser, site_url + path, "desktop", scheme)
+        page.evaluate(axe_js)
+        # Only the book's content and chrome; MathJax's hidden assistive MathML is checked by MathJax.
+        result = page.evaluate("""async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }""")
+        page.context.close()
+        problems += [f"/{path} [{scheme}]: {v['impact']} {v['id']} ({v['help']}): {v['nodes']}" for v in result]
+    assert not problems, "\n".join(problems)
+
+
+def _downloaded_bytes(page, site_dir: Path) -> tuple[int, dict[str, int]]:
+    """Gzipped size of every same-origin resource the page requested (what a static host sends)."""
+    urls = page.evaluate("""() => [location.href.split('#')[0],
+        ...performance.getEntriesByType('resource').map(e => e.name)]""")
+    sizes = {}
+    for url in dict.fromkeys(urls):
+        parsed = urlparse(url)
+        if parsed.hostname != "127.0.0.1":
+            continue
+        path = site_dir / unquote(parsed.path.lstrip("/"))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.is_file():
+            sizes[parsed.path] = len(gzip.compress(path.read_bytes(), 6, mtime=0))
+    return sum(sizes.values()), sizes
+
+
+@pytest.mark.browser
+def test_page_weight_stays_within_budget(browser, site_url, site_dir, pages):  # noqa: F811
+    weights = {}
+    for path in pages:
+        page = open_page(browser, site_url + path, "phone", "light")
+        page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")  # lazy figures load too
+        page.wait_for_load_state("networkidle")
+        total, sizes = _downloaded_bytes(page, site_dir)
+        page.context.close()
+        weights[path or "/"] = (total, sorted(sizes.items(), key=lambda kv: -kv[1])[:4])
+    report = ROOT / "bench" / "out" / "page-weight.json"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps({k: v[0] for k, v in weights.items()}, indent=1), encoding="utf-8")
+    over = {k: v for k, v in weights.items() if v[0] > PAGE_BUDGET}
+    assert not over, "\n".join(f"/{k}: {v[0] / 1000:.0f} kB > {PAGE_BUDGET / 1000:.0f} kB; largest: {v[1]}"
+                               for k, v in over.items())
+    chapters = {k: v[0] for k, v in weights.items() if k.startswith("chapters/")}
+    assert chapters and max(chapters.values()) < 500_000, chapters
