@@ -1,4 +1,8 @@
 // MathJax 3, served from this site (assets/mathjax/), configured for pymdownx.arithmatex.
+function gradbookReveal() { document.documentElement.classList.add("gb-ready"); }
+// Pages without math need not wait for MathJax.
+if (!document.querySelector(".arithmatex, .jp-RenderedMarkdown, .jp-RenderedHTMLCommon")) gradbookReveal();
+
 window.MathJax = {
   // startup.js loads these (and core) from assets/mathjax/; no context menu, which would
   // add 108 KiB gzipped to every page.
@@ -11,6 +15,10 @@ window.MathJax = {
     processEscapes: true,
     processEnvironments: true,
     tags: "ams",
+  },
+  startup: {
+    // Show the article once its math is typeset (see gradbook.css: no reflow as math appears).
+    pageReady: () => MathJax.startup.defaultPageReady().finally(gradbookReveal),
   },
   options: {
     enableMenu: false,

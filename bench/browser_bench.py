@@ -1,0 +1,93 @@
+"""In-browser measurements per page: Largest Contentful Paint, Cumulative Layout Shift, and
+how much of that shift MathJax's typesetting causes (the same page with MathJax blocked).
+
+    .venv/bin/python bench/browser_bench.py            # builds the site first
+    .venv/bin/python bench/browser_bench.py --site site --no-build
+
+Read from Chromium's PerformanceObserver on a local server (no network latency), so LCP here
+is a floor: it shows rendering cost, not a reader's connection. Reported, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import statistics
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("GRADBOOK_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+OBSERVE = """
+window.__perf = {lcp: 0, cls: 0, shifts: []};
+new PerformanceObserver(list => { for (const e of list.getEntries()) window.__perf.lcp = e.startTime; })
+  .observe({type: 'largest-contentful-paint', buffered: true});
+new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) {
+  window.__perf.cls += e.value; window.__perf.shifts.push([e.startTime, e.value]); } })
+  .observe({type: 'layout-shift', buffered: true});
+"""
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def measure(browser, url: str, viewport: dict, block_math: bool) -> dict:
+    ctx = browser.new_context(viewport=viewport)
+    ctx.add_init_script(OBSERVE)
+    if block_math:
+        ctx.route("**/assets/mathjax/**", lambda route: route.abort())
+    page = ctx.new_page()
+    page.goto(url, wait_until="load")
+    if not block_math:
+        page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    perf = page.evaluate("() => window.__perf")
+    ctx.close()
+    return perf
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--site", type=Path, default=ROOT / "bench" / "out" / "site")
+    ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+    if not args.no_build:
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(args.site)],
+                       cwd=ROOT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), check=True)
+    pages = [""] + sorted(p.parent.relative_to(args.site).as_posix() + "/"
+                          for p in (args.site / "chapters").glob("*/index.html"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(args.site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+
+    from playwright.sync_api import sync_playwright
+
+    print(f"{'page':30} {'viewport':8} {'LCP ms':>7} {'CLS':>7} {'CLS no math':>11} {'math shift':>10}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for path in pages:
+            for name, vp in (("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})):
+                with_math = [measure(browser, base + path, vp, False) for _ in range(args.repeat)]
+                without = [measure(browser, base + path, vp, True) for _ in range(args.repeat)]
+                lcp = statistics.median(r["lcp"] for r in with_math)
+                cls = statistics.median(r["cls"] for r in with_math)
+                cls0 = statistics.median(r["cls"] for r in without)
+                print(f"{'/' + path:30} {name:8} {lcp:7.0f} {cls:7.3f} {cls0:11.3f} {cls - cls0:10.3f}")
+        browser.close()
+    server.shutdown()
+    print("\nCLS above 0.1 is 'needs improvement' (web.dev); 'math shift' is the part MathJax adds.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
