@@ -272,6 +272,9 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
             files.append(File.generated(config, uri, content=jupytext.writes(nb, fmt="ipynb")))
 
     def on_page_content(self, html_text: str, page, config, files):
+        # Figure sources stay out of the search index: it is fetched on every page load, and
+        # the scripts would triple it (and bury the prose among code words).
+        html_text = html_text.replace('<details class="gb-source">', '<details class="gb-source" data-search-exclude>')
         uri = self._notebook_download(page.file.src_uri)
         if uri is None:
             return html_text

@@ -66,10 +66,22 @@ _LONG_DECIMAL = re.compile(rb"(\d\.\d{2})\d+")
 _BETWEEN_TAGS = re.compile(rb">\s+<")
 
 
+# Glyph outlines (text drawn as paths) are written in 1/64 font units with a scale(1/64).
+_GLYPH = re.compile(rb'(<path id="[^"]+" d=")([^"]*)(" transform="scale\(0\.015625\)")')
+_NUMBER = re.compile(rb"-?\d+(?:\.\d+)?")
+_PATH_BREAKS = re.compile(rb"\s*\n\s*")
+
+
+def _glyph_in_font_units(m: re.Match) -> bytes:
+    d = _NUMBER.sub(lambda n: b"%d" % round(float(n.group(0)) / 64), m.group(2))
+    return m.group(1) + _PATH_BREAKS.sub(b" ", d).strip() + b'"'
+
+
 def compact_svg(data: bytes) -> bytes:
-    """Round path and position coordinates to 0.01 pt (1/7200 inch, far below a screen pixel)
-    and drop indentation: about 15 % fewer bytes after gzip. Transforms, such as the glyph
-    scale 0.015625, are left exact."""
+    """Smaller SVG, same picture: coordinates rounded to 0.01 pt (1/7200 inch), glyph outlines
+    in whole font units (1/1000 em) instead of 1/64 units under a scale, no indentation.
+    Together about 30 % fewer bytes after gzip; glyphs are most of a small figure."""
+    data = _GLYPH.sub(_glyph_in_font_units, data)
     data = _SVG_GEOMETRY.sub(lambda m: _LONG_DECIMAL.sub(rb"\1", m.group(0)), data)
     return _BETWEEN_TAGS.sub(b"><", data)
 
