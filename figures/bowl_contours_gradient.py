@@ -1,0 +1,60 @@
+"""同一只碗，从正上方看：等高线是同心圆，梯度箭头处处垂直于等高线、背离圆心，离圆心越远越长。
+
+这是一张“地图”：横轴 x、纵轴 y，颜色越亮表示 z 越高。灰色小箭头是各处的梯度 ∇f = (2x, 2y)
+（统一按比例缩短）；橙色箭头是 (1, 1) 处的梯度 (2, 2)，绿色虚线是过该点的等高线的切线，两者成直角。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.landscapes import bowl, on_grid
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "等高线图：横轴 x、纵轴 y，范围 -2.2 到 2.2，刻度相同。等高线是以原点为圆心的同心圆。"
+    "网格上每一点画一支灰色小箭头，全部背离原点、垂直于所在的圆，越靠外越长。"
+    "点 (1, 1) 处有一支较粗的橙色箭头指向右上方，旁边一条绿色虚线与圆相切，和箭头成直角。"
+)
+
+
+def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.2, grid: int = 7, scale: float = 0.12) -> Figure:
+    f = bowl()
+    X, Y = np.meshgrid(np.linspace(-extent, extent, 200), np.linspace(-extent, extent, 200))
+    Z = on_grid(f.value, X, Y)
+    fig = Figure(figsize=(6.0, 5.2))
+    ax = fig.add_subplot()
+    cs = ax.contour(X, Y, Z, levels=[0.5, 1, 2, 3, 4], cmap="viridis", vmin=0, vmax=5.5, linewidths=1.2)
+    ax.clabel(cs, fmt="z=%g", fontsize=9)
+    side = np.linspace(-1.5, 1.5, grid)
+    GX, GY = np.meshgrid(side, side)
+    far = np.hypot(GX - x0, GY - y0) > 0.3  # 不在高亮的点上重复画
+    GX, GY = GX[far], GY[far]
+    U, V = on_grid(f.grad, GX, GY)
+    ax.quiver(GX, GY, U * scale, V * scale, angles="xy", scale_units="xy", scale=1, color=PALETTE["grey"],
+              width=0.004, alpha=0.8)
+    p = np.array([x0, y0])
+    g = f.grad(p)
+    tip = p + 0.3 * g
+    ax.annotate("", xy=tip, xytext=p,
+                arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.8, mutation_scale=18))
+    ax.text(tip[0], tip[1] + 0.12, rf"$\nabla f({x0:g},{y0:g}) = ({g[0]:g},{g[1]:g})$",
+            color=PALETTE["orange"], fontsize=11, ha="right", va="bottom",
+            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+    tangent = np.array([-g[1], g[0]]) / np.linalg.norm(g)
+    ends = np.array([p - 0.7 * tangent, p + 0.7 * tangent])
+    ax.plot(ends[:, 0], ends[:, 1], color=PALETTE["green"], ls="--", lw=1.8, label="等高线的切线")
+    ax.plot(*p, "o", color=INK, ms=5, zorder=5)
+    ax.plot([0], [0], "*", color=PALETTE["yellow"], mec=INK, ms=14, zorder=5)
+    ax.set_aspect("equal")
+    ax.set_xlim(-extent, extent)
+    ax.set_ylim(-extent, extent)
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
+    ax.legend(loc="lower left", fontsize=10)
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

@@ -1,0 +1,87 @@
+"""在 (1, 1) 处朝不同方向迈步，坡度各不相同：方向导数 D_u f = ∇f·u 随角度画出一条余弦曲线。
+
+左图是站点附近的地图：黑色圆弧是过 (1, 1) 的等高线，八支单位箭头是八个可选的方向，旁边的数是沿该方向的坡度
+（橙色为上坡，紫色为下坡，灰色为零）。右图横轴是方向与 x 轴的夹角 φ，纵轴是方向导数：
+最高点在 φ = 45°，正是梯度的方向，高度等于梯度的长度 2√2 ≈ 2.83；最低点在 225°，是负梯度方向；
+在 135° 和 315°，也就是沿等高线走时，坡度为零。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.landscapes import bowl
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "左右两个面板。左图：点 (1, 1) 附近的地图，一段过该点的圆形等高线，从该点发出八支单位长度的箭头，"
+    "每 45 度一支，并标注沿各方向的方向导数：0 度为 2，45 度为 2.83，90 度为 2，135 度为 0，"
+    "180 度为 -2，225 度为 -2.83，270 度为 -2，315 度为 0。右图：方向导数随角度 0 到 360 度变化的余弦曲线，"
+    "在 45 度取最大值 2.83，在 225 度取最小值 -2.83，在 135 度和 315 度为零。"
+)
+
+
+def _color(d: float) -> str:
+    if abs(d) < 1e-9:
+        return PALETTE["grey"]
+    return PALETTE["orange"] if d > 0 else PALETTE["purple"]
+
+
+def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
+    f = bowl()
+    p = np.array([x0, y0])
+    g = f.grad(p)
+    norm = float(np.linalg.norm(g))
+    fig = Figure(figsize=(9.6, 4.0))
+    left, right = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[1, 1.35], wspace=0.28))
+
+    # 左：地图上的八个方向
+    r = float(np.linalg.norm(p))
+    t = np.linspace(0, 2 * np.pi, 300)
+    left.plot(r * np.cos(t), r * np.sin(t), color=INK, lw=1.2, label=f"等高线 $f={r * r:g}$")
+    for deg in range(0, 360, step_deg):
+        u = np.array([np.cos(np.radians(deg)), np.sin(np.radians(deg))])
+        d = float(g @ u)
+        c = _color(d)
+        left.annotate("", xy=p + 0.8 * u, xytext=p,
+                      arrowprops=dict(arrowstyle="-|>", color=c, lw=2, mutation_scale=13))
+        left.text(*(p + 1.08 * u), f"{d:.2f}".replace("-", "−").replace("−0.00", "0").replace("0.00", "0"),
+                  ha="center", va="center", fontsize=9.5, color=c)
+    left.plot(*p, "o", color=INK, ms=5, zorder=5)
+    left.set_aspect("equal")
+    left.set_xlim(x0 - 1.35, x0 + 1.35)
+    left.set_ylim(y0 - 1.35, y0 + 1.35)
+    left.set_xlabel("$x$")
+    left.set_ylabel("$y$")
+    left.legend(loc="lower left", fontsize=9)
+
+    # 右：方向导数随角度变化
+    phis = np.linspace(0, 360, 361)
+    units = np.stack([np.cos(np.radians(phis)), np.sin(np.radians(phis))], axis=-1)
+    right.plot(phis, units @ g, color=PALETTE["blue"], label=r"$D_{\mathbf{u}}f=\nabla f\cdot\mathbf{u}$")
+    right.axhline(0, color=INK, lw=0.8)
+    for level in (norm, -norm):
+        right.axhline(level, color=PALETTE["grey"], lw=0.8, ls=":")
+    marks = np.arange(0, 360, step_deg)
+    dm = np.stack([np.cos(np.radians(marks)), np.sin(np.radians(marks))], axis=-1) @ g
+    right.scatter(marks, dm, c=[_color(float(d)) for d in dm], zorder=3, s=28)
+    best = float(np.degrees(np.arctan2(g[1], g[0]))) % 360
+    right.annotate(rf"梯度方向：最大值 $\|\nabla f\|\approx{norm:.2f}$", xy=(best, norm),
+                   xytext=(best + 30, norm - 0.6), fontsize=10, color=PALETTE["orange"],
+                   arrowprops=dict(arrowstyle="-", color=PALETTE["orange"], lw=0.8))
+    right.annotate("负梯度方向：下降最快", xy=((best + 180) % 360, -norm),
+                   xytext=((best + 180) % 360 - 205, -norm + 0.15), fontsize=10, color=PALETTE["purple"],
+                   arrowprops=dict(arrowstyle="-", color=PALETTE["purple"], lw=0.8))
+    right.text((best + 90) % 360, 0.25, "沿等高线：0", ha="center", fontsize=9.5, color=PALETTE["grey"])
+    right.set_xticks(range(0, 361, 45))
+    right.set_xlim(0, 360)
+    right.set_ylim(-norm - 0.6, norm + 0.7)
+    right.set_xlabel(r"方向与 $x$ 轴的夹角 $\varphi$（度）")
+    right.set_ylabel("方向导数")
+    right.legend(loc="upper right", fontsize=9.5)
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)
