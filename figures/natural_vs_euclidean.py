@@ -1,0 +1,66 @@
+"""F = diag(100, 1)、∇L = (1, 1/100)：负梯度（橙）几乎水平，自然梯度（绿）沿 (1, 1) 直指中心，两者相差 44.43°。
+
+竖长的椭圆是 ΔᵀFΔ 的等值线（这里只看得见它们中段近乎竖直的两条边）：横着挪一点，分布就变很多；竖着挪同样多，几乎不变。
+损失也取成同一个二次型，所以椭圆的中心（星）就是最小值。虚线是学习率取稳定上限 0.9 倍的梯度下降：
+它在敏感的 Δ₁ 方向来回越过中心，沿迟钝的 Δ₂ 方向却只挪了一点；自然梯度一步（η = 1）就落在星上。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.information import angle_between, natural_direction
+from gradbook.landscapes import Quadratic, on_grid
+from gradbook.optimizers import gradient_descent
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "参数平面上一组几乎竖直的椭圆弧线，中心标着星。当前点在星的右上方，橙色的负梯度箭头几乎水平向左，"
+    "绿色的自然梯度箭头沿 45° 斜线直指星，两箭头之间标着 44.43°。橙色虚线是梯度下降的路径，"
+    "在星的左右两侧来回锯齿式跳动，向下走得很慢。"
+)
+
+
+def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.9, steps: int = 30) -> Figure:
+    F = np.diag([sensitive, 1.0])
+    loss = Quadratic(F)  # L = ½ΔᵀFΔ with Δ = θ − θ*, so θ* = 0 and ∇L = FΔ
+    start = np.array([offset, offset])
+    g = loss.grad(start)  # (1, 1/100) for the defaults
+    nat = natural_direction(F, g)
+    angle = angle_between(g, nat)
+    lr = lr_fraction * loss.max_stable_lr
+    path = gradient_descent(loss, start, lr, steps).iterates
+
+    fig = Figure(figsize=(6.4, 4.4))
+    ax = fig.add_subplot()
+    xs = np.linspace(-2.0 * offset, 2.0 * offset, 300)
+    ys = np.linspace(-0.5 * offset, 1.4 * offset, 200)
+    X, Y = np.meshgrid(xs, ys)
+    level = float(loss.value(start))
+    ax.contour(X, Y, on_grid(loss.value, X, Y), levels=level * np.array([0.25, 1.0, 2.25, 4.0]),
+               colors=PALETTE["sky"], linewidths=1.0)
+    ax.plot(path[:, 0], path[:, 1], "--o", color=PALETTE["orange"], lw=1.0, ms=2.5, alpha=0.8,
+            label=f"梯度下降 {steps} 步，$\\eta = {lr:.3f}$")
+    length = 0.9 * np.linalg.norm(start)
+    for d, colour, name in [(-g, PALETTE["orange"], "负梯度 $-\\nabla L$"),
+                            (-nat, PALETTE["green"], "自然梯度 $-F^{-1}\\nabla L$")]:
+        tip = start + d / np.linalg.norm(d) * length
+        ax.annotate("", xy=tip, xytext=start,
+                    arrowprops=dict(arrowstyle="-|>", color=colour, lw=2.6, mutation_scale=18))
+        ax.plot([], [], color=colour, lw=2.6, label=name)
+    ax.plot(*start, "o", color=INK, ms=6, zorder=6)
+    ax.annotate(f"{angle:.2f}°", start, xytext=(-62, -20), textcoords="offset points", color=INK, fontsize=12)
+    ax.plot(0, 0, "*", ms=16, color=PALETTE["yellow"], mec=INK, zorder=5)
+    ax.set_aspect("equal")
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(ys[0], ys[-1])
+    ax.ticklabel_format(style="sci", scilimits=(-2, 2))
+    ax.set_xlabel("$\\Delta_1 = \\theta_1 - \\theta_1^*$（敏感）")
+    ax.set_ylabel("$\\Delta_2 = \\theta_2 - \\theta_2^*$（迟钝）")
+    ax.legend(loc="lower left", fontsize=9.5)
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)

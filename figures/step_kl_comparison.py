@@ -1,0 +1,60 @@
+"""同样长的一步，KL 可以差上百倍：σ 越小，高斯分布对参数的变化越敏感。
+
+左图是 (μ, σ) 平面。每个点周围的实线圈是 KL(p_θ ‖ p_{θ+δ}) = ε 的边界，虚线圈是欧氏长度 ‖δ‖ = r 的圆：
+σ 大的地方 KL 圈比虚线圈大（走同样远，分布变化小），σ 小的地方 KL 圈缩得很小（走同样远，分布变化大）。
+右图固定一步 δ = (0.1, 0.1)，看它的 KL 随 σ 怎样变化：精确值（实线）与二次近似 ½δᵀFδ（虚线）都大致正比于 1/σ²；
+步长相对 σ 很小时两条线重合，σ 小到与步长相当时二次近似就不准了。
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gradbook.information import gaussian_fisher, kl_gaussian
+from gradbook.style import INK, PALETTE
+
+ALT = (
+    "左右两张图。左图横轴 μ、纵轴 σ，三个点各被一个实线 KL 圈和一个同样半径的虚线圆包围：σ = 2 处的 KL 圈比圆大得多，"
+    "σ = 1 处两者相近，σ = 0.5 处的 KL 圈比圆小得多。右图是对数坐标，横轴 σ，纵轴是同一步的 KL："
+    "实线与虚线在 σ 大时重合，是一条向右下降的直线，σ 接近 0.1 时两者分开。"
+)
+
+
+def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
+    fig = Figure(figsize=(9.6, 4.0))
+    ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1.0]})
+    kl = np.vectorize(kl_gaussian)
+    t = np.linspace(0, 2 * np.pi, 200)
+    for (mu, sigma), colour in zip([(-1.6, 0.5), (0.0, 1.0), (2.0, 2.0)],
+                                   [PALETTE["orange"], PALETTE["blue"], PALETTE["green"]]):
+        half = 2.2 * np.sqrt(eps) * sigma
+        M, S = np.meshgrid(np.linspace(mu - half, mu + half, 71), np.linspace(sigma - half, sigma + half, 71))
+        ax.contour(M, S, kl(mu, sigma, M, S), levels=[eps], colors=[colour], linewidths=2.2)
+        ax.plot(mu + radius * np.cos(t), sigma + radius * np.sin(t), ls="--", color=colour, lw=1.2)
+        ax.plot(mu, sigma, "o", color=colour, ms=4)
+        ax.annotate(f"$\\sigma = {sigma:g}$", (mu, sigma + max(radius, half)), xytext=(0, 4),
+                    textcoords="offset points", ha="center", va="bottom", color=colour)
+    ax.plot([], [], color=INK, lw=2.2, label=f"$\\mathrm{{KL}} = {eps:g}$")
+    ax.plot([], [], color=INK, lw=1.2, ls="--", label=f"$\\|\\delta\\| = {radius:g}$")
+    ax.legend(loc="upper left", fontsize=10)
+    ax.set_aspect("equal")
+    ax.set_xlim(-2.6, 3.3)
+    ax.set_ylim(0, 3.1)
+    ax.set_xlabel("均值 $\\mu$")
+    ax.set_ylabel("标准差 $\\sigma$")
+
+    sigmas = np.geomspace(0.1, 10, 60)
+    delta = np.array([step, step])
+    exact = [kl_gaussian(0.0, s, step, s + step) for s in sigmas]
+    quad = [0.5 * delta @ gaussian_fisher(s) @ delta for s in sigmas]
+    bx.loglog(sigmas, exact, color=PALETTE["blue"], lw=3, alpha=0.7, label="精确 KL")
+    bx.loglog(sigmas, quad, color=INK, ls="--", lw=1.3, label="$\\frac{1}{2}\\delta^\\top F\\delta$")
+    bx.set_xlabel("标准差 $\\sigma$")
+    bx.set_ylabel(f"一步 $\\delta = ({step:g}, {step:g})$ 的 KL")
+    bx.legend(loc="upper right", fontsize=10)
+    return fig
+
+
+if __name__ == "__main__":
+    from gradbook.cli import script_main
+
+    script_main(__file__)
