@@ -54,8 +54,8 @@ class GradbookConfig(Config):
     cache_dir = c.Type(str, default=".cache/gradbook/figures")
     workers = c.Type(int, default=2)
     source_fold = c.Type(bool, default=True)
-    mathjax = c.Type(bool, default=True)
-    mathjax_dir = c.Type(str, default="assets/mathjax")
+    mathjax = c.Type(bool, default=True)  # typeset TeX at build time (MathJax in V8)
+    mathjax_css = c.Type(str, default="assets/stylesheets/mathjax-svg.css")
     render = c.Type(bool, default=True)  # False: the benchmark's floor (no figure work)
     gallery = c.Type(str, default="gallery.md")
     # jupytext notebooks offered as .ipynb downloads (Material 9 no longer shows mkdocs-jupyter's link)
@@ -113,6 +113,13 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         self.refs: dict[str, list[Ref]] = {}
         self.outputs: dict[Request, bytes] = {}
         self._key_notebook_cache(config)
+        self.math = None
+        if self.config.mathjax:
+            from gradbook.mathjax_ssr import MathRenderer
+
+            self.math = MathRenderer(Path(self.engine.cache.root).parent / "math")
+            if self.config.mathjax_css not in config.extra_css:
+                config.extra_css.append(self.config.mathjax_css)
         return config
 
     def _key_notebook_cache(self, config) -> None:
@@ -165,8 +172,8 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         else:
             self.outputs = {req: b"" for req in requests}
         self._add_figure_files(files, config)
-        if self.config.mathjax:
-            self._add_mathjax(files, config)
+        if self.math is not None:
+            self._add_math_stylesheet(files, config)
         self._add_notebook_downloads(files, config)
         if self.engine.stats.rendered:
             log.info("gradbook: rendered %d figure(s), %d from cache: %s",
@@ -276,6 +283,15 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         # the scripts would triple it (and bury the prose among code words).
         html_text = html_text.replace('<details class="gb-source">', '<details class="gb-source" data-search-exclude>')
         uri = self._notebook_download(page.file.src_uri)
+        if self.math is not None:
+            from gradbook.mathjax_ssr import MathError
+
+            try:
+                html_text = self.math.typeset_arithmatex(html_text)
+                if uri is not None:
+                    html_text = self.math.typeset_dollars(html_text)
+            except MathError as exc:
+                raise PluginError(f"gradbook: {page.file.src_uri}: {exc}") from None
         if uri is None:
             return html_text
         html_text = self._align_notebook_anchors(html_text, page)
@@ -315,16 +331,14 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
 
         return heading.sub(fix, html_text)
 
-    def _add_mathjax(self, files: Files, config) -> None:
-        from gradbook.mathjax_assets import MathJaxMissing, mathjax_files
+    def _add_math_stylesheet(self, files: Files, config) -> None:
+        from gradbook.mathjax_assets import MathJaxMissing
 
         try:
-            for src, rel in mathjax_files():
-                uri = f"{self.config.mathjax_dir}/{rel}"
-                if files.get_file_from_path(uri) is None:
-                    files.append(File.generated(config, uri, abs_src_path=str(src)))
+            css = self.math.stylesheet()
         except MathJaxMissing as exc:
             raise PluginError(f"gradbook: {exc}") from None
+        files.append(File.generated(config, self.config.mathjax_css, content=css))
 
     # -- rewrite each page ---------------------------------------------------------------
 

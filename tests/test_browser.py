@@ -154,13 +154,17 @@ def test_chapter_and_notebook_pages_typeset_the_constructs_the_book_uses(browser
     counts = page.evaluate("""() => ({
         display: document.querySelectorAll('article mjx-container[display="true"]').length,
         inline: document.querySelectorAll('article mjx-container:not([display="true"])').length,
-        bold: document.querySelectorAll('article mjx-container [class*="mjx-b"]').length,
-        tables: document.querySelectorAll('article mjx-container mjx-mtable').length,
+        bold: document.querySelectorAll(
+            'article mjx-container path[id*="-TEX-B-"], article mjx-container path[id*="-TEX-BI-"]').length,
+        tables: document.querySelectorAll('article mjx-container [data-mml-node="mtable"]').length,
+        broken: document.querySelectorAll(
+            'article mjx-container [data-mml-node="merror"], article [data-mjx-error]').length,
     })""")
     page.context.close()
     assert counts["display"] >= 1 and counts["inline"] >= 5, counts
     assert counts["tables"] >= 1, f"pmatrix (and aligned) become tables: {counts}"
     assert counts["bold"] >= 1, f"\\boldsymbol renders bold: {counts}"
+    assert counts["broken"] == 0, f"formulas drawn as errors: {counts}"
 
 
 def _search_cases() -> list[tuple[str, str]]:

@@ -47,8 +47,20 @@ def test_no_page_references_a_third_party_asset(site_dir):
 def test_theme_loads_no_web_fonts(site_dir):
     html = (site_dir / "index.html").read_text(encoding="utf-8")
     assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
-    assert (site_dir / "assets" / "mathjax" / "startup.js").is_file(), "MathJax is served by the site"
-    assert (site_dir / "assets" / "mathjax" / "input" / "tex" / "extensions" / "boldsymbol.js").is_file()
+
+
+
+def test_math_is_typeset_at_build_time_and_no_page_loads_mathjax(site_dir):
+    pages = [p for p in site_dir.rglob("*.html") if "assets" not in p.parts]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+        assert not [s for s in scripts if "mathjax" in s.lower()], f"{page}: loads MathJax: {scripts}"
+        assert not re.search(r'<(span|div) class="arithmatex">\\[(\[]', html), f"{page}: raw TeX left"
+    home = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert home.count('<mjx-container class="MathJax" jax="SVG"') >= 10
+    assert "mjx-assistive-mml" in home, "screen readers get MathML beside each SVG"
+    assert (site_dir / "assets" / "stylesheets" / "mathjax-svg.css").is_file()
 
 
 def test_search_index_holds_chinese_words_as_separate_tokens(site_dir):

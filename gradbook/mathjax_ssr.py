@@ -1,0 +1,171 @@
+"""Typeset TeX at build time: MathJax 3 (from django-static-mathjax) running in V8 (mini-racer).
+
+Every page ships its math as finished SVG, so readers download no MathJax (about 300 KB
+gzipped with its fonts), nothing reflows when math appears, and math shows without JavaScript.
+Knows nothing of MkDocs: give it an HTML fragment, get the fragment back with its math typeset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import tempfile
+import threading
+from pathlib import Path
+
+from gradbook.mathjax_assets import MathJaxMissing, es5_dir
+
+# Loaded in this order into one V8 context; tex-full carries every TeX extension, so nothing
+# is fetched on demand (there is no network or file loader inside the engine).
+COMPONENTS = ("startup.js", "core.js", "adaptors/liteDOM.js", "input/tex-full.js", "output/svg.js",
+              "output/svg/fonts/tex.js", "a11y/assistive-mml.js")
+
+# Same delimiters and scope as a browser would use for this book: \( \) and \[ \] from
+# pymdownx.arithmatex on chapter pages, $ and $$ in notebook markdown cells; never code,
+# notebook inputs or outputs, or the site's chrome.
+OPTIONS = {
+    "tex": {"packages": ["base", "ams", "newcommand", "noundefined", "boldsymbol", "configmacros", "textmacros"]},
+    # Each formula carries its own glyph definitions: gzip folds the repeats, and a formula
+    # stays whole wherever Material's instant navigation puts it.
+    "svg": {"fontCache": "local"},
+}
+CACHE_FORMAT = "GBMATH1"
+
+_BOOT = """
+var window = globalThis;
+var MathJax = {loader: {load: []}, startup: {typeset: false, pageReady: function () {}, ready: function () {}}};
+"""
+_READY = """
+// Merge, do not replace: the font component has put its TeXFont into MathJax.config.svg.
+Object.assign(MathJax.config.tex = MathJax.config.tex || {}, %(tex)s);
+Object.assign(MathJax.config.svg = MathJax.config.svg || {}, %(svg)s);
+MathJax.startup.registerConstructor('liteAdaptor', MathJax._.adaptors.liteAdaptor.liteAdaptor);
+MathJax.config.startup.adaptor = 'liteAdaptor';
+MathJax.startup.getComponents();
+MathJax.startup.defaultReady();
+function gbTex(tex, display) {
+  const node = MathJax.tex2svg(tex, {display: display});
+  const html = MathJax.startup.adaptor.outerHTML(node);
+  return JSON.stringify({html: html, error: html.indexOf('data-mjx-error') >= 0 || html.indexOf('merror') >= 0});
+}
+function gbStylesheet() { return MathJax.startup.adaptor.textContent(MathJax.svgStylesheet()); }
+"""
+
+
+class MathError(ValueError):
+    """TeX that MathJax cannot typeset; the message lists the offending formulas."""
+
+
+class MathRenderer:
+    """One V8 context with MathJax loaded, reused for every page (loading takes ~0.2 s)."""
+
+    def __init__(self, cache_dir: Path | None = None):
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self._ctx = None
+        self._lock = threading.Lock()
+        self.stats = {"typeset": 0, "cached": 0}
+
+    def _context(self):
+        if self._ctx is None:
+            try:
+                from py_mini_racer import MiniRacer
+            except ImportError as exc:
+                raise MathJaxMissing("build-time math needs mini-racer: pip install gradbook[docs]") from exc
+            root = es5_dir()
+            ctx = MiniRacer()
+            ctx.eval(_BOOT)
+            for rel in COMPONENTS:
+                ctx.eval((root / rel).read_text(encoding="utf-8"))
+            ctx.eval(_READY % {k: json.dumps(v) for k, v in OPTIONS.items()})
+            self._ctx = ctx
+        return self._ctx
+
+    def stylesheet(self) -> str:
+        with self._lock:
+            return self._context().eval("gbStylesheet()")
+
+    def _key(self, fragment: str) -> str:
+        h = hashlib.sha256(CACHE_FORMAT.encode())
+        h.update(json.dumps(OPTIONS, sort_keys=True).encode())
+        h.update(str(es5_dir()).encode())
+        h.update(fragment.encode())
+        return h.hexdigest()
+
+    def _cache_get(self, key: str) -> str | None:
+        if not self.cache_dir:
+            return None
+        try:
+            blob = (self.cache_dir / key[:2] / key).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        header, _, body = blob.partition("\n")
+        # A truncated or foreign file fails the checksum and is typeset again, never served.
+        if header != f"{CACHE_FORMAT} {hashlib.sha256(body.encode()).hexdigest()}":
+            return None
+        return body
+
+    def _cache_put(self, key: str, body: str) -> None:
+        if not self.cache_dir:
+            return
+        folder = self.cache_dir / key[:2]
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(f"{CACHE_FORMAT} {hashlib.sha256(body.encode()).hexdigest()}\n{body}")
+        os.replace(tmp, folder / key)
+
+    def tex(self, tex: str, display: bool) -> str:
+        """One formula as MathJax's SVG output (an ``mjx-container`` element)."""
+        key = self._key(("D" if display else "I") + tex)
+        cached = self._cache_get(key)
+        if cached is not None:
+            self.stats["cached"] += 1
+            return cached
+        with self._lock:
+            try:
+                result = json.loads(self._context().call("gbTex", tex, display))
+            except Exception as exc:  # a JS exception: keep its message, not the engine's source dump
+                raise MathError(f"MathJax failed on {tex!r}: {str(exc).splitlines()[0][:300]}") from None
+        if result["error"]:
+            raise MathError(f"TeX that does not typeset: {tex!r}")
+        self.stats["typeset"] += 1
+        self._cache_put(key, result["html"])
+        return result["html"]
+
+    def typeset_arithmatex(self, html_text: str) -> str:
+        """Typeset pymdownx.arithmatex's generic output: ``<span class="arithmatex">\\(…\\)</span>``
+        and ``<div class="arithmatex">\\[…\\]</div>``. Everything else stays byte for byte."""
+        def inline(m: re.Match) -> str:
+            return f'{m[1]}{self.tex(html.unescape(m[2]), False)}</span>'
+
+        def display(m: re.Match) -> str:
+            return f'{m[1]}{self.tex(html.unescape(m[2]), True)}</div>'
+
+        html_text = _ARITHMATEX_DISPLAY.sub(display, html_text)
+        return _ARITHMATEX_INLINE.sub(inline, html_text)
+
+    def typeset_dollars(self, html_text: str) -> str:
+        """Typeset ``$$…$$`` and ``$…$`` in rendered notebook markdown cells (``jp-RenderedMarkdown``),
+        outside ``<code>`` and ``<pre>``."""
+        def cell(m: re.Match) -> str:
+            parts = _CODE.split(m[2])
+            for i in range(0, len(parts), 2):  # even parts are outside code
+                parts[i] = _DISPLAY_DOLLARS.sub(
+                    lambda d: f'<span class="arithmatex">{self.tex(html.unescape(d[1]), True)}</span>', parts[i])
+                parts[i] = _INLINE_DOLLARS.sub(
+                    lambda d: f'<span class="arithmatex">{self.tex(html.unescape(d[1]), False)}</span>', parts[i])
+            return m[1] + "".join(parts) + m[3]
+
+        return _NOTEBOOK_MARKDOWN.sub(cell, html_text)
+
+
+_ARITHMATEX_INLINE = re.compile(r'(<span class="arithmatex">)\\\((.*?)\\\)</span>', re.S)
+_ARITHMATEX_DISPLAY = re.compile(r'(<div class="arithmatex">)\\\[(.*?)\\\]</div>', re.S)
+_NOTEBOOK_MARKDOWN = re.compile(
+    r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S)
+_CODE = re.compile(r"(<code[^>]*>.*?</code>|<pre[^>]*>.*?</pre>)", re.S)
+_DISPLAY_DOLLARS = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE_DOLLARS = re.compile(r"(?<![\\$\w])\$(?![\s$])([^$\n]+?)(?<![\s\\])\$(?!\w)")
