@@ -47,7 +47,7 @@ def make(scale: float = 10.0, n: int = 200, seed: int = 0, lr_gd: float = 0.4, l
         bx.semilogy(np.arange(gap.size), gap, color=colour, lw=2, label=f"{name}，$\\eta = {lr:g}$")
     ax.plot(*w0, "s", color=INK, ms=6)
     ax.plot(*star, "*", ms=16, color=PALETTE["yellow"], mec=INK, zorder=5)
-    ax.set_xlabel("$w_1$（特征放大 %g 倍）" % scale)
+    ax.set_xlabel(f"$w_1$（特征放大 {scale:g} 倍）")
     ax.set_ylabel("$w_2$")
     bx.set_xlabel("步数")
     bx.set_ylabel("$L(w_k) - L(w^*)$")
