@@ -86,6 +86,61 @@ for f, grad, x in cases:
 # 三个误差都小于 $10^{-10}$：手算的公式是对的。把某个公式故意写错（比如把 $2\boldsymbol{x}$ 写成
 # $\boldsymbol{x}$），再运行一次，断言就会失败——这正是测试这本书里每个梯度公式的办法。
 
+# %% [markdown]
+# ## 任务 3：方向导数与高斯分布
+#
+# 第 1 章说，沿单位方向 $\boldsymbol{u}$ 的方向导数等于 $\nabla f \cdot \boldsymbol{u}$。
+# 补全 `numeric_directional`：沿 $\boldsymbol{u}$ 前后各走 $h$，用中心差分估计坡度。
+# 然后在碗 $x^2 + y^2$ 的点 $(1, 1)$ 上，找出 0°、5°、…、355° 中坡度最大的角度；
+# 再在 $\boldsymbol{\mu} = (0, 0)$、$\Sigma = \mathrm{diag}(4, 1)$ 的高斯分布上，
+# 用 `numeric_grad` 核对 $\nabla \log p(2, 1) = -\Sigma^{-1}(\boldsymbol{x} - \boldsymbol{\mu}) = (-0.5, -1)$。
+
+# %%
+def numeric_directional(f, x, u, h=1e-5):
+    """Central-difference slope of f at x along the unit vector u."""
+    # 你的代码写在这里
+    return 0.0
+
+
+# %% [markdown]
+# ## 参考答案
+
+# %%
+def numeric_directional(f, x, u, h=1e-5):
+    """Central-difference slope of f at x along the unit vector u."""
+    u = np.asarray(u, dtype=float) / np.linalg.norm(u)
+    return (f(x + h * u) - f(x - h * u)) / (2 * h)
+
+
+def bowl(v):
+    return v[0] ** 2 + v[1] ** 2
+
+
+p = np.array([1.0, 1.0])
+angles = np.arange(0, 360, 5)
+slopes = [numeric_directional(bowl, p, [np.cos(np.radians(a)), np.sin(np.radians(a))]) for a in angles]
+best = int(angles[int(np.argmax(slopes))])
+print(f"坡度最大的方向：{best}°，坡度 {max(slopes):.4f}（梯度长度 2√2 ≈ {2 * np.sqrt(2):.4f}）")
+
+mu = np.zeros(2)
+cov = np.diag([4.0, 1.0])
+
+
+def log_density(v):
+    d = v - mu
+    return -0.5 * d @ np.linalg.solve(cov, d) - 0.5 * np.log(np.linalg.det(2 * np.pi * cov))
+
+
+x = np.array([2.0, 1.0])
+score = numeric_grad(log_density, x)
+print("数值梯度：", score.round(6), "  公式：", -np.linalg.solve(cov, x - mu))
+
+# %% [markdown]
+# 坡度最大的方向是 45°，正是梯度 $(2, 2)$ 的方向，最大坡度就是梯度的长度。高斯分布的梯度是 $(-0.5, -1)$，
+# 并不正对着均值 $(0, 0)$：窄的方向被精度矩阵放大了。最后一格把三个任务的结论一起核对一遍。
+
 # %%
 assert np.allclose(numeric_grad(cases[0][0], np.array([1.0, 1.0])), [2.0, 2.0], atol=1e-8)
+assert best == 45 and abs(max(slopes) - 2 * np.sqrt(2)) < 1e-8
+assert np.allclose(score, [-0.5, -1.0], atol=1e-8)
 print("全部通过")
