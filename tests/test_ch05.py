@@ -25,7 +25,7 @@ from gradbook.information import (
     natural_direction,
 )
 from gradbook.landscapes import Quadratic
-from gradbook.models import GaussianFit, LogisticRegression, sigmoid, two_blobs
+from gradbook.models import GaussianFit, LogisticRegression, sigmoid, standardize, two_blobs
 from gradbook.optimizers import adam, gradient_descent, natural_gradient_descent, newton
 from tests.chapters import DOCS, claim, front_matter, markdown
 
@@ -242,6 +242,32 @@ def test_worked_case_figure_uses_point_nine_of_the_limit():
 
 
 # --- 比较 -------------------------------------------------------------------------------------------
+def test_gaussian_natural_gradient_in_closed_form():
+    rng = np.random.default_rng(5)
+    data = rng.normal(0.7, 1.9, size=50)
+    fit = GaussianFit(data)
+    for theta in (np.array([2.0, 0.5]), np.array([-1.0, 3.0]), np.array([0.7, 1.2])):
+        mu, sigma = theta
+        m = (mu - data.mean()) ** 2 + data.var()
+        assert fit.grad(theta) == pytest.approx(numerical_gradient(lambda t: float(fit.value(t)), theta), rel=1e-6)
+        assert fit.grad(theta) == pytest.approx([(mu - data.mean()) / sigma**2, 1 / sigma - m / sigma**3])
+        nat = natural_direction(gaussian_fisher(sigma), fit.grad(theta))
+        assert nat == pytest.approx([mu - data.mean(), (sigma**2 - m) / (2 * sigma)])
+        assert sigma - nat[1] == pytest.approx(0.5 * (sigma + m / sigma))
+
+
+def test_natural_gradient_on_standardised_data_is_herons_method():
+    z, _, _ = standardize(np.random.default_rng(0).normal(size=200))
+    fit = GaussianFit(z)
+    run = natural_gradient_descent(fit, lambda t: gaussian_fisher(t[1]), np.array([0.0, 2.0]), 1.0, 3)
+    sig = run.iterates[:, 1]
+    claim(CH, sig[1], "$(2 + 1/2)/2 = 1.25$", value=1.25)
+    claim(CH, sig[2], "第二步 $1.025$")
+    claim(CH, sig[3], "第三步 $1.0003$")
+    errors = np.abs(sig - 1.0)
+    assert errors[2] < errors[1] ** 2 and errors[3] < errors[2] ** 2  # the error is squared each step
+
+
 
 def test_scaled_logistic_fisher_and_condition_number():
     X, _, model = scaled_logistic()
