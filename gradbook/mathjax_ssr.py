@@ -162,6 +162,34 @@ class MathRenderer:
         return _NOTEBOOK_MARKDOWN.sub(cell, html_text)
 
 
+_CONTAINER = re.compile(r"<mjx-container.*?</mjx-container>", re.S)
+_DEFS = re.compile(r"<defs>(.*?)</defs>", re.S)
+_GLYPH_DEF = re.compile(r'<path id="MJX-\d+-(TEX-[A-Z]+-[0-9A-F]+)" d="([^"]*)"></path>')
+_GLYPH_REF = re.compile(r"MJX-\d+-(TEX-[A-Z]+-[0-9A-F]+)")
+
+
+def share_glyphs(html_text: str) -> str:
+    """One definition per glyph per page instead of one per formula (what MathJax's "global"
+    font cache does in a browser). Glyph ids lose MathJax's running counter, so a page's HTML
+    does not depend on which formulas came from the cache: two builds give the same bytes."""
+    glyphs: dict[str, str] = {}
+
+    def take(defs: re.Match) -> str:
+        for g in _GLYPH_DEF.finditer(defs[1]):
+            glyphs.setdefault(g[1], g[2])
+        rest = _GLYPH_DEF.sub("", defs[1])
+        return f"<defs>{rest}</defs>" if rest.strip() else ""
+
+    def container(m: re.Match) -> str:
+        return _GLYPH_REF.sub(r"MJX-\1", _DEFS.sub(take, m[0]))
+
+    html_text = _CONTAINER.sub(container, html_text)
+    if not glyphs:
+        return html_text
+    defs = "".join(f'<path id="MJX-{k}" d="{v}"></path>' for k, v in sorted(glyphs.items()))
+    return f'<svg class="gb-math-glyphs" style="display: none" aria-hidden="true"><defs>{defs}</defs></svg>' + html_text
+
+
 _ARITHMATEX_INLINE = re.compile(r'(<span class="arithmatex">)\\\((.*?)\\\)</span>', re.S)
 _ARITHMATEX_DISPLAY = re.compile(r'(<div class="arithmatex">)\\\[(.*?)\\\]</div>', re.S)
 _NOTEBOOK_MARKDOWN = re.compile(

@@ -284,12 +284,13 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         html_text = html_text.replace('<details class="gb-source">', '<details class="gb-source" data-search-exclude>')
         uri = self._notebook_download(page.file.src_uri)
         if self.math is not None:
-            from gradbook.mathjax_ssr import MathError
+            from gradbook.mathjax_ssr import MathError, share_glyphs
 
             try:
                 html_text = self.math.typeset_arithmatex(html_text)
                 if uri is not None:
                     html_text = self.math.typeset_dollars(html_text)
+                html_text = share_glyphs(html_text)
             except MathError as exc:
                 raise PluginError(f"gradbook: {page.file.src_uri}: {exc}") from None
         if uri is None:

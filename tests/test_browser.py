@@ -124,9 +124,17 @@ def test_every_page_is_self_contained_and_renders(browser, site_url, pages, view
             const errors = [...document.querySelectorAll('mjx-container')]
                 .filter(c => c.querySelector('mjx-merror, [data-mjx-error]') || c.textContent.includes('\\\\'))
                 .map(c => c.textContent.slice(0, 60));
-            return {count: spans.length, untypeset, errors};
+            // Typeset but drawn at no size (a CSS rule squashing the SVG) is as bad as raw TeX.
+            const squashed = [...document.querySelectorAll('article mjx-container')]
+                .filter(c => c.offsetParent !== null && !c.closest('details:not([open])'))
+                .filter(c => {
+                    const r = c.querySelector('svg').getBoundingClientRect();
+                    return r.width < 2 || r.height < 2;
+                })
+                .map(c => c.textContent.slice(0, 40));
+            return {count: spans.length, untypeset, errors, squashed};
         }""")
-        if bad_math["untypeset"] or bad_math["errors"]:
+        if bad_math["untypeset"] or bad_math["errors"] or bad_math["squashed"]:
             problems.append(f"{where}: math not typeset: {bad_math}")
         if overflow := page.evaluate(OVERFLOW_JS):
             problems.append(f"{where}: wider than the screen ({overflow['width']} px > {overflow['view']} px), "
