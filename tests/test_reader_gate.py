@@ -18,11 +18,13 @@ from tests.chapters import DOCS, front_matter
 from tests.conftest import ROOT, mkdocs_build, site_pages
 from tests.test_browser import browser, open_page  # noqa: F401 (fixture)
 
-# Gzipped bytes a reader downloads for one page: HTML, scripts, styles, fonts and the figures the
-# browser actually requests. Measured 2026-11-23: the heaviest page (a notebook page, JupyterLab's
-# CSS) was ~420 KiB and a chapter ~360 KiB, most of it MathJax (264 KiB). The budget leaves room
-# for a few more figures and keeps every chapter under the 500 KB the issue sets.
+# Gzipped bytes a reader downloads for one page, read to the end: HTML (math is SVG typeset at
+# build time), scripts, styles and every figure. Measured 2026-11-23 with all five chapters:
+# heaviest chapter 442 KB (chapter 2: two 3-D surfaces), notebook pages ~290 KB, home 196 KB.
+# The budget leaves room for a figure or two and keeps every chapter under the issue's 500 KB.
 PAGE_BUDGET = 480_000
+# The gallery shows every figure of the book on one page (858 KB measured), so it gets its own.
+GALLERY_BUDGET = 1_200_000
 
 
 class _Doc(HTMLParser):
@@ -232,8 +234,9 @@ def test_page_weight_stays_within_budget(browser, site_url, site_dir, pages):  #
     report = ROOT / "bench" / "out" / "page-weight.json"
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps({k: v[0] for k, v in weights.items()}, indent=1), encoding="utf-8")
-    over = {k: v for k, v in weights.items() if v[0] > PAGE_BUDGET}
-    assert not over, "\n".join(f"/{k}: {v[0] / 1000:.0f} kB > {PAGE_BUDGET / 1000:.0f} kB; largest: {v[1]}"
+    budget = {k: GALLERY_BUDGET if k == "gallery/" else PAGE_BUDGET for k in weights}
+    over = {k: v for k, v in weights.items() if v[0] > budget[k]}
+    assert not over, "\n".join(f"/{k}: {v[0] / 1000:.0f} kB > {budget[k] / 1000:.0f} kB; largest: {v[1]}"
                                for k, v in over.items())
     chapters = {k: v[0] for k, v in weights.items() if k.startswith("chapters/")}
     assert chapters and max(chapters.values()) < 500_000, chapters
