@@ -23,11 +23,12 @@ from gradbook.mathjax_assets import MathJaxMissing, es5_dir
 COMPONENTS = ("startup.js", "core.js", "adaptors/liteDOM.js", "input/tex-full.js", "output/svg.js",
               "output/svg/fonts/tex.js", "a11y/assistive-mml.js")
 
+# No "noundefined": a misspelt macro must stop the build, not render in red.
 # Same delimiters and scope as a browser would use for this book: \( \) and \[ \] from
 # pymdownx.arithmatex on chapter pages, $ and $$ in notebook markdown cells; never code,
 # notebook inputs or outputs, or the site's chrome.
 OPTIONS = {
-    "tex": {"packages": ["base", "ams", "newcommand", "noundefined", "boldsymbol", "configmacros", "textmacros"]},
+    "tex": {"packages": ["base", "ams", "newcommand", "boldsymbol", "configmacros", "textmacros"]},
     # Each formula carries its own glyph definitions: gzip folds the repeats, and a formula
     # stays whole wherever Material's instant navigation puts it.
     "svg": {"fontCache": "local"},
@@ -164,8 +165,8 @@ class MathRenderer:
 
 _CONTAINER = re.compile(r"<mjx-container.*?</mjx-container>", re.S)
 _DEFS = re.compile(r"<defs>(.*?)</defs>", re.S)
-_GLYPH_DEF = re.compile(r'<path id="MJX-\d+-(TEX-[A-Z]+-[0-9A-F]+)" d="([^"]*)"></path>')
-_GLYPH_REF = re.compile(r"MJX-\d+-(TEX-[A-Z]+-[0-9A-F]+)")
+_GLYPH_DEF = re.compile(r'<path id="MJX-\d+-(TEX-[A-Z0-9]+-[0-9A-F]+)" d="([^"]*)"></path>')
+_GLYPH_REF = re.compile(r"MJX-\d+-(TEX-[A-Z0-9]+-[0-9A-F]+)")
 
 
 def share_glyphs(html_text: str) -> str:

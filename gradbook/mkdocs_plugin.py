@@ -10,6 +10,7 @@ import fnmatch
 import hashlib
 import html
 import logging
+import itertools
 import posixpath
 import re
 import struct
@@ -27,6 +28,7 @@ from gradbook.figure_cache import FigureEngine, RenderFailed, Request, make_requ
 from gradbook.figure_registry import FigureError, resolve_params
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
+_CELL_ID = re.compile(r'id="cell-id=[0-9a-f-]+"')
 
 # A figure is an image on a line of its own whose path ends in figures/NAME.svg|png,
 # optionally with parameters as a query string: ![alt](figures/lr.svg?lr=0.1){ attrs }
@@ -276,6 +278,8 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
             except Exception as exc:  # jupytext raises many types; name the file
                 raise PluginError(f"gradbook: {file.src_uri}: cannot read as a jupytext notebook: {exc}") from None
             nb.metadata.pop("jupytext", None)  # the download is a plain notebook, no pairing
+            for i, cell in enumerate(nb.cells, 1):
+                cell.id = f"cell-{i}"  # nbformat draws random ids; two builds must give the same bytes
             files.append(File.generated(config, uri, content=jupytext.writes(nb, fmt="ipynb")))
 
     def on_page_content(self, html_text: str, page, config, files):
@@ -296,6 +300,9 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         if uri is None:
             return html_text
         html_text = self._align_notebook_anchors(html_text, page)
+        # mkdocs-jupyter reads the .py afresh each build and nbformat gives the cells random ids
+        counter = itertools.count(1)
+        html_text = _CELL_ID.sub(lambda m: f'id="cell-{next(counter)}"', html_text)
         name = posixpath.basename(uri)
         source = posixpath.basename(page.file.src_uri)
         box = (

@@ -163,7 +163,7 @@ def test_chapter_and_notebook_pages_typeset_the_constructs_the_book_uses(browser
         display: document.querySelectorAll('article mjx-container[display="true"]').length,
         inline: document.querySelectorAll('article mjx-container:not([display="true"])').length,
         bold: document.querySelectorAll(
-            'article mjx-container path[id*="-TEX-B-"], article mjx-container path[id*="-TEX-BI-"]').length,
+            'article mjx-container use[*|href*="-TEX-B-"], article mjx-container use[*|href*="-TEX-BI-"]').length,
         tables: document.querySelectorAll('article mjx-container [data-mml-node="mtable"]').length,
         broken: document.querySelectorAll(
             'article mjx-container [data-mml-node="merror"], article [data-mjx-error]').length,

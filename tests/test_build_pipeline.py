@@ -179,3 +179,11 @@ def test_truncated_cache_entry_is_rerendered_by_the_build(project):
     assert again.returncode == 0 and len(again.rendered) == 3
     svg = (project.site / "figures" / "beta.svg").read_bytes()
     assert svg.rstrip().endswith(b"</svg>")
+
+
+def test_tex_that_does_not_typeset_stops_the_build_naming_page_and_formula(project):
+    (project.root / "mkdocs.yml").write_text(
+        MKDOCS_YML.replace("      mathjax: false\n", "")
+        + "  - pymdownx.arithmatex:\n      generic: true\n", encoding="utf-8")
+    project.page("math.md", "# 数学\n\n梯度 \\(\\nabla f\\) 与拼错的 \\(\\nabal f\\)。\n")
+    _assert_fails(project.build(), "math.md", "\\\\nabal f")

@@ -1,0 +1,80 @@
+"""Build-time math: what gradbook.mathjax_ssr promises, tested without MkDocs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gradbook.mathjax_ssr import MathError, MathRenderer, share_glyphs
+
+# \left( … \right) around a tall matrix draws stretchy delimiters from MathJax's size fonts
+# (ids like TEX-S3-28), which carry a digit in the font name.
+PAGE = (
+    '<p><span class="arithmatex">\\(\\boldsymbol{x}^\\top \\nabla f\\)</span> and '
+    '<span class="arithmatex">\\(\\left(\\begin{matrix}1\\\\2\\\\3\\\\4\\end{matrix}\\right)\\)</span></p>'
+    '<div class="arithmatex">\\[\\frac{\\partial L}{\\partial w} = 2(\\hat y - y)\\,x\\]</div>'
+)
+
+
+@pytest.fixture(scope="module")
+def renderer(tmp_path_factory):
+    return MathRenderer(tmp_path_factory.mktemp("math"))
+
+
+def _ids_and_refs(html_text: str) -> tuple[list[str], set[str]]:
+    ids = re.findall(r'\bid="([^"]+)"', html_text)
+    refs = set(re.findall(r'xlink:href="#([^"]+)"', html_text))
+    return ids, refs
+
+
+def test_a_page_is_typeset_with_each_glyph_defined_once_and_every_reference_resolved(renderer):
+    out = share_glyphs(renderer.typeset_arithmatex(PAGE))
+    assert "\\(" not in out and "\\[" not in out
+    assert out.count("<mjx-container") == 3 and out.count('display="true"') == 1
+    ids, refs = _ids_and_refs(out)
+    assert len(ids) == len(set(ids)), "a glyph defined twice on one page"
+    assert refs and refs <= set(ids), f"references without a definition: {sorted(refs - set(ids))[:5]}"
+    assert any("-TEX-S" in r for r in refs), "the stretchy delimiters were expected to use the size fonts"
+    assert any("-TEX-B" in r for r in refs), "\\boldsymbol was expected to use the bold font"
+    # MathJax numbers its glyph ids per engine run; none of that counter may reach the page.
+    assert not re.search(r"MJX-\d+-", out), re.search(r".{40}MJX-\d+-.{20}", out)
+
+
+def test_the_page_does_not_depend_on_what_the_cache_held(tmp_path):
+    warm = MathRenderer(tmp_path / "cache")
+    # Fill the cache in a different order, so MathJax's running counters differ.
+    warm.tex("\\left(\\begin{matrix}1\\\\2\\\\3\\\\4\\end{matrix}\\right)", False)
+    warm.typeset_arithmatex(PAGE[::1])
+    from_cache = share_glyphs(MathRenderer(tmp_path / "cache").typeset_arithmatex(PAGE))
+    fresh = share_glyphs(MathRenderer(None).typeset_arithmatex(PAGE))
+    assert from_cache == fresh
+
+
+def test_tex_that_does_not_typeset_names_the_formula(renderer):
+    with pytest.raises(MathError, match=r"\\frac\{1\}\{2"):
+        renderer.tex("\\frac{1}{2", False)
+    with pytest.raises(MathError, match="nosuchmacro"):
+        renderer.tex("\\nosuchmacro{x}", True)
+
+
+def test_a_damaged_cache_entry_is_typeset_again_never_served(tmp_path):
+    first = MathRenderer(tmp_path)
+    good = first.tex("a^2 + b^2", False)
+    [entry] = [p for p in tmp_path.rglob("*") if p.is_file()]
+    entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])  # a half-written file
+    second = MathRenderer(tmp_path)
+    assert second.tex("a^2 + b^2", False) == good
+    assert second.stats == {"typeset": 1, "cached": 0}
+    third = MathRenderer(tmp_path)
+    assert third.tex("a^2 + b^2", False) == good and third.stats == {"typeset": 0, "cached": 1}
+    assert not [p for p in tmp_path.rglob(".tmp-*")], "a temporary file was left behind"
+
+
+def test_notebook_dollars_are_typeset_outside_code_only(renderer):
+    cell = ('<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput" '
+            'data-mime-type="text/markdown">\n<p>梯度 $\\nabla f$，价格 <code>$5$</code></p>\n'
+            '<p>$$L = \\tfrac12 (f - y)^2$$</p>\n</div>')
+    out = renderer.typeset_dollars(cell)
+    assert out.count("<mjx-container") == 2
+    assert "<code>$5$</code>" in out
