@@ -68,7 +68,10 @@ def main(argv: list[str]) -> int:
     elif cmd == "build":
         args = ["mkdocs", "build", "--strict", *rest]
     else:
-        args = ["python", "-m", "pytest", *rest]
+        # Two or more workers unless told otherwise: the browser and build tests wait on I/O.
+        parallel = [] if any(a.startswith(("-n", "--numprocesses")) for a in rest) else \
+            ["-n", str(max(2, min(os.cpu_count() or 1, 4)))]
+        args = ["python", "-m", "pytest", *parallel, "--durations=15", *rest]
     return subprocess.call([str(BIN / args[0]), *args[1:]], cwd=ROOT, env=env)
 
 

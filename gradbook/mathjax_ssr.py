@@ -84,6 +84,20 @@ class MathRenderer:
             self._ctx = ctx
         return self._ctx
 
+    def close(self) -> None:
+        """Free the V8 context now. Left to garbage collection at interpreter exit, freeing it
+        can deadlock (seen under load), and the build would never return."""
+        with self._lock:
+            if self._ctx is not None:
+                self._ctx.close()
+                self._ctx = None
+
+    def __enter__(self) -> MathRenderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def stylesheet(self) -> str:
         with self._lock:
             return self._context().eval("gbStylesheet()")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import html
-import logging
 import itertools
+import logging
 import posixpath
 import re
 import struct
@@ -399,6 +399,11 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         return "\n".join(out)
 
     # -- live reload ---------------------------------------------------------------------
+
+    def on_shutdown(self) -> None:
+        # MkDocs calls this after a build, failed or not: free V8 before the interpreter exits.
+        if getattr(self, "math", None) is not None:
+            self.math.close()
 
     def on_serve(self, server, config, builder):
         import gradbook

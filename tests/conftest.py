@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("GRADBOOK_CHROMIUM", "/usr/bin/chromium")
@@ -34,9 +36,19 @@ def site_dir(tmp_path_factory) -> Path:
     if prebuilt := os.environ.get("GRADBOOK_TEST_SITE"):
         assert not os.environ.get("CI"), "GRADBOOK_TEST_SITE is for local runs only"
         return Path(prebuilt)
-    site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT / "mkdocs.yml", site)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    # Under pytest-xdist every worker asks for the site: the first builds it, the others wait
+    # on the lock and reuse it (the base temp dir's parent is shared by the workers of one run).
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    site, done = shared / "gradbook-site", shared / "gradbook-site.ok"
+    with FileLock(str(shared / "gradbook-site.lock")):
+        if not done.exists():
+            if site.exists():
+                shutil.rmtree(site)  # a build that failed half-way in this run
+            result = mkdocs_build(ROOT / "mkdocs.yml", site)
+            assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+            done.write_text("built\n")
     return site
 
 

@@ -19,7 +19,8 @@ PAGE = (
 
 @pytest.fixture(scope="module")
 def renderer(tmp_path_factory):
-    return MathRenderer(tmp_path_factory.mktemp("math"))
+    with MathRenderer(tmp_path_factory.mktemp("math")) as r:
+        yield r
 
 
 def _ids_and_refs(html_text: str) -> tuple[list[str], set[str]]:
@@ -42,12 +43,14 @@ def test_a_page_is_typeset_with_each_glyph_defined_once_and_every_reference_reso
 
 
 def test_the_page_does_not_depend_on_what_the_cache_held(tmp_path):
-    warm = MathRenderer(tmp_path / "cache")
-    # Fill the cache in a different order, so MathJax's running counters differ.
-    warm.tex("\\left(\\begin{matrix}1\\\\2\\\\3\\\\4\\end{matrix}\\right)", False)
-    warm.typeset_arithmatex(PAGE[::1])
-    from_cache = share_glyphs(MathRenderer(tmp_path / "cache").typeset_arithmatex(PAGE))
-    fresh = share_glyphs(MathRenderer(None).typeset_arithmatex(PAGE))
+    with MathRenderer(tmp_path / "cache") as warm:
+        # Fill the cache in a different order, so MathJax's running counters differ.
+        warm.tex("\\left(\\begin{matrix}1\\\\2\\\\3\\\\4\\end{matrix}\\right)", False)
+        warm.typeset_arithmatex(PAGE)
+    with MathRenderer(tmp_path / "cache") as cached, MathRenderer(None) as cold:
+        from_cache = share_glyphs(cached.typeset_arithmatex(PAGE))
+        fresh = share_glyphs(cold.typeset_arithmatex(PAGE))
+        assert cached.stats["typeset"] == 0 and cold.stats["cached"] == 0
     assert from_cache == fresh
 
 
@@ -59,15 +62,15 @@ def test_tex_that_does_not_typeset_names_the_formula(renderer):
 
 
 def test_a_damaged_cache_entry_is_typeset_again_never_served(tmp_path):
-    first = MathRenderer(tmp_path)
-    good = first.tex("a^2 + b^2", False)
+    with MathRenderer(tmp_path) as first:
+        good = first.tex("a^2 + b^2", False)
     [entry] = [p for p in tmp_path.rglob("*") if p.is_file()]
     entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])  # a half-written file
-    second = MathRenderer(tmp_path)
-    assert second.tex("a^2 + b^2", False) == good
-    assert second.stats == {"typeset": 1, "cached": 0}
-    third = MathRenderer(tmp_path)
-    assert third.tex("a^2 + b^2", False) == good and third.stats == {"typeset": 0, "cached": 1}
+    with MathRenderer(tmp_path) as second:
+        assert second.tex("a^2 + b^2", False) == good
+        assert second.stats == {"typeset": 1, "cached": 0}
+    with MathRenderer(tmp_path) as third:
+        assert third.tex("a^2 + b^2", False) == good and third.stats == {"typeset": 0, "cached": 1}
     assert not [p for p in tmp_path.rglob(".tmp-*")], "a temporary file was left behind"
 
 
