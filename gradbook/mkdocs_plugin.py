@@ -387,7 +387,8 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         fignum = f'<span class="gb-fignum">图 {number}</span>　' if number else ""
         out = [
             f'{indent}<figure class="gb-figure" id="{anchor}" markdown="span">',
-            f"{indent}  ![{alt}]({link}){{ {' '.join(attrs)} }}",
+            # The image links to itself: on a phone, multi-panel figures are read full-screen.
+            f"{indent}  [![{alt}]({link}){{ {' '.join(attrs)} }}]({link}){{ .gb-zoom }}",
             f'{indent}  <figcaption markdown="span">{fignum}{caption}</figcaption>',
             f"{indent}</figure>",
         ]
