@@ -187,3 +187,12 @@ def test_tex_that_does_not_typeset_stops_the_build_naming_page_and_formula(proje
         + "  - pymdownx.arithmatex:\n      generic: true\n", encoding="utf-8")
     project.page("math.md", "# 数学\n\n梯度 \\(\\nabla f\\) 与拼错的 \\(\\nabal f\\)。\n")
     _assert_fails(project.build(), "math.md", "\\\\nabal f")
+
+
+def test_a_notebook_that_raises_stops_the_build_naming_it(project):
+    (project.root / "mkdocs.yml").write_text(MKDOCS_YML.replace("      mathjax: false\n", (
+        "      mathjax: false\n  - mkdocs-jupyter:\n      include: ['practice/*.py']\n      execute: true\n"
+        "      allow_errors: false\n      custom_mathjax_url: 'data:text/javascript,'\n")), encoding="utf-8")
+    project.page("practice/nb.py", "# %% [markdown]\n# # 练习\n\n# %%\nx = 1\n\n# %%\nassert x == 2, '答案不对'\n")
+    result = project.build()
+    _assert_fails(result, "nb.py", "AssertionError", "答案不对")
