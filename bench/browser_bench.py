@@ -41,10 +41,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def measure(browser, url: str, viewport: dict, block_math: bool) -> dict:
+def measure(browser, url: str, viewport: dict, block_figures: bool) -> dict:
     ctx = browser.new_context(viewport=viewport)
     ctx.add_init_script(OBSERVE)
-    if block_math:  # figures never arrive: any shift left comes from elsewhere
+    if block_figures:  # figures never arrive: any shift left comes from elsewhere
         ctx.route("**/figures/**", lambda route: route.abort())
     page = ctx.new_page()
     page.goto(url, wait_until="load")
@@ -77,10 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for path in pages:
             for name, vp in (("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})):
-                with_math = [measure(browser, base + path, vp, False) for _ in range(args.repeat)]
+                loaded = [measure(browser, base + path, vp, False) for _ in range(args.repeat)]
                 without = [measure(browser, base + path, vp, True) for _ in range(args.repeat)]
-                lcp = statistics.median(r["lcp"] for r in with_math)
-                cls = statistics.median(r["cls"] for r in with_math)
+                lcp = statistics.median(r["lcp"] for r in loaded)
+                cls = statistics.median(r["cls"] for r in loaded)
                 cls0 = statistics.median(r["cls"] for r in without)
                 print(f"{'/' + path:30} {name:8} {lcp:7.0f} {cls:7.3f} {cls0:21.3f}")
         browser.close()
