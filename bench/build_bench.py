@@ -172,7 +172,7 @@ def main() -> None:
         print(f"  {label:48} {seconds:6.2f} s  ({seconds / cli[0][1]:.2f}× the single process)")
     heaviest = weights[0]
     print(f"heaviest page: {heaviest[0]} = {heaviest[1] / 1024:.0f} KiB gzipped "
-          "(HTML + referenced scripts, styles, figures; on-demand MathJax fonts not counted here)")
+          "(HTML + referenced scripts, styles, figures; tests/test_reader_gate.py measures what a browser requests)")
     for rel, size in weights[:5]:
         print(f"  {rel:40} {size / 1024:7.0f} KiB")
 
