@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.landscapes import bowl, on_grid
-from gradbook.style import INK, PALETTE
+from gradbook.style import INK, PALETTE, mark_minimum
 
 ALT = (
     "等高线图：横轴 x、纵轴 y，范围 -2.2 到 2.2，刻度相同。等高线是以原点为圆心的同心圆。"
@@ -44,7 +44,7 @@ def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.2, grid: int = 7, s
     ends = np.array([p - 0.7 * tangent, p + 0.7 * tangent])
     ax.plot(ends[:, 0], ends[:, 1], color=PALETTE["green"], ls="--", lw=1.8, label="等高线的切线")
     ax.plot(*p, "o", color=INK, ms=5, zorder=5)
-    ax.plot([0], [0], "*", color=PALETTE["yellow"], mec=INK, ms=14, zorder=5)
+    mark_minimum(ax, 0, 0, ms=14)
     ax.set_aspect("equal")
     ax.set_xlim(-extent, extent)
     ax.set_ylim(-extent, extent)

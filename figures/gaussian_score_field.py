@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from gradbook.information import angle_between
 from gradbook.landscapes import on_grid
 from gradbook.models import GaussianLogDensity
-from gradbook.style import INK, PALETTE
+from gradbook.style import INK, PALETTE, mark_minimum
 
 ALT = (
     "等高线图：横轴 x1 从 -4 到 4，纵轴 x2 从 -2.6 到 2.6，刻度相同。对数密度的等高线是一族以原点为中心、"
@@ -50,7 +50,7 @@ def make(var_x: float = 4.0, var_y: float = 1.0, rho: float = 0.0, x0: float = 2
     ax.text(x0 + 0.15, y0 + 0.1, f"$({x0:g},{y0:g})$\n夹角 ${angle:.1f}^\\circ$", fontsize=10, color=INK,
             va="bottom", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
     ax.plot(*p, "o", color=INK, ms=5, zorder=5)
-    ax.plot(*logp.mean, "*", color=PALETTE["yellow"], mec=INK, ms=15, zorder=5)
+    mark_minimum(ax, *logp.mean, ms=15)
     ax.text(logp.mean[0] + 0.15, logp.mean[1] - 0.3, r"$\boldsymbol{\mu}$", fontsize=12, color=INK)
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")

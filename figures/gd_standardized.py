@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent
-from gradbook.style import INK, PALETTE
+from gradbook.style import PALETTE, mark_minimum, mark_start
 
 ALT = (
     "等高线图：坐标为标准化后的斜率 w 和截距 b，等高线是一组同心圆，中心的五角星是最小值。"
@@ -35,9 +35,8 @@ def make(n: int = 50, seed: int = 0, lr: float = 0.25, steps: int = 12,
     ax.contour(W, B, Z, levels=np.geomspace(r**2 / 60, r**2 * 1.6, 7), cmap="viridis", linewidths=1.0)
     ax.plot(path[:, 0], path[:, 1], "-o", color=PALETTE["orange"], ms=3.5, lw=1.4,
             label=f"梯度下降 {steps} 步，$\\eta = {lr:g}$")
-    ax.plot(*path[0], "s", color=INK, ms=6)
-    ax.annotate("起点", path[0], xytext=(-30, 6), textcoords="offset points", color=INK)
-    ax.plot(*star, "*", ms=18, color=PALETTE["yellow"], mec=INK, zorder=5)
+    mark_start(ax, *path[0], label="起点")
+    mark_minimum(ax, *star, ms=18)
     ax.legend(loc="upper right", fontsize=10)
     ax.set_aspect("equal")
     ax.set_xlabel("斜率 $w$（万元 / 一个标准差）")

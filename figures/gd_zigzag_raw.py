@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import gradient_descent
-from gradbook.style import INK, PALETTE
+from gradbook.style import PALETTE, mark_minimum, mark_start
 
 ALT = (
     "等高线图：狭长斜向的椭圆山谷，五角星为最小值。从原点出发的梯度下降路径是一条锯齿折线："
@@ -35,9 +35,8 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_fraction: float = 0
     ax.contour(W, B, Z, levels=np.geomspace(20, 2e4, 8), cmap="viridis", linewidths=1.0)
     ax.plot(path[:, 0], path[:, 1], "-o", color=PALETTE["orange"], ms=3.5, lw=1.4,
             label=f"梯度下降 {steps} 步，$\\eta = {lr_fraction:g} \\times 2/\\lambda_{{\\max}} = {lr:.3f}$")
-    ax.plot(*path[0], "s", color=INK, ms=6)
-    ax.annotate("起点", path[0], xytext=(-30, 6), textcoords="offset points", color=INK)
-    ax.plot(*star, "*", ms=18, color=PALETTE["yellow"], mec=INK, zorder=5)
+    mark_start(ax, *path[0], label="起点")
+    mark_minimum(ax, *star, ms=18)
     ax.legend(loc="upper right", fontsize=10)
     ax.set_aspect("equal")
     ax.set_xlim(lo_w, hi_w)

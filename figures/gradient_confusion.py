@@ -8,7 +8,6 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.information import hamming_distance
 from gradbook.models import LogisticRegression
 from gradbook.pitfalls import ordered_sgd, teacher_logistic_data
 from gradbook.style import PALETTE
@@ -35,9 +34,8 @@ def make(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: in
     ax, bx = fig.subplots(1, 2)
     for run, label, color in zip(runs(n, dim, batch, lr, seed), ("随机顺序", "课程：先易后难"),
                                  ("grey", "orange")):
-        g = run.batch_grads
-        ham = np.array([hamming_distance(a, b) for a, b in zip(g[:-1], g[1:])])
-        steps = np.arange(1, len(g))
+        ham = run.confusion()
+        steps = np.arange(1, len(ham) + 1)
         ax.plot(steps, ham, color=PALETTE[color], lw=0.8, alpha=0.6)
         smooth = np.convolve(ham, np.ones(8) / 8, mode="valid")
         ax.plot(steps[7:], smooth, color=PALETTE[color], lw=2.4, label=f"{label}（平均 {ham.mean():.1f}）")

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
-from gradbook.style import INK, PALETTE
+from gradbook.style import INK, PALETTE, mark_minimum
 
 ALT = (
     "等高线图：横轴 w、纵轴 b，刻度相同。等高线是一族斜向 -45 度左右的狭长椭圆，中心的五角星是最小值。"
@@ -44,7 +44,7 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, half_width: float = 20
         ax.annotate("", xy=p + d, xytext=p,
                     arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.2, mutation_scale=16))
         ax.plot(*p, "o", color=INK, ms=4)
-    ax.plot(*star, "*", ms=18, color=PALETTE["yellow"], mec=INK, zorder=5)
+    mark_minimum(ax, *star, ms=18)
     ax.plot([], [], color=PALETTE["orange"], lw=2.2, label=r"负梯度 $-\nabla L$（下降最快）")
     ax.plot([], [], color=PALETTE["grey"], ls="--", lw=1, label="直奔最小值的方向")
     ax.legend(loc="upper right", fontsize=10)

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from gradbook.information import angle_between, natural_direction
 from gradbook.landscapes import Quadratic, on_grid
 from gradbook.optimizers import gradient_descent
-from gradbook.style import INK, PALETTE
+from gradbook.style import INK, PALETTE, mark_minimum
 
 ALT = (
     "参数平面上一组几乎竖直的椭圆弧线，中心标着星。当前点在星的右上方，橙色的负梯度箭头几乎水平向左，"
@@ -49,7 +49,7 @@ def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
         ax.plot([], [], color=colour, lw=2.6, label=name)
     ax.plot(*start, "o", color=INK, ms=6, zorder=6)
     ax.annotate(f"{angle:.2f}°", start, xytext=(-62, -20), textcoords="offset points", color=INK, fontsize=12)
-    ax.plot(0, 0, "*", ms=16, color=PALETTE["yellow"], mec=INK, zorder=5)
+    mark_minimum(ax, 0, 0)
     ax.set_aspect("equal")
     ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(ys[0], ys[-1])

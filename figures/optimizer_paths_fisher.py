@@ -12,7 +12,7 @@ from gradbook.information import logistic_fisher
 from gradbook.landscapes import on_grid
 from gradbook.models import LogisticRegression, two_blobs
 from gradbook.optimizers import adam, gradient_descent, natural_gradient_descent, newton
-from gradbook.style import INK, PALETTE
+from gradbook.style import PALETTE, mark_minimum, mark_start
 
 ALT = (
     "左右两张图。左图是逻辑回归损失的等高线，横轴 w₁、纵轴 w₂，最小值（星）在 (0.21, 2.1)。从原点出发，橙色的梯度下降"
@@ -45,8 +45,8 @@ def make(scale: float = 10.0, n: int = 200, seed: int = 0, lr_gd: float = 0.4, l
         ax.plot(path[:, 0], path[:, 1], "-o", color=colour, lw=1.3, ms=2.5)
         gap = np.maximum(traj.losses - best, 1e-16)
         bx.semilogy(np.arange(gap.size), gap, color=colour, lw=2, label=f"{name}，$\\eta = {lr:g}$")
-    ax.plot(*w0, "s", color=INK, ms=6)
-    ax.plot(*star, "*", ms=16, color=PALETTE["yellow"], mec=INK, zorder=5)
+    mark_start(ax, *w0)
+    mark_minimum(ax, *star)
     ax.set_xlabel(f"$w_1$（特征放大 {scale:g} 倍）")
     ax.set_ylabel("$w_2$")
     bx.set_xlabel("步数")

@@ -12,7 +12,7 @@ from gradbook.information import gaussian_fisher
 from gradbook.landscapes import on_grid
 from gradbook.models import GaussianFit
 from gradbook.optimizers import gradient_descent, natural_gradient_descent
-from gradbook.style import INK, PALETTE
+from gradbook.style import PALETTE, mark_minimum, mark_start
 
 ALT = (
     "左右两张图，横轴 μ、纵轴 σ，背景是负对数似然的等高线，最小值（星）在 (0, 1) 附近。左图两条梯度下降路径："
@@ -55,8 +55,8 @@ def make(n: int = 200, seed: int = 0, mu0: float = 2.0, sigma0: float = 0.5, lr_
             p = runs[f"{kind}_{param}"]
             ax.plot(p[:, 0], p[:, 1], ls=ls, color=colour, lw=2.2, label=label)
             ax.plot(p[::20, 0], p[::20, 1], "o", color=colour, ms=3.5)
-        ax.plot(mu0, sigma0, "s", color=INK, ms=6)
-        ax.plot(*star, "*", ms=15, color=PALETTE["yellow"], mec=INK, zorder=5)
+        mark_start(ax, mu0, sigma0)
+        mark_minimum(ax, *star, ms=15)
         ax.set_title(f"{title}，$\\eta = {lr:g}$，{steps} 步")
         ax.set_xlabel("均值 $\\mu$")
         ax.legend(loc="upper right", fontsize=10)

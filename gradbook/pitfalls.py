@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradbook.information import hamming_distance
 from gradbook.optimizers import Trajectory
 from gradbook.validation import as_array, positive, positive_int
 
@@ -66,6 +67,12 @@ class OrderedRun:
 
     trajectory: Trajectory
     batch_grads: np.ndarray  # row k is the gradient of batch k at θ_k
+
+    def confusion(self) -> np.ndarray:
+        """Gradient confusion along the run: the Hamming distance between the signs of each pair of
+        successive minibatch gradients (one value per step after the first)."""
+        g = self.batch_grads
+        return np.array([hamming_distance(a, b) for a, b in zip(g[:-1], g[1:])])
 
 
 def ordered_sgd(objective: object, theta0: np.ndarray, lr: float,

@@ -80,3 +80,16 @@ def rcparams() -> dict:
     params = dict(RCPARAMS)
     params["axes.prop_cycle"] = cycler(color=list(PALETTE.values()))
     return params
+
+
+# The book's marks on a landscape, so every chapter draws them alike.
+def mark_minimum(ax, x: float, y: float, ms: float = 16):
+    """A minimum: a yellow star outlined in ink, above contours and paths."""
+    return ax.plot([x], [y], "*", ms=ms, color=PALETTE["yellow"], mec=INK, zorder=5)
+
+
+def mark_start(ax, x: float, y: float, label: str | None = None):
+    """A run's starting point: an ink square, optionally labelled (起点) just above-left of it."""
+    ax.plot([x], [y], "s", color=INK, ms=6)
+    if label:
+        ax.annotate(label, (x, y), xytext=(-30, 6), textcoords="offset points", color=INK)

@@ -268,8 +268,7 @@ def confusion_runs():
 
 
 def mean_hamming(run) -> float:
-    g = run.batch_grads
-    return float(np.mean([hamming_distance(a, b) for a, b in zip(g[:-1], g[1:])]))
+    return float(run.confusion().mean())
 
 
 def test_hamming_snippet_value():

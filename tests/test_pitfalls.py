@@ -7,7 +7,8 @@ import pytest
 
 from gradbook.calculus import numerical_gradient
 from gradbook.models import LinearMSE, LogisticRegression
-from gradbook.pitfalls import LinearRecurrence, ordered_sgd, teacher_logistic_data
+from gradbook.optimizers import Trajectory
+from gradbook.pitfalls import LinearRecurrence, OrderedRun, ordered_sgd, teacher_logistic_data
 
 
 @pytest.mark.parametrize("w", [0.5, 0.97, 1.05, -0.8])
@@ -59,6 +60,12 @@ def test_ordered_sgd_uses_the_batches_in_the_given_order():
     assert np.allclose(a.batch_grads[0], L.batch_grad(np.zeros(3), batches[0]))
     assert np.allclose(b.batch_grads[0], L.batch_grad(np.zeros(3), batches[3]))
     assert not np.allclose(a.trajectory.final, b.trajectory.final)
+
+
+def test_confusion_counts_sign_flips_between_successive_batch_gradients():
+    grads = np.array([[0.3, -1.2, 0.5], [0.1, 0.4, -0.2], [-0.5, 0.4, -0.1], [-0.5, 0.4, -0.1]])
+    run = OrderedRun(Trajectory(np.zeros((5, 3)), np.zeros(5), np.zeros(5)), grads)
+    assert run.confusion().tolist() == [2, 1, 0]
 
 
 def test_ordered_sgd_checks_its_inputs():
