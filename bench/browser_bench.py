@@ -13,19 +13,12 @@ is a floor: it shows rendering cost, not a reader's connection. Reported, not as
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
-import os
 import statistics
-import subprocess
 import sys
-import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("GRADBOOK_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+from _site import ARGS, CHROMIUM, ROOT, build, served
+
 OBSERVE = """
 window.__perf = {lcp: 0, cls: 0, shifts: []};
 new PerformanceObserver(list => { for (const e of list.getEntries()) window.__perf.lcp = e.startTime; })
@@ -34,11 +27,6 @@ new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadR
   window.__perf.cls += e.value; window.__perf.shifts.push([e.startTime, e.value]); } })
   .observe({type: 'layout-shift', buffered: true});
 """
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def measure(browser, url: str, viewport: dict, block_figures: bool) -> dict:
@@ -62,18 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
     if not args.no_build:
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(args.site)],
-                       cwd=ROOT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), check=True)
+        build(args.site)
     pages = [""] + sorted(p.parent.relative_to(args.site).as_posix() + "/"
                           for p in (args.site / "chapters").glob("*/index.html"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(args.site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
 
     from playwright.sync_api import sync_playwright
 
     print(f"{'page':30} {'viewport':8} {'LCP ms':>7} {'CLS':>7} {'CLS, figures blocked':>21}")
-    with sync_playwright() as p:
+    with served(args.site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for path in pages:
             for name, vp in (("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})):
@@ -84,7 +68,6 @@ def main(argv: list[str] | None = None) -> int:
                 cls0 = statistics.median(r["cls"] for r in without)
                 print(f"{'/' + path:30} {name:8} {lcp:7.0f} {cls:7.3f} {cls0:21.3f}")
         browser.close()
-    server.shutdown()
     print("\nCLS above 0.1 is 'needs improvement' (web.dev).")
     return 0
 

@@ -12,25 +12,13 @@ per figure (figure-<id>-<scheme>.png at desktop width). The folder is not commit
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
-import os
-import subprocess
 import sys
-import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _site import ARGS, CHROMIUM, ROOT, build, load_fully, served
+
 OUT = ROOT / "bench" / "out" / "screenshots"
-CHROMIUM = os.environ.get("GRADBOOK_CHROMIUM", "/usr/bin/chromium")
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def _pages(site: Path) -> list[str]:
@@ -54,19 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     if not args.no_build:
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(args.site)],
-                       cwd=ROOT, env=env, check=True)
+        build(args.site)
     pages = args.pages or _pages(args.site)
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(args.site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
 
     from playwright.sync_api import sync_playwright
 
     written = 0
-    with sync_playwright() as p:
+    with served(args.site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for path in pages:
             folder = OUT / (path.strip("/").replace("/", "__") or "home")
@@ -78,12 +60,7 @@ def main(argv: list[str] | None = None) -> int:
                                               device_scale_factor=1)
                     page = ctx.new_page()
                     page.goto(base + path, wait_until="load")
-                    page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-                    page.evaluate("""async () => {
-                        for (const img of document.images) img.loading = "eager";
-                        await Promise.all([...document.images].map(i => i.decode().catch(() => null)));
-                    }""")
-                    page.wait_for_load_state("networkidle")
+                    load_fully(page)
                     total = page.evaluate("() => document.documentElement.scrollHeight")
                     for n in range(min(args.max_tiles, -(-total // h))):
                         page.screenshot(path=folder / f"{scheme}-{vp}-{n:02d}.png",
@@ -98,7 +75,6 @@ def main(argv: list[str] | None = None) -> int:
                             written += 1
                     ctx.close()
         browser.close()
-    server.shutdown()
     print(f"wrote {written} screenshots under {OUT.relative_to(ROOT)}")
     return 0
 

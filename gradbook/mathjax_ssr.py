@@ -23,14 +23,11 @@ from gradbook.mathjax_assets import MathJaxMissing, es5_dir
 COMPONENTS = ("startup.js", "core.js", "adaptors/liteDOM.js", "input/tex-full.js", "output/svg.js",
               "output/svg/fonts/tex.js", "a11y/assistive-mml.js")
 
-# No "noundefined": a misspelt macro must stop the build, not render in red.
-# Same delimiters and scope as a browser would use for this book: \( \) and \[ \] from
-# pymdownx.arithmatex on chapter pages, $ and $$ in notebook markdown cells; never code,
-# notebook inputs or outputs, or the site's chrome.
+# No "noundefined" among the packages: a misspelt macro must stop the build, not render in red.
+# fontCache "local": each formula carries its own glyph definitions, so a cached formula stands
+# alone; share_glyphs() then hoists them into one definition per page.
 OPTIONS = {
     "tex": {"packages": ["base", "ams", "newcommand", "boldsymbol", "configmacros", "textmacros"]},
-    # Each formula carries its own glyph definitions: gzip folds the repeats, and a formula
-    # stays whole wherever Material's instant navigation puts it.
     "svg": {"fontCache": "local"},
 }
 CACHE_FORMAT = "GBMATH1"

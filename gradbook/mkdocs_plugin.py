@@ -59,9 +59,15 @@ class GradbookConfig(Config):
     mathjax = c.Type(bool, default=True)  # typeset TeX at build time (MathJax in V8)
     mathjax_css = c.Type(str, default="assets/stylesheets/mathjax-svg.css")
     render = c.Type(bool, default=True)  # False: the benchmark's floor (no figure work)
-    gallery = c.Type(str, default="gallery.md")
+    gallery = c.Type(str, default="gallery.md")  # the page whose marker becomes the figure gallery
     # jupytext notebooks offered as .ipynb downloads (Material 9 no longer shows mkdocs-jupyter's link)
-    notebooks = c.Type(str, default="practice/*.py")  # the page whose marker becomes the figure gallery
+    notebooks = c.Type(str, default="practice/*.py")
+
+
+def figure_number(chapter, index: int) -> str:
+    """The number a figure is shown with: 图 N.k on a chapter page (front matter ``chapter: N``),
+    图 k elsewhere. The gallery quotes the same numbers."""
+    return f"{chapter}.{index}" if chapter is not None else str(index)
 
 
 def _outside_fences(markdown: str):
@@ -222,7 +228,7 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
             group = []
             for i, ref in enumerate(self.refs[uri], 1):
                 name = ref.request.name
-                number = f"{chapter}.{i}" if chapter is not None else str(i)
+                number = figure_number(chapter, i)
                 link = posixpath.relpath(uri, gallery_dir) + f"#fig-{name}"
                 appearances.setdefault(name, []).append(Appearance(title, link, number))
                 if name not in seen:
@@ -365,7 +371,7 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
             if m is None or m["name"] != ref.request.name:
                 raise PluginError(f"gradbook: {ref.page}:{raw_line}: lost track of figure '{ref.request.name}'")
             count += 1
-            number = f"{chapter}.{count}" if chapter is not None else f"{count}"
+            number = figure_number(chapter, count)
             if page.meta.get("figure_numbers") is False:
                 number = ""
             lines[i] = self._figure_block(ref, m, number)

@@ -78,7 +78,7 @@ def _glyph_in_font_units(m: re.Match) -> bytes:
 
 
 def compact_svg(data: bytes) -> bytes:
-    """Smaller SVG, same picture: coordinates rounded to 0.01 pt (1/7200 inch), glyph outlines
+    """Smaller SVG, same picture: coordinates cut to 0.01 pt (1/7200 inch), glyph outlines
     in whole font units (1/1000 em) instead of 1/64 units under a scale, no indentation.
     Together about 30 % fewer bytes after gzip; glyphs are most of a small figure."""
     data = _GLYPH.sub(_glyph_in_font_units, data)

@@ -67,7 +67,7 @@ def browser():
 
 
 def open_page(browser, url: str, viewport: str = "desktop", scheme: str = "light"):
-    """Load a page, record requests and errors, wait for math, force lazy images to load."""
+    """Load a page, record requests and errors, force lazy images to load (math is already SVG)."""
     context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
     page = context.new_page()
     page.requests, page.errors = [], []
@@ -75,7 +75,6 @@ def open_page(browser, url: str, viewport: str = "desktop", scheme: str = "light
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(url, wait_until="load")
-    page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
     page.evaluate("""async () => {
         for (const img of document.images) img.loading = "eager";
         await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
@@ -122,7 +121,8 @@ def test_every_page_is_self_contained_and_renders(browser, site_url, pages, view
             const spans = [...document.querySelectorAll('article .arithmatex')];
             const untypeset = spans.filter(s => !s.querySelector('mjx-container')).length;
             const errors = [...document.querySelectorAll('mjx-container')]
-                .filter(c => c.querySelector('mjx-merror, [data-mjx-error]') || c.textContent.includes('\\\\'))
+                .filter(c => c.querySelector('[data-mml-node="merror"], [data-mjx-error]')
+                    || c.textContent.includes('\\\\'))
                 .map(c => c.textContent.slice(0, 60));
             // Typeset but drawn at no size (a CSS rule squashing the SVG) is as bad as raw TeX.
             const squashed = [...document.querySelectorAll('article mjx-container')]

@@ -74,9 +74,15 @@ def _html_files(site: Path) -> list[Path]:
 
 # -- static checks over the built HTML -----------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def parsed(site_dir) -> dict[Path, _Doc]:
+    """Every built page, parsed once for all the static checks."""
+    return {p: _parse(p) for p in _html_files(site_dir)}
+
+
 @pytest.mark.site
-def test_every_internal_link_and_anchor_resolves(site_dir):
-    docs = {p: _parse(p) for p in _html_files(site_dir)}
+def test_every_internal_link_and_anchor_resolves(site_dir, parsed):
+    docs = parsed
     problems, external = [], set()
     for page, doc in docs.items():
         base = "http://site/" + page.relative_to(site_dir).as_posix()
@@ -104,10 +110,9 @@ def test_every_internal_link_and_anchor_resolves(site_dir):
 
 
 @pytest.mark.site
-def test_every_figure_has_alt_text_and_headings_go_in_order(site_dir):
+def test_every_figure_has_alt_text_and_headings_go_in_order(site_dir, parsed):
     problems = []
-    for page in _html_files(site_dir):
-        doc = _parse(page)
+    for page, doc in parsed.items():
         rel = page.relative_to(site_dir).as_posix()
         for img in doc.images:
             if img["in_article"] and not (img.get("alt") or "").strip():

@@ -49,7 +49,6 @@ def test_theme_loads_no_web_fonts(site_dir):
     assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
 
 
-
 def test_math_is_typeset_at_build_time_and_no_page_loads_mathjax(site_dir):
     pages = [p for p in site_dir.rglob("*.html") if "assets" not in p.parts]
     for page in pages:
