@@ -111,6 +111,50 @@ def image_size(data: bytes, fmt: str) -> tuple[int, int] | None:
     return None
 
 
+def merge_streams(cell, **_) -> None:
+    """Merge a cell's print() output into one block per stream, stdout before stderr.
+
+    ipykernel flushes print() on a 0.2 s timer, so a cell that prints, computes and prints again
+    gives one output on a quiet machine and two on a loaded one: the page would depend on the
+    load. (nbclient's own coalesce_streams is not configurable, so this runs as its
+    on_cell_executed hook.)
+    """
+    streams: dict[str, dict] = {}
+    rest = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            if out["name"] in streams:
+                streams[out["name"]]["text"] += out["text"]
+                continue
+            streams[out["name"]] = out
+        else:
+            rest.append(out)
+    if streams:
+        cell["outputs"] = [streams[n] for n in ("stdout", "stderr") if n in streams] + [
+            streams[n] for n in streams if n not in ("stdout", "stderr")] + rest
+
+
+def _coalesce_notebook_streams() -> None:
+    """Install merge_streams in mkdocs-jupyter's executor. mkdocs-jupyter builds its nbconvert
+    config afresh per notebook and replaces the ExecutePreprocessor section, so wrap the builder
+    and set the hook on the NotebookClient section, which ExecutePreprocessor inherits."""
+    try:
+        from mkdocs_jupyter import nbconvert2
+    except ImportError:
+        return
+    build = nbconvert2.get_nbconvert_app
+    if getattr(build, "gradbook_merges_streams", False):
+        return
+
+    def get_nbconvert_app(*args, **kwargs):
+        app = build(*args, **kwargs)
+        app.config.NotebookClient.on_cell_executed = merge_streams
+        return app
+
+    get_nbconvert_app.gradbook_merges_streams = True
+    nbconvert2.get_nbconvert_app = get_nbconvert_app
+
+
 class GradbookPlugin(BasePlugin[GradbookConfig]):
     supports_multiple_instances = False
 
@@ -121,6 +165,7 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         self.refs: dict[str, list[Ref]] = {}
         self.outputs: dict[Request, bytes] = {}
         self._key_notebook_cache(config)
+        _coalesce_notebook_streams()
         self.math = None
         if self.config.mathjax:
             from gradbook.mathjax_ssr import MathRenderer

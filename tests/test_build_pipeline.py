@@ -189,10 +189,30 @@ def test_tex_that_does_not_typeset_stops_the_build_naming_page_and_formula(proje
     _assert_fails(project.build(), "math.md", "\\\\nabal f")
 
 
-def test_a_notebook_that_raises_stops_the_build_naming_it(project):
+def _with_notebooks(project) -> None:
     (project.root / "mkdocs.yml").write_text(MKDOCS_YML.replace("      mathjax: false\n", (
         "      mathjax: false\n  - mkdocs-jupyter:\n      include: ['practice/*.py']\n      execute: true\n"
         "      allow_errors: false\n      custom_mathjax_url: 'data:text/javascript,'\n")), encoding="utf-8")
+
+
+def test_a_notebook_that_raises_stops_the_build_naming_it(project):
+    _with_notebooks(project)
     project.page("practice/nb.py", "# %% [markdown]\n# # 练习\n\n# %%\nx = 1\n\n# %%\nassert x == 2, '答案不对'\n")
     result = project.build()
     _assert_fails(result, "nb.py", "AssertionError", "答案不对")
+
+
+def test_a_cells_printed_output_is_one_block_however_slow_the_cell(project):
+    # ipykernel flushes print() on a 0.2 s timer: without coalescing, a cell slower than that
+    # (any cell on a loaded CI machine) splits its output, and the page depends on the load.
+    _with_notebooks(project)
+    project.page("practice/nb.py", (
+        "# %%\nimport sys, time\n"
+        "print('一'); time.sleep(0.5); print('二')\n"
+        "print('警告', file=sys.stderr); time.sleep(0.5); print('三')\n"))
+    result = project.build()
+    assert result.returncode == 0, result.log[-3000:]
+    page = (project.site / "practice" / "nb" / "index.html").read_text(encoding="utf-8")
+    outputs = re.findall(r'jp-OutputArea-output" data-mime-type="([^"]+)"[^>]*>\s*<pre>([^<]*)</pre>', page)
+    assert [(mime, text.split()) for mime, text in outputs] == [
+        ("text/plain", ["一", "二", "三"]), ("application/vnd.jupyter.stderr", ["警告"])], outputs

@@ -177,7 +177,16 @@ def test_two_clean_builds_are_byte_identical(site_dir, tmp_path):
 
     walk(filecmp.dircmp(site_dir, tmp_path / "site"))
     assert not missing, f"files in only one build: {missing[:10]}"
-    assert not differ, f"files that differ between two clean builds: {differ[:10]}"
+    assert not differ, f"files that differ between two clean builds: {differ[:10]}\n" + "\n".join(
+        _first_difference(site_dir / name, tmp_path / "site" / name) for name in differ[:3])
+
+
+def _first_difference(a: Path, b: Path, context: int = 120) -> str:
+    """Where two files part, with some text either side: what CI shows when a build drifts."""
+    x, y = a.read_bytes(), b.read_bytes()
+    i = next((k for k, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
+    show = lambda s: s[max(0, i - context): i + context].decode("utf-8", "replace")  # noqa: E731
+    return f"{a.name} at byte {i}:\n  first:  {show(x)!r}\n  second: {show(y)!r}"
 
 
 # -- in the browser ------------------------------------------------------------------------------
