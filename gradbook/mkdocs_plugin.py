@@ -134,6 +134,22 @@ def merge_streams(cell, **_) -> None:
             streams[n] for n in streams if n not in ("stdout", "stderr")] + rest
 
 
+def _drop_broken_notebook_entries(folder: Path) -> None:
+    """mkdocs-jupyter writes its cache entries in place, so a build killed mid-write leaves a
+    truncated JSON file that stops every later build with a bare JSONDecodeError. Remove such
+    entries first: the notebook is executed again instead."""
+    import json
+
+    for entry in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        try:
+            ok = isinstance(json.loads(entry.read_text(encoding="utf-8")).get("content"), str)
+        except (ValueError, AttributeError):
+            ok = False
+        if not ok:
+            log.info("gradbook: dropped a broken notebook cache entry %s; the notebook runs again", entry.name)
+            entry.unlink()
+
+
 def _coalesce_notebook_streams() -> None:
     """Install merge_streams in mkdocs-jupyter's executor. mkdocs-jupyter builds its nbconvert
     config afresh per notebook and replaces the ExecutePreprocessor section, so wrap the builder
@@ -191,6 +207,7 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         tag = "gb-" + h.hexdigest()[:12]
         if base.name != tag:
             jupyter.config["cache_dir"] = str(base / tag)
+        _drop_broken_notebook_entries(Path(jupyter.config["cache_dir"]))
 
     # -- collect and render everything before any page is converted ----------------------
 

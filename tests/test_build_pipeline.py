@@ -6,6 +6,7 @@ a gradbook module and watch exactly the dependent figures re-render.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -216,3 +217,20 @@ def test_a_cells_printed_output_is_one_block_however_slow_the_cell(project):
     outputs = re.findall(r'jp-OutputArea-output" data-mime-type="([^"]+)"[^>]*>\s*<pre>([^<]*)</pre>', page)
     assert [(mime, text.split()) for mime, text in outputs] == [
         ("text/plain", ["一", "二", "三"]), ("application/vnd.jupyter.stderr", ["警告"])], outputs
+
+
+def test_a_truncated_notebook_cache_entry_is_executed_again(project):
+    _with_notebooks(project)
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace(
+        "      allow_errors: false\n", "      allow_errors: false\n      cache: true\n      cache_dir: .cache/nb\n"),
+        encoding="utf-8")
+    project.page("practice/nb.py", "# %%\nprint(6 * 7)\n")
+    assert project.build().returncode == 0
+    (entry,) = (project.root / ".cache" / "nb").rglob("*.json")
+    entry.write_bytes(entry.read_bytes()[:1000])  # what a build killed mid-write leaves
+    again = project.build()
+    assert again.returncode == 0, again.log[-3000:]
+    assert "dropped a broken notebook cache entry" in again.log
+    assert json.loads(entry.read_text(encoding="utf-8"))["content"], "the entry is written afresh"
+    assert "<pre>42" in (project.site / "practice" / "nb" / "index.html").read_text(encoding="utf-8")
