@@ -10,12 +10,11 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
-import tempfile
 import threading
 from pathlib import Path
 
+from gradbook.figure_cache import FigureCache
 from gradbook.mathjax_assets import MathJaxMissing, es5_dir
 
 # Loaded in this order into one V8 context; tex-full carries every TeX extension, so nothing
@@ -61,7 +60,8 @@ class MathRenderer:
     """One V8 context with MathJax loaded, reused for every page (loading takes ~0.2 s)."""
 
     def __init__(self, cache_dir: Path | None = None):
-        self.cache_dir = Path(cache_dir) if cache_dir else None
+        # The figures' store: checksummed entries written atomically, so half a file is never served.
+        self.cache = FigureCache(Path(cache_dir)) if cache_dir else None
         self._ctx = None
         self._lock = threading.Lock()
         self.stats = {"typeset": 0, "cached": 0}
@@ -106,36 +106,13 @@ class MathRenderer:
         h.update(fragment.encode())
         return h.hexdigest()
 
-    def _cache_get(self, key: str) -> str | None:
-        if not self.cache_dir:
-            return None
-        try:
-            blob = (self.cache_dir / key[:2] / key).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        header, _, body = blob.partition("\n")
-        # A truncated or foreign file fails the checksum and is typeset again, never served.
-        if header != f"{CACHE_FORMAT} {hashlib.sha256(body.encode()).hexdigest()}":
-            return None
-        return body
-
-    def _cache_put(self, key: str, body: str) -> None:
-        if not self.cache_dir:
-            return
-        folder = self.cache_dir / key[:2]
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(f"{CACHE_FORMAT} {hashlib.sha256(body.encode()).hexdigest()}\n{body}")
-        os.replace(tmp, folder / key)
-
     def tex(self, tex: str, display: bool) -> str:
         """One formula as MathJax's SVG output (an ``mjx-container`` element)."""
         key = self._key(("D" if display else "I") + tex)
-        cached = self._cache_get(key)
+        cached = self.cache.get(key, "html") if self.cache else None
         if cached is not None:
             self.stats["cached"] += 1
-            return cached
+            return cached.decode("utf-8")
         with self._lock:
             try:
                 result = json.loads(self._context().call("gbTex", tex, display))
@@ -144,7 +121,8 @@ class MathRenderer:
         if result["error"]:
             raise MathError(f"TeX that does not typeset: {tex!r}")
         self.stats["typeset"] += 1
-        self._cache_put(key, result["html"])
+        if self.cache:
+            self.cache.put(key, "html", result["html"].encode("utf-8"))
         return result["html"]
 
     def typeset_arithmatex(self, html_text: str) -> str:

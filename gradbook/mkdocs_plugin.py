@@ -10,6 +10,7 @@ import fnmatch
 import hashlib
 import html
 import itertools
+import json
 import logging
 import posixpath
 import re
@@ -112,34 +113,35 @@ def image_size(data: bytes, fmt: str) -> tuple[int, int] | None:
 
 
 def merge_streams(cell, **_) -> None:
-    """Merge a cell's print() output into one block per stream, stdout before stderr.
+    """Merge each run of a cell's print() output into one block per stream, stdout first.
 
     ipykernel flushes print() on a 0.2 s timer, so a cell that prints, computes and prints again
     gives one output on a quiet machine and two on a loaded one: the page would depend on the
-    load. (nbclient's own coalesce_streams is not configurable, so this runs as its
-    on_cell_executed hook.)
+    load. Rich outputs (a figure) stay where they were; display flushes the streams first.
+    (nbclient's own coalesce_streams is not configurable, so this runs as its on_cell_executed hook.)
     """
-    streams: dict[str, dict] = {}
-    rest = []
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "stream":
-            if out["name"] in streams:
-                streams[out["name"]]["text"] += out["text"]
-                continue
-            streams[out["name"]] = out
-        else:
-            rest.append(out)
-    if streams:
-        cell["outputs"] = [streams[n] for n in ("stdout", "stderr") if n in streams] + [
-            streams[n] for n in streams if n not in ("stdout", "stderr")] + rest
+    if "outputs" not in cell:
+        return
+    merged: list = []
+    run: dict[str, dict] = {}
+    for out in [*cell["outputs"], None]:
+        if out is not None and out.get("output_type") == "stream":
+            if out["name"] in run:
+                run[out["name"]]["text"] += out["text"]
+            else:
+                run[out["name"]] = out
+            continue
+        merged.extend(run[name] for name in ("stdout", "stderr") if name in run)
+        run.clear()
+        if out is not None:
+            merged.append(out)
+    cell["outputs"] = merged
 
 
 def _drop_broken_notebook_entries(folder: Path) -> None:
     """mkdocs-jupyter writes its cache entries in place, so a build killed mid-write leaves a
     truncated JSON file that stops every later build with a bare JSONDecodeError. Remove such
     entries first: the notebook is executed again instead."""
-    import json
-
     for entry in sorted(folder.glob("*.json")) if folder.is_dir() else ():
         try:
             ok = isinstance(json.loads(entry.read_text(encoding="utf-8")).get("content"), str)

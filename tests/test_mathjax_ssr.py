@@ -71,7 +71,7 @@ def test_a_damaged_cache_entry_is_typeset_again_never_served(tmp_path):
         assert second.stats == {"typeset": 1, "cached": 0}
     with MathRenderer(tmp_path) as third:
         assert third.tex("a^2 + b^2", False) == good and third.stats == {"typeset": 0, "cached": 1}
-    assert not [p for p in tmp_path.rglob(".tmp-*")], "a temporary file was left behind"
+    assert not [p for p in tmp_path.rglob("*.tmp")], "a temporary file was left behind"
 
 
 def test_notebook_dollars_are_typeset_outside_code_only(renderer):
