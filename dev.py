@@ -45,8 +45,11 @@ def ensure_venv() -> None:
     fingerprint = install_fingerprint()
     if STAMP.exists() and STAMP.read_text() == fingerprint:
         return
-    if not (BIN / "python").exists():
-        venv.EnvBuilder(with_pip=True).create(VENV)
+    # A venv whose creation was interrupted has python but no pip: make it again.
+    has_pip = (BIN / "python").exists() and subprocess.run(
+        [str(BIN / "python"), "-c", "import pip"], capture_output=True).returncode == 0
+    if not has_pip:
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     pip = (BIN / "python", "-m", "pip", "--disable-pip-version-check")
     run(*pip, "install", "-q", "--upgrade", "pip")
     run(*pip, "install", "-q", "-r", LOCK)
