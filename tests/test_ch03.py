@@ -5,6 +5,7 @@ exercise answers."""
 from __future__ import annotations
 
 import importlib
+import inspect
 
 import numpy as np
 import pytest
@@ -270,9 +271,17 @@ def test_newton_cg_against_gradient_descent():
     newton = newton_cg(valley, start, steps=6)
     _, gd = gradient_descent_path(valley, start, lr=0.03, steps=100)
     claim(CH, gd[-1] * 1e4, r"仍有 $7\times 10^{-4}$")
-    claim(CH, newton.hvp_calls, "一共只做了 12 次 HVP")
+    claim(CH, newton.hvp_calls, "一共只做了 9 次 HVP")
     claim(CH, len(newton.path) - 1, "牛顿-CG 6 步之内")
     assert newton.values[-1] < 1e-20
+    # the tolerances the prose explains are the ones the call uses, and step 6 spends nothing
+    claim(CH, 1e-4, "残差降到梯度长度的 $10^{-4}$ 倍（默认的 `tol=1e-4`）", value=1e-4)
+    claim(CH, 1e-8, "梯度长度一旦不超过 $10^{-8}$（默认的 `gtol=1e-8`）", value=1e-8)
+    defaults = inspect.signature(newton_cg).parameters
+    assert defaults["tol"].default == 1e-4 and defaults["gtol"].default == 1e-8
+    claim(CH, 6, "图中第 6 步正是如此")
+    assert np.array_equal(newton.path[6], newton.path[5]) and newton_cg(valley, start, steps=5).hvp_calls == 9
+    assert np.linalg.norm(ad.gradient_reverse(valley, newton.path[5])) < 1e-8 * 1e-3
     # a step of 0.03 is near the edge: the steepest curvature at the start is close to 2/0.03
     steep = np.linalg.eigvalsh(ad.hessian(valley, start))[-1]
     assert 0.03 * steep < 2 < 0.045 * steep
