@@ -2,7 +2,7 @@
 
 左图：sigmoid 函数 σ(z) 与它的导数 σ'(z) = σ(z)(1 − σ(z))，导数在 z = 0 处取到最大值 1/4，
 灰色区域里 σ'(z) < 0.01，是“饱和区”。右图：一个 sigmoid 网络第若干隐藏层的预激活值 z 的分布，
-Xavier 初始化时大多落在斜率可观的中间段，朴素的大方差初始化时大多落进饱和区。
+Xavier 初始化时大多落在斜率可观的中间段；每个权重的标准差取 4、不随层宽缩小时，方差过大，大多落进饱和区。
 """
 
 import numpy as np
@@ -15,8 +15,16 @@ from gradbook.style import INK, PALETTE
 ALT = (
     "左图为 sigmoid 曲线和它的导数曲线，导数是一座高 1/4 的小山，|z| 大于约 4.6 的两侧灰色区域里导数小于 0.01。"
     "右图为两种初始化下隐藏层预激活值的直方图：Xavier 初始化的值集中在 0 附近，"
-    "标准差为 4 的朴素初始化的值散布到正负几十，大部分落在饱和区。"
+    "每个权重标准差为 4 的过大初始化的值散布到正负几十，大部分落在饱和区。"
 )
+
+
+def pre_activations(init: str, std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0) -> np.ndarray:
+    """The pre-activations z of hidden layer ``layer`` on 256 standard-normal inputs (figure and tests share it)."""
+    X = np.random.default_rng(seed).normal(size=(width, 256))
+    net = MLP.create([width] * (layer + 1) + [1], "sigmoid", init, seed=seed, naive_std=std)
+    # the first `layer` layers end in a linear layer, so their output is the pre-activation z
+    return MLP(net.params[:layer], "sigmoid").forward(X).ravel()
 
 
 def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0) -> Figure:
@@ -42,15 +50,10 @@ def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0)
     ax.legend(loc="center right", fontsize=10)
     ax.set_title("sigmoid 与它的导数")
 
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(width, 256))
-    sizes = [width] * (layer + 1) + [1]
     bins = np.linspace(-30, 30, 61)
     for init, std, color, name in (("xavier", 1.0, PALETTE["blue"], "Xavier"),
-                                   ("naive", naive_std, PALETTE["orange"], f"朴素 N(0, {naive_std:g}²)")):
-        net = MLP.create(sizes, "sigmoid", init, seed=seed, naive_std=std)
-        # the first `layer` layers end in a linear layer, so their output is the pre-activation z
-        pre = MLP(net.params[:layer], "sigmoid").forward(X).ravel()
+                                   ("naive", naive_std, PALETTE["orange"], f"过大 N(0, {naive_std:g}²)")):
+        pre = pre_activations(init, std, layer, width, seed)
         slope = float(np.mean(dsig(pre, sigmoid(pre))))
         bx.hist(np.clip(pre, -30, 30), bins=bins, color=color, alpha=0.55, density=True,
                 label=f"{name}：平均 $\\sigma'$ = {slope:.3f}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import math
 
 import numpy as np
@@ -12,7 +14,7 @@ from gradbook.calculus import numerical_gradient, numerical_hessian
 from gradbook.information import hamming_distance, minibatch_gradients
 from gradbook.landscapes import Quadratic, saddle
 from gradbook.models import LinearMSE, LogisticRegression, house_data, sigmoid, standardize
-from gradbook.networks import MLP, activation, clip_by_norm, hidden_state_jacobian_norms, recurrent_matrix
+from gradbook.networks import activation, clip_by_norm, hidden_state_jacobian_norms, recurrent_matrix
 from gradbook.optimizers import gradient_descent, momentum
 from gradbook.pitfalls import LinearRecurrence, ordered_sgd, teacher_logistic_data
 from tests.chapters import claim, front_matter, markdown
@@ -25,19 +27,18 @@ def dsigmoid(z):
     return activation("sigmoid")[1](z, sigmoid(z))
 
 
-def pre_activation_slope(init: str, std: float, layer: int = 5, width: int = 64, seed: int = 0) -> float:
-    """Mean σ'(z) over the units of hidden layer ``layer``, as in figures/sigmoid_saturation.py."""
-    X = np.random.default_rng(seed).normal(size=(width, 256))
-    net = MLP.create([width] * (layer + 1) + [1], "sigmoid", init, seed=seed, naive_std=std)
-    z = MLP(net.params[:layer], "sigmoid").forward(X).ravel()
-    return float(np.mean(dsigmoid(z)))
+SATURATION = importlib.import_module("figures.sigmoid_saturation")
+LAYER_NORMS = importlib.import_module("figures.layer_grad_norms")
 
 
-def layer_norms(act: str, init: str, depth: int = 10, width: int = 32, seed: int = 0) -> np.ndarray:
-    """As in figures/layer_grad_norms.py."""
-    rng = np.random.default_rng(seed)
-    X, Y = rng.normal(size=(width, 64)), rng.normal(size=(1, 64))
-    return MLP.create([width] * depth + [1], act, init, seed=seed).backprop(X, Y).layer_grad_norms
+def pre_activation_slope(init: str, std: float) -> float:
+    """Mean σ'(z) over the units of the hidden layer that figure 4.1 shows."""
+    return float(np.mean(dsigmoid(SATURATION.pre_activations(init, std))))
+
+
+def layer_norms(act: str, init: str) -> np.ndarray:
+    """One line of figure 4.2."""
+    return LAYER_NORMS.grad_norms(act, init)
 
 
 # --- vanishing gradients ---------------------------------------------------------------------
@@ -69,8 +70,26 @@ def test_slopes_off_centre_and_the_saturation_edge():
 
 
 def test_initialization_decides_saturation():
+    std = inspect.signature(SATURATION.make).parameters["naive_std"].default
+    claim(CH, std, "每个权重都从标准差为 4 的正态分布里抽")
     claim(CH, pre_activation_slope("xavier", 1.0), "平均斜率是 0.234")
-    claim(CH, pre_activation_slope("naive", 4.0), "平均斜率只剩 0.016")
+    claim(CH, pre_activation_slope("naive", std), "平均斜率只剩 0.016")
+    z = SATURATION.pre_activations("naive", std)
+    edge = math.log((1 + math.sqrt(1 - 0.04)) / (1 - math.sqrt(1 - 0.04)))  # σ'(z) = 0.01
+    assert np.mean(np.abs(z) > edge) > 0.5 and 10 < z.std() < 50  # "散布到正负几十，大部分单元掉进饱和区"
+
+
+def test_naive_initialization_has_one_meaning():
+    # "朴素" is N(0, 1) whatever the width, in the prose and in both figures; figure 4.1's std-4 case is not called that
+    text = markdown(CH)
+    assert "不看层宽、每个权重都取标准差 1" in text and "本章说“朴素初始化”都指这一种" in text
+    init_params = importlib.import_module("gradbook.networks").init_params
+    assert inspect.signature(init_params).parameters["naive_std"].default == 1.0
+    assert "朴素" not in inspect.getsource(SATURATION)
+    naive_lines = [c for c in LAYER_NORMS.CONFIGS if c[1] == "naive"]
+    assert naive_lines == [("relu", "naive", "ReLU + 朴素 N(0, 1)", "purple", "--")]
+    # the prose explains every dashed line of figure 4.2: there is exactly one
+    assert [c[0] for c in LAYER_NORMS.CONFIGS if c[4] == "--"] == ["relu"] and "唯一的虚线" in text
 
 
 def test_backward_recursion_formula_matches_finite_differences():
@@ -99,6 +118,10 @@ def test_ten_layer_gradient_norms():
     naive = layer_norms("relu", "naive")
     assert np.all((naive > 1e10) & (naive < 1e12))
     claim(CH, math.sqrt(32 / 2), "$\\sqrt{32/2} = 4$", value=4)
+    # the ALT's ranges come from the same lines
+    assert 0.15 < min(tanh.min(), he.min()) and max(tanh.max(), he.max()) < 2.45
+    assert "约 0.2 到 2.4 之间" in LAYER_NORMS.ALT and "四条折线" in LAYER_NORMS.ALT
+    assert len(LAYER_NORMS.CONFIGS) == 4
 
 
 # --- exploding gradients -----------------------------------------------------------------------
@@ -138,6 +161,18 @@ def test_residual_jacobian_is_identity_plus_branch():
     from gradbook.calculus import numerical_jacobian
     J = numerical_jacobian(block, np.zeros(3))
     assert np.allclose(J, np.eye(3) + A, atol=1e-8)
+
+
+def test_the_derivative_is_a_sum_over_the_twenty_uses_of_w():
+    # BPTT: the use of w at step t contributes (20 − t Jacobians w) · h_{t−1}, and h_{t−1} = w^{t−1}
+    w = sp.symbols("w")
+    per_use = [w ** (20 - t) * w ** (t - 1) for t in range(1, 21)]
+    assert all(sp.simplify(term - w**19) == 0 for term in per_use)
+    assert sp.simplify(sum(per_use) - 20 * w**19) == 0
+    L = LinearRecurrence(steps=20, target=0.5)
+    for w0 in (0.9, 1.05):
+        assert float(L.grad(np.array([w0]))[0]) == pytest.approx(20 * w0**19 * (w0**20 - 0.5), rel=1e-12)
+    claim(CH, 20, "$20\\, w^{19}$ 是 20 项之和")
 
 
 def test_clipping_tames_the_exploding_run():
@@ -182,6 +217,19 @@ def test_noise_and_momentum_escape():
     claim(CH, gd.steps_to_leave(origin, 2.0), "在第 42 步离开")
     mom = momentum(L, [1.0, 1e-3], 0.1, 60, beta=0.9)
     claim(CH, mom.steps_to_leave(origin, 2.0), "动量在第 20 步就离开")
+
+
+def test_escape_factor_along_a_negative_eigenvalue():
+    L, eta = saddle(), 0.1
+    lams = np.linalg.eigvalsh(numerical_hessian(lambda t: float(L.value(t)), np.zeros(2)))
+    lam = float(lams.min())
+    assert lam == pytest.approx(-2.0, abs=1e-6)
+    factor = 1 - eta * lam
+    assert factor == pytest.approx(1 + eta * abs(lam))
+    claim(CH, factor, "得到的正是上面的 1.2")
+    tr = gradient_descent(L, [0.0, 1e-6], eta, 5)
+    assert np.allclose(tr.iterates[1:, 1] / tr.iterates[:-1, 1], factor, rtol=1e-12)
+    assert "1 + 2\\eta|\\lambda|" not in markdown(CH)
 
 
 def test_momentum_growth_rate_is_the_larger_root():
@@ -275,6 +323,14 @@ def test_hamming_snippet_value():
     assert hamming_distance(np.array([0.3, -1.2, 0.5, 2.0]), np.array([0.1, 0.4, -0.2, 1.5])) == 2
 
 
+def test_zero_hamming_distance_does_not_mean_the_same_direction():
+    a, b = np.array([1.0, 0.01]), np.array([0.01, 1.0])
+    assert hamming_distance(a, b) == 0
+    angle = math.degrees(math.acos(float(a @ b) / (np.linalg.norm(a) * np.linalg.norm(b))))
+    claim(CH, angle, "夹角却约有 88.9°")
+    assert hamming_distance(a, -a) == 2
+
+
 def test_curriculum_lowers_confusion_and_speeds_early_descent():
     rand, curr = confusion_runs()
     claim(CH, mean_hamming(rand), "平均有 9.2 个分量符号相反")
@@ -292,7 +348,12 @@ def test_float16_thresholds():
     assert float(f.smallest_subnormal) == 2.0**-24 and float(f.tiny) == 2.0**-14
     claim(CH, 2.0**-14, r"$2^{-14} \approx 6.10 \times 10^{-5}$", value=6.10e-5, rel=0.002)
     claim(CH, 2.0**-24, r"$2^{-24} \approx 5.96 \times 10^{-8}$", value=5.96e-8, rel=0.002)
-    assert float(F16(2.0**-25)) == 0.0 and float(F16(1.01 * 2.0**-25)) == 2.0**-24
+    # ties to even: exactly 2⁻²⁵ (halfway between 0 and 2⁻²⁴) rounds to 0, the next double above it does not
+    assert float(F16(2.0**-25)) == 0.0 and float(F16(-(2.0**-25))) == 0.0
+    assert float(F16(np.nextafter(2.0**-25, 1.0))) == 2.0**-24 and float(F16(1.01 * 2.0**-25)) == 2.0**-24
+    assert float(F16(np.nextafter(2.0**-25, 0.0))) == 0.0
+    claim(CH, 2.0**-25, "绝对值不超过它的一半（$2^{-25}$）的数，舍入后就是 0", value=2.0**-25)
+    claim(CH, 2.0**-25, "float16 把绝对值 $\\le 2^{-25}$ 的数舍成 0", value=2.0**-25)
     claim(CH, float(np.finfo(np.float32).tiny), r"$2^{-126} \approx 1.2 \times 10^{-38}$", value=1.2e-38, rel=0.03)
     claim(CH, float(f.max), "约是 65504")
 
