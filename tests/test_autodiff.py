@@ -78,6 +78,25 @@ def test_the_notes_pytorch_example_and_gradient_accumulation():
     assert x.grad == 14.0
 
 
+
+def test_relu_at_its_kink_has_derivative_zero_in_every_mode():
+    """Convention (as PyTorch and the networks' relu): relu'(0) = 0, the same in forward, reverse and HVP."""
+    assert ad.relu(0.0) == 0.0
+    assert ad.derivative(ad.relu, 0.0) == 0.0
+    assert ad.gradient_forward(lambda z: ad.relu(z[0]), [0.0])[0] == 0.0
+    assert ad.gradient_reverse(lambda z: ad.relu(z[0]), [0.0])[0] == 0.0
+    v = ad.Value(0.0)
+    (3 * ad.relu(v)).backward()
+    assert v.grad == 0.0
+    # a kink reached inside a composition: relu(x − 1) at x = 1, times x, so the gradient would be 1 if relu'(0) = 1
+    f = lambda z: ad.relu(z[0] - 1) * z[0] + z[1]  # noqa: E731
+    for grad in (ad.gradient_forward(f, [1.0, 2.0]), ad.gradient_reverse(f, [1.0, 2.0])):
+        assert grad.tolist() == [0.0, 1.0]
+    assert ad.hessian_vector_product(lambda z: ad.relu(z[0]) * z[0], [0.0], [1.0]).tolist() == [0.0]
+    # just off the kink both modes switch together
+    for x, slope in ((1e-300, 1.0), (-1e-300, 0.0)):
+        assert ad.derivative(ad.relu, x) == ad.gradient_reverse(lambda z: ad.relu(z[0]), [x])[0] == slope
+
 # --- compositions the engine was not written for -------------------------------------------------
 
 def comp_a(x):
@@ -183,6 +202,43 @@ def test_what_n_2500_costs():
     with ad.counting() as rev:
         g = ad.gradient_reverse(ad.product, np.ones(2500))  # long chains need no recursion
     assert rev.reverse == 5_000 and np.all(g == 1.0)
+
+
+COUNTED_UNARY = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu")
+
+
+@pytest.mark.parametrize("name", COUNTED_UNARY)
+def test_each_unary_op_counts_once_in_each_mode(name):
+    op = getattr(ad, name)
+    with ad.counting() as fwd:
+        op(ad.Dual(0.7, 1.0))
+    assert (fwd.dual, fwd.recorded, fwd.backward) == (1, 0, 0)
+    with ad.counting() as rev:
+        x = ad.Value(0.7)
+        op(x).backward()
+    assert (rev.dual, rev.recorded, rev.backward) == (0, 1, 1)
+
+
+def test_op_counts_of_a_function_using_every_unary_op():
+    """n = 7 inputs, each through its own unary op, summed: 7 unary ops + 6 additions = 13 per pass.
+
+    Forward mode needs one pass per input (7 × 13 = 91); reverse records 13 and replays 13 (26).
+    """
+    def f(z):
+        return (ad.exp(z[0]) + ad.log(z[1]) + ad.sin(z[2]) + ad.cos(z[3]) + ad.tanh(z[4]) + ad.sigmoid(z[5])
+                + ad.relu(z[6]))
+
+    x = np.array([0.3, 1.7, -0.4, 0.9, 0.2, -1.1, 0.6])
+    with ad.counting() as one_pass:
+        ad.jvp(f, x, np.ones(7))
+    assert one_pass.dual == 13
+    with ad.counting() as fwd:
+        g_fwd = ad.gradient_forward(f, x)
+    with ad.counting() as rev:
+        g_rev = ad.gradient_reverse(f, x)
+    assert (fwd.dual, fwd.reverse) == (91, 0)
+    assert (rev.recorded, rev.backward, rev.dual) == (13, 13, 0)
+    assert_close(g_fwd, g_rev, rtol=1e-15, atol=0)
 
 
 def test_counting_blocks_nest_and_restore():

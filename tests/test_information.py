@@ -133,6 +133,18 @@ def test_natural_direction_is_steepest_descent_under_the_fisher_metric():
     assert g @ best <= (unit @ g).min() + 1e-12
 
 
+def test_damping_is_added_to_the_diagonal():
+    """(F + λI)⁻¹g, built explicitly, for a non-diagonal F and λ > 0; λ → ∞ gives g/λ."""
+    F = np.array([[4.0, 1.2], [1.2, 0.5]])
+    g = np.array([0.7, -1.1])
+    for lam in (0.1, 1.0, 10.0):
+        expected = np.linalg.solve(np.array([[4.0 + lam, 1.2], [1.2, 0.5 + lam]]), g)
+        assert_close(natural_direction(F, g, damping=lam), expected, rtol=1e-14, atol=1e-15)
+        assert np.linalg.norm(np.linalg.solve(F + lam, g) - expected) > 0.1  # not every entry
+    assert_close(natural_direction(F, g, damping=1e9) * 1e9, g, rtol=1e-8)
+    assert_close(natural_direction(np.zeros((2, 2)), g, damping=2.0), g / 2, rtol=1e-15)  # singular F, damped
+
+
 def test_natural_gradient_does_not_care_how_sigma_is_parametrised():
     fit_s, fit_l = GaussianFit(np.array([0.3, 1.7, -0.4, 2.2]), "sigma"), GaussianFit(np.array([0.3, 1.7, -0.4, 2.2]),
                                                                                      "log_sigma")

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gradbook.calculus import numerical_gradient
+from gradbook.calculus import numerical_gradient, numerical_jacobian
 from gradbook.networks import (
     MLP,
     activation,
@@ -130,6 +130,32 @@ def test_tanh_rnn_vanishes_below_radius_one_and_never_beats_the_linear_bound():
     assert np.all(small <= 0.9 ** np.arange(61) + 1e-12) and small[-1] < 1e-2
     big = hidden_state_jacobian_norms(recurrent_matrix(8, 1.5, seed=2), 10, "tanh", h0_scale=1e-4)
     assert big[-1] > 0.9 * 1.5**10  # small states keep tanh nearly linear, so ρ > 1 makes gradients explode
+
+
+def _unrolled(W, h, k):
+    for _ in range(k):
+        h = np.tanh(W @ h)
+    return h
+
+
+def test_tanh_rnn_jacobian_norms_against_the_explicit_product_and_finite_differences():
+    """A non-orthogonal W and tanh units, where diag(f′)·W and W·diag(f′) have different norms."""
+    W = np.random.default_rng(4).normal(0.0, 1.0, (4, 4))
+    steps, seed, scale = 6, 3, 1.0
+    norms = hidden_state_jacobian_norms(W, steps, "tanh", seed=seed, h0_scale=scale)
+    hs = [np.random.default_rng(seed).normal(0.0, scale, 4)]  # the documented seeded h₀
+    for _ in range(steps):
+        hs.append(np.tanh(W @ hs[-1]))
+    jac, wrong = np.eye(4), np.eye(4)
+    for k in range(1, steps + 1):
+        t = steps - k + 1  # ∂h_T/∂h_{t−1} = ∂h_T/∂h_t · diag(1 − h_t²) W
+        jac = jac @ np.diag(1 - hs[t] ** 2) @ W
+        wrong = wrong @ W @ np.diag(1 - hs[t] ** 2)
+        assert norms[k] == pytest.approx(np.linalg.norm(jac, 2), rel=1e-12)
+        fd = numerical_jacobian(lambda h, k=k: _unrolled(W, h, k), hs[steps - k])
+        assert norms[k] == pytest.approx(np.linalg.norm(fd, 2), rel=1e-6)
+        assert abs(np.linalg.norm(wrong, 2) / norms[k] - 1) > 0.3  # the other order is far off
+    assert norms[0] == 1.0 and norms.shape == (steps + 1,)
 
 
 @CORE

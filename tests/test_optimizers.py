@@ -125,6 +125,46 @@ def test_adam_and_rmsprop_take_per_coordinate_steps():
     assert rmsprop(q, [1.0, 1.0], 0.01, 500).losses[-1] < 1e-4 * q.value([1.0, 1.0])
 
 
+CONSTANT_G = np.array([2.0, -0.5, 1e-3])
+LINEAR = Objective(value=lambda t: float(CONSTANT_G @ t), grad=lambda t: CONSTANT_G.copy())
+
+
+@pytest.mark.parametrize("rho", [0.9, 0.99])
+def test_rmsprop_first_steps_on_a_constant_gradient(rho):
+    """s starts at 0 and s_k = ρ s_{k−1} + (1 − ρ) g², so s_k = (1 − ρᵏ) g² and step k is η·sign(g)/√(1 − ρᵏ)."""
+    lr, eps = 0.01, 1e-8
+    traj = rmsprop(LINEAR, np.zeros(3), lr, 5, rho=rho, eps=eps)
+    k = np.arange(1, 6)[:, None]
+    steps = lr * CONSTANT_G / (np.sqrt(1 - rho**k) * np.abs(CONSTANT_G) + eps)
+    assert_close(traj.iterates, np.vstack([np.zeros(3), -np.cumsum(steps, axis=0)]), rtol=1e-12, atol=0)
+    assert traj.iterates[1][0] == pytest.approx(-lr / np.sqrt(1 - rho), rel=1e-6)  # 3.16η at ρ = 0.9, 10η at 0.99
+
+
+def test_adam_steps_are_exactly_eta_on_a_constant_gradient():
+    """With bias correction m̂ = g and v̂ = g² from the first step on, so every step is η·sign(g) (ε aside)."""
+    lr, eps = 0.01, 1e-8
+    traj = adam(LINEAR, np.zeros(3), lr, 5, eps=eps)
+    steps = lr * CONSTANT_G / (np.abs(CONSTANT_G) + eps)
+    assert_close(np.diff(traj.iterates, axis=0), np.tile(-steps, (5, 1)), rtol=1e-9, atol=0)
+
+
+def test_positive_damping_adds_lambda_to_the_diagonal_only():
+    """Newton and natural-gradient steps with λ > 0 against an explicit (M + λI)⁻¹g, M not diagonal."""
+    A = np.array([[3.0, 1.0], [1.0, 2.0]])
+    q = Quadratic(A, center=[1.0, -2.0])
+    theta0 = np.array([0.5, 0.7])
+    g = q.grad(theta0)
+    for lam in (0.5, 4.0):
+        expected = theta0 - 0.8 * np.linalg.solve(A + lam * np.eye(2), g)
+        assert_close(newton(q, theta0, 1, lr=0.8, damping=lam).final, expected, rtol=1e-14, atol=1e-14)
+        nat = natural_gradient_descent(q, lambda th: A, theta0, 0.8, 1, damping=lam)
+        assert_close(nat.final, expected, rtol=1e-14, atol=1e-14)
+        wrong = theta0 - 0.8 * np.linalg.solve(A + lam, g)  # λ added to every entry
+        assert np.linalg.norm(wrong - expected) > 0.05
+    # heavy damping turns Newton into gradient descent with step η/λ
+    assert_close(newton(q, theta0, 1, damping=1e8).final, theta0 - g / 1e8, rtol=1e-12, atol=1e-15)
+
+
 def test_sgd_is_deterministic_under_a_seed_and_full_batches_are_gd():
     z, _, _ = standardize(house_data()[0])
     model = LinearMSE(z, house_data()[1])
