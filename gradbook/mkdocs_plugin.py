@@ -112,6 +112,38 @@ def image_size(data: bytes, fmt: str) -> tuple[int, int] | None:
     return None
 
 
+SOLUTION_TAG = "solution"
+_SOLUTION_CELL = re.compile(rf'<div class="jp-Cell jp-CodeCell[^"]*\bcelltag_{SOLUTION_TAG}\b[^"]*">')
+_TOOLBAR = '<div class="celltoolbar">'
+_DIV = re.compile(r"<div\b|</div>")
+
+
+def _div_end(text: str, start: int) -> int:
+    """Index just past the </div> that closes the <div> opening at ``start``."""
+    depth = 0
+    for m in _DIV.finditer(text, start):
+        depth += 1 if m[0] == "<div" else -1
+        if depth == 0:
+            return m.end()
+    raise ValueError("unbalanced <div> in notebook HTML")
+
+
+def fold_solutions(text: str, summary: str = "参考答案") -> str:
+    """Fold each code cell tagged ``solution`` (input and output) into a closed <details>, the
+    same admonition as the chapters' folded answers, so the reader tries the stub first. The
+    cell still runs when the notebook is executed; only the page hides it. No JavaScript needed."""
+    out, pos = [], 0
+    while m := _SOLUTION_CELL.search(text, pos):
+        end = _div_end(text, m.start())
+        cell = text[m.start():end]
+        if (t := cell.find(_TOOLBAR)) >= 0:  # the tag chip says "solution": the summary says it
+            cell = cell[:t] + cell[_div_end(cell, t):]
+        out += [text[pos:m.start()], f'<details class="success gb-solution"><summary>{summary}</summary>\n',
+                cell, "\n</details>"]
+        pos = end
+    return "".join(out) + text[pos:]
+
+
 def merge_streams(cell, **_) -> None:
     """Merge each run of a cell's print() output into one block per stream, stdout first.
 
@@ -370,6 +402,7 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         if uri is None:
             return html_text
         html_text = self._align_notebook_anchors(html_text, page)
+        html_text = fold_solutions(html_text)
         # mkdocs-jupyter reads the .py afresh each build and nbformat gives the cells random ids
         counter = itertools.count(1)
         html_text = _CELL_ID.sub(lambda m: f'id="cell-{next(counter)}"', html_text)

@@ -46,9 +46,9 @@ def numeric_grad(f, x, h=1e-5):
 # %% [markdown]
 # 提示：对每个坐标复制一份 `x`，只改动其中一个分量。
 #
-# ## 参考答案
+# 先自己补全、运行一遍，再展开下面的“参考答案”对照。
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
 def numeric_grad(f, x, h=1e-5):
     """Central-difference gradient of a scalar function f at x."""
     x = np.asarray(x, dtype=float)
@@ -103,9 +103,11 @@ def numeric_directional(f, x, u, h=1e-5):
 
 
 # %% [markdown]
-# ## 参考答案
+# 提示：先把 $\boldsymbol{u}$ 化成单位向量；中心差分的分母是 $2h$，不是 $h$。
+#
+# 先自己补全、运行一遍，再展开下面的“参考答案”对照。
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
 def numeric_directional(f, x, u, h=1e-5):
     """Central-difference slope of f at x along the unit vector u."""
     u = np.asarray(u, dtype=float) / np.linalg.norm(u)

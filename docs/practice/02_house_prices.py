@@ -60,9 +60,9 @@ def descend(theta0, x, y, lr, steps):
 # %% [markdown]
 # 提示：先算出残差 `r = w * x + b - y`，两个偏导数都是它的加权平均。
 #
-# ## 参考答案
+# 先自己补全、运行一遍，再展开下面的“参考答案”对照。
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
 def grad(theta, x, y):
     """(∂L/∂w, ∂L/∂b) of the mean squared error of ŷ = w x + b."""
     w, b = theta

@@ -69,9 +69,9 @@ def backprop(params, X, Y):
 # %% [markdown]
 # 提示：$G_2 = (\hat Y - Y)/n$；$G_1 = (W_2^\top G_2) \odot (1 - H^2)$。
 #
-# ## 参考答案
+# 先自己补全、运行一遍，再展开下面的“参考答案”对照。
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
 def backprop(params, X, Y):
     W1, b1, W2, b2 = params
     n = X.shape[1]

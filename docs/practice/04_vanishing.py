@@ -52,9 +52,9 @@ def first_to_last_ratio(activation, init):
 # %% [markdown]
 # 提示：先建网络，再取 `norms = net.backprop(X, Y).layer_grad_norms`，比值是 `norms[0] / norms[-1]`。
 #
-# ## 参考答案
+# 先自己补全、运行一遍，再展开下面的“参考答案”对照。
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
 def first_to_last_ratio(activation, init):
     """‖∇W_1 L‖ / ‖∇W_DEPTH L‖ for a fresh network (seed 0) on the batch X, Y."""
     norms = MLP.create(SIZES, activation, init, seed=0).backprop(X, Y).layer_grad_norms
