@@ -89,7 +89,9 @@ print("手算 Fisher：\n", fisher_by_hand(0.8).round(3))
 # 补全 `my_natural_gd`：从 `theta` 出发，每一步算梯度 `fit.grad(theta)`，
 # 解线性方程 $F\boldsymbol{d} = \nabla L$ 得到自然梯度 $\boldsymbol{d}$，再走 $\boldsymbol{\theta} \leftarrow \boldsymbol{\theta} - \eta\,\boldsymbol{d}$。
 # 返回所有迭代点组成的数组（第 0 行是起点）。然后回答：要让参数离最优点不到 $10^{-3}$，
-# 学习率为 1 的自然梯度要几步？梯度下降在学习率 0.002、0.005、0.01、0.02、0.05 中最好的一个要几步？
+# 学习率为 1 的自然梯度要几步？梯度下降在学习率 0.002、0.005、0.01、0.02、0.03 中最好的一个要几步？
+# （更大的学习率不必试：最优点处海森矩阵的最大特征值约为 60，学习率超过 $2/\lambda_{\max} \approx 0.033$
+# 的梯度下降到了最优点附近会来回振荡，停不下来。）
 
 # %%
 def my_natural_gd(fit, theta, lr, steps):
@@ -122,16 +124,19 @@ def steps_to(path, target, tol=1e-3):
 
 mine = my_natural_gd(fit, theta0, 1.0, 40)
 natural_steps = steps_to(mine, star)
-gd_steps = {lr: steps_to(gradient_descent(fit, theta0, lr, 3000).iterates, star)
-            for lr in (0.002, 0.005, 0.01, 0.02, 0.05)}
+lam_max = np.linalg.eigvalsh(fit.hessian(star)).max()
+gd_paths = {lr: gradient_descent(fit, theta0, lr, 3000).iterates for lr in (0.002, 0.005, 0.01, 0.02, 0.03)}
+gd_steps = {lr: steps_to(path, star) for lr, path in gd_paths.items()}
 best_lr = min((lr for lr in gd_steps if gd_steps[lr] is not None), key=gd_steps.get)
 print("自然梯度（η = 1）：", natural_steps, "步")
+print(f"最优点处 2/λ_max = {2 / lam_max:.4f}")
 print("梯度下降：", gd_steps, "；最好的是 η =", best_lr)
 
 # %% [markdown]
-# 自然梯度 8 步就到，梯度下降最好也要 176 步。原因在第 5 章说过：数据的 $\sigma \approx 0.18$ 很小，
-# 最优点附近的曲率约为 $1/\sigma^2 \approx 30$ 与 $2/\sigma^2 \approx 60$，而起点 $\sigma = 1$ 处的曲率小得多，
-# 一个固定的学习率没法同时照顾两头；自然梯度按 $F^{-1} = \operatorname{diag}(\sigma^2, \sigma^2/2)$ 随时调整每个方向的步长。
+# 自然梯度 8 步就到，梯度下降最好（$\eta = 0.03$）也要 181 步。原因在第 5 章说过：数据的 $\sigma \approx 0.18$ 很小，
+# 最优点附近的曲率约为 $1/\sigma^2 \approx 30$ 与 $2/\sigma^2 \approx 60$，学习率因此不能超过 $2/60 \approx 0.033$；
+# 而起点 $\sigma = 1$ 处的曲率小得多，这么小的学习率在那里走得很慢。一个固定的学习率没法同时照顾两头；
+# 自然梯度按 $F^{-1} = \operatorname{diag}(\sigma^2, \sigma^2/2)$ 随时调整每个方向的步长。
 #
 # ## 任务 3：换成 $(\mu, \log\sigma)$
 #
@@ -178,7 +183,11 @@ assert np.allclose(empirical, fisher_by_hand(0.8), rtol=0.01, atol=0.05)
 assert np.allclose(fisher_by_hand(0.8), gaussian_fisher(0.8))
 reference = natural_gradient_descent(fit, lambda t: gaussian_fisher(t[1]), theta0, 1.0, 40).iterates
 assert np.allclose(mine, reference)
-assert natural_steps == 8 and gd_steps[0.05] == 176 and best_lr == 0.05
+assert all(lr < 2 / lam_max for lr in gd_steps)                   # 只比较稳定的学习率
+assert natural_steps == 8 and gd_steps[0.03] == 181 and best_lr == 0.03
+assert np.all(np.linalg.norm(gd_paths[best_lr][gd_steps[best_lr]:] - star, axis=1) <= 1e-3)  # 进去了就不再出来
+wild = gradient_descent(fit, theta0, 0.05, 3000).iterates           # 超过上限：经过最优点附近，却停不下来
+assert np.linalg.norm(wild[-1] - star) > 1e-3
 assert gd_steps[best_lr] > 10 * natural_steps
 assert gaps["自然梯度"] < 0.01 < 0.3 < gaps["梯度下降"]
 print("全部通过")
