@@ -1,10 +1,11 @@
 """The adjoint method, backprop's continuous-time twin, on a small neural ODE dh/dt = tanh(W h + b).
 
 Forward: solve the ODE from h(0) to h(T) with fixed RK4 steps and keep only the end state.
-Backward: the adjoint a(t) = ∂L/∂h(t) obeys da/dt = −(∂f/∂h)ᵀ a, and dL/dθ = ∫₀ᵀ (∂f/∂θ)ᵀ a dt.
-Solving (h, a, g) backwards from T to 0 in one augmented ODE, re-computing h on the way instead of
-storing it, gives the gradient with memory that does not grow with the number of steps.
-Loss: L = ½‖h(T) − target‖², so a(T) = h(T) − target.
+Backward: the adjoint h̄(t) = ∂L/∂h(t) obeys dh̄/dt = −(∂f/∂h)ᵀ h̄, and dL/dθ = ∫₀ᵀ (∂f/∂θ)ᵀ h̄ dt
+(written h̄ as in the book, where a is a pre-activation). Solving (h, h̄, g) backwards from T to 0 in one
+augmented ODE, re-computing h on the way instead of storing it, gives the gradient with memory that does
+not grow with the number of steps.
+Loss: L = ½‖h(T) − target‖², so h̄(T) = h(T) − target.
 """
 
 from __future__ import annotations
@@ -47,9 +48,9 @@ class TanhField:
     def __call__(self, h: np.ndarray) -> np.ndarray:
         return np.tanh(self.W @ h + self.b)
 
-    def vjp(self, h: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(aᵀ ∂f/∂h, aᵀ ∂f/∂θ flattened like ``theta``): the two vector-Jacobian products the adjoint needs."""
-        s = a * (1 - self(h) ** 2)  # a ⊙ tanh'(W h + b)
+    def vjp(self, h: np.ndarray, hbar: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(h̄ᵀ ∂f/∂h, h̄ᵀ ∂f/∂θ flattened like ``theta``): the two vector-Jacobian products the adjoint needs."""
+        s = hbar * (1 - self(h) ** 2)  # h̄ ⊙ tanh'(W h + b)
         return self.W.T @ s, np.concatenate([np.outer(s, h).ravel(), s])
 
 
@@ -112,10 +113,10 @@ class AdjointGradient:
 
 def adjoint_gradient(field: TanhField, h0: np.ndarray, target: np.ndarray, t_end: float = 1.0,
                      steps: int = 100) -> AdjointGradient:
-    """Forward to h(T) keeping nothing else, then solve (h, a, g) backwards from T to 0 with RK4.
+    """Forward to h(T) keeping nothing else, then solve (h, h̄, g) backwards from T to 0 with RK4.
 
-    In reversed time s = T − t: dh/ds = −f(h), da/ds = (∂f/∂h)ᵀ a, dg/ds = (∂f/∂θ)ᵀ a, with a = h(T) − target
-    and g = 0 at s = 0; at s = T, a = dL/dh(0) and g = dL/dθ.
+    In reversed time s = T − t: dh/ds = −f(h), dh̄/ds = (∂f/∂h)ᵀ h̄, dg/ds = (∂f/∂θ)ᵀ h̄, with h̄ = h(T) − target
+    and g = 0 at s = 0; at s = T, h̄ = dL/dh(0) and g = dL/dθ.
     """
     h0, t_end, steps = _check(field, h0, t_end, steps)
     hT = final_state(field, h0, t_end, steps)
@@ -123,9 +124,9 @@ def adjoint_gradient(field: TanhField, h0: np.ndarray, target: np.ndarray, t_end
     d, p = field.dim, field.theta.size
 
     def rhs(y: np.ndarray) -> np.ndarray:
-        h, a = y[:d], y[d:2 * d]
-        a_fh, a_ftheta = field.vjp(h, a)
-        return np.concatenate([-field(h), a_fh, a_ftheta])
+        h, hbar = y[:d], y[d:2 * d]
+        hbar_fh, hbar_ftheta = field.vjp(h, hbar)
+        return np.concatenate([-field(h), hbar_fh, hbar_ftheta])
 
     y = np.concatenate([hT, hT - target, np.zeros(p)])
     ds = t_end / steps

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 
 import numpy as np
 import pytest
@@ -120,6 +121,18 @@ def test_two_sample_logistic_example():
     np.testing.assert_allclose(g, numerical_gradient(model.value, np.zeros(2)), atol=1e-9)
 
 
+def test_only_confidently_wrong_samples_have_errors_near_one():
+    # a wrongly classified sample has |ŷ − y| > 0.5; the error nears ±1 only as the wrong prediction grows confident
+    z = np.linspace(-8, 8, 1601)
+    y_hat = 1 / (1 + np.exp(-z))
+    for label in (0.0, 1.0):
+        wrong = (y_hat > 0.5) != (label == 1.0)
+        wrong &= z != 0
+        assert np.all(np.abs(y_hat[wrong] - label) > 0.5)
+    assert abs(1 / (1 + np.exp(-0.1)) - 0.0) < 0.53 and abs(1 / (1 + np.exp(-6.0)) - 0.0) > 0.99
+    claim(CH, 0.5, "分错的样本误差的绝对值超过 0.5")
+
+
 def _imbalance(frac):
     X, y = two_blobs(100, 0, positive_fraction=frac)
     model = LogisticRegression(add_bias(X), y)
@@ -228,26 +241,26 @@ def test_the_adjoint_equation_is_the_limit_of_the_bptt_recursion():
 
 # --- 二阶方法 --------------------------------------------------------------------------------------
 
-def _J(v):
+def _L(v):
     return v[0] ** 2 * v[1] + v[1] ** 3
 
 
 def test_hessian_vector_product_example():
     p = np.array([1.0, 2.0])
-    H = ad.hessian(_J, p)
+    H = ad.hessian(_L, p)
     X, Y = sp.symbols("x y")
     assert sp.hessian(X**2 * Y + Y**3, (X, Y)) == sp.Matrix([[2 * Y, 2 * X], [2 * X, 6 * Y]])
     assert H.tolist() == [[4.0, 2.0], [2.0, 12.0]]
     assert r"\begin{pmatrix} 4 & 2 \\ 2 & 12 \end{pmatrix}" in markdown(CH)
-    hv = ad.hessian_vector_product(_J, p, np.array([1.0, 1.0]))
+    hv = ad.hessian_vector_product(_L, p, np.array([1.0, 1.0]))
     claim(CH, hv[0], "得 $(6, 14)$")
     assert hv.tolist() == [6.0, 14.0]
 
 
 def test_hvp_is_the_directional_derivative_of_the_gradient():
     p, v, eps = np.array([0.7, -1.3]), np.array([0.4, 2.0]), 1e-6
-    fd = (ad.gradient_reverse(_J, p + eps * v) - ad.gradient_reverse(_J, p - eps * v)) / (2 * eps)
-    np.testing.assert_allclose(ad.hessian_vector_product(_J, p, v), fd, atol=1e-7)
+    fd = (ad.gradient_reverse(_L, p + eps * v) - ad.gradient_reverse(_L, p - eps * v)) / (2 * eps)
+    np.testing.assert_allclose(ad.hessian_vector_product(_L, p, v), fd, atol=1e-7)
 
 
 def test_hvp_costs_a_constant_multiple_of_a_gradient():
@@ -349,8 +362,37 @@ def test_exercise_5():
     assert ad.product_gradient_cost(40).forward / ad.product_gradient_cost(40).reverse == 40 / 2
 
 
+def test_each_symbol_has_one_meaning_across_the_book():
+    # J is a Jacobian, a (a_t, a_l) a pre-activation; the loss is L and the adjoint state is h̄(t)
+    loss_as_J = re.compile(r"\\nabla J\b|\bJ\(|\\partial\^2 J|损失 \$J\$")
+    adjoint_as_a = re.compile(r"\\boldsymbol\{a\}\(t\)|\\boldsymbol\{a\}\(T\)|d\\boldsymbol\{a\}\}\{dt\}")
+    for chapter in ("1", "2", "3", "4", "5"):
+        text = markdown(chapter)
+        assert not loss_as_J.search(text), chapter
+        assert not adjoint_as_a.search(text), chapter
+    ch3 = markdown(CH)
+    assert r"\bar{\boldsymbol{h}}(t) = \partial L / \partial \boldsymbol{h}(t)" in ch3
+    assert "J_t = \\partial \\boldsymbol{h}_t / \\partial \\boldsymbol{h}_{t-1}" in ch3
+    assert "a(t)" not in inspect.getdoc(adj) and "h̄(t) = ∂L/∂h(t)" in inspect.getdoc(adj)
+
+
+def test_reverse_mode_costs_a_fixed_multiple_of_one_evaluation():
+    # the multiple (here 2) does not grow with the number of inputs; the evaluation itself does
+    for n in (10, 50, 200):
+        x = np.linspace(0.5, 1.5, n)
+        with ad.counting() as rev:
+            ad.gradient_reverse(ad.product, x)
+        assert rev.reverse == 2 * n
+    assert "这个倍数与参数个数无关" in markdown(CH) and "与参数个数无关；" not in markdown(CH)
+
+
+def test_the_affine_backward_hands_the_gradient_towards_the_input():
+    text = markdown(CH)
+    assert "交给下一层" not in text and text.count("交给前一层") == 2
+
+
 def test_exercise_6():
-    hv = ad.hessian_vector_product(_J, np.array([1.0, 2.0]), np.array([0.0, 1.0]))
+    hv = ad.hessian_vector_product(_L, np.array([1.0, 2.0]), np.array([0.0, 1.0]))
     claim(CH, hv[1], "(2x, 6y) = (2, 12)", value=12)
     assert hv.tolist() == [2.0, 12.0]
     claim(CH, 1000, "即 1000 次 HVP")
