@@ -290,7 +290,7 @@ def test_minibatch_variance_falls_as_one_over_b():
     tr_sigma = float(np.sum(G.var(axis=0)))
     claim(CH, tr_sigma, "$\\operatorname{tr}\\Sigma \\approx 55.0$")
     claim(CH, tr_sigma / 16, "$B = 16$ 时方差约 3.4", value=3.4, abs=0.05)
-    claim(CH, math.ceil(tr_sigma), "需要 $B \\ge 55$")
+    claim(CH, math.ceil(tr_sigma / 2), "要让它降到 2 以下需要 $B \\ge 28$", value=28)
     full = G.mean(axis=0)
     for b in (1, 4, 16, 64):
         measured = np.mean([np.mean(np.sum((minibatch_gradients(G, b, s) - full) ** 2, axis=1)) for s in range(60)])

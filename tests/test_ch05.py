@@ -427,12 +427,14 @@ def test_exercise_4():
 
 def test_exercise_5():
     loss = Quadratic(F_CASE)
-    factor = 1 - 0.019 * 1.0
-    claim(CH, factor, "= 0.981$")
-    claim(CH, math.log(0.1) / math.log(factor), "\\approx 120.03$")
+    lr = 0.9 * loss.max_stable_lr
+    claim(CH, lr, "学习率取图 5.2 里的 0.018", value=0.018, abs=5e-4)
+    factor = 1 - lr * 1.0
+    claim(CH, factor, "= 0.982$")
+    claim(CH, math.log(0.1) / math.log(factor), "\\approx 126.77$")
     k = math.ceil(math.log(0.1) / math.log(factor))
-    claim(CH, k, "至少 121 步")
-    path = gradient_descent(loss, np.array([0.01, 0.01]), 0.019, k).iterates
+    claim(CH, k, "至少 127 步")
+    path = gradient_descent(loss, np.array([0.01, 0.01]), lr, k).iterates
     assert path[k, 1] < 0.001 <= path[k - 1, 1]
 
 
