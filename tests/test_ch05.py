@@ -361,12 +361,43 @@ def test_adam_as_a_square_root_preconditioner():
     assert (np.array([0.01, 0.01]) - first) / 1e-3 == pytest.approx([1.0, 1.0], rel=1e-4)
 
 
+def test_adam_second_moment_is_only_roughly_the_empirical_fisher_diagonal():
+    # squaring a minibatch mean keeps only 1/B of the per-example variance: E[ḡ²] = (E g)² + Var g / B
+    G = scaled_logistic()[2].per_example_grads(np.array([0.05, -0.3]))
+    mean, var, fisher_diag = G.mean(axis=0), G.var(axis=0), np.mean(G**2, axis=0)
+    assert fisher_diag == pytest.approx(mean**2 + var)
+    rng = np.random.default_rng(0)
+    for B in (1, 8, 32):
+        batches = G[rng.integers(0, len(G), size=(40_000, B))].mean(axis=1)
+        assert np.mean(batches**2, axis=0) == pytest.approx(mean**2 + var / B, rel=0.04)
+    assert np.all(var / 32 < 0.5 * var) and np.all(var > 0.1 * mean**2)  # the gap is not negligible here
+    text = markdown(CH)
+    assert "(\\mathbb{E}\\,g_i)^2 + \\operatorname{Var}(g_i)/B" in text and "正是经验 Fisher" not in text
+
+
+def test_kl_is_called_a_divergence_not_a_distance():
+    text = markdown(CH)
+    assert "分布大约挪动" not in text and "KL 本身不是距离" in text
+    assert "是欧氏距离平方的一半，对应的是 $F = I$ 的特殊情形" in text
+    d = np.array([0.3, -0.4])
+    assert 0.5 * d @ np.eye(2) @ d == pytest.approx(0.5 * np.linalg.norm(d) ** 2)
+    # KL is not symmetric: the two directions differ for a finite step
+    assert kl_gaussian(0, 1, 0, 2) != pytest.approx(kl_gaussian(0, 2, 0, 1), rel=0.1)
+
+
+def test_kfac_uses_the_books_layer_notation():
+    # a is a pre-activation everywhere in the book, h a layer's input; G alone is the K-FAC factor
+    text = markdown(CH)
+    assert "$\\boldsymbol{a} = W\\boldsymbol{h}$" in text and "A = \\mathbb{E}[\\boldsymbol{h}\\boldsymbol{h}^\\top]" in text
+    assert "W\\boldsymbol{a}$" not in text and "$G = \\mathbb{E}[J_f" not in text
+
+
 def test_kfac_kronecker_facts():
     rng = np.random.default_rng(0)
     A = np.cov(rng.normal(size=(3, 50))) + 0.1 * np.eye(3)
     G = np.cov(rng.normal(size=(2, 50))) + 0.1 * np.eye(2)
     assert np.linalg.inv(np.kron(A, G)) == pytest.approx(np.kron(np.linalg.inv(A), np.linalg.inv(G)))
-    # independent a and g: E[vec(g aᵀ) vec(g aᵀ)ᵀ] = A ⊗ G (vec stacks columns)
+    # independent h and g: E[vec(g hᵀ) vec(g hᵀ)ᵀ] = A ⊗ G (vec stacks columns)
     a = rng.multivariate_normal(np.zeros(3), A, size=200_000)
     g = rng.multivariate_normal(np.zeros(2), G, size=200_000)
     grads = np.einsum("ni,nj->nij", a, g).reshape(len(a), -1)
