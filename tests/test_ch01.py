@@ -388,3 +388,83 @@ def test_at_least_four_exercises_with_folded_answers():
     exercises = md.split("## 习题", 1)[1]
     assert exercises.count("**习题") >= 4
     assert exercises.count('??? success "答案"') == exercises.count("**习题")
+
+
+# --- 习题（第 6 节：更好的习题） -----------------------------------------------------------------------
+
+def test_exercise_5_where_the_wide_arrow_catches_up():
+    narrow = GaussianLogDensity(mean=np.array([1.0]), cov=np.array([[0.25]]))
+    wide = GaussianLogDensity(mean=np.array([1.0]), cov=np.array([[4.0]]))
+    target = narrow.grad(np.array([2.0]))[0]
+    claim(CH, 4 * 4, r"|x - 1| = 4 \times 4 = 16$", value=16)
+    claim(CH, 17, "即 $x = 17$")
+    for x in (17.0, -15.0):
+        assert abs(wide.grad(np.array([x]))[0]) == pytest.approx(abs(target))
+    assert "（或 $x = -15$）" in markdown(CH)
+
+
+def _xy_over_r2(v):
+    r2 = v[0] ** 2 + v[1] ** 2
+    return 0.0 if r2 == 0 else v[0] * v[1] / r2
+
+
+def test_exercise_7_partials_exist_but_not_differentiable():
+    x, y, h = sp.symbols("x y h", real=True)
+    f = x * y / (x**2 + y**2)
+    assert sp.limit((f.subs({x: h, y: 0}) - 0) / h, h, 0) == 0  # ∂f/∂x at the origin
+    assert sp.limit((f.subs({x: 0, y: h}) - 0) / h, h, 0) == 0
+    t = sp.symbols("t", positive=True)
+    assert sp.simplify(f.subs({x: t, y: t})) == sp.Rational(1, 2)
+    claim(CH, float(f.subs({x: t, y: t}).subs(t, 1e-9)), r"即 $f(t, t) = \tfrac12$", value=0.5)
+    u = np.array([1.0, 1.0]) / np.sqrt(2)
+    for step in (1e-2, 1e-4, 1e-6):  # the one-sided quotient is 1/(2h): no limit
+        assert (_xy_over_r2(step * u) - 0.0) / step == pytest.approx(1 / (2 * step))
+    assert "= 1/(2h)$" in markdown(CH)
+    # …and the numerical referees are fooled, as the answer says
+    np.testing.assert_array_equal(numerical_gradient(_xy_over_r2, np.zeros(2)), [0.0, 0.0])
+    assert directional_derivative(_xy_over_r2, np.zeros(2), u) == 0.0
+
+
+def _score_figure_angle(var_x=4.0, var_y=1.0, rho=0.0, x0=2.0, y0=1.0):
+    """The gradient at (x0, y0) and its angle to the way to μ, as figures/gaussian_score_field.py computes them."""
+    cov_xy = rho * np.sqrt(var_x * var_y)
+    logp = GaussianLogDensity(mean=np.zeros(2), cov=np.array([[var_x, cov_xy], [cov_xy, var_y]]))
+    p = np.array([x0, y0])
+    g = logp.grad(p)
+    return g, angle_between(g, logp.mean - p)
+
+
+def test_exercise_8_score_field_predictions():
+    src = (figure("gaussian_score_field").__file__)
+    assert "angle_between(g, logp.mean - p)" in open(src, encoding="utf-8").read()  # same angle as the label
+    names = re.findall(r"!\[\]\(\.\./figures/([a-z0-9_]+)\.svg", markdown(CH))
+    assert names[5] == "gaussian_score_field", "the exercise calls it 图 1.6"
+    claim(CH, _score_figure_angle()[1], "相差 $36.87°$。")
+    g, angle = _score_figure_angle(var_x=1.0)
+    np.testing.assert_allclose(g, [-2.0, -1.0])
+    claim(CH, angle, "图上标的夹角是 $0.0°$", abs=0.05)
+    g, angle = _score_figure_angle(var_x=1.0, rho=0.5)
+    np.testing.assert_allclose(g, [-2.0, 0.0], atol=1e-12)
+    claim(CH, g[0], r"= (-2, 0)$：箭头**水平**朝左", value=-2)
+    claim(CH, angle, r"\arctan(1/2) \approx 26.57°", value=26.57, abs=0.005)
+    claim(CH, float(f"{angle:.1f}"), "图上标 $26.6°$")
+    claim(CH, 0.5 * 2, r"最可能的取值是 $0.5 \times 2 = 1$", value=1)
+
+
+def test_exercise_9_scan_for_the_steepest_direction():
+    def g(v):
+        return v[0] ** 2 + 3 * v[1] ** 2
+
+    p = np.array([1.0, 1.0])
+    slopes = np.array([directional_derivative(g, p, unit(d)) for d in range(360)])
+    best = int(np.argmax(slopes))
+    claim(CH, best, "整数角度里 $72°$ 最陡")
+    claim(CH, slopes[best], "坡度 $6.3244$")
+    grad = np.array([2.0, 6.0])
+    claim(CH, np.linalg.norm(grad), "梯度的长度 $6.3246$")
+    direction = np.degrees(np.arctan2(grad[1], grad[0]))
+    claim(CH, direction, "梯度指向 $71.57°$")
+    claim(CH, best - direction, "偏开的约 $0.43°$")
+    loss = np.linalg.norm(grad) * (1 - np.cos(np.radians(best - direction)))
+    claim(CH, loss, r"\approx 0.0002$")
+    assert loss == pytest.approx(np.linalg.norm(grad) - slopes[best], rel=1e-3)
