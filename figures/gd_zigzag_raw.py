@@ -13,7 +13,7 @@ from gradbook.optimizers import gradient_descent
 from gradbook.style import PALETTE, mark_minimum, mark_start
 
 ALT = (
-    "等高线图：狭长斜向的椭圆山谷，五角星为最小值。从原点出发的梯度下降路径是一条锯齿折线："
+    "等高线图：狭长斜向的椭圆山谷，五角星为最小值。从 (w, b) = (130, 215) 出发的梯度下降路径是一条锯齿折线："
     "在山谷两侧来回跳，沿着山谷向五角星推进得很慢，画出的步数走完时仍未到达五角星。"
 )
 

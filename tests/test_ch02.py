@@ -155,6 +155,31 @@ def test_negative_gradient_is_perpendicular_to_the_contour_but_misses_the_minimu
         np.linalg.norm(d) * np.linalg.norm(model.minimizer() - on_axis), rel=1e-6)
 
 
+def test_h_shrinks_the_flat_component_and_stretches_the_steep_one():
+    model = house()
+    lams, vecs = np.linalg.eigh(model.hessian(ORIGIN))
+    assert lams[0] < 1 < lams[1]  # λ_min shortens, λ_max lengthens
+    offset = vecs[:, 0] + vecs[:, 1]
+    out = model.hessian(ORIGIN) @ offset
+    assert vecs[:, 0] @ out == pytest.approx(lams[0]) and vecs[:, 1] @ out == pytest.approx(lams[1])
+    ratio_before = abs((vecs[:, 1] @ offset) / (vecs[:, 0] @ offset))
+    ratio_after = abs((vecs[:, 1] @ out) / (vecs[:, 0] @ out))
+    assert ratio_after / ratio_before == pytest.approx(lams[1] / lams[0])  # "比例因此变了 κ 倍"
+    text = markdown(CH)
+    assert "只拉长 $\\lambda_{\\min}$ 倍" not in text and "后一个分量其实被缩短了" in text
+
+
+def test_zigzag_alt_names_the_start_the_script_uses():
+    import importlib
+    import inspect
+
+    zigzag = importlib.import_module("figures.gd_zigzag_raw")
+    params = inspect.signature(zigzag.make).parameters
+    start = f"({params['w0'].default:g}, {params['b0'].default:g})"
+    assert f"从 (w, b) = {start} 出发" in zigzag.ALT and "原点" not in zigzag.ALT
+    assert f"(w, b) = {start}" in zigzag.__doc__
+
+
 # ---------------------------------------------------------------- 链式法则
 
 def test_one_house_information_flow():
