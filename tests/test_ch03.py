@@ -19,7 +19,7 @@ from gradbook.models import LogisticRegression, add_bias, two_blobs
 from gradbook.networks import affine_backward, recurrent_matrix, rnn_bptt, rnn_forward
 from gradbook.newton_cg import gradient_descent_path, narrow_valley, newton_cg
 from gradbook.optimizers import gradient_descent
-from tests.chapters import claim, front_matter, markdown
+from tests.chapters import ROOT, claim, front_matter, markdown
 
 CH = "3"
 
@@ -384,6 +384,16 @@ def test_reverse_mode_costs_a_fixed_multiple_of_one_evaluation():
             ad.gradient_reverse(ad.product, x)
         assert rev.reverse == 2 * n
     assert "这个倍数与参数个数无关" in markdown(CH) and "与参数个数无关；" not in markdown(CH)
+
+
+def test_nav_titles_match_the_chapter_headings():
+    # the sidebar, the front matter and the H1 give each chapter one title
+    yml = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = re.findall(r"^  - (第 \d 章 [^:\n]+): chapters/(\S+\.md)$", yml, re.M)
+    assert len(nav) == 5
+    for title, page in nav:
+        assert front_matter(f"chapters/{page}")["title"] == title
+        assert f"\n# {title}\n" in markdown(f"chapters/{page}")
 
 
 def test_the_affine_backward_hands_the_gradient_towards_the_input():

@@ -111,6 +111,13 @@ def test_the_reuse_page_documents_every_promised_error():
         assert fragment in page
 
 
+def test_the_install_instructions_name_no_placeholder_address():
+    # the source repository has no fixed public address yet: the page says so and installs from a clone
+    page = markdown("reuse.md")
+    assert "git+" not in page and not re.search(r"<[^>]*地址[^>]*>|‹[^›]*›", page)
+    assert "$ pip install .\n" in page and "pip install -e ." in page and "还没有一个固定的公开地址" in page
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
