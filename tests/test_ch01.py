@@ -40,6 +40,8 @@ def figure(name: str):
 
 def test_derivative_of_x_squared_at_one():
     claim(CH, derivative(square, 1.0), "f'(1) = 2$ 这个**数**", value=2)
+    # the derivative is a ratio of changes, not a factor that multiplies f
+    assert "函数值大约会变多少倍" not in markdown(CH) and "函数值的变化大约是挪动量的多少倍" in markdown(CH)
     for h, text in [(0.1, "差商是 $2.1$"), (0.01, "时是 $2.01$"), (0.001, "时是 $2.001$")]:
         claim(CH, (square(1 + h) - square(1)) / h, text, rel=1e-12, abs=1e-9)
     claim(CH, square(1.01), "$f(1.01) = 1.0201$", value=1.0201, abs=1e-12)
@@ -137,6 +139,24 @@ def test_directional_derivative_formula_symbolically():
     # 最大值 2√2 在 45°，最小值 −2√2 在 225°
     assert sp.simplify(at_11.subs(phi, sp.pi / 4) - 2 * sp.sqrt(2)) == 0
     assert sp.simplify(at_11.subs(phi, 5 * sp.pi / 4) + 2 * sp.sqrt(2)) == 0
+
+
+def test_partial_derivatives_alone_do_not_give_the_directional_derivative():
+    # f = x²y/(x²+y²), f(0,0) = 0: both partials 0 at the origin, yet D_u f = u₁²u₂ ≠ ∇f·u = 0 (not differentiable)
+    x, y, h = sp.symbols("x y h", real=True)
+    f = x**2 * y / (x**2 + y**2)
+    partials = [sp.limit(f.subs({x: h, y: 0}) / h, h, 0), sp.limit(f.subs({x: 0, y: h}) / h, h, 0)]
+    assert partials == [0, 0]
+    r = 1 / sp.sqrt(2)
+    along = sp.limit(f.subs({x: h * r, y: h * r}) / h, h, 0)
+    assert sp.simplify(along - 1 / (2 * sp.sqrt(2))) == 0
+    claim(CH, float(along), "沿 $(1, 1)/\\sqrt{2}$ 的方向导数却约是 $0.354$", value=0.354, abs=5e-4)
+    text = markdown(CH)
+    assert "一阶近似**（first-order approximation），也叫**线性近似**" in text and "**可微**（differentiable）" in text
+    # exercise 7's function is the other, discontinuous, counterexample the prose points to
+    g = x * y / (x**2 + y**2)
+    assert sp.limit(g.subs({x: h, y: h}), h, 0) == sp.Rational(1, 2)
+    assert "章末习题 7 还有一个更极端的例子" in text and "**习题 7**（证明）设 $f(x, y) = \\dfrac{xy}{x^2 + y^2}$" in text
 
 
 @settings(max_examples=40, deadline=None)
