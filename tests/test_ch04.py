@@ -274,6 +274,10 @@ def test_condition_numbers_and_the_slow_run():
     easy = house_problem(1.0)
     tr1 = gradient_descent(easy, easy.minimizer() - 1.6, 0.9 / 2.0, 30)
     assert np.linalg.norm(tr1.final - easy.minimizer()) < 1e-10
+    # along b the error is multiplied by 1 − 2η each step, and η < 1/s² keeps that above 1 − 2/s²
+    lam_b = np.linalg.eigvalsh(L.hessian(np.zeros(2))).min()
+    assert lam_b == pytest.approx(2.0) and 1 - lam_b * 0.9 / lam > 1 - 2 / 25
+    claim(CH, 1 - 2 / 25, "这个数大于 $1 - 2/s^2$", value=1 - 2 / 5**2)
 
 
 # --- minibatch noise -------------------------------------------------------------------------------
