@@ -407,3 +407,100 @@ def test_front_matter_and_figures():
     for name in figures:
         assert f"](../figures/{name}.svg" in md
     assert md.count("??? success \"答案\"") >= 4
+
+
+# ---------------------------------------------------------------- 习题（先猜再验、证明、编程）
+
+def _figure_index(name: str) -> int:
+    """1-based number of the first figure ``name`` in the chapter (图 2.N)."""
+    import re
+
+    names = re.findall(r"!\[\]\(\.\./figures/([a-z0-9_]+)\.svg", markdown(CH))
+    return names.index(name) + 1
+
+
+def _standardized_start():
+    """(model, start, θ*) as in figures/gd_standardized.py."""
+    x, y = house_data()
+    z, mean, std = standardize(x)
+    model = LinearMSE(z, y)
+    return model, np.array([130.0 * std / 100, 215.0 + 130.0 * mean / 100]), model.minimizer()
+
+
+def test_exercise_4_rates_one_and_three_quarters_redrawn():
+    assert _figure_index("gd_standardized") == 9 and "重画图 2.9" in markdown(CH)
+    model, start, star = _standardized_start()
+    bounce = gradient_descent(model, start, 1.0, 12).iterates  # the figure's 12 steps
+    mirror = 2 * star - start
+    assert np.allclose(bounce[1::2], mirror) and np.allclose(bounce[::2], start)
+    claim_shown(mirror[0], "约 $(79, 369)$", "79")
+    claim_shown(mirror[1], "(79, 369)$，", "369")
+    quarter = gradient_descent(model, start, 0.25, 40).steps_to_reach(star, 0.01)
+    three_quarters = gradient_descent(model, start, 0.75, 40)
+    assert three_quarters.steps_to_reach(star, 0.01) == quarter
+    claim(CH, quarter, "在第 12 步进入 0.01 以内")
+    d = three_quarters.iterates - star
+    assert np.all(np.sum(d[1:] * d[:-1], axis=1) < 0)  # alternate sides of the star
+
+
+def test_exercise_6_half_the_bound_removes_the_zigzag_but_is_slower():
+    assert _figure_index("gd_zigzag_raw") == 7 and "图 2.7 的学习率是上限的 0.95 倍" in markdown(CH)
+    model = house(100)
+    star = model.minimizer()
+    lam_min, lam_max = np.linalg.eigvalsh(model.hessian(star))
+    start = np.array([130.0, 215.0])
+    half = gradient_descent(model, start, 0.5 * 2 / lam_max, 2000)
+    zig = gradient_descent(model, start, 0.95 * 2 / lam_max, 2000)
+    claim(CH, 1 - lam_min / lam_max, r"1 - \lambda_{\min}/\lambda_{\max} \approx 0.9922$")
+    claim(CH, 100 * lam_min / lam_max, "每步只推进约 0.78%")
+    claim(CH, 1 - 0.95 * 2 / lam_max * lam_min, "平方向的因子从 0.985 变成")
+    # after the first step the path runs straight: every later step has the same direction
+    steps = np.diff(half.iterates[1:41], axis=0)
+    cosines = np.sum(steps[1:] * steps[:-1], axis=1) / np.prod(np.linalg.norm([steps[1:], steps[:-1]], axis=2), axis=0)
+    assert cosines.min() > 0.9999
+    claim_shown(half.iterates[40][0], "走到 $(175, 181)$ 附近", "175")
+    claim_shown(half.iterates[40][1], "(175, 181)$ 附近", "181")
+    claim(CH, np.linalg.norm(half.iterates[40] - star), "离最优点还有 154")
+    claim(CH, np.linalg.norm(zig.iterates[40] - star), "锯齿那次是 116")
+    claim(CH, half.steps_to_reach(star, 0.01), "得走 1279 步")
+    claim(CH, zig.steps_to_reach(star, 0.01), "锯齿那次只要 671 步")
+
+
+def test_exercise_7_line_through_the_centroid_and_the_angle_bound():
+    x, y = house_data()
+    w, b = LinearMSE(x, y).minimizer()
+    assert b == pytest.approx(y.mean() - w * x.mean())
+    model, _, star = _standardized_start()
+    claim(CH, star[1], "拟合出的截距是 358.73")
+    claim(CH, y.mean(), "平均房价就是 358.73 万元")
+    for unit, text, kappa_text in ((100, "夹角最大约 79.93°", r"$\kappa \approx 129$"),
+                                   (1, "最大约 89.81°", r"$\kappa \approx 35$ 万")):
+        H = LinearMSE(x / unit, y).hessian(ORIGIN)
+        lam = np.linalg.eigvalsh(H)
+        kappa = lam[1] / lam[0]
+        bound = 2 * np.sqrt(kappa) / (kappa + 1)
+        t = np.linspace(0, np.pi, 400001)
+        e = np.stack([np.cos(t), np.sin(t)], axis=1)
+        he = e @ H
+        cosines = np.sum(e * he, axis=1) / np.linalg.norm(he, axis=1)
+        assert cosines.min() > 0 and cosines.min() == pytest.approx(bound, rel=1e-6)  # the bound is attained
+        claim(CH, math.degrees(math.acos(bound)), text)
+        claim(CH, kappa / (1e4 if unit == 1 else 1), kappa_text)
+    g, to_star = house().grad(ORIGIN), house().minimizer() - ORIGIN
+    angle = math.degrees(math.acos(-g @ to_star / (np.linalg.norm(g) * np.linalg.norm(to_star))))
+    claim(CH, angle, "$(0, 0)$ 处的 87.1° 就在", value=87.1, abs=0.05)
+    assert angle < 89.81
+
+
+def test_exercise_8_sweep_of_the_learning_rate():
+    model = house(100)
+    star = model.minimizer()
+    lam_min, lam_max = np.linalg.eigvalsh(model.hessian(star))
+    H, e0 = model.hessian(ORIGIN), np.array([130.0, 215.0]) - star
+    shown = {0.5: 1279, 0.9: 709, 0.95: 671, 0.99: 644, 0.995: 689, 0.999: 3395}
+    for frac, steps in shown.items():  # closed form agrees with the snippet the page runs
+        assert steps_to_tol(H, e0, frac * 2 / lam_max, 0.01) == steps
+        assert f"    {frac} {steps}\n" in markdown(CH)
+    best = lam_max / (lam_max + lam_min)
+    claim(CH, best, "对应 frac ≈ 0.9923")
+    assert min(shown, key=shown.get) < best < 0.995
