@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 FONT_PATH = Path(__file__).parent / "fonts" / "NotoSansSC-Subset.otf"
-FONT_FAMILY = "Noto Sans CJK SC"
+# A family name of our own: the file calls itself "Noto Sans CJK SC", and under that name an
+# installed Noto CJK (Debian's fonts-noto-cjk) would be chosen instead, glyphs the subset lacks and all.
+FONT_FAMILY = "gradbook Noto Sans SC"
 
 # Okabe–Ito–derived hues: distinguishable for colour-blind readers, and mid-luminance
 # so they read on the figure's light card in both site themes.
@@ -63,13 +65,18 @@ _registered = False
 
 
 def register_font() -> None:
-    """Make the carried Noto Sans SC subset known to matplotlib (idempotent)."""
+    """Make the carried Noto Sans SC subset known to matplotlib as FONT_FAMILY (idempotent)."""
     global _registered
     if _registered:
         return
-    from matplotlib import font_manager
+    import dataclasses
 
-    font_manager.fontManager.addfont(str(FONT_PATH))
+    from matplotlib import font_manager, ft2font
+
+    # What fontManager.addfont does, but under our own family name (addfont keeps the file's).
+    entry = font_manager.ttfFontProperty(ft2font.FT2Font(str(FONT_PATH)))
+    font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=FONT_FAMILY))
+    font_manager.fontManager._findfont_cached.cache_clear()  # as addfont does: forget old lookups
     _registered = True
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import shutil
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -236,3 +239,42 @@ def test_missing_glyph_fails_instead_of_drawing_boxes(figures, engine):
     (figures / "rare.py").write_text(SCRIPT.replace('"直线"', '"𠀀"'), encoding="utf-8")
     with pytest.raises(RenderFailed, match="missing from the carried font"):
         engine.ensure([make_request("rare")])
+
+
+# Runs in a fresh interpreter with a fresh matplotlib font list, so every font on this machine
+# is known, as on a reader's first run (the shared font list may predate an installed font).
+FONT_PROBE = """
+import shutil, sys
+from pathlib import Path
+from matplotlib import font_manager, rc_context
+from gradbook import style
+from gradbook.figure_registry import FigureError, find_figure
+from gradbook.render import render
+
+# A stand-in known before the carried font and answering to the file's own family name, as
+# Debian's fonts-noto-cjk does; if this machine has that package, it is in the font list too.
+decoy = Path(sys.argv[2]) / "decoy.otf"
+shutil.copy(style.FONT_PATH, decoy)
+font_manager.fontManager.addfont(str(decoy))
+system = sorted({f.fname for f in font_manager.fontManager.ttflist if f.name == "Noto Sans CJK SC"})
+print("fonts named Noto Sans CJK SC:", system, file=sys.stderr)
+spec = find_figure("line", Path(sys.argv[1]))
+svg = render(spec, {"label": "梯度下降"}, "svg")
+with rc_context(style.rcparams()):
+    print(font_manager.findfont(font_manager.FontProperties()))
+try:
+    render(spec, {"label": "龘"}, "svg")
+    print("drawn")
+except FigureError as exc:
+    print(exc)
+"""
+
+
+def test_the_carried_font_is_used_even_where_a_system_font_has_its_name(figures, tmp_path):
+    env = dict(os.environ, MPLCONFIGDIR=str(tmp_path / "mpl"))
+    proc = subprocess.run([sys.executable, "-c", FONT_PROBE, str(figures), str(tmp_path)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    resolved, guard = proc.stdout.splitlines()
+    assert Path(resolved) == style.FONT_PATH, f"text resolves to {resolved}\n{proc.stderr}"
+    assert "missing from the carried font" in guard and "IDEOGRAPH-9F98" in guard, guard  # 龘
