@@ -407,3 +407,86 @@ def test_exercise_6():
     assert hv.tolist() == [2.0, 12.0]
     claim(CH, 1000, "即 1000 次 HVP")
     claim(CH, 1000**2, "1000^2 = 1{,}000{,}000", value=1_000_000)
+
+
+# --- 习题（先猜再验、证明、编程） ---------------------------------------------------------------------
+
+def _figure_numbers() -> list[str]:
+    return re.findall(r"!\[\]\(\.\./figures/([a-z0-9_]+)\.svg", markdown(CH))
+
+
+def test_exercise_2_redrawn_graph_edge_labels():
+    assert _figure_numbers()[0] == "computational_graph" and "再重画图 3.1 核对" in markdown(CH)
+    x, y, a, b, f = _graph(1.0, 2.0)
+    # the figure's edge labels are ∂b/∂x = y, ∂b/∂y = x, ∂f/∂a = b, ∂f/∂b = a (figures/computational_graph.py)
+    claim(CH, y.data, r"$x \to b$ 那条的局部导数是 $y = 2$", value=2)
+    claim(CH, x.data, r"$y \to b$ 那条是 $x = 1$", value=1)
+    claim(CH, b.data, r"$a \to f$ 是 $b = 2$", value=2)
+    claim(CH, a.data, r"$b \to f$ 是 $a = 3$", value=3)
+    src = (ROOT / "figures" / "computational_graph.py").read_text(encoding="utf-8")
+    assert '("x", "b", vy.data' in src and '("a", "f", b.data' in src
+
+
+def test_exercise_5_redrawn_op_counts_and_the_crossing():
+    assert _figure_numbers()[3] == "autodiff_op_counts" and "把图 3.4 外推到 $n = 1000$" in markdown(CH)
+    far = ad.predicted_product_gradient_cost(1000)
+    assert f"{far.forward:,}" == "1,000,000" and f"{far.reverse:,}" == "2,000"
+    claim(CH, far.forward, "正标着 1,000,000 和 2,000", value=1_000_000)
+    one, two = ad.product_gradient_cost(1), ad.product_gradient_cost(2)
+    assert two.forward == two.reverse == 4
+    crossing = next(n for n in range(1, 10) if ad.product_gradient_cost(n).forward == ad.product_gradient_cost(n).reverse)
+    claim(CH, crossing, "两条线在 $n = 2$ 相交")
+    claim(CH, two.forward, "相交（都是 4 次）")
+    claim(CH, one.forward, "1 次对 2 次")
+    assert one.reverse == 2 and all(ad.product_gradient_cost(n).forward > ad.product_gradient_cost(n).reverse
+                                    for n in (3, 5, 10))
+
+
+def test_exercise_7_thirty_percent_minority():
+    assert _figure_numbers()[1] == "logistic_error_weighted"
+    rates = {}
+    for frac in (0.5, 0.7, 0.9):
+        X, y = two_blobs(100, 0, positive_fraction=frac)
+        model = LogisticRegression(add_bias(X), y)
+        if frac == 0.7:
+            claim(CH, -model.grad(np.zeros(3))[2], "偏置分量是 $p - 0.5 = 0.7 - 0.5 = 0.20$", value=0.20)
+        w = gradient_descent(model, np.zeros(3), 1.0, 300).final
+        p = model.probabilities(w)
+        neg = y == 0
+        assert np.min(np.abs(p - 0.5)) > 1e-3  # no point sits on the boundary: the counts are stable
+        rates[frac] = (int(np.sum(p[neg] < 0.5)), int(neg.sum()))
+    assert rates[0.7] == (28, 30)
+    claim(CH, rates[0.7][0], "分对了 28 个")
+    claim(CH, rates[0.7][0] / rates[0.7][1] * 100, "28 个（93%）", value=93, abs=0.5)
+    claim(CH, rates[0.5][0] / rates[0.5][1] * 100, "与平衡数据的 92% 相当")
+    claim(CH, rates[0.9][0] / rates[0.9][1] * 100, "只有 80%")
+
+
+def test_exercise_8_prefix_and_suffix_products():
+    rng = np.random.default_rng(0)
+    for x in (rng.normal(size=7), np.array([2.0, 0.0, 3.0]), np.array([0.0, 0.0, 5.0, 1.5])):
+        prefix = np.cumprod(np.r_[1.0, x[:-1]])
+        suffix = np.cumprod(np.r_[1.0, x[::-1][:-1]])[::-1]
+        np.testing.assert_allclose(prefix * suffix, ad.gradient_reverse(ad.product, x))
+    g = ad.gradient_reverse(ad.product, np.array([2.0, 0.0, 3.0]))
+    assert g.tolist() == [0.0, 6.0, 0.0]
+    claim(CH, g[1], r"= (0, 6, 0)$", value=6)
+    assert r"(0 \cdot 3,\ 2 \cdot 3,\ 2 \cdot 0)" in markdown(CH)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        assert np.isnan(0.0 / np.array([2.0, 0.0, 3.0]))[1]  # f/x_i at x₂ = 0
+
+
+def test_exercise_9_cross_entropy_cancels_the_sigmoid_slope():
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    for z, y, shown in ((2.0, 1.0, "-0.1192"), (-3.0, 1.0, "-0.9526"), (0.0, 0.0, "0.5")):
+        v = ad.Value(z)
+        p = v.sigmoid()
+        (-(y * p.log() + (1 - y) * (1 - p).log())).backward()
+        assert v.grad == pytest.approx(sigmoid(z) - y)
+        assert f"{z} {y} {shown} {shown}" in markdown(CH)
+    s = sigmoid(-3.0)
+    square_slope = 2 * (s - 1) * s * (1 - s)
+    claim(CH, square_slope, "推力只剩 $-0.0861$")
+    claim(CH, (s - 1) / square_slope, "约为交叉熵的十一分之一", value=11, abs=0.5)
