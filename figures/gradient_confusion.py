@@ -18,14 +18,14 @@ ALT = (
 )
 
 
-def runs(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: int = 0):
-    """(random run, curriculum run) of one epoch of ordered SGD on teacher-labelled logistic data."""
+def runs(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: int = 0, w0: np.ndarray | None = None):
+    """(random run, curriculum run) of one epoch of ordered SGD on teacher-labelled logistic data, from w0 (zeros)."""
     X, y, w_teacher = teacher_logistic_data(n, dim, seed)
     L = LogisticRegression(X, y)
     k = n // batch
     shuffled = np.random.default_rng(seed).permutation(n)[: k * batch].reshape(k, batch)
     easy_first = np.argsort(-np.abs(X @ w_teacher), kind="stable")[: k * batch].reshape(k, batch)
-    w0 = np.zeros(dim)
+    w0 = np.zeros(dim) if w0 is None else np.asarray(w0, dtype=float)
     return ordered_sgd(L, w0, lr, shuffled), ordered_sgd(L, w0, lr, easy_first)
 
 

@@ -11,6 +11,7 @@ import math
 import re
 import textwrap
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -61,17 +62,57 @@ def claim(page: str, computed: float, text: str, *, value: float | None = None,
 
     By default the number is the first one in ``text`` and must match to the digits shown: the
     tolerance is half a unit of its last printed digit (pass ``rel``/``abs`` to override), so
-    "44.43" accepts 44.4349 and rejects 44.44.
+    "44.43" accepts 44.4349 and rejects 44.44. A value rounded for display must also be off the
+    rounding edge (``check_off_the_edge``), so that no CPU prints a different last digit.
     """
     md = _normalise(markdown(page))
     assert _normalise(text) in md, f"{chapter_path(page).name} no longer says {text!r}"
     shown = parse_number(text) if value is None else value
+    m = _NUMBER.search(text) if value is None else None
     if abs is None:
-        m = _NUMBER.search(text) if value is None else None
         digits = len(m.group(0).split(".")[1]) if m and "." in m.group(0) and "e" not in m.group(0).lower() else 0
         abs = 0.5 * 10.0 ** -digits if m else 0.0
-    assert math.isclose(float(computed), shown, rel_tol=rel, abs_tol=abs), (
-        f"{chapter_path(page).name} says {text!r} but the computation gives {computed!r}")
+    computed = float(computed)
+    where = f"{chapter_path(page).name} says {text!r}"
+    assert math.isclose(computed, shown, rel_tol=rel, abs_tol=abs), f"{where} but the computation gives {computed!r}"
+    check_off_the_edge(computed, shown, where, rel=rel, abs=abs, literal=m.group(0) if m else None)
+
+
+EDGE = 1e-9  # relative: more than the last bits any CPU, BLAS kernel or libm can change
+
+
+def display_unit(shown: float, literal: str | None = None) -> float:
+    """The place value of the last digit the page prints: 0.01 for "0.53", 1 for "671", 1e-8 for 9.5e-7.
+
+    From the printed ``literal`` when there is one (its trailing zeros count); otherwise from the
+    shortest spelling of ``shown``, whose trailing zeros do not ("10" is one significant digit).
+    """
+    if literal is not None:
+        text = literal.replace("−", "-").replace(",", "")
+        mantissa, _, exponent = text.lower().partition("e")
+        decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        return 10.0 ** (int(exponent or 0) - decimals)
+    if shown == 0:
+        return 1.0
+    return 10.0 ** Decimal(f"{shown:.15g}").normalize().as_tuple().exponent
+
+
+def check_off_the_edge(computed: float, shown: float, where: str, *, rel: float, abs: float,
+                       literal: str | None = None) -> None:
+    """A value the page rounds for display must not sit on a rounding edge: moved by ±1e-9 relative
+    (a different CPU's last bits), it must still match the claim and, if it rounds to the printed
+    digits, still round to them. Claims of exact values (a tolerance of 1e-6 relative or less) are
+    exact by construction and skipped."""
+    if max(abs, rel * math.fabs(shown)) <= 1e-6 * math.fabs(shown):
+        return
+    nudged = (computed * (1 - EDGE), computed * (1 + EDGE))
+    assert all(math.isclose(v, shown, rel_tol=rel, abs_tol=abs) for v in nudged), (
+        f"{where}: the computed {computed!r} sits within {EDGE:g} (relative) of the claim's tolerance edge")
+    half = 0.5 * display_unit(shown, literal)
+    if math.fabs(computed - shown) <= half:  # the claim is the value rounded to the printed digits
+        assert all(math.fabs(v - shown) < half for v in nudged), (
+            f"{where}: the computed {computed!r} sits within {EDGE:g} (relative) of a rounding edge of the "
+            f"printed digits (±{half:g} around {shown:g}); another CPU could print a different last digit")
 
 
 @dataclass
