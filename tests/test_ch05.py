@@ -388,7 +388,8 @@ def test_kl_is_called_a_divergence_not_a_distance():
 def test_kfac_uses_the_books_layer_notation():
     # a is a pre-activation everywhere in the book, h a layer's input; G alone is the K-FAC factor
     text = markdown(CH)
-    assert "$\\boldsymbol{a} = W\\boldsymbol{h}$" in text and "A = \\mathbb{E}[\\boldsymbol{h}\\boldsymbol{h}^\\top]" in text
+    assert "$\\boldsymbol{a} = W\\boldsymbol{h}$" in text
+    assert "A = \\mathbb{E}[\\boldsymbol{h}\\boldsymbol{h}^\\top]" in text
     assert "W\\boldsymbol{a}$" not in text and "$G = \\mathbb{E}[J_f" not in text
 
 
