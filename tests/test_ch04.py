@@ -453,3 +453,82 @@ def test_every_figure_of_the_chapter_is_embedded():
                  "saddle_escape", "input_scale_anisotropy", "minibatch_variance", "minibatch_paths",
                  "gradient_confusion", "float16_underflow"):
         assert f"![](../figures/{name}.svg)" in text
+
+
+# --- 习题（先猜再验、证明、编程） ---------------------------------------------------------------------
+
+def _figures() -> list[str]:
+    import re
+
+    return re.findall(r"!\[\]\(\.\./figures/([a-z0-9_]+)\.svg", markdown(CH))
+
+
+def test_exercise_3_momentum_half_beta_redrawn():
+    assert _figures()[4] == "saddle_escape" and "图 4.5 里 $\\beta = 0.9$ 的第 20 步" in markdown(CH)
+    L = saddle()
+    r = (1.7 + math.sqrt(0.89)) / 2
+    claim(CH, math.log(2000) / math.log(r), r"\ln 2000 / \ln 1.322 \approx 27.3", value=27.3, abs=0.05)
+    half = momentum(L, [1.0, 1e-3], 0.1, 60, beta=0.5)  # the figure's run (figures/saddle_escape.py)
+    claim(CH, half.steps_to_leave(np.zeros(2), 2.0), "在第 28 步越过半径 2 的虚线")
+    claim(CH, momentum(L, [1.0, 1e-3], 0.1, 60, beta=0.9).steps_to_leave(np.zeros(2), 2.0), "的第 20 步晚")
+    claim(CH, gradient_descent(L, [1.0, 1e-3], 0.1, 60).steps_to_leave(np.zeros(2), 2.0), "比梯度下降的第 42 步早")
+    claim(CH, momentum(L, [1.0, 1e-3], 0.1, 60, beta=0.9).iterates[:, 0].min(), r"到 $\theta_1 \approx -0.71$ 才折回", value=-0.71, abs=0.005)
+    claim(CH, half.iterates[:, 0].min(), r"只冲到 $\theta_1 \approx -0.07$", value=-0.07, abs=0.005)
+
+
+def test_exercise_6_loss_scale_32_redrawn():
+    assert _figures()[9] == "float16_underflow" and "重画图 4.10" in markdown(CH)
+    plain, scaled = float16_runs(None), float16_runs(32.0)
+    stop = int(np.flatnonzero(np.diff(scaled.iterates[:, 0].astype(float)) == 0)[0])
+    assert stop == 20 and float(scaled.final[0]) == 2.0**-20
+    claim(CH, stop, "绿色虚线正是在第 20 步")
+    claim(CH, int(np.flatnonzero(np.diff(plain.iterates[:, 0].astype(float)) == 0)[0]), "不缩放的 float16（第 15 步）", value=15)
+    claim(CH, stop - 15, "多走 5 步")
+    for k in range(1, 11):  # one more step per doubling of the scale
+        run = float16_runs(2.0**k)
+        assert int(np.flatnonzero(np.diff(run.iterates[:, 0].astype(float)) == 0)[0]) == 15 + k
+
+
+def test_exercise_7_tanh_is_a_stretched_sigmoid():
+    z = sp.symbols("z", real=True)
+    s = 1 / (1 + sp.exp(-z))
+    assert sp.simplify((2 * s.subs(z, 2 * z) - 1 - sp.tanh(z)).rewrite(sp.exp)) == 0
+    assert sp.simplify(sp.diff(sp.tanh(z), z) - 4 * sp.diff(s, z).subs(z, 2 * z)) == 0
+    grid = np.linspace(-6, 6, 2001)
+    slope = 1 - np.tanh(grid) ** 2
+    assert slope.max() == pytest.approx(1.0) and grid[np.argmax(slope)] == pytest.approx(0.0)
+    np.testing.assert_allclose(slope, 4 * dsigmoid(2 * grid), atol=1e-12)
+    claim(CH, 0.25**10, r"sigmoid 至多 $0.25^{10} \approx 9.5 \times 10^{-7}$", value=9.5e-7, rel=0.01)
+
+
+def test_exercise_8_minibatch_variance_is_trace_over_b():
+    # exact expectation over all ordered draws with replacement of B out of n per-example gradients
+    import itertools
+
+    rng = np.random.default_rng(0)
+    G = rng.normal(size=(5, 3))
+    mean = G.mean(axis=0)
+    trace = np.trace(np.cov(G.T, bias=True))
+    for B in (1, 2, 3):
+        errs = [np.sum((G[list(idx)].mean(axis=0) - mean) ** 2) for idx in itertools.product(range(5), repeat=B)]
+        assert np.mean(errs) == pytest.approx(trace / B)
+    assert "$B \\operatorname{tr}\\Sigma / B^2 = \\operatorname{tr}\\Sigma / B$" in markdown(CH)
+
+
+def test_exercise_9_clipping_thresholds():
+    loss = LinearRecurrence(steps=20, target=0.5)
+    w_star = loss.minimum[0]
+    shown = {}
+    for c in (0.1, 1.0, 10.0, 100.0):
+        run = gradient_descent(loss, [1.1], 0.01, 1000, clip_norm=c)
+        shown[c] = run.steps_to_reach(loss.minimum, 1e-6)
+    assert shown == {0.1: 136, 1.0: 17, 10.0: 11, 100.0: None}
+    claim(CH, shown[0.1], "要 136 步才下完悬崖")
+    claim(CH, shown[1.0], "就是正文的图 4.4，17 步", value=17)
+    claim(CH, shown[10.0], "阈值 10 更快，11 步", value=11)
+    stuck = gradient_descent(loss, [1.1], 0.01, 1000, clip_norm=100.0)
+    assert stuck.iterates[1, 0] == pytest.approx(0.1) and np.ptp(stuck.iterates[1:, 0]) < 1e-12
+    claim(CH, float(loss.grad(np.array([1.1]))[0]), "第一步的梯度约 761.7")
+    claim(CH, float(loss.grad(np.array([0.1]))[0]), r"只有约 $-10^{-18}$", value=-1e-18, rel=0.01)
+    claim(CH, 1.1 - w_star, "离起点只有约 0.13")
+    assert _figures()[3] == "clipping_exploding"
