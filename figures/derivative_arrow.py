@@ -16,29 +16,40 @@ ALT = (
 
 
 def make(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5) -> Figure:
+    if not xmin < xmax:
+        raise ValueError(f"xmin ({xmin:g}) must be less than xmax ({xmax:g})")
     f = lambda x: x**2  # noqa: E731
     slope = 2 * x0
-    xs = np.linspace(xmin, xmax, 200)
+    end = x0 + slope  # where the gradient arrow ends
+    # The axes reach past the point and both ends of the arrow, whatever x0 is: matplotlib
+    # silently drops an arrow that leaves them.
+    margin = 0.1 * (max(xmax, x0, end) - min(xmin, x0, end))
+    lo, hi = min(xmin, min(x0, end) - margin), max(xmax, max(x0, end) + margin)
+    top = max(f(lo), f(hi)) * 0.85
+    below = top / (f(3.5) * 0.85)  # room under the x-axis in proportion to the y range (1 by default)
+    xs = np.linspace(lo, hi, 200)
     fig = Figure(figsize=(6.4, 4.2))
     ax = fig.add_subplot()
     ax.plot(xs, f(xs), color=PALETTE["blue"], label="$y = x^2$")
     tangent = f(x0) + slope * (xs - x0)
     ax.plot(xs, tangent, color=PALETTE["grey"], ls="--", lw=1.5,
-            label=f"切线  $y = {f(x0):g} + {slope:g}(x - {x0:g})$")
+            label=f"切线  $y = {f(x0):g} {'-' if slope < 0 else '+'} {abs(slope):g}"
+                  f"(x {'+' if x0 < 0 else '-'} {abs(x0):g})$")
     ax.plot([x0], [f(x0)], "o", color=PALETTE["blue"])
     ax.vlines(x0, 0, f(x0), color=PALETTE["grey"], lw=0.8, ls=":")
     ax.axhline(0, color=INK, lw=0.8)
-    ax.annotate("", xy=(x0 + slope, 0), xytext=(x0, 0),
+    ax.annotate("", xy=(end, 0), xytext=(x0, 0),
                 arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=3, mutation_scale=20))
-    ax.text(x0 + slope / 2, -0.9, f"梯度 $f'({x0:g}) = {slope:g}$：x 轴上的箭头",
+    # The label is about half the axes wide: keep its centre in the middle 40 % so it stays inside.
+    label_x = min(max(x0 + slope / 2, lo + 0.3 * (hi - lo)), hi - 0.3 * (hi - lo))
+    ax.text(label_x, -0.9 * below, f"梯度 $f'({x0:g}) = {slope:g}$：x 轴上的箭头",
             color=PALETTE["orange"], ha="center", va="top")
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(-2.2, f(xmax) * 0.85)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(-2.2 * below, top)
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
     ax.legend(loc="upper left")
     return fig
-
 
 if __name__ == "__main__":
     from gradbook.cli import script_main

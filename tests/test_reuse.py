@@ -15,6 +15,7 @@ import sys
 import sysconfig
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -30,18 +31,26 @@ def _run(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.Comp
                           env=env or dict(os.environ, GRADBOOK_CACHE=str(cwd / ".cache")))
 
 
-def _documented_commands() -> list[str]:
-    blocks = re.findall(r"```bash\n(.*?)```", markdown("reuse.md"), re.S)
-    return [ln.strip() for block in blocks for ln in block.splitlines() if ln.strip()]
+# Pages whose ```bash blocks show commands a reader will paste (README.md is the repository's).
+COMMAND_PAGES = ("README.md", "docs/reuse.md", "docs/index.md")
+NOT_RUN = ("python3 dev.py",)  # set-up commands: they install, serve or run the whole suite
+
+
+def _documented_commands() -> list[tuple[str, str]]:
+    out = []
+    for page in COMMAND_PAGES:
+        blocks = re.findall(r"```bash\n(.*?)```", (ROOT / page).read_text(encoding="utf-8"), re.S)
+        out += [(page, ln.strip()) for block in blocks for ln in block.splitlines() if ln.strip()]
+    return out
 
 
 def _argv(command: str) -> list[str]:
-    argv = shlex.split(command)
+    argv = shlex.split(command, comments=True)
     if argv[0] == "gradbook":
         return [str(BIN / "gradbook"), *argv[1:]]
-    if argv[0] == "python":
+    if argv[0] == "python" and argv[1].startswith("figures/"):
         return [sys.executable, *argv[1:]]
-    raise AssertionError(f"reuse.md documents a command this test cannot map: {command}")
+    raise AssertionError(f"a page documents a command this test cannot map: {command}")
 
 
 @pytest.fixture
@@ -50,17 +59,74 @@ def workdir(tmp_path) -> Path:
     return tmp_path
 
 
+def _outputs(argv: list[str], workdir: Path) -> list[Path]:
+    """The files a documented command promises to write."""
+    if "-o" in argv:
+        return [workdir / argv[argv.index("-o") + 1]]
+    if argv[1].startswith("figures/"):
+        return [workdir / (Path(argv[1]).stem + ".svg")]  # the script's default output name
+    if argv[1] == "export":
+        fmt = argv[argv.index("--format") + 1] if "--format" in argv else "svg"
+        return [workdir / argv[2] / f"{name}.{fmt}" for name in figure_names(FIGURES)]
+    return []
+
+
+def _assert_real_image(path: Path, command: str) -> None:
+    from PIL import Image
+
+    assert path.is_file(), f"{command}: {path.name} not written"
+    if path.suffix == ".svg":
+        root = ElementTree.fromstring(path.read_bytes())
+        assert root.tag.endswith("svg") and len(root.findall(".//{*}path")) > 20, f"{command}: {path.name}"
+    else:
+        with Image.open(path) as img:
+            assert img.format == "PNG" and min(img.size) > 200, f"{command}: {path.name}"
+            lo, hi = img.convert("L").getextrema()
+            assert hi - lo > 100, f"{command}: {path.name} is blank"
+
+
+def _assert_arrow_inside(argv: list[str], command: str) -> None:
+    """derivative_arrow: the gradient arrow and its label lie inside the axes, read from the
+    figure the script makes (matplotlib silently drops an arrow that leaves the axes)."""
+    from gradbook.render import figure
+
+    sets = dict(argv[i + 1].split("=", 1) for i, a in enumerate(argv) if a == "--set")
+    fig = figure("derivative_arrow", FIGURES, **sets)
+    ax = fig.axes[0]
+    (arrow,) = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    (xlo, xhi), (ylo, yhi) = ax.get_xlim(), ax.get_ylim()
+    for x, y in (arrow.xy, arrow.xyann):
+        assert xlo < x < xhi and ylo <= y <= yhi, f"{command}: arrow point ({x}, {y}) outside the axes"
+    fig.draw_without_rendering()
+    box = ax.get_window_extent()
+    (label,) = [t for t in ax.texts if t.get_text().startswith("梯度")]
+    inside = label.get_window_extent()
+    assert box.x0 <= inside.x0 and inside.x1 <= box.x1 and box.y0 <= inside.y0, f"{command}: label outside"
+
+
 def test_the_documented_commands_work_as_written(workdir):
-    commands = _documented_commands()
-    assert any(c.startswith("gradbook render") for c in commands)
-    assert any(c.startswith("python figures/") for c in commands)
-    for command in commands:
-        proc = _run(_argv(command), workdir)
-        assert proc.returncode == 0, f"{command}\n{proc.stderr}"
-        if "-o" in command.split():
-            out = workdir / shlex.split(command)[shlex.split(command).index("-o") + 1]
-            head = out.read_bytes()[:200]
-            assert head.startswith(b"\x89PNG") if out.suffix == ".png" else b"<svg" in head, command
+    """Every command README.md, reuse.md and index.md show, run as written in a fresh folder."""
+    commands = [(page, c) for page, c in _documented_commands() if not c.startswith(NOT_RUN)]
+    assert {page for page, _ in commands} == set(COMMAND_PAGES)
+    assert any(c.startswith("gradbook render") for _, c in commands)
+    assert any(c.startswith("python figures/") for _, c in commands)
+    # The book's own figure cache: the same keys as the build, so a built book makes this quick.
+    env = dict(os.environ, GRADBOOK_CACHE=str(ROOT / ".cache" / "gradbook" / "figures"))
+    for page, command in commands:
+        argv = _argv(command)
+        for stale in _outputs(argv, workdir):  # pages reuse file names: each command must write its own
+            stale.unlink(missing_ok=True)
+        proc = _run(argv, workdir, env)
+        assert proc.returncode == 0, f"{page}: {command}\n{proc.stderr}"
+        if argv[1] == "list":
+            assert "derivative_arrow" in proc.stdout, f"{page}: {command}"
+        else:
+            outputs = _outputs(argv, workdir)
+            assert outputs, f"{page}: {command}: which file does it write?"
+            for out in outputs:
+                _assert_real_image(out, f"{page}: {command}")
+        if "derivative_arrow" in command:
+            _assert_arrow_inside(argv, f"{page}: {command}")
 
 
 def test_set_changes_the_figure_and_defaults_reproduce_the_book(workdir):
