@@ -475,3 +475,78 @@ def test_exercise_6():
     claim(CH, n, "= 131072$")
     claim(CH, n**2, "\\approx 1.72 \\times 10^{10}$", value=1.72e10, rel=0.005)
     claim(CH, 512**2 + 256**2, "= 327680$")
+
+
+# --- 习题（证明、先猜再验、编程） ---------------------------------------------------------------------
+
+def test_exercise_3_bernoulli_fisher_from_the_score():
+    p, x = sp.symbols("p x", positive=True)
+    score = sp.diff(x * sp.log(p) + (1 - x) * sp.log(1 - p), p)
+    mean = p * score.subs(x, 1) + (1 - p) * score.subs(x, 0)
+    fisher = p * score.subs(x, 1) ** 2 + (1 - p) * score.subs(x, 0) ** 2
+    assert sp.simplify(mean) == 0
+    assert sp.simplify(fisher - 1 / (p * (1 - p))) == 0
+    assert r"\frac1p + \frac{1}{1 - p} = \frac{1}{p(1 - p)}" in markdown(CH)
+
+
+def test_exercise_7_natural_step_kl_is_invariant():
+    g = np.array([1.0, 1.0])
+    F = gaussian_fisher(0.5)
+    J = np.diag([1.0, 0.5])  # ∂(μ, σ)/∂(μ, log σ) at σ = 0.5
+    g_phi, F_phi = J.T @ g, J.T @ F @ J
+    np.testing.assert_allclose(F_phi, gaussian_fisher(0.5, "log_sigma"))
+    nat, nat_phi = g @ np.linalg.solve(F, g), g_phi @ np.linalg.solve(F_phi, g_phi)
+    assert nat == pytest.approx(nat_phi)
+    claim(CH, nat, r"\tfrac14 + \tfrac18 = 0.375$", value=0.375)
+    claim(CH, nat_phi, r"\tfrac{0.25}{2} = 0.375$", value=0.375)
+    claim(CH, g @ F @ g, r"\boldsymbol{g}^\top F\boldsymbol{g} = 4 + 8 = 12$", value=12)
+    claim(CH, g_phi @ F_phi @ g_phi, r"4 + 2 \times 0.25 = 4.5$", value=4.5)
+    claim(CH, (g @ F @ g) / (g_phi @ F_phi @ g_phi), r"12/4.5 \approx 2.67", value=2.67, abs=0.005)
+    # (a) for any invertible J, not just this one
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        A = rng.normal(size=(3, 3))
+        Fr, Jr, gr = A @ A.T + np.eye(3), rng.normal(size=(3, 3)) + 3 * np.eye(3), rng.normal(size=3)
+        lhs = (Jr.T @ gr) @ np.linalg.solve(Jr.T @ Fr @ Jr, Jr.T @ gr)
+        assert lhs == pytest.approx(gr @ np.linalg.solve(Fr, gr))
+
+
+def test_exercise_8_sensitivity_ten_redrawn():
+    import re
+
+    names = re.findall(r"!\[\]\(\.\./figures/([a-z0-9_]+)\.svg", markdown(CH))
+    assert names[1] == "natural_vs_euclidean" and "把图 5.2 的敏感度从 100 降到 10" in markdown(CH)
+    F = np.diag([10.0, 1.0])
+    loss = Quadratic(F)
+    start = np.array([0.01, 0.01])
+    g = loss.grad(start)  # as figures/natural_vs_euclidean.py computes it
+    nat = natural_direction(F, g)
+    np.testing.assert_allclose(nat, start)
+    claim(CH, math.degrees(math.atan(g[1] / g[0])), r"\arctan 0.1 \approx 5.71°", value=5.71, abs=0.005)
+    claim(CH, angle_between(g, nat), "两者相差约 39.29°")
+    lr = 0.9 * loss.max_stable_lr
+    claim(CH, loss.max_stable_lr, "学习率上限是 $2/10 = 0.2$", value=0.2)
+    claim(CH, lr, "图里取 0.18")
+    claim(CH, 1 - lr, r"$\Delta_2$ 每步乘以 0.82", value=0.82)
+    path = gradient_descent(loss, start, lr, 30).iterates
+    claim(CH, 100 * path[-1, 1] / 0.01, "只剩原来的 0.26%")
+    default = gradient_descent(Quadratic(F_CASE), start, 0.9 * Quadratic(F_CASE).max_stable_lr, 30).iterates
+    claim(CH, 100 * default[-1, 1] / 0.01, "$\\Delta_2$ 还剩 58%", value=58, abs=0.5)
+    adam_like = np.array([1.0, 0.01]) / np.sqrt(np.diag(F_CASE))
+    np.testing.assert_allclose(adam_like, g)  # Adam's direction on diag(100, 1) is this figure's gradient
+
+
+def test_exercise_9_damping_sweep():
+    F, g = F_CASE, np.array([1.0, 0.01])
+    for damping in (0.0, 0.1, 1.0, 10.0, 100.0, 10000.0):
+        d = natural_direction(F, g, damping=damping)
+        np.testing.assert_allclose(d, [1 / (100 + damping), 0.01 / (1 + damping)])
+        to_nat, to_grad = angle_between(d, [1.0, 1.0]), angle_between(d, g)
+        for a in (to_nat, to_grad):  # nothing sits on a rounding edge of the printed two decimals
+            assert abs(a * 100 - math.floor(a * 100) - 0.5) > 1e-3
+        assert f"{damping} {round(to_nat, 2)} {round(to_grad, 2)}\n" in markdown(CH)
+    adam_dir = g / np.sqrt(np.diag(F))
+    ten = natural_direction(F, g, damping=10.0)
+    assert angle_between(ten, adam_dir) == pytest.approx(0, abs=1e-6)
+    claim(CH, angle_between(adam_dir, g), "$\\lambda = 10$ 那一行的 5.14°", value=5.14, abs=0.005)
+    claim(CH, angle_between(adam_dir, [1.0, 1.0]), "5.14° 与 39.29°", value=39.29, abs=0.005)
