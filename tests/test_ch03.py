@@ -434,7 +434,8 @@ def test_exercise_5_redrawn_op_counts_and_the_crossing():
     claim(CH, far.forward, "正标着 1,000,000 和 2,000", value=1_000_000)
     one, two = ad.product_gradient_cost(1), ad.product_gradient_cost(2)
     assert two.forward == two.reverse == 4
-    crossing = next(n for n in range(1, 10) if ad.product_gradient_cost(n).forward == ad.product_gradient_cost(n).reverse)
+    costs = {n: ad.product_gradient_cost(n) for n in range(1, 10)}
+    crossing = next(n for n, c in costs.items() if c.forward == c.reverse)
     claim(CH, crossing, "两条线在 $n = 2$ 相交")
     claim(CH, two.forward, "相交（都是 4 次）")
     claim(CH, one.forward, "1 次对 2 次")

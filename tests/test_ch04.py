@@ -472,7 +472,8 @@ def test_exercise_3_momentum_half_beta_redrawn():
     claim(CH, half.steps_to_leave(np.zeros(2), 2.0), "在第 28 步越过半径 2 的虚线")
     claim(CH, momentum(L, [1.0, 1e-3], 0.1, 60, beta=0.9).steps_to_leave(np.zeros(2), 2.0), "的第 20 步晚")
     claim(CH, gradient_descent(L, [1.0, 1e-3], 0.1, 60).steps_to_leave(np.zeros(2), 2.0), "比梯度下降的第 42 步早")
-    claim(CH, momentum(L, [1.0, 1e-3], 0.1, 60, beta=0.9).iterates[:, 0].min(), r"到 $\theta_1 \approx -0.71$ 才折回", value=-0.71, abs=0.005)
+    full = momentum(L, [1.0, 1e-3], 0.1, 60, beta=0.9)
+    claim(CH, full.iterates[:, 0].min(), r"到 $\theta_1 \approx -0.71$ 才折回", value=-0.71, abs=0.005)
     claim(CH, half.iterates[:, 0].min(), r"只冲到 $\theta_1 \approx -0.07$", value=-0.07, abs=0.005)
 
 
@@ -482,7 +483,8 @@ def test_exercise_6_loss_scale_32_redrawn():
     stop = int(np.flatnonzero(np.diff(scaled.iterates[:, 0].astype(float)) == 0)[0])
     assert stop == 20 and float(scaled.final[0]) == 2.0**-20
     claim(CH, stop, "绿色虚线正是在第 20 步")
-    claim(CH, int(np.flatnonzero(np.diff(plain.iterates[:, 0].astype(float)) == 0)[0]), "不缩放的 float16（第 15 步）", value=15)
+    plain_stop = int(np.flatnonzero(np.diff(plain.iterates[:, 0].astype(float)) == 0)[0])
+    claim(CH, plain_stop, "不缩放的 float16（第 15 步）", value=15)
     claim(CH, stop - 15, "多走 5 步")
     for k in range(1, 11):  # one more step per doubling of the scale
         run = float16_runs(2.0**k)
