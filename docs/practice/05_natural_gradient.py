@@ -59,9 +59,9 @@ def fisher_by_hand(sigma):
 # 提示：Fisher 矩阵是得分外积的平均值，所以从 $\mathcal{N}(\mu, \sigma^2)$ 自己抽很多样本，
 # 算 `s.T @ s / n`，应当接近 `fisher_by_hand(sigma)`。
 #
-# ## 参考答案
+# 先自己补全、运行一遍，再展开下面的“参考答案”对照。
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
 def scores(x, mu, sigma):
     """Per-sample score of N(mu, sigma^2) with respect to (mu, sigma), shape (n, 2)."""
     z = (np.asarray(x) - mu) / sigma
@@ -104,9 +104,9 @@ def my_natural_gd(fit, theta, lr, steps):
 # %% [markdown]
 # 提示：`np.linalg.solve(fisher_by_hand(theta[1]), g)` 就是 $F^{-1}\nabla L$。
 #
-# ## 参考答案
+# 先自己补全、运行一遍，再展开下面的“参考答案”对照。
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
 def my_natural_gd(fit, theta, lr, steps):
     """Natural gradient descent on a GaussianFit in (mu, sigma); returns the iterates, shape (steps + 1, 2)."""
     path = [np.asarray(theta, dtype=float)]
@@ -152,9 +152,11 @@ def to_mu_sigma(path_log):
 
 
 # %% [markdown]
-# ## 参考答案
+# 提示：第一列原样保留，第二列取指数，因为 $\sigma = e^{\log\sigma}$。
+#
+# 先自己补全、运行一遍，再展开下面的“参考答案”对照。
 
-# %%
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
 def to_mu_sigma(path_log):
     """Map iterates (mu, log sigma) back to (mu, sigma)."""
     return np.stack([path_log[:, 0], np.exp(path_log[:, 1])], axis=1)
