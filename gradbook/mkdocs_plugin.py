@@ -71,6 +71,22 @@ def figure_number(chapter, index: int) -> str:
     return f"{chapter}.{index}" if chapter is not None else str(index)
 
 
+def nav_order(nav) -> dict[str, int]:
+    """Each page's position in the ``nav`` of mkdocs.yml (nested sections flattened)."""
+    order: dict[str, int] = {}
+
+    def walk(items) -> None:
+        for item in items or []:
+            value = next(iter(item.values()), None) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                walk(value)
+            elif isinstance(value, str):
+                order.setdefault(value, len(order))
+
+    walk(nav)
+    return order
+
+
 def _outside_fences(markdown: str):
     """Yield (line_number, line) for lines outside fenced code blocks."""
     fence = None
@@ -260,7 +276,7 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
             except FigureError as exc:
                 errors.append(str(exc))
         if gallery is not None and not errors:
-            self._expand_gallery(gallery, files)
+            self._expand_gallery(gallery, files, config)
             try:
                 self.refs[gallery.src_uri] = self._scan(gallery)
             except FigureError as exc:
@@ -300,7 +316,7 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
             refs.append(Ref(file.src_uri, m["alt"].strip(), m["url"], request, target, line))
         return refs
 
-    def _expand_gallery(self, gallery: File, files: Files) -> None:
+    def _expand_gallery(self, gallery: File, files: Files, config) -> None:
         """Replace the gallery page's marker with every figure, and where each appears."""
         from mkdocs.utils.meta import get_data
 
@@ -309,7 +325,9 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         text = gallery.content_string
         if MARKER not in text:
             raise PluginError(f"gradbook: {gallery.src_uri} is the gallery page but lacks the line {MARKER}")
-        pages = sorted(self.refs, key=lambda uri: (uri != "index.md", uri))
+        # Reading order: the nav's, so an appendix's figures come after the chapters'.
+        order = nav_order(config.get("nav"))
+        pages = sorted(self.refs, key=lambda uri: (uri != "index.md", order.get(uri, len(order)), uri))
         appearances: dict[str, list[Appearance]] = {}
         groups: list[tuple[str, list[str]]] = []
         seen: set[str] = set()

@@ -62,3 +62,36 @@ def test_the_built_gallery_shows_every_figure_where_the_book_uses_it(site_dir):
         assert f"python figures/{name}.py -o {name}.svg" in text, name
         for url in uses.get(name, ()):
             assert f'href="../{url}#fig-{name}"' in page, f"{name}: link to {url!r} missing"
+
+
+def test_nav_order_flattens_sections_in_reading_order():
+    from gradbook.mkdocs_plugin import nav_order
+
+    nav = [{"导读": "index.md"}, {"第 1 章": "chapters/01.md"},
+           {"附录": [{"附录 A": "appendix/a.md"}, "appendix/b.md"]}, {"图库": "gallery.md"}]
+    assert nav_order(nav) == {"index.md": 0, "chapters/01.md": 1, "appendix/a.md": 2, "appendix/b.md": 3,
+                              "gallery.md": 4}
+    assert nav_order(None) == {}
+
+
+@pytest.mark.site
+def test_the_gallery_groups_figures_in_the_navs_reading_order(site_dir):
+    import yaml
+
+    from gradbook.mkdocs_plugin import nav_order
+
+    class _Loader(yaml.SafeLoader):  # mkdocs.yml carries !ENV and python tags; only the nav matters here
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    order = nav_order(yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)["nav"])
+    page = (site_dir / "gallery" / "index.html").read_text(encoding="utf-8")
+    titles = re.findall(r'<h2 id="[^"]*">(.*?)<a', page)
+    pages = {}
+    for md in DOCS.rglob("*.md"):
+        rel = md.relative_to(DOCS).as_posix()
+        title = (re.search(r"^title: (.+)$", md.read_text(encoding="utf-8"), re.M) or [None, None])[1]
+        if title and rel in order:
+            pages[title.strip()] = order[rel]
+    ranks = [pages[t] for t in titles if t in pages]
+    assert len(ranks) >= 6 and ranks == sorted(ranks), titles

@@ -30,7 +30,8 @@ print("\n@@RESULTS@@" + json.dumps(results))
 """
 
 # Every chapter, plus the other pages that show Python a reader would copy.
-PAGES = sorted(p.relative_to(ROOT / "docs").as_posix() for p in CHAPTERS.glob("*.md")) + ["reuse.md"]
+PAGES = sorted(p.relative_to(ROOT / "docs").as_posix() for p in CHAPTERS.glob("*.md")) + [
+    "reuse.md", "appendix/math-prep.md"]
 
 
 def _lines(text: str) -> list[str]:
