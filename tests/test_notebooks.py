@@ -122,3 +122,9 @@ def test_the_page_folds_every_solution(site_dir, notebook):
         assert all(line in text for line in cell.source.strip().splitlines()), "the fold holds the whole solution"
         assert "jp-OutputArea" in fold or "jp-mod-noOutputs" in fold
     assert "celltag_solution" not in re.sub(r"<details.*?</details>", "", page, flags=re.S)
+    import nbformat  # the downloaded notebook keeps the solutions collapsed in Jupyter too
+
+    name = stem.split("/")[-1]
+    downloaded = nbformat.read(site_dir / stem / f"{name}.ipynb", as_version=4)
+    hidden = [c for c in downloaded.cells if "solution" in c.metadata.get("tags", [])]
+    assert len(hidden) == len(solutions) and all(c.metadata["jupyter"]["source_hidden"] for c in hidden)
