@@ -5,8 +5,9 @@ copy, check that the copy (not the editable install) is what gets imported, and 
 that should catch it. A mutant is "killed" when pytest fails. The unmutated copy runs first and
 must pass, so a failure can only come from the mutation.
 
-Run from the repository root: ``.venv/bin/python bench/mutants.py`` (about half a minute);
-``--full`` runs each mutant's whole test module instead of only the tests named as its killers.
+Run from the repository root: ``.venv/bin/python bench/mutants.py`` (under a minute);
+``--full`` runs each mutant's whole test module instead of only the tests named as its killers;
+``--extra`` adds the survivors of a later pass over boundaries and options (about a minute more).
 """
 
 from __future__ import annotations
@@ -68,6 +69,36 @@ MUTANTS = (
            ("tests/test_newton_cg.py::test_cg_stops_at_exactly_zero_curvature_without_dividing_by_it",)),
 )
 
+# Survivors of a later pass over boundaries and options (run with --extra).
+EXTRA_MUTANTS = (
+    Mutant("newton_cg ignores cg_iters", "gradbook/newton_cg.py", "max_iter=cg_iters)", "max_iter=None)",
+           ("tests/test_newton_cg.py::test_cg_iters_truncates_each_newton_step",)),
+    Mutant("CG allows 2n products by default", "gradbook/newton_cg.py", "max_iter = b.size if max_iter is None",
+           "max_iter = 2 * b.size if max_iter is None",
+           ("tests/test_newton_cg.py::test_cg_makes_at_most_n_products_by_default",)),
+    Mutant("MLP activation_grad_norms of G, not of dL/dH", "gradbook/networks.py",
+           "act_norms.insert(0, np.linalg.norm(grad_h))", "act_norms.insert(0, np.linalg.norm(G))",
+           ("tests/test_networks.py::test_mlp_backprop_matches_finite_differences",)),
+    Mutant("networks relu'(0) = 1", "gradbook/networks.py", "(a > 0).astype(float)", "(a >= 0).astype(float)",
+           ("tests/test_networks.py::test_activation_derivatives_and_the_sigmoid_bound",)),
+    Mutant("clipping a zero gradient divides by 0", "gradbook/networks.py", "if norm > 0 else 1.0",
+           "if norm >= 0 else 1.0", ("tests/test_networks.py::test_clipping_a_zero_gradient_leaves_it_zero",)),
+    Mutant("steps_to_reach excludes the threshold", "gradbook/optimizers.py",
+           "self._distances(point) <= positive(tol", "self._distances(point) < positive(tol",
+           ("tests/test_optimizers.py::test_trajectory_distances_at_exactly_the_threshold",)),
+    Mutant("steps_to_leave includes the threshold", "gradbook/optimizers.py",
+           "self._distances(point) > positive(radius", "self._distances(point) >= positive(radius",
+           ("tests/test_optimizers.py::test_trajectory_distances_at_exactly_the_threshold",)),
+    Mutant("an overflowing last gradient is not flagged", "gradbook/optimizers.py",
+           "diverged or not np.all(np.isfinite(norms))", "diverged",
+           ("tests/test_optimizers.py::test_a_gradient_that_overflows_at_the_last_iterate_marks_the_run_diverged",)),
+    Mutant("sgd ignores clip_norm", "gradbook/optimizers.py", "g = clip_by_norm(g, clip_norm)[0].astype(dt)", "g = g",
+           ("tests/test_optimizers.py::test_sgd_clips_each_minibatch_gradient",)),
+    Mutant("HVP of a constant function is not 0", "gradbook/autodiff.py", "return np.zeros_like(x)",
+           "return np.ones_like(x)",
+           ("tests/test_autodiff.py::test_a_function_that_ignores_its_inputs_has_zero_derivatives",)),
+)
+
 
 def copy_tree(dest: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
@@ -93,18 +124,20 @@ def failed_tests(output: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="run each mutant's whole test module")
+    parser.add_argument("--extra", action="store_true", help="also the boundary and option mutants")
     args = parser.parse_args(argv)
+    mutants = MUTANTS + EXTRA_MUTANTS if args.extra else MUTANTS
     start, survivors = time.perf_counter(), []
     with tempfile.TemporaryDirectory(prefix="gradbook-mutants-") as tmp:
         base = Path(tmp) / "base"
         copy_tree(base)
-        every = sorted({t for m in MUTANTS for t in (m.modules if args.full else m.killers)})
+        every = sorted({t for m in mutants for t in (m.modules if args.full else m.killers)})
         control = run_tests(base, every)
         if control.returncode != 0:
             print(control.stdout[-3000:])
             sys.exit("the unmutated code fails these tests: fix that first")
         print(f"unmutated: {len(every)} target(s) pass")
-        for i, m in enumerate(MUTANTS):
+        for i, m in enumerate(mutants):
             copy = Path(tmp) / f"mutant{i}"
             copy_tree(copy)
             source = copy / m.path
@@ -122,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                 survivors.append(m.name)
                 print(result.stdout[-2000:])
             shutil.rmtree(copy)
-    print(f"{len(MUTANTS) - len(survivors)}/{len(MUTANTS)} killed in {time.perf_counter() - start:.0f} s")
+    print(f"{len(mutants) - len(survivors)}/{len(mutants)} killed in {time.perf_counter() - start:.0f} s")
     return 1 if survivors else 0
 
 

@@ -157,6 +157,16 @@ def test_autodiff_reproduces_the_analytic_rosenbrock(theta):
     assert_close(ad.hessian(rosen, theta), r.hessian(theta), rtol=1e-12, atol=1e-9)
 
 
+def test_a_function_that_ignores_its_inputs_has_zero_derivatives():
+    const = lambda z: 3.5  # noqa: E731
+    x = np.array([0.4, -1.2])
+    assert ad.hessian_vector_product(const, x, [1.0, 2.0]).tolist() == [0.0, 0.0]
+    assert ad.hessian(const, x).tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    assert ad.gradient_reverse(const, x).tolist() == ad.gradient_forward(const, x).tolist() == [0.0, 0.0]
+    linear = lambda z: 2 * z[0] - z[1]  # noqa: E731  the gradient is constant: the Hessian is 0, not missing
+    assert ad.hessian(linear, x).tolist() == [[0.0, 0.0], [0.0, 0.0]]
+
+
 def test_autodiff_reproduces_the_analytic_models():
     assert_close(ad.gradient_reverse(lambda t: 0.5 * (3 * t[0] + t[1] - 8) ** 2, [1.0, 1.0]),
                  OnePointLinear().grad([1.0, 1.0]), rtol=0, atol=0)

@@ -63,6 +63,13 @@ def test_mlp_backprop_matches_finite_differences(act, init):
         assert_close(db, fd_wrt(lambda: net.loss(X, Y), b), rtol=1e-5, atol=1e-7)
     assert_close(bp.layer_grad_norms, [np.linalg.norm(dW) for dW, _ in bp.grads], rtol=1e-12)
     assert bp.activation_grad_norms.shape == (3,)
+    # ‖∂L/∂H_l‖ at each layer's input: H_0 = X, then the hidden outputs, each fed to the rest of the network
+    H = X
+    for i, expected in enumerate(bp.activation_grad_norms):
+        rest = MLP(net.params[i:], act)
+        assert expected == pytest.approx(np.linalg.norm(fd_wrt(lambda H=H, rest=rest: rest.loss(H, Y), H)), rel=1e-5)
+        W, b = net.params[i]
+        H = activation(act)[0](W @ H + b[:, None])
 
 
 def test_activation_derivatives_and_the_sigmoid_bound():
@@ -73,6 +80,8 @@ def test_activation_derivatives_and_the_sigmoid_bound():
         assert_close(df(a[a != 0], f(a[a != 0])), fd.ravel(), atol=1e-6)
     f, df = activation("sigmoid")
     assert df(a, f(a)).max() == pytest.approx(0.25)  # σ' ≤ 1/4, reached at 0
+    f, df = activation("relu")
+    assert df(np.zeros(1), f(np.zeros(1))).tolist() == [0.0]  # relu'(0) = 0, as in gradbook.autodiff
 
 
 def _deep_norms(act, init, naive_std=1.0):
@@ -169,6 +178,13 @@ def test_clipping_caps_the_norm_and_keeps_the_direction(scale, max_norm):
     assert_close(clipped[0] / np.linalg.norm(clipped[0]), [0.6, -0.8])
     single, _ = clip_by_norm(np.array([30.0, 40.0]), 5.0)
     assert_close(single, [3.0, 4.0])
+
+
+def test_clipping_a_zero_gradient_leaves_it_zero():
+    clipped, norm = clip_by_norm([np.zeros(3), np.zeros((2, 2))], 1.0)
+    assert norm == 0.0 and all(np.array_equal(c, np.zeros_like(c)) for c in clipped)
+    small, norm = clip_by_norm(np.array([0.3, 0.4]), 1.0)  # already inside: untouched
+    assert norm == pytest.approx(0.5) and small.tolist() == [0.3, 0.4]
 
 
 def test_bad_input_says_what_was_wrong():

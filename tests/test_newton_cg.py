@@ -126,6 +126,24 @@ def test_hvp_count_is_the_number_of_products_actually_computed(monkeypatch):
     assert res.hvp_calls == len(products) > moved  # most Newton steps take 2 CG iterations here
 
 
+def test_cg_iters_truncates_each_newton_step():
+    """cg_iters=1: one HVP per step, and the step is CG's first one, the exact line minimum along −g."""
+    x0 = np.ones(4)
+    lam = np.array(LAMBDAS)
+    g = lam * x0
+    res = ncg.newton_cg(diagonal_quadratic, x0, steps=1, cg_iters=1, tol=1e-8, line_search=False)
+    assert res.hvp_calls == 1
+    np.testing.assert_allclose(res.final, x0 - (g @ g) / (g @ (lam * g)) * g, rtol=1e-14)
+    assert ncg.newton_cg(diagonal_quadratic, x0, steps=3, cg_iters=2, tol=1e-8).hvp_calls == 6
+
+
+def test_cg_makes_at_most_n_products_by_default():
+    A = np.diag([1.0, 3.0, 9.0, 27.0])
+    res = ncg.conjugate_gradient(lambda v: A @ v, np.ones(4), tol=1e-300)  # a tolerance rounding never meets
+    assert res.iterations == 4 and not res.negative_curvature
+    assert ncg.conjugate_gradient(lambda v: A @ v, np.ones(4), tol=1e-300, max_iter=2).iterations == 2
+
+
 def test_armijo_shortens_a_full_newton_step_that_does_not_decrease_f():
     """f = √(1 + x²) from x = 1: the Newton step −f′/f″ = −2 lands on x = −1, where f is the same √2.
 

@@ -12,6 +12,7 @@ from gradbook.landscapes import Quadratic, Rosenbrock, elongated, saddle
 from gradbook.models import GaussianFit, LinearMSE, house_data, standardize
 from gradbook.optimizers import (
     Objective,
+    Trajectory,
     adam,
     gradient_descent,
     gradient_flow,
@@ -180,6 +181,34 @@ def test_sgd_is_deterministic_under_a_seed_and_full_batches_are_gd():
 def test_clipping_bounds_each_step():
     traj = gradient_descent(Rosenbrock(), [-1.2, 1.0], 1e-3, 50, clip_norm=1.0)
     assert np.all(np.linalg.norm(np.diff(traj.iterates, axis=0), axis=1) <= 1e-3 + 1e-12)
+
+
+def test_sgd_clips_each_minibatch_gradient():
+    z, _, _ = standardize(house_data()[0])
+    model = LinearMSE(z, house_data()[1])
+    traj = sgd(model, ORIGIN, 0.1, 30, batch_size=4, seed=1, clip_norm=0.5)
+    steps = np.linalg.norm(np.diff(traj.iterates, axis=0), axis=1)
+    assert np.all(steps <= 0.05 + 1e-12) and steps.max() == pytest.approx(0.05)  # some gradients were clipped
+
+
+def test_trajectory_distances_at_exactly_the_threshold():
+    """steps_to_reach counts ‖θ_k − p‖ ≤ tol as reached; steps_to_leave needs ‖θ_k − p‖ > radius."""
+    traj = Trajectory(np.array([[3.0, 4.0], [0.6, 0.8], [0.0, 0.5], [3.0, 0.0]]), np.zeros(4), np.zeros(4))
+    assert traj.steps_to_reach(ORIGIN, 1.0) == 1 and traj.steps_to_reach(ORIGIN, 0.5) == 2
+    assert traj.steps_to_reach(ORIGIN, 0.4) is None
+    assert traj.steps_to_leave(ORIGIN, 5.0) is None and traj.steps_to_leave(ORIGIN, 4.0) == 0
+    assert Trajectory(traj.iterates[1:], np.zeros(3), np.zeros(3)).steps_to_leave(ORIGIN, 1.0) == 2
+
+
+def test_a_gradient_that_overflows_at_the_last_iterate_marks_the_run_diverged():
+    """float16 holds at most 65504: from θ = 10 a step with η = 2⁻⁷ on curvature 1000 lands at a finite
+    θ = −68.125, whose gradient −68 125 is inf in float16. The run stops there, flagged (all numbers exact)."""
+    q = elongated((1000.0, 1.0))
+    traj = gradient_descent(q, [10.0, 0.0], 2.0**-7, 1, dtype=np.float16)
+    assert traj.iterates.tolist() == [[10.0, 0.0], [-68.125, 0.0]]
+    assert np.isinf(traj.grad_norms[-1]) and traj.diverged
+    ok = gradient_descent(q, [10.0, 0.0], 3 / 512, 1, dtype=np.float16)  # lands at −48.59375: −48 593.75 fits
+    assert ok.iterates[-1, 0] == -48.59375 and not ok.diverged
 
 
 def test_gradient_flow_matches_the_exact_solution_and_small_step_gd_follows_it():
