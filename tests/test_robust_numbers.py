@@ -470,3 +470,135 @@ def test_display_unit_reads_the_printed_digits():
     assert display_unit(2.5e-8, "2.5e-8") == pytest.approx(1e-9)
     assert display_unit(9.5e-7) == pytest.approx(1e-8)
     assert display_unit(10.0) == 10.0 and display_unit(1049.6, "1049.6") == pytest.approx(0.1)
+
+
+# --- numbers a figure formats into its text ------------------------------------------------------------------
+
+def _formatted_fields(source: str) -> dict[int, list[tuple[str, str]]]:
+    """Line -> (expression, format spec) of every number a script rounds for display: f-string fields
+    with a spec ("{gap:.2g}") and roundings to k decimals (``x.round(3)``, ``np.round(x, 3)``), as ".3f"."""
+    import ast
+
+    fields: dict[int, list[tuple[str, str]]] = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            spec = "".join(v.value for v in node.format_spec.values if isinstance(v, ast.Constant))
+            fields.setdefault(node.lineno, []).append((ast.unparse(node.value), spec))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "round":
+            target, digits = (node.func.value, node.args) if len(node.args) == 1 else (
+                node.args[0] if node.args else None, node.args[1:])
+            if target is not None and len(digits) == 1 and isinstance(digits[0], ast.Constant):
+                fields.setdefault(node.lineno, []).append((ast.unparse(target), f".{digits[0].value}f"))
+    return fields
+
+
+def _traced(filename: str, fields: dict[int, list[tuple[str, str]]], run: Callable[[], object]) -> list:
+    """Run ``run()`` and record (line, expression, spec, value) for each formatted field of ``fields``
+    each time its line in ``filename`` runs."""
+    import sys
+
+    seen = []
+
+    def local(frame, event, arg):
+        for expr, spec in fields.get(frame.f_lineno, ()) if event == "line" else ():
+            try:
+                value = eval(expr, frame.f_globals, dict(frame.f_locals))  # the script's own text
+            except Exception:  # a name the line has not bound yet (a comprehension variable)
+                continue
+            if isinstance(value, float | np.floating):
+                seen.append((frame.f_lineno, expr, spec, float(value)))
+            elif isinstance(value, np.ndarray) and value.dtype.kind == "f":
+                seen.extend((frame.f_lineno, expr, spec, float(v)) for v in value.ravel())
+        return local
+
+    def tracer(frame, event, arg):
+        return local if frame.f_code.co_filename == filename else None
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        run()
+    finally:
+        sys.settrace(previous)
+    return seen
+
+
+def formatted_values(name: str, figures_dir=None) -> list[tuple[int, str, str, float]]:
+    """Draw a figure and record the value of every formatted field at the moment its line runs:
+    (line, expression, spec, value). The values come from the script's own run, not a copy of it.
+    Every field on a line that runs is recorded, even one in the branch of a conditional expression
+    that is not taken: a script that prints a value only sometimes uses an if statement."""
+    from gradbook.figure_registry import default_figures_dir
+
+    path = ((figures_dir or default_figures_dir()) / f"{name}.py").resolve()
+    fields = _formatted_fields(path.read_text(encoding="utf-8"))
+    return _traced(str(path), fields, lambda: drawn(name) if figures_dir is None else _draw_from(name, figures_dir))
+
+
+def _draw_from(name, figures_dir):
+    from gradbook.render import figure as render_figure
+
+    return render_figure(name, figures_dir=figures_dir)
+
+
+NOISE = 1e-12  # a computed value this small, printed with nonzero digits, is rounding noise
+
+
+def edges(values) -> list[str]:
+    out = []
+    for line, expr, spec, v in values:
+        if all(format(v * (1 + d), spec) != format(v, spec) for d in (-1e-7, 1e-7)):
+            continue  # printed to (nearly) full precision, or rounded only to clean off float noise
+        printed = {format(x, spec) for x in (v * (1 - NUDGE), v, v * (1 + NUDGE))}
+        if len(printed) > 1:
+            out.append(f"line {line}: {{{expr}:{spec}}} = {v!r} prints as {sorted(printed)}")
+        elif 0 < abs(v) < NOISE and re.search(r"[1-9]", format(v, spec)):
+            out.append(f"line {line}: {{{expr}:{spec}}} = {v!r} prints rounding noise as {format(v, spec)}")
+    return out
+
+
+FIGURES = sorted(p.stem for p in (ROOT / "figures").glob("*.py") if p.stem != "__init__")
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_numbers_a_figure_prints_sit_off_the_rounding_edge(name):
+    assert not edges(formatted_values(name)), f"figures/{name}.py prints a number on a rounding edge"
+
+
+def test_the_figure_edge_check_sees_a_value_on_the_edge(tmp_path):
+    (tmp_path / "edgy.py").write_text(
+        '"""A figure whose title rounds 0.125 to two decimals."""\n\n'
+        "from matplotlib.figure import Figure\n\nALT = \"一幅图。\"\n\n\n"
+        "def make(scale: float = 1.0) -> Figure:\n"
+        "    fig = Figure()\n    ax = fig.subplots()\n"
+        "    for v in (0.5 * scale, 0.125 * scale, 0.1 + 0.2 - 0.3):\n"
+        "        ax.set_title(f\"{v:.2g}\")\n"
+        "    ax.set_xlabel(str(np.round(np.array([0.25, 1.0 / 3.0]) * scale, 1)))\n"
+        "    ax.set_ylabel(f\"{1.0 / 3.0:.17f}\")  # full precision: no edge to speak of\n"
+        "    return fig\n", encoding="utf-8")
+    (tmp_path / "edgy.py").write_text((tmp_path / "edgy.py").read_text(encoding="utf-8").replace(
+        "from matplotlib", "import numpy as np\nfrom matplotlib"), encoding="utf-8")
+    values = formatted_values("edgy", tmp_path)
+    assert [v for *_, v in values] == [0.5, 0.125, 0.1 + 0.2 - 0.3, 0.25, 1.0 / 3.0, 1.0 / 3.0]
+    assert edges(values) == ["line 13: {v:.2g} = 0.125 prints as ['0.12', '0.13']",
+                             "line 13: {v:.2g} = 5.551115123125783e-17 prints rounding noise as 5.6e-17",
+                             "line 14: {np.array([0.25, 1.0 / 3.0]) * scale:.1f} = 0.25 prints as ['0.2', '0.3']"]
+
+
+NOTEBOOKS = sorted(p.name for p in (DOCS / "practice").glob("*.py"))
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_numbers_a_notebook_prints_sit_off_the_rounding_edge(name):
+    import jupytext
+
+    source = "\n".join(c.source for c in jupytext.read(DOCS / "practice" / name).cells if c.cell_type == "code")
+    filename = f"<practice notebook {name}>"
+    namespace = {"__name__": "__notebook__"}
+
+    def run():
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.chdir(ROOT):
+            exec(compile(source, filename, "exec"), namespace)
+
+    values = _traced(filename, _formatted_fields(source), run)
+    assert not edges(values), f"{name} prints a number on a rounding edge"

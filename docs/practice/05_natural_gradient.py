@@ -77,8 +77,8 @@ samples = np.random.default_rng(2).normal(0.5, 0.8, size=200_000)
 s = scores(samples, 0.5, 0.8)
 empirical = s.T @ s / len(samples)
 print("得分的平均值：", s.mean(axis=0).round(4))
-print("经验 Fisher：\n", empirical.round(3))
-print("手算 Fisher：\n", fisher_by_hand(0.8).round(3))
+print("经验 Fisher：\n", empirical.round(4))
+print("手算 Fisher：\n", fisher_by_hand(0.8).round(4))  # 1/0.8² = 1.5625：保留 3 位小数会正好落在舍入的分界上
 
 # %% [markdown]
 # 得分的平均值接近 0，经验 Fisher 的对角元与手算的 $\operatorname{diag}(1.5625,\ 3.125)$ 相差不到百分之一，
