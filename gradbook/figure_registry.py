@@ -19,7 +19,19 @@ FORMATS = ("svg", "png")
 
 
 class FigureError(ValueError):
-    """A figure cannot be found, read or rendered; the message says which and why."""
+    """A figure cannot be found, read or rendered; the message says which and why.
+
+    ``reason`` is the why alone; the message puts the figure's name in front of it, once, so a
+    caller adding where the figure is used (page and line) does not name it a second time."""
+
+    def __init__(self, reason: str, figure: str | None = None):
+        self.reason, self.figure = reason, figure
+        super().__init__(f"figure '{figure}': {reason}" if figure else reason)
+
+
+class FigureScriptError(FigureError):
+    """The figure's script itself is at fault (no docstring, ALT or make(), a bad default…),
+    not the page or command that asks for it."""
 
 
 @dataclass(frozen=True)
@@ -53,9 +65,7 @@ class FigureSpec:
             if p.name == key:
                 return p
         valid = ", ".join(p.name for p in self.params) or "(none)"
-        raise FigureError(
-            f"figure '{self.name}' has no parameter '{key}'; valid parameters: {valid}"
-        )
+        raise FigureError(f"no parameter '{key}'; valid parameters: {valid}", self.name)
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
@@ -78,9 +88,7 @@ def find_figure(name: str, figures_dir: Path) -> FigureSpec:
     path = Path(figures_dir) / f"{name}.py"
     if not NAME_RE.match(name) or not path.is_file():
         names = figure_names(figures_dir)
-        raise FigureError(
-            f"no figure named '{name}' in {figures_dir}; available: {', '.join(names) or '(none)'}"
-        )
+        raise FigureError(f"no such figure in {figures_dir}; available: {', '.join(names) or '(none)'}", name)
     stat = path.stat()
     return _read_spec(path, stat.st_mtime_ns, stat.st_size)
 
@@ -91,11 +99,11 @@ def _read_spec(path: Path, _mtime: int, _size: int) -> FigureSpec:
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     except SyntaxError as exc:
-        raise FigureError(f"figure script {path.name} does not parse: {exc}") from exc
+        raise FigureScriptError(f"{path.name} does not parse: {exc}", path.stem) from exc
     doc = ast.get_docstring(tree) or ""
     lines = doc.strip().splitlines()
     if not lines or not lines[0].strip():
-        raise FigureError(f"figure script {path.name} needs a docstring whose first line is the caption")
+        raise FigureScriptError(f"{path.name} needs a docstring whose first line is the caption", path.stem)
     caption = lines[0].strip()
     description = "\n".join(lines[1:]).strip()
     alt = None
@@ -111,28 +119,28 @@ def _read_spec(path: Path, _mtime: int, _size: int) -> FigureSpec:
         elif isinstance(node, ast.FunctionDef) and node.name == "make":
             make = node
     if not isinstance(alt, str) or not alt.strip():
-        raise FigureError(f"figure script {path.name} needs a non-empty module-level ALT string")
+        raise FigureScriptError(f"{path.name} needs a non-empty module-level ALT string", path.stem)
     if make is None:
-        raise FigureError(f"figure script {path.name} needs a function make(**params) returning a Figure")
+        raise FigureScriptError(f"{path.name} needs a function make(**params) returning a Figure", path.stem)
     return FigureSpec(path.stem, path, caption, description, alt.strip(), _params_of(make, path))
 
 
 def _params_of(fn: ast.FunctionDef, path: Path) -> tuple[Param, ...]:
     args = fn.args
     if args.posonlyargs or args.vararg:
-        raise FigureError(f"{path.name}: make() takes keyword parameters with defaults only")
+        raise FigureScriptError(f"{path.name}: make() takes keyword parameters with defaults only", path.stem)
     positional = args.args
     pos_defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
     pairs = list(zip(positional, pos_defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
     params = []
     for arg, default in pairs:
         if default is None:
-            raise FigureError(f"{path.name}: make() parameter '{arg.arg}' needs a default value")
+            raise FigureScriptError(f"{path.name}: make() parameter '{arg.arg}' needs a default value", path.stem)
         try:
             value = ast.literal_eval(default)
         except ValueError as exc:
-            raise FigureError(
-                f"{path.name}: default of '{arg.arg}' must be a literal (number, string, tuple…)"
+            raise FigureScriptError(
+                f"{path.name}: default of '{arg.arg}' must be a literal (number, string, tuple…)", path.stem
             ) from exc
         ann = ast.unparse(arg.annotation) if arg.annotation is not None else None
         params.append(Param(arg.arg, value, ann))
@@ -150,13 +158,11 @@ def coerce(spec: FigureSpec, key: str, raw: Any) -> Any:
             value = _parse_as(raw, default)
         except (ValueError, SyntaxError) as exc:
             raise FigureError(
-                f"figure '{spec.name}': parameter '{key}' expects {param.type_name} "
-                f"(default {default!r}), got {raw!r}"
+                f"parameter '{key}' expects {param.type_name} (default {default!r}), got {raw!r}", spec.name
             ) from exc
     if not _same_kind(value, default):
         raise FigureError(
-            f"figure '{spec.name}': parameter '{key}' expects {param.type_name} "
-            f"(default {default!r}), got {value!r}"
+            f"parameter '{key}' expects {param.type_name} (default {default!r}), got {value!r}", spec.name
         )
     if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)

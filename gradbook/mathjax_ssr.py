@@ -53,7 +53,11 @@ function gbStylesheet() { return MathJax.startup.adaptor.textContent(MathJax.svg
 
 
 class MathError(ValueError):
-    """TeX that MathJax cannot typeset; the message lists the offending formulas."""
+    """TeX that MathJax cannot typeset: ``tex`` as written on the page and MathJax's own ``reason``."""
+
+    def __init__(self, tex: str, reason: str):
+        self.tex, self.reason = tex, reason
+        super().__init__(f"TeX does not typeset ({reason}): {tex}")
 
 
 class MathRenderer:
@@ -117,9 +121,10 @@ class MathRenderer:
             try:
                 result = json.loads(self._context().call("gbTex", tex, display))
             except Exception as exc:  # a JS exception: keep its message, not the engine's source dump
-                raise MathError(f"MathJax failed on {tex!r}: {str(exc).splitlines()[0][:300]}") from None
+                raise MathError(tex, str(exc).splitlines()[0][:300]) from None
         if result["error"]:
-            raise MathError(f"TeX that does not typeset: {tex!r}")
+            reason = _MJX_ERROR.search(result["html"])
+            raise MathError(tex, html.unescape(reason[1]) if reason else "MathJax marks it as an error")
         self.stats["typeset"] += 1
         if self.cache:
             self.cache.put(key, "html", result["html"].encode("utf-8"))
@@ -152,6 +157,17 @@ class MathRenderer:
         return _NOTEBOOK_MARKDOWN.sub(cell, html_text)
 
 
+def source_line(source: str, tex: str) -> int | None:
+    """The line of ``source`` (a page as written) where the formula ``tex`` first appears."""
+    first = tex.strip().splitlines()[0] if tex.strip() else tex
+    for probe in (f"${tex}$", f"\\({tex}\\)", tex, first):  # with its delimiters first: the likeliest spot
+        at = source.find(probe)
+        if at >= 0:
+            return source.count("\n", 0, at) + 1
+    return None
+
+
+_MJX_ERROR = re.compile(r'data-mjx-error="([^"]*)"')  # MathJax's message, e.g. Undefined control sequence \nabal
 _CONTAINER = re.compile(r"<mjx-container.*?</mjx-container>", re.S)
 _DEFS = re.compile(r"<defs>(.*?)</defs>", re.S)
 _GLYPH_DEF = re.compile(r'<path id="MJX-\d+-(TEX-[A-Z0-9]+-[0-9A-F]+)" d="([^"]*)"></path>')

@@ -15,6 +15,7 @@ import logging
 import posixpath
 import re
 import struct
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -26,20 +27,34 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from gradbook.figure_cache import FigureEngine, RenderFailed, Request, make_request
-from gradbook.figure_registry import FigureError, resolve_params
+from gradbook.figure_registry import FigureError, FigureScriptError, resolve_params
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
 _CELL_ID = re.compile(r'id="cell-id=[0-9a-f-]+"')
 
-# A figure is an image on a line of its own whose path ends in figures/NAME.svg|png,
-# optionally with parameters as a query string: ![alt](figures/lr.svg?lr=0.1){ attrs }
+# A figure is an image on a line of its own whose path ends in figures/NAME.svg|png, optionally
+# with parameters as a query string and a caption for this use as its title (the alt text, if
+# given, likewise replaces the script's ALT): ![alt](figures/lr.svg?lr=0.1 "caption"){ attrs }
 FIGURE_LINE = re.compile(
     r"^(?P<indent>[ \t]*)!\[(?P<alt>[^\]]*)\]\((?P<url>(?:[^)\s]*/)?figures/"
-    r"(?P<name>[^/)\s?]+?)\.(?P<fmt>svg|png)(?:\?(?P<query>[^)\s]*))?)\)"
+    r"(?P<name>[^/)\s?]+?)\.(?P<fmt>svg|png)(?:\?(?P<query>[^)\s]*))?)"
+    r"(?:[ \t]+\"(?P<title>[^\"]*)\")?\)"
     r"(?P<attrs>\{[^}\n]*\})?[ \t]*$",
     re.MULTILINE,
 )
+# Any image (Markdown or <img>) whose path runs through figures/: one not matched by FIGURE_LINE
+# would become a bare <img> of the default figure, so it stops the build instead.
+FIGURE_IMAGE = re.compile(
+    r"!\[[^\]]*\]\(\s*<?(?P<url>(?:[^)\s>]*/)?figures/(?P<name>[^/)\s>?.]+)[^)\s>]*)[^)]*\)"
+    r"|<img\b[^>]*\bsrc=[\"']?(?P<src>(?:[^\"'\s>]*/)?figures/(?P<src_name>[^/\"'\s>?.]+)[^\"'\s>]*)"
+)
+CODE_SPAN = re.compile(r"(`+).+?\1")
 FENCE = re.compile(r"^[ \t]*(```|~~~)")
+FIGURE_SYNTAX = '![alt](figures/NAME.svg?key=value "caption"){ attrs }'
+# Error headings: who has to fix it.
+BAD_REFERENCE = "bad figure reference"  # the page
+BROKEN_SCRIPT = "broken figure script"  # the script, found before anything runs
+SCRIPT_FAILED = "figure script failed"  # the script, while it ran
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,8 @@ class Ref:
     request: Request
     target: str  # src_uri of the generated file
     line: int
+    caption: str | None = None  # this use's caption, instead of the script's
+    anchor: str = ""  # the HTML id: fig-NAME, then fig-NAME-2, fig-NAME-3 for repeats on one page
 
 
 class GradbookConfig(Config):
@@ -104,6 +121,25 @@ def _outside_fences(markdown: str):
 
 def find_refs(page: str, markdown: str) -> list[tuple[int, re.Match]]:
     return [(n, m) for n, line in _outside_fences(markdown) if (m := FIGURE_LINE.match(line))]
+
+
+def unhandled_figure(line: str) -> tuple[str, str] | None:
+    """(figure, reason) if the line holds a figures/ image that is not a figure line, else None."""
+    text = CODE_SPAN.sub("code", line).strip()  # `![](figures/x.svg)` in prose is an example, not a use
+    m = FIGURE_IMAGE.search(text)
+    if m is None:
+        return None
+    if m["src"] is not None:
+        return m["src_name"], f"an HTML <img> of a figure is not rendered; write {FIGURE_SYNTAX} on a line of its own"
+    if not re.search(r"\.(svg|png)(\?|$)", m["url"]):
+        return m["name"], f"'{posixpath.basename(m['url'])}': figures are .svg or .png"
+    if m.start() > 0 or not re.fullmatch(r"\s*(\{[^}]*\})?", text[m.end():]):
+        return m["name"], f"a figure must stand on a line of its own (it becomes a numbered block): {FIGURE_SYNTAX}"
+    return m["name"], f"not a figure reference the build understands; write {FIGURE_SYNTAX}"
+
+
+def _report(errors: dict[str, list[str]]) -> str:
+    return "\n".join(f"gradbook: {heading}\n  " + "\n  ".join(lines) for heading, lines in errors.items())
 
 
 def _target_uri(page: str, url: str, name: str, fmt: str, request: Request) -> str:
@@ -265,24 +301,18 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         self.engine.stats.hits = 0
         self.engine.stats.rendered = []
         self.refs = {}
-        errors = []
+        errors: dict[str, list[str]] = {}
         gallery = None
         for file in files.documentation_pages():
             if file.src_uri == self.config.gallery:
                 gallery = file
                 continue
-            try:
-                self.refs[file.src_uri] = self._scan(file)
-            except FigureError as exc:
-                errors.append(str(exc))
+            self.refs[file.src_uri] = self._scan(file, errors)
         if gallery is not None and not errors:
             self._expand_gallery(gallery, files, config)
-            try:
-                self.refs[gallery.src_uri] = self._scan(gallery)
-            except FigureError as exc:
-                errors.append(str(exc))
+            self.refs[gallery.src_uri] = self._scan(gallery, errors)
         if errors:
-            raise PluginError("gradbook: bad figure reference\n  " + "\n  ".join(errors))
+            raise PluginError(_report(errors))
         requests = {ref.request for refs in self.refs.values() for ref in refs}
         if self.config.render:
             try:
@@ -301,19 +331,33 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
                      ", ".join(self.engine.stats.rendered))
         return files
 
-    def _scan(self, file: File) -> list[Ref]:
+    def _scan(self, file: File, errors: dict[str, list[str]]) -> list[Ref]:
+        """The page's figure references; each problem goes into ``errors`` under its heading."""
         refs = []
-        for line, m in find_refs(file.src_uri, file.content_string):
-            where = f"{file.src_uri}:{line}: figure '{m['name']}'"
+        uses: Counter[str] = Counter()
+        for line, text in _outside_fences(file.content_string):
+            where = f"{file.src_uri}:{line}"
+            m = FIGURE_LINE.match(text)
+            if m is None:
+                if unhandled := unhandled_figure(text):
+                    errors.setdefault(BAD_REFERENCE, []).append(f"{where}: figure '{unhandled[0]}': {unhandled[1]}")
+                continue
             try:
                 spec = self.engine.spec(m["name"])
                 overrides = dict(parse_qsl(m["query"] or "", keep_blank_values=True, strict_parsing=False))
                 typed = resolve_params(spec, overrides)
-                request = make_request(spec.name, {k: typed[k] for k in sorted(overrides)}, m["fmt"])
-            except FigureError as exc:
-                raise FigureError(f"{where}: {exc}") from None
+                if m["title"] is not None and not m["title"].strip():
+                    raise FigureError('empty caption: give the title text, or drop the ""', spec.name)
+            except FigureError as exc:  # its message names the figure
+                errors.setdefault(BROKEN_SCRIPT if isinstance(exc, FigureScriptError) else BAD_REFERENCE,
+                                  []).append(f"{where}: {exc}")
+                continue
+            request = make_request(spec.name, {k: typed[k] for k in sorted(overrides)}, m["fmt"])
             target = _target_uri(file.src_uri, m["url"], spec.name, m["fmt"], request)
-            refs.append(Ref(file.src_uri, m["alt"].strip(), m["url"], request, target, line))
+            uses[spec.name] += 1
+            anchor = f"fig-{spec.name}" + (f"-{uses[spec.name]}" if uses[spec.name] > 1 else "")
+            caption = m["title"].strip() if m["title"] is not None else None
+            refs.append(Ref(file.src_uri, m["alt"].strip(), m["url"], request, target, line, caption, anchor))
         return refs
 
     def _expand_gallery(self, gallery: File, files: Files, config) -> None:
@@ -343,7 +387,7 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
             for i, ref in enumerate(self.refs[uri], 1):
                 name = ref.request.name
                 number = figure_number(chapter, i)
-                link = posixpath.relpath(uri, gallery_dir) + f"#fig-{name}"
+                link = posixpath.relpath(uri, gallery_dir) + f"#{ref.anchor}"
                 appearances.setdefault(name, []).append(Appearance(title, link, number))
                 if name not in seen:
                     seen.add(name)
@@ -354,13 +398,14 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
             MARKER, gallery_markdown(self.figures_dir, appearances, groups, figures_link))
 
     def _describe_failures(self, exc: RenderFailed) -> str:
-        lines = ["gradbook: figure rendering failed"]
+        lines = []
         for req, message in exc.failures:
             pages = sorted({f"{r.page}:{r.line}" for refs in self.refs.values() for r in refs
                             if r.request == req})
-            lines.append(f"  figure '{req.name}' ({self.figures_dir / (req.name + '.py')}),"
-                         f" used on {', '.join(pages)}:\n    {message}")
-        return "\n".join(lines)
+            params = ", ".join(f"{k}={v!r}" for k, v in req.params)
+            lines.append(f"{', '.join(pages)}: figure '{req.name}'" + (f" ({params})" if params else "")
+                         + f": {message}")  # a script's own error ends with its file and line
+        return _report({SCRIPT_FAILED: lines})
 
     def _add_figure_files(self, files: Files, config) -> None:
         added: dict[str, Request] = {}
@@ -408,7 +453,7 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         html_text = html_text.replace('<details class="gb-source">', '<details class="gb-source" data-search-exclude>')
         uri = self._notebook_download(page.file.src_uri)
         if self.math is not None:
-            from gradbook.mathjax_ssr import MathError, share_glyphs
+            from gradbook.mathjax_ssr import MathError, share_glyphs, source_line
 
             try:
                 html_text = self.math.typeset_arithmatex(html_text)
@@ -416,7 +461,8 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
                     html_text = self.math.typeset_dollars(html_text)
                 html_text = share_glyphs(html_text)
             except MathError as exc:
-                raise PluginError(f"gradbook: {page.file.src_uri}: {exc}") from None
+                line = source_line(page.file.content_string, exc.tex)
+                raise PluginError(f"gradbook: {page.file.src_uri}:{line or '?'}: {exc}") from None
         if uri is None:
             return html_text
         html_text = self._align_notebook_anchors(html_text, page)
@@ -503,8 +549,8 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
             attrs += [f'width="{size[0]}"', f'height="{size[1]}"']
         if m["attrs"]:
             attrs.append(m["attrs"].strip("{} "))
-        anchor = f"fig-{ref.request.name}"
-        caption = html.escape(spec.caption, quote=False)
+        anchor = ref.anchor
+        caption = html.escape(spec.caption if ref.caption is None else ref.caption, quote=False)
         fignum = f'<span class="gb-fignum">图 {number}</span>　' if number else ""
         out = [
             f'{indent}<figure class="gb-figure" id="{anchor}" markdown="span">',

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gradbook import style
-from gradbook.figure_registry import FORMATS, FigureError, FigureSpec, find_figure, resolve_params
+from gradbook.figure_registry import FORMATS, FigureError, FigureScriptError, FigureSpec, find_figure, resolve_params
 
 
 def _load_module(spec: FigureSpec):
@@ -36,7 +36,7 @@ def make_figure(spec: FigureSpec, params: dict[str, Any]):
         module = _load_module(spec)
         fig = module.make(**params)
     if not isinstance(fig, Figure):
-        raise FigureError(f"figure '{spec.name}': make() returned {type(fig).__name__}, not a Figure")
+        raise FigureScriptError(f"make() returned {type(fig).__name__}, not a Figure", spec.name)
     return fig
 
 
@@ -105,7 +105,7 @@ def render_job(job: tuple[str, str, dict[str, Any], str]) -> tuple[bool, bytes |
         spec = find_figure(name, Path(figures_dir))
         return True, render(spec, params, fmt)
     except FigureError as exc:
-        return False, str(exc)
+        return False, exc.reason  # the caller names the figure
     except Exception as exc:  # the script's own error: keep its traceback for the author
         tb = traceback.format_exception(exc)
         script_frames = [line for line in tb if script in line]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import gradbook
-from tests.conftest import ENV, mkdocs_build
+from tests.conftest import ENV, ROOT, mkdocs_build
 
 pytestmark = pytest.mark.site
 
@@ -137,31 +137,74 @@ def _assert_fails(result, *needles):
         assert needle in result.log, f"{needle!r} not in build output:\n{result.log}"
 
 
-def test_reference_to_a_missing_figure_stops_the_build(project):
-    project.page("broken.md", "# 坏页\n\n![](figures/no_such_figure.svg)\n")
-    _assert_fails(project.build(), "broken.md:3", "no_such_figure", "available: alpha, beta")
+RAISING = figure_source().replace("    fig = Figure", "    raise RuntimeError('坐标轴坏了')\n    fig = Figure")
+BROKEN = "# 坏页\n\n{}\n"  # a page whose line 3 is the reference under test
 
 
-def test_script_that_raises_stops_the_build(project):
-    raising = figure_source().replace("    fig = Figure", "    raise RuntimeError('坐标轴坏了')\n    fig = Figure")
-    project.figure("beta", raising)
-    _assert_fails(project.build(), "figure 'beta'", "index.md", "RuntimeError: 坐标轴坏了", "beta.py")
-
-
-@pytest.mark.parametrize("broken, cause", [
-    (figure_source().replace('ALT = "一条直线。"', ""), "needs a non-empty module-level ALT"),
-    (figure_source().replace("def make(", "def draw("), "needs a function make"),
+@pytest.mark.parametrize("edit, heading, says", [
+    # The page is at fault: the reference.
+    (lambda p: p.page("broken.md", BROKEN.format("![](figures/no_such_figure.svg)")), "bad figure reference",
+     ["broken.md:3: figure 'no_such_figure': no such figure in ", "available: alpha, beta"]),
+    (lambda p: p.page("sub/deep.md", BROKEN.format("![](../figures/beta.svg?lr=0.1)")), "bad figure reference",
+     ["sub/deep.md:3: figure 'beta': no parameter 'lr'; valid parameters: k"]),
+    (lambda p: p.page("sub/deep.md", BROKEN.format("![](../figures/beta.svg?k=abc)")), "bad figure reference",
+     ["sub/deep.md:3: figure 'beta': parameter 'k' expects float (default 1.0), got 'abc'"]),
+    # References the build would otherwise turn into a bare <img> of the default figure.
+    (lambda p: p.page("broken.md", BROKEN.format("见下图 ![](figures/beta.svg?k=2) 所示。")), "bad figure reference",
+     ["broken.md:3: figure 'beta': a figure must stand on a line of its own"]),
+    (lambda p: p.page("broken.md", BROKEN.format('<img src="figures/beta.svg">')), "bad figure reference",
+     ["broken.md:3: figure 'beta': an HTML <img> of a figure is not rendered"]),
+    (lambda p: p.page("broken.md", BROKEN.format("![](figures/beta.svg?k=2 '单引号标题')")), "bad figure reference",
+     ["broken.md:3: figure 'beta': not a figure reference the build understands"]),
+    (lambda p: p.page("broken.md", BROKEN.format('![](figures/beta.svg "")')), "bad figure reference",
+     ["broken.md:3: figure 'beta': empty caption"]),
+    # The script is at fault, found before it runs, or while it runs.
+    (lambda p: p.figure("beta", figure_source().replace('ALT = "一条直线。"', "")), "broken figure script",
+     ["index.md:10: figure 'beta': beta.py needs a non-empty module-level ALT string"]),
+    (lambda p: p.figure("beta", figure_source().replace("def make(", "def draw(")), "broken figure script",
+     ["index.md:10: figure 'beta': beta.py needs a function make"]),
+    (lambda p: p.figure("beta", RAISING), "figure script failed",
+     ["index.md:10: figure 'beta': RuntimeError: 坐标轴坏了", "sub/deep.md:3: figure 'beta' (k=2.0): RuntimeError",
+      'beta.py", line 9, in make']),
 ])
-def test_script_without_make_or_alt_stops_the_build(project, broken, cause):
-    project.figure("beta", broken)
-    _assert_fails(project.build(), "index.md", "figure 'beta'", cause)
+def test_each_error_is_headed_by_who_must_fix_it_and_names_page_line_figure_and_reason_once(
+        project, edit, heading, says):
+    edit(project)
+    result = project.build()
+    _assert_fails(result, f"gradbook: {heading}\n", *says)
+    others = {"bad figure reference", "broken figure script", "figure script failed"} - {heading}
+    assert not any(f"gradbook: {h}" in result.log for h in others), result.log
+    for line in result.log.splitlines():
+        assert line.count("figure '") <= 1, f"the figure is named twice: {line}"
 
 
-def test_unknown_or_mistyped_parameter_stops_the_build(project):
-    project.page("sub/deep.md", "# 子页\n\n![](../figures/beta.svg?lr=0.1)\n")
-    _assert_fails(project.build(), "sub/deep.md:3", "figure 'beta'", "no parameter 'lr'", "valid parameters: k")
-    project.page("sub/deep.md", "# 子页\n\n![](../figures/beta.svg?k=abc)\n")
-    _assert_fails(project.build(), "sub/deep.md:3", "'k' expects float")
+def test_a_use_can_have_its_own_caption_and_alt_and_repeats_get_their_own_ids(project):
+    project.page("index.md", "# 首页\n\n![](figures/beta.svg)\n\n"
+                             '![k 为 2 的直线。](figures/beta.svg?k=2 "同一张图，k = 2 时更陡。"){ .wide }\n')
+    project.page("gallery.md", "# 图库\n\n<!-- gradbook:gallery -->\n")
+    result = project.build()
+    assert result.returncode == 0, result.log
+    html = (project.site / "index.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<figure class="gb-figure" id="([^"]+)"(.*?)</figure>', html, re.S)
+    assert [anchor for anchor, _ in blocks] == ["fig-beta", "fig-beta-2"], "ids are unique on the page"
+    (_, first), (_, second) = blocks
+    assert "第二张图。" in first and 'alt="一条直线。"' in first
+    assert "同一张图，k = 2 时更陡。" in second and 'alt="k 为 2 的直线。"' in second and 'class="wide"' in second
+    assert "第二张图。" not in second and "一条直线。" not in second, "the script's caption and ALT are replaced"
+    gallery = (project.site / "gallery" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../#fig-beta"' in gallery and 'href="../#fig-beta-2"' in gallery, "the gallery links each use"
+
+
+def test_a_link_to_a_missing_anchor_stops_the_build_under_the_books_validation(project):
+    validation = re.search(r"^validation:\n(?:[ #].*\n)+", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    assert validation, "mkdocs.yml turns on MkDocs' link validation"
+    (project.root / "mkdocs.yml").write_text(MKDOCS_YML + validation[0], encoding="utf-8")
+    good = "# Links\n\n## Section\n\n[a](#section) [b](index.md#fig-beta) [c](sub/deep.md#fig-beta)\n"
+    project.page("links.md", good + "\n[x](#nope)\n\n[y](index.md#没有这一节)\n")
+    _assert_fails(project.build(), "'links.md' contains a link '#nope'", "'index.md#没有这一节'")
+    project.page("links.md", good)
+    result = project.build()
+    assert result.returncode == 0, result.log  # headings and figure ids are anchors it knows
 
 
 def test_a_committed_output_in_docs_is_refused(project):
@@ -182,12 +225,19 @@ def test_truncated_cache_entry_is_rerendered_by_the_build(project):
     assert svg.rstrip().endswith(b"</svg>")
 
 
-def test_tex_that_does_not_typeset_stops_the_build_naming_page_and_formula(project):
+@pytest.mark.parametrize("page, says", [
+    ("# 数学\n\n梯度 $\\nabla f$。\n\n拼错的 $\\nabal f$。\n",
+     "math.md:5: TeX does not typeset (Undefined control sequence \\nabal): \\nabal f\n"),
+    ("# 数学\n\n一行。\n\n$$\n\\frac{1}{2\n$$\n", "math.md:5: TeX does not typeset (Missing close brace): \n\\frac{1}{2\n"),
+])
+def test_tex_that_does_not_typeset_stops_the_build_naming_page_line_reason_and_formula(project, page, says):
     (project.root / "mkdocs.yml").write_text(
         MKDOCS_YML.replace("      mathjax: false\n", "")
         + "  - pymdownx.arithmatex:\n      generic: true\n", encoding="utf-8")
-    project.page("math.md", "# 数学\n\n梯度 \\(\\nabla f\\) 与拼错的 \\(\\nabal f\\)。\n")
-    _assert_fails(project.build(), "math.md", "\\\\nabal f")
+    project.page("math.md", page)
+    result = project.build()
+    _assert_fails(result, "gradbook: " + says)  # MathJax's own words, and the TeX as written (not escaped)
+    assert "\\\\" not in result.log
 
 
 def _with_notebooks(project) -> None:

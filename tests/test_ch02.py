@@ -413,9 +413,9 @@ def test_front_matter_and_figures():
 
 def _figure_index(name: str) -> int:
     """1-based number of the first figure ``name`` in the chapter (图 2.N)."""
-    import re
+    from gradbook.mkdocs_plugin import find_refs  # the build's own reading (alt text and captions included)
 
-    names = re.findall(r"!\[\]\(\.\./figures/([a-z0-9_]+)\.svg", markdown(CH))
+    names = [m["name"] for _, m in find_refs(CH, markdown(CH))]
     return names.index(name) + 1
 
 
@@ -504,3 +504,22 @@ def test_exercise_8_sweep_of_the_learning_rate():
     best = lam_max / (lam_max + lam_min)
     claim(CH, best, "对应 frac ≈ 0.9923")
     assert min(shown, key=shown.get) < best < 0.995
+
+
+def test_figure_2_6_has_its_own_caption_and_alt_and_they_match_its_curves():
+    """The second lr_loss_curves (w and b learnt together) shows the opposite of the default caption:
+    its own caption and ALT state what the script's curves do."""
+    from gradbook.mkdocs_plugin import find_refs
+    from gradbook.render import figure
+
+    (m,) = [m for _, m in find_refs(CH, markdown(CH)) if m["query"] == "fix_b=false"]
+    assert "合适的迅速降到底" not in m["title"] and "150 左右的平台" in m["title"] and "150 左右的平台" in m["alt"]
+    small, good, big = (line.get_ydata() for line in figure("lr_loss_curves", fix_b=False).axes[0].lines)
+    plateau = good[3:]
+    claim(CH, plateau.min(), "150 左右", abs=10)
+    claim(CH, plateau.max(), "150 左右", abs=10)
+    assert plateau.max() / plateau.min() < 1.01, "不再下降: flat from step 3 on"
+    assert 2 < math.log10(good[0] / good[2]) < 3, "头两步下降两个多数量级"
+    claim(CH, small[0], "约 7 万", value=7e4, abs=5e3)
+    claim(CH, small[-1], "40 步后仍在 2000 左右", value=2000, abs=100)
+    assert np.all(np.diff(small) < 0) and np.all(np.diff(big) > 0), "缓慢下降 / 一路上升"

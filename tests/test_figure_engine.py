@@ -231,7 +231,7 @@ def test_parameters_are_coerced_and_checked(figures):
 
 
 def test_unknown_figure_lists_the_available_ones(figures):
-    with pytest.raises(FigureError, match="no figure named 'nope'.*available: line"):
+    with pytest.raises(FigureError, match="figure 'nope': no such figure in .*; available: line"):
         find_figure("nope", figures)
 
 

@@ -149,13 +149,13 @@ def test_list_json_names_every_figure_with_its_parameters(workdir):
 
 
 @pytest.mark.parametrize("args, says", [
-    (["render", "arow", "-o", "a.svg"], ["no figure named 'arow'", "derivative_arrow"]),
+    (["render", "arow", "-o", "a.svg"], ["figure 'arow': no such figure", "derivative_arrow"]),
     (["render", "derivative_arrow", "-o", "a.svg", "--set", "lr=0.1"],
      ["no parameter 'lr'", "valid parameters: x0, xmin, xmax"]),
     (["render", "derivative_arrow", "-o", "a.svg", "--set", "x0=abc"], ["'x0' expects float", "'abc'"]),
     (["render", "derivative_arrow", "-o", "a.pdf"], ["unsupported suffix", ".svg, .png"]),
     (["render", "derivative_arrow", "-o", "a.svg", "--set", "x0"], ["--set expects key=value"]),
-    (["export", "out", "nope"], ["no figure named 'nope'"]),
+    (["export", "out", "nope"], ["figure 'nope': no such figure"]),
 ])
 def test_bad_input_stops_with_a_clear_error_and_exit_code_2(workdir, args, says):
     proc = _run([str(BIN / "gradbook"), *args], workdir)

@@ -79,3 +79,16 @@ def test_figures_are_in_the_site_and_not_in_docs(site_dir):
 
     assert (site_dir / "figures" / "derivative_arrow.svg").is_file()
     assert not list((ROOT / "docs").rglob("*.svg")), "figures are built, never committed to docs/"
+
+
+def test_figure_ids_are_unique_and_a_repeated_figure_keeps_its_own_caption_and_alt(site_dir):
+    for page in site_dir.rglob("*.html"):
+        ids = re.findall(r'<figure class="gb-figure" id="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert len(ids) == len(set(ids)), f"{page.relative_to(site_dir)}: {ids}"
+    page = (site_dir / "chapters" / "02-linear-model" / "index.html").read_text(encoding="utf-8")
+    uses = dict(re.findall(r'<figure class="gb-figure" id="(fig-lr_loss_curves[^"]*)"(.*?)</figure>', page, re.S))
+    assert list(uses) == ["fig-lr_loss_curves", "fig-lr_loss_curves-2"]
+    first, second = uses.values()
+    assert "合适的迅速降到底" in first and "中等的学习率几步之内下降好几个数量级" in first, "the script's caption and ALT"
+    assert "卡在 150 左右的平台上" in second and 'alt="折线图，斜率 w 与截距 b 一起学' in second
+    assert "合适的迅速降到底" not in second and "下降好几个数量级" not in second
