@@ -484,8 +484,10 @@ def _formatted_fields(source: str) -> dict[int, list[tuple[str, str]]]:
         if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
             spec = "".join(v.value for v in node.format_spec.values if isinstance(v, ast.Constant))
             fields.setdefault(node.lineno, []).append((ast.unparse(node.value), spec))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "round":
-            target, digits = (node.func.value, node.args) if len(node.args) == 1 else (
+        elif isinstance(node, ast.Call) and (isinstance(node.func, ast.Attribute) and node.func.attr == "round"
+                                             or isinstance(node.func, ast.Name) and node.func.id == "round"):
+            method = isinstance(node.func, ast.Attribute) and len(node.args) == 1
+            target, digits = (node.func.value, node.args) if method else (
                 node.args[0] if node.args else None, node.args[1:])
             if target is not None and len(digits) == 1 and isinstance(digits[0], ast.Constant):
                 fields.setdefault(node.lineno, []).append((ast.unparse(target), f".{digits[0].value}f"))
@@ -544,7 +546,9 @@ def _draw_from(name, figures_dir):
 NOISE = 1e-12  # a computed value this small, printed with nonzero digits, is rounding noise
 
 
-def edges(values) -> list[str]:
+def edges(values, noise: bool = True) -> list[str]:
+    """What a 1e-9 nudge would print differently; with ``noise``, also values below 1e-12 printed with
+    digits, which in a figure or notebook have been rounding noise (a gap left after convergence)."""
     out = []
     for line, expr, spec, v in values:
         if all(format(v * (1 + d), spec) != format(v, spec) for d in (-1e-7, 1e-7)):
@@ -552,7 +556,7 @@ def edges(values) -> list[str]:
         printed = {format(x, spec) for x in (v * (1 - NUDGE), v, v * (1 + NUDGE))}
         if len(printed) > 1:
             out.append(f"line {line}: {{{expr}:{spec}}} = {v!r} prints as {sorted(printed)}")
-        elif 0 < abs(v) < NOISE and re.search(r"[1-9]", format(v, spec)):
+        elif noise and 0 < abs(v) < NOISE and re.search(r"[1-9]", format(v, spec)):
             out.append(f"line {line}: {{{expr}:{spec}}} = {v!r} prints rounding noise as {format(v, spec)}")
     return out
 
@@ -602,3 +606,45 @@ def test_numbers_a_notebook_prints_sit_off_the_rounding_edge(name):
 
     values = _traced(filename, _formatted_fields(source), run)
     assert not edges(values), f"{name} prints a number on a rounding edge"
+
+
+SNIPPET_PAGES = sorted(p.stem for p in (DOCS / "chapters").glob("*.md"))
+
+
+def _page_source(page: str) -> str:
+    from tests.chapters import snippets
+
+    return "\n".join(b.code for b in snippets(f"chapters/{page}.md"))
+
+
+def _run_source(source: str, filename: str, tmp_path) -> str:
+    out = io.StringIO()
+    namespace = {"__name__": "__snippet__"}
+    with contextlib.redirect_stdout(out), contextlib.chdir(tmp_path):
+        exec(compile(source, filename, "exec"), namespace)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("page", SNIPPET_PAGES)
+def test_numbers_a_chapter_snippet_prints_sit_off_the_rounding_edge(page, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    source, filename = _page_source(page), f"<snippets of {page}>"
+    values = _traced(filename, _formatted_fields(source), lambda: _run_source(source, filename, tmp_path))
+    # no noise test: chapter 4's clipping exercise prints an exact tiny gradient, 20·0.1¹⁹·(0.1²⁰ − 0.5) ≈ −1e-18
+    assert not edges(values, noise=False), f"a snippet of {page} prints a number on a rounding edge"
+
+
+def test_ch4_exercise_clipping_thresholds_step_counts(tmp_path):
+    """The exercise's own loop, rerun with its tolerance scaled and its start nudged: same output."""
+    from tests.chapters import snippets
+
+    (block,) = [b for b in snippets("4") if "clip_by_norm(loss.grad(w), max_norm=c)" in b.code]
+    assert "if abs(w[0] - w_star) < 1e-6:" in block.code and "w = np.array([1.1])" in block.code
+    outputs = set()
+    for tol in (1e-6, 1e-6 * TOL_SCALES[0], 1e-6 * TOL_SCALES[1]):
+        for start in (1.1, 1.1 * (1 + NUDGE), 1.1 * (1 - NUDGE)):
+            code = block.code.replace("< 1e-6:", f"< {tol!r}:").replace("np.array([1.1])", f"np.array([{start!r}])")
+            outputs.add(_run_source(code, "<exercise 9>", tmp_path))
+    assert outputs == {block.expected_output.strip() + "\n"}, outputs
