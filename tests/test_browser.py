@@ -187,6 +187,62 @@ def _search_cases() -> list[tuple[str, str]]:
     return cases
 
 
+# Types each query into the search box of one open page and collects the result links. Material
+# rewrites the result count once per answer from its search worker (even when the text is the same),
+# so waiting for that rewrite keeps one query's results from being read as the next one's.
+SEARCH_ALL_JS = """async (queries) => {
+    const input = document.querySelector('input.md-search__input');
+    const meta = document.querySelector('.md-search-result__meta');
+    const list = document.querySelector('.md-search-result__list');
+    let answers = 0;
+    new MutationObserver(() => answers++).observe(meta, {childList: true, characterData: true, subtree: true});
+    const found = {};
+    for (const q of queries) {
+        const before = answers;
+        input.value = q;
+        input.dispatchEvent(new KeyboardEvent('keyup', {key: 'End'}));
+        for (const t0 = performance.now(); answers === before && performance.now() - t0 < 5000;)
+            await new Promise(r => setTimeout(r, 2));
+        found[q] = answers === before ? null : [...list.querySelectorAll('a')].map(a => a.getAttribute('href'));
+    }
+    return found;
+}"""
+
+
+def test_search_finds_the_glossary_entry_for_every_name_a_reader_might_type(browser, site_url):
+    """The book's term, its English names and its other Chinese names (黑塞, 费希尔, steepest descent)
+    each find the glossary entry, whose first link leads to the chapter section (tests/test_apparatus.py)."""
+    from urllib.parse import unquote, urljoin
+
+    from tests.apparatus import GLOSSARY, READER_QUERIES, glossary
+
+    entries = glossary()
+    expected: dict[str, set[str]] = {}
+    for e in entries:
+        for name in e.names:
+            expected.setdefault(name, set()).add(e.anchor)
+    by_term = {e.term: e for e in entries}
+    for query, term in READER_QUERIES.items():
+        expected.setdefault(query, set()).add(by_term[term].anchor)
+    page_url = site_url + GLOSSARY.relative_to(ROOT / "docs").as_posix().removesuffix(".md") + "/"
+    page = open_page(browser, page_url)
+    page.click("label.md-search__icon[for='__search'], .md-search__input", timeout=5000)
+    page.wait_for_function("() => document.querySelector('.md-search-result__meta').textContent.length > 0")
+    found = page.evaluate(SEARCH_ALL_JS, list(expected))
+    errors = list(page.errors)
+    page.context.close()
+    misses = []
+    for query, anchors in expected.items():
+        if found[query] is None:
+            misses.append(f"{query!r}: no answer from the search worker within 5 s")
+            continue
+        hits = {(urlparse(u).path, unquote(urlparse(u).fragment)) for u in (urljoin(page_url, h) for h in found[query])}
+        if not {(urlparse(page_url).path, a) for a in anchors} <= hits:
+            misses.append(f"{query!r}: wanted #{sorted(anchors)}, got {sorted(f'{p}#{f}' for p, f in hits)[:6]}")
+    assert not misses, f"{len(misses)} of {len(expected)} names not found:\n" + "\n".join(misses)
+    assert not errors, errors
+
+
 @pytest.mark.parametrize("term, expected", _search_cases())
 def test_chinese_search_finds_the_page(browser, site_url, term, expected):
     page = open_page(browser, site_url)
