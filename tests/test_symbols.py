@@ -25,8 +25,9 @@ _TOKEN = re.compile(
     r"|\\[A-Za-z]+|\\.|[^\s{}]")
 _SPACING = {r"\,", r"\;", r"\!", r"\ ", r"\quad", r"\qquad", r"\left", r"\right", r"\big", r"\Big",
             r"\bigl", r"\bigr", r"\Bigl", r"\Bigr", r"\displaystyle"}
-# \cdot between two other tokens of a symbol stands for "anything" (‖·‖, O(·)).
+# \cdot right inside a pair of delimiters stands for "anything": ‖·‖, O(·).
 WILDCARD = r"\cdot"
+_PAIRS = {r"\lVert": r"\rVert", "(": ")"}
 
 
 def tokens(tex: str) -> list[str]:
@@ -58,7 +59,7 @@ def _masked(text: str) -> str:
 def _matches(seq: list[str], sym: list[str]) -> bool:
     pieces = []
     for i, t in enumerate(sym):
-        wild = t == WILDCARD and 0 < i < len(sym) - 1
+        wild = t == WILDCARD and 0 < i < len(sym) - 1 and _PAIRS.get(sym[i - 1]) == sym[i + 1]
         pieces.append(r"[^\x1f]+(?:\x1f[^\x1f]+)*?" if wild else re.escape(t))
     return re.search(r"(?:^|\x1f)" + r"\x1f".join(pieces) + r"(?:\x1f|$)", "\x1f".join(seq)) is not None
 
@@ -175,6 +176,8 @@ def test_the_tables_own_sanity():
     # the matcher: a wildcard only between two tokens; a symbol matches whole tokens only
     assert _matches(tokens(r"\lVert \nabla f \rVert"), tokens(r"\lVert \cdot \rVert"))
     assert not _matches(tokens(r"\lambda_{\max}"), tokens(r"\lambda I"))
+    affine, dot = r"\boldsymbol{a} = W\boldsymbol{x} + \boldsymbol{b}", r"\boldsymbol{a} \cdot \boldsymbol{b}"
+    assert not _matches(tokens(affine), tokens(dot))  # a bare \cdot is a literal dot
     assert not _matches(tokens(r"\bar{x}"), tokens(r"\bar v"))
     assert tokens(r"\operatorname{diag}(1)") == tokens(r"\mathrm{diag}(1)")
     assert SLUG("曲率：海森矩阵与它的特征值", "-") == "曲率海森矩阵与它的特征值"
