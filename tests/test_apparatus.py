@@ -49,8 +49,8 @@ def test_glossary_has_at_least_80_bilingual_entries_each_defined_and_linked_to_a
         if len(definition) != 1 or _han(definition[0]) < 8:
             problems.append(f"{e.term}: wants a one-line definition in Chinese, found {definition}")
         taught = [href.removeprefix("../").partition("#") for href in e.links]
-        if not taught or not taught[0][0].startswith("chapters/") or not taught[0][2]:
-            problems.append(f"{e.term}: its first link must go to the chapter section that teaches it")
+        if not taught or not taught[0][0].startswith(("chapters/", "appendix/")) or not taught[0][2]:
+            problems.append(f"{e.term}: its first link must go to the section (chapter or appendix) that teaches it")
         for page, _, anchor in taught:
             if anchor not in anchors(page):
                 problems.append(f"{e.term}: {page}#{anchor} is not an anchor of that page")
