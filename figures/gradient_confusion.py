@@ -8,6 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.information import gradient_confusion
 from gradbook.models import LogisticRegression
 from gradbook.pitfalls import ordered_sgd, teacher_logistic_data
 from gradbook.style import PALETTE
@@ -34,12 +35,12 @@ def make(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: in
     ax, bx = fig.subplots(1, 2)
     for run, label, color in zip(runs(n, dim, batch, lr, seed), ("随机顺序", "课程：先易后难"),
                                  ("grey", "orange")):
-        ham = run.confusion()
+        ham = gradient_confusion(run.step_grads)
         steps = np.arange(1, len(ham) + 1)
         ax.plot(steps, ham, color=PALETTE[color], lw=0.8, alpha=0.6)
         smooth = np.convolve(ham, np.ones(8) / 8, mode="valid")
         ax.plot(steps[7:], smooth, color=PALETTE[color], lw=2.4, label=f"{label}（平均 {ham.mean():.1f}）")
-        bx.plot(run.trajectory.losses, color=PALETTE[color], label=label)
+        bx.plot(run.losses, color=PALETTE[color], label=label)
     ax.set_ylim(0, dim)
     ax.set_xlabel("步数 $k$")
     ax.set_ylabel(r"汉明距离 $H(g_{k-1}, g_k)$")

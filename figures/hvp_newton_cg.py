@@ -23,7 +23,7 @@ def make(condition: float = 50.0, angle: float = 0.5, lr: float = 0.03, gd_steps
          newton_steps: int = 6, x0: float = -2.2, y0: float = 0.2) -> Figure:
     f = narrow_valley(condition, angle)
     start = np.array([x0, y0])
-    gd_path, gd_values = gradient_descent_path(f, start, lr, gd_steps)
+    gd = gradient_descent_path(f, start, lr, gd_steps)
     newton = newton_cg(f, start, newton_steps)
 
     fig = Figure(figsize=(9.6, 4.0))
@@ -31,9 +31,9 @@ def make(condition: float = 50.0, angle: float = 0.5, lr: float = 0.03, gd_steps
     X, Y = np.meshgrid(np.linspace(-2.6, 2.6, 160), np.linspace(-2.2, 2.2, 140))
     Z = on_grid(lambda p: f([p[..., 0], p[..., 1]]), X, Y)
     left.contour(X, Y, np.log10(Z + 1e-3), levels=14, cmap=CMAP, linewidths=0.8)
-    left.plot(newton.path[:, 0], newton.path[:, 1], "o-", color=PALETTE["orange"], ms=5, lw=2,
+    left.plot(newton.iterates[:, 0], newton.iterates[:, 1], "o-", color=PALETTE["orange"], ms=5, lw=2,
               label=f"牛顿-CG（{newton_steps} 步）")
-    left.plot(gd_path[:, 0], gd_path[:, 1], ".-", color=PALETTE["grey"], ms=3, lw=0.9,
+    left.plot(gd.iterates[:, 0], gd.iterates[:, 1], ".-", color=PALETTE["grey"], ms=3, lw=0.9,
               label=f"梯度下降（{gd_steps} 步）")
     left.plot([0], [0], "*", color="black", ms=10)
     left.set_aspect("equal")
@@ -43,8 +43,8 @@ def make(condition: float = 50.0, angle: float = 0.5, lr: float = 0.03, gd_steps
     left.legend(loc="lower right", fontsize=9)
 
     floor = 1e-18
-    right.semilogy(np.arange(gd_steps + 1), np.maximum(gd_values, floor), color=PALETTE["grey"], label="梯度下降")
-    right.semilogy(np.arange(newton_steps + 1), np.maximum(newton.values, floor), "o-", color=PALETTE["orange"],
+    right.semilogy(np.arange(gd_steps + 1), np.maximum(gd.losses, floor), color=PALETTE["grey"], label="梯度下降")
+    right.semilogy(np.arange(newton_steps + 1), np.maximum(newton.losses, floor), "o-", color=PALETTE["orange"],
                    label=f"牛顿-CG（共 {newton.hvp_calls} 次 $H\\boldsymbol{{v}}$）")
     right.set_xlabel("迭代次数")
     right.set_ylabel("$f$")

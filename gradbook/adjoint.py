@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradbook.calculus import numerical_gradient, rk4_step
 from gradbook.validation import as_array, positive, positive_int
 
 
@@ -54,14 +55,6 @@ class TanhField:
         return self.W.T @ s, np.concatenate([np.outer(s, h).ravel(), s])
 
 
-def _rk4(rhs, y: np.ndarray, dt: float) -> np.ndarray:
-    k1 = rhs(y)
-    k2 = rhs(y + 0.5 * dt * k1)
-    k3 = rhs(y + 0.5 * dt * k2)
-    k4 = rhs(y + dt * k3)
-    return y + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-
-
 def _check(field: TanhField, h0: np.ndarray, t_end: float, steps: int) -> tuple[np.ndarray, float, int]:
     h0 = as_array(h0, "h0", shape=(field.dim,))
     return h0, positive(t_end, "t_end"), positive_int(steps, "steps")
@@ -73,7 +66,7 @@ def solve(field: TanhField, h0: np.ndarray, t_end: float = 1.0, steps: int = 100
     dt = t_end / steps
     hs = [h]
     for _ in range(steps):
-        hs.append(_rk4(field, hs[-1], dt))
+        hs.append(rk4_step(field, hs[-1], dt))
     return np.array(hs)
 
 
@@ -82,7 +75,7 @@ def final_state(field: TanhField, h0: np.ndarray, t_end: float = 1.0, steps: int
     h, t_end, steps = _check(field, h0, t_end, steps)
     dt = t_end / steps
     for _ in range(steps):
-        h = _rk4(field, h, dt)
+        h = rk4_step(field, h, dt)
     return h
 
 
@@ -131,20 +124,12 @@ def adjoint_gradient(field: TanhField, h0: np.ndarray, target: np.ndarray, t_end
     y = np.concatenate([hT, hT - target, np.zeros(p)])
     ds = t_end / steps
     for _ in range(steps):
-        y = _rk4(rhs, y, ds)
+        y = rk4_step(rhs, y, ds)
     return AdjointGradient(0.5 * float(np.sum((hT - target) ** 2)), y[2 * d:], y[d:2 * d], 1)
 
 
 def finite_difference_gradient(field: TanhField, h0: np.ndarray, target: np.ndarray, t_end: float = 1.0,
                                steps: int = 100, eps: float = 1e-6) -> np.ndarray:
     """dL/dθ by central differences of ``loss``: 2·len(θ) forward solves, the oracle for the adjoint."""
-    eps = positive(eps, "eps")
-    theta = field.theta
-    grad = np.zeros_like(theta)
-    for i in range(theta.size):
-        step = np.zeros_like(theta)
-        step[i] = eps
-        up = loss(TanhField.from_theta(theta + step, field.dim), h0, target, t_end, steps)
-        down = loss(TanhField.from_theta(theta - step, field.dim), h0, target, t_end, steps)
-        grad[i] = (up - down) / (2 * eps)
-    return grad
+    return numerical_gradient(lambda theta: loss(TanhField.from_theta(theta, field.dim), h0, target, t_end, steps),
+                              field.theta, h=positive(eps, "eps"))

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradbook.models import sigmoid
+from gradbook.models import LogisticRegression, sigmoid
 from gradbook.validation import as_array, positive, positive_int, square_matrix
 
 PARAMETRIZATIONS = ("sigma", "log_sigma")
 
 
 def logistic_fisher(X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """F(w) = (1/n) Σ ŷᵢ(1 − ŷᵢ) xᵢxᵢᵀ, the expected outer product of scores with y drawn from the model."""
+    """F(w) = (1/n) Σ ŷᵢ(1 − ŷᵢ) xᵢxᵢᵀ, the expected outer product of scores with y drawn from the model.
+
+    For logistic regression this is exactly the Hessian of the loss, which does not involve the labels,
+    so it is computed as ``LogisticRegression.hessian`` (with placeholder labels).
+    """
     X = as_array(X, "X", ndim=2)
-    p = sigmoid(X @ as_array(w, "w", shape=(X.shape[1],)))
-    return (X * (p * (1 - p))[:, None]).T @ X / X.shape[0]
+    w = as_array(w, "w", shape=(X.shape[1],))
+    return LogisticRegression(X, np.zeros(X.shape[0])).hessian(w)
 
 
 def logistic_empirical_fisher(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -51,27 +55,11 @@ def gaussian_empirical_fisher(samples: np.ndarray, mu: float, sigma: float,
     return scores.T @ scores / scores.shape[0]
 
 
-def gaussian_mean_fisher(cov: np.ndarray) -> np.ndarray:
-    """Fisher of N(μ, Σ) with respect to the mean μ: Σ⁻¹."""
-    return np.linalg.inv(square_matrix(cov, "cov", positive_definite=True))
-
-
 def kl_gaussian(mu1: float, sigma1: float, mu2: float, sigma2: float) -> float:
     """KL(N(μ₁, σ₁²) ‖ N(μ₂, σ₂²)) = log(σ₂/σ₁) + (σ₁² + (μ₁ − μ₂)²)/(2σ₂²) − ½."""
     s1, s2 = positive(sigma1, "sigma1"), positive(sigma2, "sigma2")
     m1, m2 = float(as_array(mu1, "mu1", ndim=0)), float(as_array(mu2, "mu2", ndim=0))
     return float(np.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5)
-
-
-def kl_mvn(mu1: np.ndarray, cov1: np.ndarray, mu2: np.ndarray, cov2: np.ndarray) -> float:
-    """KL(N(μ₁, Σ₁) ‖ N(μ₂, Σ₂)) = ½[tr(Σ₂⁻¹Σ₁) + (μ₂ − μ₁)ᵀΣ₂⁻¹(μ₂ − μ₁) − d + log(det Σ₂/det Σ₁)]."""
-    m1 = as_array(mu1, "mu1", ndim=1)
-    m2 = as_array(mu2, "mu2", shape=m1.shape)
-    c1 = square_matrix(cov1, "cov1", size=m1.size, positive_definite=True)
-    c2 = square_matrix(cov2, "cov2", size=m1.size, positive_definite=True)
-    d = m2 - m1
-    logdet = np.linalg.slogdet(c2)[1] - np.linalg.slogdet(c1)[1]
-    return float(0.5 * (np.trace(np.linalg.solve(c2, c1)) + d @ np.linalg.solve(c2, d) - m1.size + logdet))
 
 
 def kl_bernoulli(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -125,11 +113,6 @@ def hamming_distance(g1: np.ndarray, g2: np.ndarray) -> int:
     return int(np.sum(np.sign(a) != np.sign(as_array(g2, "g2", shape=a.shape))))
 
 
-def sign_disagreement(g1: np.ndarray, g2: np.ndarray) -> float:
-    """The fraction of coordinates whose signs differ: 0 = same orthant, 1 = opposite."""
-    return hamming_distance(g1, g2) / as_array(g1, "g1", ndim=1).size
-
-
 def minibatch_gradients(per_example_grads: np.ndarray, batch_size: int, seed: int = 0) -> np.ndarray:
     """Shuffle the examples once (seeded) and average their gradients in consecutive minibatches, shape (k, d)."""
     g = as_array(per_example_grads, "per_example_grads", ndim=2)
@@ -141,12 +124,13 @@ def minibatch_gradients(per_example_grads: np.ndarray, batch_size: int, seed: in
     return g[order[: k * b]].reshape(k, b, -1).mean(axis=1)
 
 
-def consecutive_confusion(batch_grads: np.ndarray) -> np.ndarray:
-    """Sign disagreement between each minibatch gradient and the next, shape (k − 1,)."""
+def gradient_confusion(batch_grads: np.ndarray) -> np.ndarray:
+    """Gradient confusion along a run: the Hamming distance between each minibatch gradient (a row) and
+    the next, shape (k − 1,); divide by the dimension d for the fraction of coordinates that disagree."""
     g = as_array(batch_grads, "batch_grads", ndim=2)
     if g.shape[0] < 2:
         raise ValueError(f"batch_grads needs at least two minibatch gradients, got {g.shape[0]}")
-    return np.mean(np.sign(g[1:]) != np.sign(g[:-1]), axis=1)
+    return np.array([hamming_distance(a, b) for a, b in zip(g[:-1], g[1:])])
 
 
 def _param(parametrization: str) -> str:

@@ -4,17 +4,19 @@ The Hessian is never formed: each product H·v comes from ``gradbook.autodiff.he
 (forward over reverse), which costs a small constant times one gradient. A Newton step then costs
 (CG iterations) Hessian-vector products instead of O(n²) memory for H and O(n³) work to factor it.
 Newton's CG is solved only to a relative tolerance and skipped once the gradient is negligible, so
-the number of products it reports does not hinge on rounding.
+the number of products it reports does not hinge on rounding. Both methods here run through
+``optimizers.run`` and return its ``Trajectory``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from gradbook.autodiff import ScalarFunction, cos, gradient_reverse, hessian_vector_product, sin
+from gradbook.optimizers import Objective, Trajectory, gradient_descent, run
 from gradbook.validation import as_array, positive, positive_int
 
 
@@ -58,21 +60,8 @@ def conjugate_gradient(matvec: Callable[[np.ndarray], np.ndarray], b: np.ndarray
     return CGResult(x, max_iter, False)
 
 
-@dataclass(frozen=True)
-class NewtonCGResult:
-    """The iterates (steps+1, n), f at each, and how many Hessian-vector products were spent."""
-
-    path: np.ndarray
-    values: np.ndarray
-    hvp_calls: int
-
-    @property
-    def final(self) -> np.ndarray:
-        return self.path[-1]
-
-
 def newton_cg(f: ScalarFunction, x0: np.ndarray, steps: int, cg_iters: int | None = None, tol: float = 1e-4,
-              gtol: float = 1e-8, line_search: bool = True) -> NewtonCGResult:
+              gtol: float = 1e-8, line_search: bool = True) -> Trajectory:
     """Minimise f with matrix-free Newton steps: gradient by reverse mode, H·v by forward over reverse.
 
     ``f`` takes a sequence of numbers and is written with +, −, ·, /, ** and gradbook.autodiff's
@@ -83,48 +72,34 @@ def newton_cg(f: ScalarFunction, x0: np.ndarray, steps: int, cg_iters: int | Non
     step still shrinks the gradient by about ``tol`` or better, and a residual test that loose is not
     decided by the last bits of a dot product). A step whose gradient has ‖∇f‖ ≤ ``gtol`` spends no
     Hessian-vector product and keeps x: that small, the gradient is mostly rounding error, and how
-    many products CG spent on it would depend on the CPU. ``hvp_calls`` counts CG iterations.
+    many products CG spent on it would depend on the CPU. The trajectory's ``hvp_calls`` counts CG iterations.
     """
-    x = as_array(x0, "x0", ndim=1).copy()
-    steps = positive_int(steps, "steps", minimum=0)
     tol = positive(tol, "tol")
     gtol = float(gtol)
     if not gtol >= 0:
         raise ValueError(f"gtol must be >= 0, got {gtol}")
     calls = 0
-    path, values = [x.copy()], [_value(f, x)]
-    for _ in range(steps):
+
+    def step(x, _k):
+        nonlocal calls
         g = gradient_reverse(f, x)
         if float(np.linalg.norm(g)) <= gtol:
-            path.append(x.copy())
-            values.append(values[-1])
-            continue
-
-        def hv(v, x=x):
-            return hessian_vector_product(f, x, v)
-
-        cg = conjugate_gradient(hv, -g, tol=tol, max_iter=cg_iters)
+            return x
+        cg = conjugate_gradient(lambda v: hessian_vector_product(f, x, v), -g, tol=tol, max_iter=cg_iters)
         calls += cg.iterations
-        p, t = cg.x, 1.0
+        p, t, fx = cg.x, 1.0, _value(f, x)
         if line_search:
-            while _value(f, x + t * p) > values[-1] + 1e-4 * t * float(g @ p) and t > 1e-8:
+            while _value(f, x + t * p) > fx + 1e-4 * t * float(g @ p) and t > 1e-8:
                 t /= 2
-        x = x + t * p
-        path.append(x.copy())
-        values.append(_value(f, x))
-    return NewtonCGResult(np.array(path), np.array(values), calls)
+        return x + t * p
+
+    traj = run(_objective(f), x0, steps, step)
+    return replace(traj, hvp_calls=calls)
 
 
-def gradient_descent_path(f: ScalarFunction, x0: np.ndarray, lr: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
-    """Plain gradient descent on the same kind of f, gradients by reverse mode: (path, values)."""
-    x = as_array(x0, "x0", ndim=1).copy()
-    lr = positive(lr, "lr")
-    steps = positive_int(steps, "steps", minimum=0)
-    path = [x.copy()]
-    for _ in range(steps):
-        x = x - lr * gradient_reverse(f, x)
-        path.append(x.copy())
-    return np.array(path), np.array([_value(f, p) for p in path])
+def gradient_descent_path(f: ScalarFunction, x0: np.ndarray, lr: float, steps: int) -> Trajectory:
+    """Plain gradient descent on the same kind of f, gradients by reverse mode."""
+    return gradient_descent(_objective(f), x0, lr, steps)
 
 
 def narrow_valley(condition: float = 50.0, angle: float = 0.5, quartic: float = 0.25) -> ScalarFunction:
@@ -150,3 +125,7 @@ def narrow_valley(condition: float = 50.0, angle: float = 0.5, quartic: float = 
 
 def _value(f: ScalarFunction, x: np.ndarray) -> float:
     return float(f([float(a) for a in x]))
+
+
+def _objective(f: ScalarFunction) -> Objective:
+    return Objective(value=lambda x: _value(f, x), grad=lambda x: gradient_reverse(f, x))

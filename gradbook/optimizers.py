@@ -6,16 +6,19 @@ wrap plain functions in ``Objective``). Precision: the iterate and the optimiser
 ``dtype``; the objective computes in float64 and its gradient is rounded to ``dtype`` before use, as a
 float16 gradient buffer would hold it, so a gradient smaller than the format's tiniest number becomes 0.
 A run stops early, with ``diverged=True``, once the iterate or its gradient is no longer finite.
+Every optimiser in gradbook is one ``step`` function handed to ``run``, the single loop that records
+the ``Trajectory``; ``pitfalls.ordered_sgd`` and ``newton_cg`` use it too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
+from gradbook.calculus import rk4_step
 from gradbook.information import natural_direction
 from gradbook.networks import clip_by_norm
 from gradbook.validation import as_array, float_dtype, in_interval, positive, positive_int
@@ -42,13 +45,20 @@ class Objective:
 
 @dataclass(frozen=True, eq=False)
 class Trajectory:
-    """Iterates θ₀ … θ_k (rows, in the run's dtype), the loss and gradient norm at each, and whether it blew up."""
+    """Iterates θ₀ … θ_k (rows, in the run's dtype), the loss and gradient norm at each, and whether it blew up.
+
+    Some runs record one thing more: the time of each iterate (``gradient_flow``), the gradient each step
+    used when that is not ∇L(θ_k) (``ordered_sgd``'s minibatch gradients), or the Hessian-vector
+    products spent (``newton_cg``).
+    """
 
     iterates: np.ndarray
     losses: np.ndarray
     grad_norms: np.ndarray  # ‖∇L(θ_k)‖ as the run's dtype holds it
     diverged: bool = False
-    times: np.ndarray | None = None  # gradient flow only: the time of each iterate
+    times: np.ndarray | None = None  # gradient flow: the time of each iterate
+    step_grads: np.ndarray | None = None  # row k: the gradient the step from θ_k used
+    hvp_calls: int | None = None  # Newton-CG: Hessian-vector products over the whole run
 
     @property
     def final(self) -> np.ndarray:
@@ -100,7 +110,7 @@ def gradient_descent(objective: Differentiable, theta0: np.ndarray, lr: float, s
             g = g.astype(work)
         return theta - work.type(lr) * g
 
-    return _run(objective, theta0, steps, work, step)
+    return run(objective, theta0, steps, step, dtype=work)
 
 
 def momentum(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, beta: float = 0.9, *,
@@ -116,7 +126,7 @@ def momentum(objective: Differentiable, theta0: np.ndarray, lr: float, steps: in
             - dt.type(lr) * _grad(objective, theta, dt)
         return theta + velocity
 
-    return _run(objective, theta0, steps, dt, step)
+    return run(objective, theta0, steps, step, dtype=dt)
 
 
 def sgd(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, batch_size: int, seed: int = 0, *,
@@ -143,7 +153,7 @@ def sgd(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, ba
             g = clip_by_norm(g, clip_norm)[0].astype(dt)
         return theta - dt.type(lr) * g
 
-    return _run(objective, theta0, steps, dt, step)
+    return run(objective, theta0, steps, step, dtype=dt)
 
 
 def rmsprop(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, rho: float = 0.9,
@@ -159,7 +169,7 @@ def rmsprop(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int
         sq = (1 - rho) * g * g if sq is None else dt.type(rho) * sq + dt.type(1 - rho) * g * g
         return theta - dt.type(lr) * g / (np.sqrt(sq) + dt.type(eps))
 
-    return _run(objective, theta0, steps, dt, step)
+    return run(objective, theta0, steps, step, dtype=dt)
 
 
 def adam(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, beta1: float = 0.9, beta2: float = 0.999,
@@ -178,7 +188,7 @@ def adam(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, b
         m_hat, v_hat = m / dt.type(1 - beta1 ** (k + 1)), v / dt.type(1 - beta2 ** (k + 1))
         return theta - dt.type(lr) * m_hat / (np.sqrt(v_hat) + dt.type(eps))
 
-    return _run(objective, theta0, steps, dt, step)
+    return run(objective, theta0, steps, step, dtype=dt)
 
 
 def newton(objective: Differentiable, theta0: np.ndarray, steps: int, lr: float = 1.0, damping: float = 0.0, *,
@@ -194,7 +204,7 @@ def newton(objective: Differentiable, theta0: np.ndarray, steps: int, lr: float 
         g = _grad(objective, theta, dt).astype(np.float64)
         return theta - dt.type(lr) * _round(natural_direction(h, g, damping), dt)
 
-    return _run(objective, theta0, steps, dt, step)
+    return run(objective, theta0, steps, step, dtype=dt)
 
 
 def natural_gradient_descent(objective: Differentiable, fisher: Callable[[np.ndarray], np.ndarray], theta0: np.ndarray,
@@ -209,7 +219,7 @@ def natural_gradient_descent(objective: Differentiable, fisher: Callable[[np.nda
         g = _grad(objective, theta, dt).astype(np.float64)
         return theta - dt.type(lr) * _round(natural_direction(f, g, damping), dt)
 
-    return _run(objective, theta0, steps, dt, step)
+    return run(objective, theta0, steps, step, dtype=dt)
 
 
 def gradient_flow(objective: Differentiable, theta0: np.ndarray, t_end: float, steps: int, *,
@@ -220,25 +230,22 @@ def gradient_flow(objective: Differentiable, theta0: np.ndarray, t_end: float, s
     h = dt.type(t_end / positive_int(steps, "steps"))
 
     def step(theta, _k):
-        def f(t):
-            return -_grad(objective, t, dt)
-        k1 = f(theta)
-        k2 = f(theta + h / 2 * k1)
-        k3 = f(theta + h / 2 * k2)
-        k4 = f(theta + h * k3)
-        return theta + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        return rk4_step(lambda t: -_grad(objective, t, dt), theta, h)
 
-    traj = _run(objective, theta0, steps, dt, step)
-    return Trajectory(traj.iterates, traj.losses, traj.grad_norms, traj.diverged,
-                      times=np.arange(len(traj.iterates)) * float(h))
+    traj = run(objective, theta0, steps, step, dtype=dt)
+    return replace(traj, times=np.arange(len(traj.iterates)) * float(h))
 
 
-def _run(objective: Differentiable, theta0: np.ndarray, steps: int, dtype: np.dtype,
-         step: Callable[[np.ndarray, int], np.ndarray]) -> Trajectory:
-    """Iterate ``theta ← step(theta, k)`` from theta0, recording iterates, losses and gradient norms."""
+def run(objective: Differentiable, theta0: np.ndarray, steps: int, step: Callable[[np.ndarray, int], np.ndarray],
+        *, dtype: object = np.float64) -> Trajectory:
+    """Iterate ``theta ← step(theta, k)`` from theta0, recording iterates, losses and gradient norms.
+
+    The one loop behind every optimiser: ``step`` holds the method, ``run`` the bookkeeping.
+    """
     if not callable(getattr(objective, "value", None)) or not callable(getattr(objective, "grad", None)):
         raise ValueError("objective must have value(theta) and grad(theta) methods (see Objective)")
     steps = positive_int(steps, "steps")
+    dtype = np.dtype(dtype)
     theta = as_array(theta0, "theta0", ndim=1).astype(dtype)
     iterates, diverged = [theta], False
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):

@@ -4,18 +4,18 @@
 - ``teacher_logistic_data``: seeded classification data labelled by a known "teacher" weight vector,
   so each example's difficulty (its margin) is known;
 - ``ordered_sgd``: minibatch SGD over batches given in a fixed order (a curriculum), recording the
-  minibatch gradients it used so their sign disagreement can be measured along the run.
+  minibatch gradients it used so that ``information.gradient_confusion`` can measure their sign
+  disagreement along the run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from gradbook.information import hamming_distance
-from gradbook.optimizers import Trajectory
+from gradbook.optimizers import Trajectory, run
 from gradbook.validation import as_array, positive, positive_int
 
 
@@ -61,25 +61,12 @@ def teacher_logistic_data(n: int = 512, dim: int = 20, seed: int = 0,
     return X, y, w
 
 
-@dataclass(frozen=True, eq=False)
-class OrderedRun:
-    """An SGD run over fixed batches: its trajectory and the minibatch gradient used at each step."""
-
-    trajectory: Trajectory
-    batch_grads: np.ndarray  # row k is the gradient of batch k at θ_k
-
-    def confusion(self) -> np.ndarray:
-        """Gradient confusion along the run: the Hamming distance between the signs of each pair of
-        successive minibatch gradients (one value per step after the first)."""
-        g = self.batch_grads
-        return np.array([hamming_distance(a, b) for a, b in zip(g[:-1], g[1:])])
-
-
 def ordered_sgd(objective: object, theta0: np.ndarray, lr: float,
-                batches: Sequence[Sequence[int]] | np.ndarray) -> OrderedRun:
+                batches: Sequence[Sequence[int]] | np.ndarray) -> Trajectory:
     """θ_{k+1} = θ_k − η ∇L_{B_k}(θ_k) for the batches B_0, B_1, … in the order given (one pass).
 
     The objective needs ``batch_grad(θ, idx)``, ``value`` and ``grad`` (LinearMSE, LogisticRegression).
+    The trajectory's ``step_grads`` row k is the gradient of batch k at θ_k.
     """
     lr = positive(lr, "lr")
     if not hasattr(objective, "batch_grad"):
@@ -87,14 +74,11 @@ def ordered_sgd(objective: object, theta0: np.ndarray, lr: float,
     batches = [np.asarray(b, dtype=int) for b in batches]
     if not batches:
         raise ValueError("batches must hold at least one batch")
-    theta = as_array(theta0, "theta0", ndim=1).copy()
-    iterates, grads = [theta], []
-    for idx in batches:
-        g = np.asarray(objective.batch_grad(theta, idx), dtype=np.float64)
-        grads.append(g)
-        theta = theta - lr * g
-        iterates.append(theta)
-    its = np.array(iterates)
-    losses = np.array([float(objective.value(t)) for t in its])
-    norms = np.linalg.norm(np.array([objective.grad(t) for t in its]), axis=1)
-    return OrderedRun(Trajectory(its, losses, norms), np.array(grads))
+    used = []
+
+    def step(theta, k):
+        used.append(np.asarray(objective.batch_grad(theta, batches[k]), dtype=np.float64))
+        return theta - lr * used[-1]
+
+    traj = run(objective, theta0, len(batches), step)
+    return replace(traj, step_grads=np.array(used))

@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 from gradbook.calculus import numerical_gradient, numerical_hessian
-from gradbook.information import hamming_distance, minibatch_gradients
+from gradbook.information import gradient_confusion, hamming_distance, minibatch_gradients
 from gradbook.landscapes import Quadratic, saddle
 from gradbook.models import LinearMSE, LogisticRegression, house_data, sigmoid, standardize
 from gradbook.networks import activation, clip_by_norm, hidden_state_jacobian_norms, recurrent_matrix
@@ -320,7 +320,7 @@ def confusion_runs():
 
 
 def mean_hamming(run) -> float:
-    return float(run.confusion().mean())
+    return float(gradient_confusion(run.step_grads).mean())
 
 
 def test_hamming_snippet_value():
@@ -339,10 +339,10 @@ def test_curriculum_lowers_confusion_and_speeds_early_descent():
     rand, curr = confusion_runs()
     claim(CH, mean_hamming(rand), "平均有 9.2 个分量符号相反")
     claim(CH, mean_hamming(curr), "平均汉明距离降到 8.4")
-    claim(CH, curr.trajectory.losses[4], "损失是 0.33")
-    claim(CH, rand.trajectory.losses[4], "随机顺序还是 0.42")
-    claim(CH, rand.trajectory.losses[-1], "都到了 0.21 左右")
-    assert abs(rand.trajectory.losses[-1] - curr.trajectory.losses[-1]) < 0.005
+    claim(CH, curr.losses[4], "损失是 0.33")
+    claim(CH, rand.losses[4], "随机顺序还是 0.42")
+    claim(CH, rand.losses[-1], "都到了 0.21 左右")
+    assert abs(rand.losses[-1] - curr.losses[-1]) < 0.005
 
 
 # --- floating-point underflow ---------------------------------------------------------------------------

@@ -74,9 +74,9 @@ def test_newton_cg_beats_gradient_descent_on_an_ill_conditioned_valley():
     f = ncg.narrow_valley()
     x0 = np.array([-2.0, 1.5])
     newton = ncg.newton_cg(f, x0, steps=8)
-    _, gd_values = ncg.gradient_descent_path(f, x0, lr=0.01, steps=100)
-    assert newton.values[-1] < 1e-12 < gd_values[-1]
-    assert np.all(np.diff(newton.values) <= 1e-15)
+    gd = ncg.gradient_descent_path(f, x0, lr=0.01, steps=100)
+    assert newton.losses[-1] < 1e-12 < gd.losses[-1]
+    assert np.all(np.diff(newton.losses) <= 1e-15)
 
 
 def test_newton_cg_finds_the_rosenbrock_minimum():
@@ -122,7 +122,7 @@ def test_hvp_count_is_the_number_of_products_actually_computed(monkeypatch):
         return (1 - x) ** 2 + 100 * (y - x**2) ** 2
 
     res = ncg.newton_cg(f, np.array([-1.2, 1.0]), steps=30, tol=1e-6)
-    moved = int(np.sum(np.any(np.diff(res.path, axis=0) != 0, axis=1)))
+    moved = int(np.sum(np.any(np.diff(res.iterates, axis=0) != 0, axis=1)))
     assert res.hvp_calls == len(products) > moved  # most Newton steps take 2 CG iterations here
 
 
@@ -153,11 +153,11 @@ def test_armijo_shortens_a_full_newton_step_that_does_not_decrease_f():
         return (1 + xs[0] ** 2) ** 0.5
 
     full = ncg.newton_cg(f, np.array([1.0]), steps=4, tol=1e-8, line_search=False)
-    np.testing.assert_allclose(full.path.ravel(), [1.0, -1.0, 1.0, -1.0, 1.0], rtol=1e-12)  # cycles for ever
-    np.testing.assert_allclose(full.values, np.sqrt(2.0), rtol=1e-14)
+    np.testing.assert_allclose(full.iterates.ravel(), [1.0, -1.0, 1.0, -1.0, 1.0], rtol=1e-12)  # cycles for ever
+    np.testing.assert_allclose(full.losses, np.sqrt(2.0), rtol=1e-14)
     damped = ncg.newton_cg(f, np.array([1.0]), steps=4, tol=1e-8)
-    assert abs(damped.path[1, 0]) < 1e-12 and damped.values[1] == pytest.approx(1.0, abs=1e-15)
-    assert damped.values[1] < damped.values[0] and np.all(np.diff(damped.values) <= 0)
+    assert abs(damped.iterates[1, 0]) < 1e-12 and damped.losses[1] == pytest.approx(1.0, abs=1e-15)
+    assert damped.losses[1] < damped.losses[0] and np.all(np.diff(damped.losses) <= 0)
 
 
 def test_inputs_are_checked():

@@ -28,7 +28,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from gradbook.information import logistic_fisher
+from gradbook.information import gradient_confusion, logistic_fisher
 from gradbook.landscapes import Quadratic, saddle
 from gradbook.models import LinearMSE, LogisticRegression, add_bias, house_data, standardize, two_blobs
 from gradbook.networks import hidden_state_jacobian_norms, recurrent_matrix
@@ -248,7 +248,7 @@ def test_ch3_newton_cg_is_below_1e_minus_20_after_five_steps_as_the_alt_says():
     valley = narrow_valley(condition=50.0)
 
     def count(scale, start):
-        return first(newton_cg(valley, start(np.array([-2.2, 0.2])), steps=6).values < 1e-20 * scale)
+        return first(newton_cg(valley, start(np.array([-2.2, 0.2])), steps=6).losses < 1e-20 * scale)
 
     assert robust(count) == 5
     assert "函数值在五步内降到 10⁻²⁰ 以下" in figure("hvp_newton_cg").ALT
@@ -332,15 +332,14 @@ def test_ch4_batch_size_for_a_variance_below_two():
 
 def test_ch4_gradient_confusion_counts_and_the_figure_legend():
     gc = figure("gradient_confusion")
-    rand, curr = gc.runs()
+    rand, curr = (gradient_confusion(run.step_grads) for run in gc.runs())
     for which in (0, 1):  # a sign flips only if a gradient component is near 0: nudge the start, count again
         nudged = gc.runs(w0=_nudged(which)(np.zeros(20)))
-        assert [int(r.confusion().sum()) for r in nudged] == [int(rand.confusion().sum()), int(curr.confusion().sum())]
+        assert [int(gradient_confusion(r.step_grads).sum()) for r in nudged] == [int(rand.sum()), int(curr.sum())]
     legend = [t for t in figure_texts(drawn("gradient_confusion")) if "平均" in t]
-    assert legend == [f"随机顺序（平均 {rand.confusion().mean():.1f}）",
-                      f"课程：先易后难（平均 {curr.confusion().mean():.1f}）"]
-    claim("04", rand.confusion().mean(), "平均有 9.2 个分量符号相反")
-    claim("04", curr.confusion().mean(), "平均汉明距离降到 8.4")
+    assert legend == [f"随机顺序（平均 {rand.mean():.1f}）", f"课程：先易后难（平均 {curr.mean():.1f}）"]
+    claim("04", rand.mean(), "平均有 9.2 个分量符号相反")
+    claim("04", curr.mean(), "平均汉明距离降到 8.4")
 
 
 @pytest.mark.parametrize("scale, text", [(None, "到第 15 步，梯度是 $2^{-25}$"), (1024.0, "直到第 25 步梯度"),
