@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import io
 import re
@@ -40,6 +41,27 @@ def make_figure(spec: FigureSpec, params: dict[str, Any]):
     return fig
 
 
+@contextlib.contextmanager
+def _mathtext_log():
+    """Collect mathtext's log messages: a glyph missing from a math font (e.g. the carried
+    font under \\mathdefault in log-axis ticks) is logged, not warned, and drawn as a box."""
+    import logging
+
+    from matplotlib.mathtext import MathTextParser
+
+    messages: list[str] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: messages.append(record.getMessage())
+    logger = logging.getLogger("matplotlib.mathtext")
+    # Parsed formulas are cached per process; parse again so this figure's misses are logged.
+    MathTextParser._parse_cached.cache_clear()
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+
+
 def figure_bytes(fig, fmt: str) -> bytes:
     """Save with fixed metadata so the same figure gives the same bytes on every run."""
     import matplotlib
@@ -48,10 +70,12 @@ def figure_bytes(fig, fmt: str) -> bytes:
         raise FigureError(f"unsupported output format '.{fmt}'; use one of: {', '.join(FORMATS)}")
     metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
     buf = io.BytesIO()
-    with matplotlib.rc_context(style.rcparams()), warnings.catch_warnings(record=True) as caught:
+    with (matplotlib.rc_context(style.rcparams()), warnings.catch_warnings(record=True) as caught,
+          _mathtext_log() as math_log):
         warnings.simplefilter("always")
         fig.savefig(buf, format=fmt, metadata=metadata)
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    missing += [m for m in math_log if "does not have a glyph" in m]
     if missing:
         raise FigureError(
             "glyphs missing from the carried font (use a more common character, or LaTeX): "

@@ -241,6 +241,90 @@ def test_missing_glyph_fails_instead_of_drawing_boxes(figures, engine):
         engine.ensure([make_request("rare")])
 
 
+def test_missing_glyph_in_math_fails_too(figures, engine):
+    # \mathdefault takes the carried font with no fallback; mathtext only logs its dummy box.
+    (figures / "hat.py").write_text(SCRIPT.replace('"直线"', r'"$\\mathdefault{ŷ}$"'), encoding="utf-8")
+    with pytest.raises(RenderFailed, match=r"does not have a glyph for .*\[U\+177\]"):
+        engine.ensure([make_request("hat")])
+
+
+def _carried_cmap() -> set[int]:
+    from matplotlib import ft2font
+
+    return set(ft2font.FT2Font(str(style.FONT_PATH)).get_charmap())
+
+
+LOG_AXES = '''\
+"""测试用的小图：对数坐标。"""
+from matplotlib.figure import Figure
+
+ALT = "对数坐标与负刻度。"
+
+
+def make() -> Figure:
+    fig = Figure(figsize=(3, 2))
+    ax = fig.add_subplot()
+    ax.semilogy([-2.0, 2.0], [1e-3, 1e3])
+    return fig
+'''
+
+
+def test_tick_labels_draw_the_minus_sign_from_the_carried_font(figures):
+    # Log-axis ticks are $\mathdefault{10^{−3}}$: before U+2212 was in the subset, a box.
+    from gradbook.render import figure_bytes, make_figure
+
+    (figures / "logaxes.py").write_text(LOG_AXES, encoding="utf-8")
+    fig = make_figure(find_figure("logaxes", figures), {})
+    figure_bytes(fig, "svg")  # raises FigureError on a box
+    ax = fig.axes[0]
+    ticks = "".join(t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels())
+    # Linear ticks carry U+2212 itself; mathtext turns the log ticks' "-" into U+2212.
+    assert "\u2212" in ticks and r"\mathdefault{10^{-3}}" in ticks, ticks
+    assert {ord(c) for c in ticks} <= _carried_cmap()
+
+
+def _label_strings(path: Path):
+    """String literals that may end up drawn: all but docstrings (captions) and ALT text."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+            skip.add(id(first.value))
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "ALT" for t in node.targets):
+            skip.update(id(n) for n in ast.walk(node.value))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            yield node.value
+
+
+def test_the_carried_font_covers_every_figure_label():
+    # Rendering all figures in-process to watch for boxes takes about a minute; the strings
+    # they draw come from the scripts and the gradbook modules they import (the build's render
+    # guard catches the rest). Matplotlib's own tick text adds U+2212 (axes.unicode_minus).
+    from gradbook.figure_registry import default_figures_dir
+
+    engine_modules = {"__init__.py", "cli.py", "figure_cache.py", "figure_registry.py", "render.py"}
+    sources = set()
+    for script in default_figures_dir().glob("[!_]*.py"):
+        sources.add(script)
+        sources.update(p for p in module_deps(script) if p.name not in engine_modules)
+    assert len(sources) > 30
+    cmap = _carried_cmap()
+    assert 0x2212 in cmap, "MINUS SIGN (tick labels, axes.unicode_minus) must be in the subset"
+    lacking = {
+        f"U+{ord(c):04X} {c!r} in {path.name}"
+        for path in sorted(sources)
+        for text in _label_strings(path)
+        for c in text
+        if ord(c) not in cmap and not c.isspace()
+    }
+    assert not lacking, sorted(lacking)
+
+
 # Runs in a fresh interpreter with a fresh matplotlib font list, so every font on this machine
 # is known, as on a reader's first run (the shared font list may predate an installed font).
 FONT_PROBE = """
