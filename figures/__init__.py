@@ -1,1 +1,2 @@
-"""The book's executable figures: one script per figure, each with ``ALT`` and ``make(**params)``."""
+"""The book's executable figures: one script per figure, each with ``ALT``, ``data(**params)`` (its numbers)
+and ``make(**params)`` (which draws them)."""

@@ -16,13 +16,18 @@ ALT = (
 )
 
 
-def make(n_max: int = 200, n_far: int = 2500) -> Figure:
+def data(n_max: int = 200, n_far: int = 2500):
+    """Counted costs for a few n up to n_max, the predicted n² and 2n on a line out to n_far, and at n_far."""
     ns = np.unique(np.geomspace(1, n_max, 9).round().astype(int))
-    measured = [product_gradient_cost(int(n)) for n in ns]
     line = np.unique(np.geomspace(1, n_far, 60).round().astype(int))
-    predicted = [predicted_product_gradient_cost(int(n)) for n in line]
-    far = predicted_product_gradient_cost(n_far)
+    return dict(ns=ns, measured=[product_gradient_cost(int(n)) for n in ns], line=line,
+                predicted=[predicted_product_gradient_cost(int(n)) for n in line],
+                far=predicted_product_gradient_cost(n_far))
 
+
+def make(n_max: int = 200, n_far: int = 2500) -> Figure:
+    d = data(n_max, n_far)
+    ns, measured, line, predicted, far = d["ns"], d["measured"], d["line"], d["predicted"], d["far"]
     fig = Figure(figsize=(6.4, 4.2))
     ax = fig.add_subplot()
     ax.loglog(line, [c.forward for c in predicted], ls="--", lw=1.3, color=PALETTE["orange"], alpha=0.8)

@@ -17,23 +17,29 @@ ALT = (
 )
 
 
-def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.2, grid: int = 7, scale: float = 0.12) -> Figure:
+def data(x0: float = 1.0, y0: float = 1.0, extent: float = 2.2, grid: int = 7, scale: float = 0.12):
+    """The bowl on a grid, its gradients (U, V) at grid points (GX, GY), and the gradient g at p = (x0, y0)."""
     f = bowl()
     X, Y = np.meshgrid(np.linspace(-extent, extent, 200), np.linspace(-extent, extent, 200))
-    Z = on_grid(f.value, X, Y)
-    fig = Figure(figsize=(6.0, 5.2))
-    ax = fig.add_subplot()
-    cs = ax.contour(X, Y, Z, levels=[0.5, 1, 2, 3, 4], cmap="viridis", vmin=0, vmax=5.5, linewidths=1.2)
-    ax.clabel(cs, fmt="z=%g", fontsize=9)
     side = np.linspace(-1.5, 1.5, grid)
     GX, GY = np.meshgrid(side, side)
     far = np.hypot(GX - x0, GY - y0) > 0.3  # 不在高亮的点上重复画
     GX, GY = GX[far], GY[far]
     U, V = on_grid(f.grad, GX, GY)
-    ax.quiver(GX, GY, U * scale, V * scale, angles="xy", scale_units="xy", scale=1, color=PALETTE["grey"],
-              width=0.004, alpha=0.8)
     p = np.array([x0, y0])
-    g = f.grad(p)
+    return dict(X=X, Y=Y, Z=on_grid(f.value, X, Y), GX=GX, GY=GY, U=U, V=V, p=p, g=f.grad(p))
+
+
+def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.2, grid: int = 7, scale: float = 0.12) -> Figure:
+    d = data(x0, y0, extent, grid, scale)
+    fig = Figure(figsize=(6.0, 5.2))
+    ax = fig.add_subplot()
+    cs = ax.contour(d["X"], d["Y"], d["Z"], levels=[0.5, 1, 2, 3, 4], cmap="viridis", vmin=0, vmax=5.5,
+                    linewidths=1.2)
+    ax.clabel(cs, fmt="z=%g", fontsize=9)
+    ax.quiver(d["GX"], d["GY"], d["U"] * scale, d["V"] * scale, angles="xy", scale_units="xy", scale=1,
+              color=PALETTE["grey"], width=0.004, alpha=0.8)
+    p, g = d["p"], d["g"]
     tip = p + 0.3 * g
     ax.annotate("", xy=tip, xytext=p,
                 arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.8, mutation_scale=18))

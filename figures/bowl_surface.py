@@ -17,15 +17,20 @@ ALT = (
 )
 
 
-def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.0, arrow_scale: float = 0.45,
-         elev: float = 22.0, azim: float = -40.0) -> Figure:
+def data(x0: float = 1.0, y0: float = 1.0, extent: float = 2.0, arrow_scale: float = 0.45,
+         elev: float = 22.0, azim: float = -40.0):
+    """The bowl over a disc of radius extent, and at p = (x0, y0) its height z0 and gradient g."""
     f = bowl()
     R, T = np.meshgrid(np.linspace(0, extent, 30), np.linspace(0, 2 * np.pi, 73))
     X, Y = R * np.cos(T), R * np.sin(T)  # 圆形的地面，碗口是一圈等高线
-    Z = on_grid(f.value, X, Y)
     p = np.array([x0, y0])
-    z0 = float(f.value(p))
-    g = f.grad(p)
+    return dict(X=X, Y=Y, Z=on_grid(f.value, X, Y), p=p, z0=float(f.value(p)), g=f.grad(p))
+
+
+def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.0, arrow_scale: float = 0.45,
+         elev: float = 22.0, azim: float = -40.0) -> Figure:
+    d = data(x0, y0, extent, arrow_scale, elev, azim)
+    X, Y, Z, p, z0, g = d["X"], d["Y"], d["Z"], d["p"], d["z0"], d["g"]
     fig = Figure(figsize=(6.4, 4.8))
     ax = fig.add_subplot(projection="3d")
     ax.plot_surface(X, Y, Z, cmap="viridis", rstride=1, cstride=1, linewidth=0, alpha=0.55, rasterized=True)

@@ -21,19 +21,29 @@ ALT = (
 )
 
 
-def make(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int = 40,
-         horizon: int = 20) -> Figure:
+def data(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int = 40, horizon: int = 20):
+    """The loss curve L(w) and its minimum w*, and the plain and clipped runs with their distances |w_k − w*|
+    (and the clipped run's losses)."""
     loss = LinearRecurrence(steps=horizon, target=0.5)
     w_star = float(loss.minimum[0])
     plain = gradient_descent(loss, [start], lr=lr, steps=steps)
     clipped = gradient_descent(loss, [start], lr=lr, steps=steps, clip_norm=max_norm)
+    w = np.linspace(0.8, 1.15, 400)
+    return dict(w=w, loss=loss.value(w[:, None]), w_star=w_star, plain=plain, clipped=clipped,
+                clipped_losses=loss.value(clipped.iterates), plain_distance=np.abs(plain.iterates[:, 0] - w_star),
+                clipped_distance=np.abs(clipped.iterates[:, 0] - w_star))
+
+
+def make(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int = 40,
+         horizon: int = 20) -> Figure:
+    d = data(lr, max_norm, start, steps, horizon)
+    w_star, plain, clipped = d["w_star"], d["plain"], d["clipped"]
 
     fig = Figure(figsize=(9.6, 3.8))
     ax, bx = fig.subplots(1, 2)
-    w = np.linspace(0.8, 1.15, 400)
-    ax.plot(w, loss.value(w[:, None]) + 1e-12, color=PALETTE["blue"], label="损失 $L(w)$")
+    ax.plot(d["w"], d["loss"] + 1e-12, color=PALETTE["blue"], label="损失 $L(w)$")
     cw = clipped.iterates[:, 0]
-    ax.plot(cw, loss.value(clipped.iterates) + 1e-12, "o", ms=3.5, color=PALETTE["orange"], label="裁剪后的迭代")
+    ax.plot(cw, d["clipped_losses"] + 1e-12, "o", ms=3.5, color=PALETTE["orange"], label="裁剪后的迭代")
     ax.axvline(w_star, color=PALETTE["grey"], lw=0.8, ls=":")
     ax.text(w_star - 0.005, 3e1, f"$w^* = {w_star:.3f}$", ha="right", color=INK, fontsize=10)
     ax.set_yscale("log")
@@ -44,14 +54,14 @@ def make(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int
     ax.legend(loc="lower left", fontsize=9)
 
     k_plain = np.arange(len(plain.iterates))
-    bx.plot(k_plain, np.abs(plain.iterates[:, 0] - w_star), "o-", color=PALETTE["purple"], label="不裁剪")
+    bx.plot(k_plain, d["plain_distance"], "o-", color=PALETTE["purple"], label="不裁剪")
     big = plain.iterates[-1, 0]
     exponent = int(np.floor(np.log10(abs(big))))
     bx.annotate(f"$k = {k_plain[-1]}$ 时 $|w| \\approx 10^{{{exponent}}}$，下一步溢出",
                 xy=(k_plain[-1], abs(big - w_star)),
                 xytext=(6, 1e9), color=PALETTE["purple"], fontsize=10,
                 arrowprops=dict(arrowstyle="->", color=PALETTE["purple"]))
-    dist = np.abs(clipped.iterates[:, 0] - w_star)
+    dist = d["clipped_distance"]
     bx.plot(np.arange(len(dist)), np.maximum(dist, 1e-17), "o-", ms=3, color=PALETTE["orange"],
             label=f"按范数裁剪到 {max_norm:g}")
     bx.set_yscale("log")

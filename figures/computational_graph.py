@@ -18,26 +18,30 @@ ALT = (
 )
 
 
-def make(x: float = 2.0, y: float = 3.0) -> Figure:
+def data(x: float = 2.0, y: float = 3.0):
+    """Each node's value and backward sensitivity, and each edge's local derivative ∂to/∂from."""
     vx, vy = Value(x), Value(y)
     a = vx + vy
     b = vx * vy
     f = a * b
     f.backward()
+    nodes = {"x": vx, "y": vy, "a": a, "b": b, "f": f}
+    return dict(value={k: float(v.data) for k, v in nodes.items()}, grad={k: float(v.grad) for k, v in nodes.items()},
+                local={("x", "a"): 1.0, ("y", "a"): 1.0, ("x", "b"): vy.data, ("y", "b"): vx.data,
+                       ("a", "f"): b.data, ("b", "f"): a.data})
 
+
+def make(x: float = 2.0, y: float = 3.0) -> Figure:
+    d = data(x, y)
     pos = {"x": (0.0, 1.0), "y": (0.0, -1.0), "a": (2.6, 1.0), "b": (2.6, -1.0), "f": (5.2, 0.0)}
-    nodes = {"x": (vx, "x"), "y": (vy, "y"), "a": (a, "+"), "b": (b, r"\times"), "f": (f, r"\times")}
-    names = {"x": "x", "y": "y", "a": "a", "b": "b", "f": "f"}
-    # edges: (from, to, local derivative ∂to/∂from, where along the edge its label sits)
-    edges = [
-        ("x", "a", 1.0, 0.5), ("y", "a", 1.0, 0.3),
-        ("x", "b", vy.data, 0.3), ("y", "b", vx.data, 0.5),
-        ("a", "f", b.data, 0.5), ("b", "f", a.data, 0.5),
-    ]
+    ops = {"x": "x", "y": "y", "a": "+", "b": r"\times", "f": r"\times"}
+    # where along each edge (from, to) its local derivative ∂to/∂from sits
+    label_at = {("x", "a"): 0.5, ("y", "a"): 0.3, ("x", "b"): 0.3, ("y", "b"): 0.5, ("a", "f"): 0.5, ("b", "f"): 0.5}
     fig = Figure(figsize=(6.8, 4.2))
     ax = fig.add_subplot()
     r = 0.36
-    for src, dst, local, t in edges:
+    for (src, dst), t in label_at.items():
+        local = d["local"][src, dst]
         (x0, y0), (x1, y1) = pos[src], pos[dst]
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
                     arrowprops=dict(arrowstyle="-|>", color=PALETTE["grey"], lw=1.4, mutation_scale=14,
@@ -45,13 +49,13 @@ def make(x: float = 2.0, y: float = 3.0) -> Figure:
         mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
         ax.text(mx, my, f"${local:g}$", color=PALETTE["grey"], ha="center", va="center", fontsize=11,
                 bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=PALETTE["grey"], lw=0.6))
-    for key, (node, label) in nodes.items():
+    for key, label in ops.items():
         cx, cy = pos[key]
         ax.add_patch(Circle((cx, cy), r, fc="white", ec=INK, lw=1.6))
         ax.text(cx, cy, f"${label}$", ha="center", va="center", fontsize=15, color=INK)
-        ax.text(cx, cy + r + 0.12, f"${names[key]} = {float(node.data):g}$", ha="center", va="bottom",
+        ax.text(cx, cy + r + 0.12, f"${key} = {d['value'][key]:g}$", ha="center", va="bottom",
                 color=PALETTE["blue"], fontsize=12)
-        ax.text(cx, cy - r - 0.12, rf"$\bar{{{names[key]}}} = {float(node.grad):g}$", ha="center", va="top",
+        ax.text(cx, cy - r - 0.12, rf"$\bar{{{key}}} = {d['grad'][key]:g}$", ha="center", va="top",
                 color=PALETTE["orange"], fontsize=12)
     ax.text(2.6, 2.05, "前向：存下每个节点的值", color=PALETTE["blue"], ha="center", fontsize=11)
     ax.text(2.6, -2.1, r"反向：$\bar v = \partial f/\partial v$，沿边乘上框中的局部导数，汇合处相加",

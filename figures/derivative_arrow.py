@@ -15,7 +15,8 @@ ALT = (
 )
 
 
-def make(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5) -> Figure:
+def data(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5):
+    """y = x² and its tangent at x0 on a range xs that holds the point and the arrow from x0 to x0 + f'(x0)."""
     if not xmin < xmax:
         raise ValueError(f"xmin ({xmin:g}) must be less than xmax ({xmax:g})")
     f = lambda x: x**2  # noqa: E731
@@ -25,18 +26,24 @@ def make(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5) -> Figure:
     # silently drops an arrow that leaves them.
     margin = 0.1 * (max(xmax, x0, end) - min(xmin, x0, end))
     lo, hi = min(xmin, min(x0, end) - margin), max(xmax, max(x0, end) + margin)
-    top = max(f(lo), f(hi)) * 0.85
-    below = top / (f(3.5) * 0.85)  # room under the x-axis in proportion to the y range (1 by default)
     xs = np.linspace(lo, hi, 200)
+    return dict(xs=xs, ys=f(xs), y0=f(x0), slope=slope, tangent=f(x0) + slope * (xs - x0))
+
+
+def make(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5) -> Figure:
+    d = data(x0, xmin, xmax)
+    xs, ys, slope = d["xs"], d["ys"], d["slope"]
+    end, lo, hi = x0 + slope, xs[0], xs[-1]
+    top = max(ys[0], ys[-1]) * 0.85
+    below = top / (3.5**2 * 0.85)  # room under the x-axis in proportion to the y range (1 by default)
     fig = Figure(figsize=(6.4, 4.2))
     ax = fig.add_subplot()
-    ax.plot(xs, f(xs), color=PALETTE["blue"], label="$y = x^2$")
-    tangent = f(x0) + slope * (xs - x0)
-    ax.plot(xs, tangent, color=PALETTE["grey"], ls="--", lw=1.5,
-            label=f"切线  $y = {f(x0):g} {'-' if slope < 0 else '+'} {abs(slope):g}"
+    ax.plot(xs, ys, color=PALETTE["blue"], label="$y = x^2$")
+    ax.plot(xs, d["tangent"], color=PALETTE["grey"], ls="--", lw=1.5,
+            label=f"切线  $y = {d['y0']:g} {'-' if slope < 0 else '+'} {abs(slope):g}"
                   f"(x {'+' if x0 < 0 else '-'} {abs(x0):g})$")
-    ax.plot([x0], [f(x0)], "o", color=PALETTE["blue"])
-    ax.vlines(x0, 0, f(x0), color=PALETTE["grey"], lw=0.8, ls=":")
+    ax.plot([x0], [d["y0"]], "o", color=PALETTE["blue"])
+    ax.vlines(x0, 0, d["y0"], color=PALETTE["grey"], lw=0.8, ls=":")
     ax.axhline(0, color=INK, lw=0.8)
     ax.annotate("", xy=(end, 0), xytext=(x0, 0),
                 arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=3, mutation_scale=20))

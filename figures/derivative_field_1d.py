@@ -18,24 +18,30 @@ ALT = (
 )
 
 
-def make(spacing: float = 1.0, scale: float = 0.3, xmax: float = 2.6) -> Figure:
+def data(spacing: float = 1.0, scale: float = 0.3, xmax: float = 2.6):
+    """y = x² on [−xmax, xmax], five points on it and the derivative (autodiff) at each."""
     f = lambda x: x**2  # noqa: E731
     points = spacing * np.array([-1.5, -0.5, 0.0, 0.5, 1.5])
     xs = np.linspace(-xmax, xmax, 200)
+    return dict(xs=xs, ys=f(xs), points=points, heights=f(points), slopes=[derivative(f, float(x)) for x in points])
+
+
+def make(spacing: float = 1.0, scale: float = 0.3, xmax: float = 2.6) -> Figure:
+    d = data(spacing, scale, xmax)
+    points = d["points"]
     fig = Figure(figsize=(6.4, 4.4))
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw=dict(height_ratios=[2.3, 1], hspace=0.08))
-    top.plot(xs, f(xs), color=PALETTE["blue"], label="$y = x^2$")
+    top.plot(d["xs"], d["ys"], color=PALETTE["blue"], label="$y = x^2$")
     colors = [PALETTE["orange"] if x != 0 else PALETTE["grey"] for x in points]
-    top.scatter(points, f(points), color=colors, zorder=3, s=30)
-    for x in points:
-        top.vlines(x, 0, f(x), color=PALETTE["grey"], lw=0.8, ls=":")
+    top.scatter(points, d["heights"], color=colors, zorder=3, s=30)
+    for x, y in zip(points, d["heights"]):
+        top.vlines(x, 0, y, color=PALETTE["grey"], lw=0.8, ls=":")
         bottom.vlines(x, 0.45, 1.0, color=PALETTE["grey"], lw=0.8, ls=":")
     top.set_ylabel("$y$")
     top.set_ylim(-0.3, xmax**2 * 0.95)
     top.legend(loc="upper center")
     bottom.axhline(0.45, color=INK, lw=0.8)
-    for x in points:
-        slope = derivative(f, float(x))
+    for x, slope in zip(points, d["slopes"]):
         if slope == 0:
             bottom.plot([x], [0.45], "o", color=PALETTE["grey"], ms=6)
         else:

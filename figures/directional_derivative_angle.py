@@ -26,11 +26,21 @@ def _color(d: float) -> str:
     return PALETTE["orange"] if d > 0 else PALETTE["purple"]
 
 
-def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
-    f = bowl()
+def data(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45):
+    """At p = (x0, y0) on the bowl: the gradient g, the slope g·u along each marked unit u, and the curve over φ."""
     p = np.array([x0, y0])
-    g = f.grad(p)
-    norm = float(np.linalg.norm(g))
+    g = bowl().grad(p)
+    units = [np.array([np.cos(np.radians(deg)), np.sin(np.radians(deg))]) for deg in range(0, 360, step_deg)]
+    phis, marks = np.linspace(0, 360, 361), np.arange(0, 360, step_deg)
+    on_circle = lambda a: np.stack([np.cos(np.radians(a)), np.sin(np.radians(a))], axis=-1)  # noqa: E731
+    return dict(p=p, g=g, norm=float(np.linalg.norm(g)), units=units, slopes=[float(g @ u) for u in units],
+                phis=phis, curve=on_circle(phis) @ g, marks=marks, at_marks=on_circle(marks) @ g,
+                best=float(np.degrees(np.arctan2(g[1], g[0]))) % 360)
+
+
+def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
+    d = data(x0, y0, step_deg)
+    p, norm = d["p"], d["norm"]
     fig = Figure(figsize=(9.6, 4.0))
     left, right = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[1, 1.35], wspace=0.28))
 
@@ -38,13 +48,11 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
     r = float(np.linalg.norm(p))
     t = np.linspace(0, 2 * np.pi, 300)
     left.plot(r * np.cos(t), r * np.sin(t), color=INK, lw=1.2, label=f"等高线 $f={r * r:g}$")
-    for deg in range(0, 360, step_deg):
-        u = np.array([np.cos(np.radians(deg)), np.sin(np.radians(deg))])
-        d = float(g @ u)
-        c = _color(d)
+    for u, slope in zip(d["units"], d["slopes"]):
+        c = _color(slope)
         left.annotate("", xy=p + 0.8 * u, xytext=p,
                       arrowprops=dict(arrowstyle="-|>", color=c, lw=2, mutation_scale=13))
-        left.text(*(p + 1.08 * u), f"{d:.2f}".replace("-", "−").replace("−0.00", "0").replace("0.00", "0"),
+        left.text(*(p + 1.08 * u), f"{slope:.2f}".replace("-", "−").replace("−0.00", "0").replace("0.00", "0"),
                   ha="center", va="center", fontsize=9.5, color=c)
     left.plot(*p, "o", color=INK, ms=5, zorder=5)
     left.set_aspect("equal")
@@ -55,16 +63,12 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
     left.legend(loc="lower left", fontsize=9)
 
     # 右：方向导数随角度变化
-    phis = np.linspace(0, 360, 361)
-    units = np.stack([np.cos(np.radians(phis)), np.sin(np.radians(phis))], axis=-1)
-    right.plot(phis, units @ g, color=PALETTE["blue"], label=r"$D_{\mathbf{u}}f=\nabla f\cdot\mathbf{u}$")
+    right.plot(d["phis"], d["curve"], color=PALETTE["blue"], label=r"$D_{\mathbf{u}}f=\nabla f\cdot\mathbf{u}$")
     right.axhline(0, color=INK, lw=0.8)
     for level in (norm, -norm):
         right.axhline(level, color=PALETTE["grey"], lw=0.8, ls=":")
-    marks = np.arange(0, 360, step_deg)
-    dm = np.stack([np.cos(np.radians(marks)), np.sin(np.radians(marks))], axis=-1) @ g
-    right.scatter(marks, dm, c=[_color(float(d)) for d in dm], zorder=3, s=28)
-    best = float(np.degrees(np.arctan2(g[1], g[0]))) % 360
+    right.scatter(d["marks"], d["at_marks"], c=[_color(float(v)) for v in d["at_marks"]], zorder=3, s=28)
+    best = d["best"]
     right.annotate(rf"梯度方向：最大值 $\|\nabla f\|\approx{norm:.2f}$", xy=(best, norm),
                    xytext=(best + 30, norm - 0.6), fontsize=10, color=PALETTE["orange"],
                    arrowprops=dict(arrowstyle="-", color=PALETTE["orange"], lw=0.8))

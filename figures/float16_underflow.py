@@ -19,20 +19,19 @@ ALT = (
 )
 
 
-def runs(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0):
+def data(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0):
+    """Gradient descent on ½cθ² (c = 2^log2_curvature, η = 0.5/c) in float32, float16, and float16 with loss scaling."""
     c = 2.0**log2_curvature
     L = Quadratic(np.array([[c]]))
     lr = 0.5 / c
-    return L, {
-        "float32": gradient_descent(L, [1.0], lr, steps, dtype=np.float32),
-        "float16": gradient_descent(L, [1.0], lr, steps, dtype=np.float16),
-        f"float16 + 损失缩放 ×{loss_scale:g}": gradient_descent(L, [1.0], lr, steps, dtype=np.float16,
-                                                           loss_scale=loss_scale),
-    }
+    return dict(float32=gradient_descent(L, [1.0], lr, steps, dtype=np.float32),
+                float16=gradient_descent(L, [1.0], lr, steps, dtype=np.float16),
+                scaled=gradient_descent(L, [1.0], lr, steps, dtype=np.float16, loss_scale=loss_scale))
 
 
 def make(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0) -> Figure:
-    L, results = runs(log2_curvature, steps, loss_scale)
+    d = data(log2_curvature, steps, loss_scale)
+    results = {"float32": d["float32"], "float16": d["float16"], f"float16 + 损失缩放 ×{loss_scale:g}": d["scaled"]}
     floor = 2.0**-60
     fig = Figure(figsize=(9.6, 3.9))
     ax, bx = fig.subplots(1, 2)

@@ -21,37 +21,44 @@ ALT = (
 )
 
 
-def make(var_x: float = 4.0, var_y: float = 1.0, rho: float = 0.0, x0: float = 2.0, y0: float = 1.0,
-         scale: float = 0.45) -> Figure:
+def data(var_x: float = 4.0, var_y: float = 1.0, rho: float = 0.0, x0: float = 2.0, y0: float = 1.0,
+         scale: float = 0.45):
+    """log p of N(0, Σ) on a grid and its peak, its gradient (U, V) at grid points (GX, GY), and at p = (x0, y0)
+    the gradient g and its angle (degrees) to the straight way to the mean."""
     cov_xy = rho * np.sqrt(var_x * var_y)
     logp = GaussianLogDensity(mean=np.zeros(2), cov=np.array([[var_x, cov_xy], [cov_xy, var_y]]))
     wx, wy = 2.0 * np.sqrt(var_x), 2.6 * np.sqrt(var_y)
     X, Y = np.meshgrid(np.linspace(-wx, wx, 240), np.linspace(-wy, wy, 200))
-    Z = on_grid(logp.value, X, Y)
-    top = float(logp.value(logp.mean))
+    GX, GY = np.meshgrid(np.linspace(-1.5, 1.5, 7) * np.sqrt(var_x), np.linspace(-2, 2, 5) * np.sqrt(var_y))
+    far = np.hypot(GX - x0, GY - y0) > 0.4
+    U, V = on_grid(logp.grad, GX[far], GY[far])
+    p = np.array([x0, y0])
+    g = logp.grad(p)
+    return dict(X=X, Y=Y, Z=on_grid(logp.value, X, Y), top=float(logp.value(logp.mean)), GX=GX[far], GY=GY[far],
+                U=U, V=V, p=p, g=g, mean=logp.mean, angle=angle_between(g, logp.mean - p))
+
+
+def make(var_x: float = 4.0, var_y: float = 1.0, rho: float = 0.0, x0: float = 2.0, y0: float = 1.0,
+         scale: float = 0.45) -> Figure:
+    d = data(var_x, var_y, rho, x0, y0, scale)
+    X, Y, Z, top, p, g, mean = d["X"], d["Y"], d["Z"], d["top"], d["p"], d["g"], d["mean"]
     fig = Figure(figsize=(6.4, 4.6))
     ax = fig.add_subplot()
     ax.contour(X, Y, Z, levels=top - np.array([4.5, 2.0, 1.125, 0.5, 0.125]),
                cmap="viridis", vmin=top - 5.5, vmax=top + 1.5, linewidths=1.3)
-    GX, GY = np.meshgrid(np.linspace(-1.5, 1.5, 7) * np.sqrt(var_x), np.linspace(-2, 2, 5) * np.sqrt(var_y))
-    p = np.array([x0, y0])
-    far = np.hypot(GX - x0, GY - y0) > 0.4
-    U, V = on_grid(logp.grad, GX[far], GY[far])
-    ax.quiver(GX[far], GY[far], U * scale, V * scale, angles="xy", scale_units="xy", scale=1,
+    ax.quiver(d["GX"], d["GY"], d["U"] * scale, d["V"] * scale, angles="xy", scale_units="xy", scale=1,
               color=PALETTE["grey"], width=0.0035, alpha=0.85)
-    g = logp.grad(p)
-    ax.plot([x0, logp.mean[0]], [y0, logp.mean[1]], color=PALETTE["grey"], ls="--", lw=1.3,
+    ax.plot([x0, mean[0]], [y0, mean[1]], color=PALETTE["grey"], ls="--", lw=1.3,
             label=r"直奔 $\boldsymbol{\mu}$ 的方向")
     ax.annotate("", xy=p + 1.2 * g, xytext=p,
                 arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.8, mutation_scale=18))
     ax.plot([], [], color=PALETTE["orange"], lw=2.8,
             label=r"$\nabla\log p = -\Sigma^{-1}(\mathbf{x}-\boldsymbol{\mu})$")
-    angle = angle_between(g, logp.mean - p)
-    ax.text(x0 + 0.15, y0 + 0.1, f"$({x0:g},{y0:g})$\n夹角 ${angle:.1f}^\\circ$", fontsize=10, color=INK,
+    ax.text(x0 + 0.15, y0 + 0.1, f"$({x0:g},{y0:g})$\n夹角 ${d['angle']:.1f}^\\circ$", fontsize=10, color=INK,
             va="bottom", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
     ax.plot(*p, "o", color=INK, ms=5, zorder=5)
-    mark_minimum(ax, *logp.mean, ms=15)
-    ax.text(logp.mean[0] + 0.15, logp.mean[1] - 0.3, r"$\boldsymbol{\mu}$", fontsize=12, color=INK)
+    mark_minimum(ax, *mean, ms=15)
+    ax.text(mean[0] + 0.15, mean[1] - 0.3, r"$\boldsymbol{\mu}$", fontsize=12, color=INK)
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")

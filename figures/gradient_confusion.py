@@ -19,28 +19,33 @@ ALT = (
 )
 
 
-def runs(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: int = 0, w0: np.ndarray | None = None):
-    """(random run, curriculum run) of one epoch of ordered SGD on teacher-labelled logistic data, from w0 (zeros)."""
+def data(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: int = 0):
+    """One epoch of SGD from w = 0 on teacher-labelled logistic data, in random and in curriculum order: each
+    run, the Hamming distance between consecutive minibatch gradients, its mean and its 8-step moving average."""
     X, y, w_teacher = teacher_logistic_data(n, dim, seed)
     L = LogisticRegression(X, y)
     k = n // batch
     shuffled = np.random.default_rng(seed).permutation(n)[: k * batch].reshape(k, batch)
     easy_first = np.argsort(-np.abs(X @ w_teacher), kind="stable")[: k * batch].reshape(k, batch)
-    w0 = np.zeros(dim) if w0 is None else np.asarray(w0, dtype=float)
-    return ordered_sgd(L, w0, lr, shuffled), ordered_sgd(L, w0, lr, easy_first)
+    w0 = np.zeros(dim)
+    out = {}
+    for name, order in (("random", shuffled), ("curriculum", easy_first)):
+        run = ordered_sgd(L, w0, lr, order)
+        ham = gradient_confusion(run.step_grads)  # H(g_{k−1}, g_k) for k = 1 … steps
+        out[name] = dict(run=run, hamming=ham, mean=ham.mean(), smooth=np.convolve(ham, np.ones(8) / 8, mode="valid"))
+    return out
 
 
 def make(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: int = 0) -> Figure:
+    d = data(n, dim, batch, lr, seed)
     fig = Figure(figsize=(9.6, 3.8))
     ax, bx = fig.subplots(1, 2)
-    for run, label, color in zip(runs(n, dim, batch, lr, seed), ("随机顺序", "课程：先易后难"),
-                                 ("grey", "orange")):
-        ham = gradient_confusion(run.step_grads)
-        steps = np.arange(1, len(ham) + 1)
-        ax.plot(steps, ham, color=PALETTE[color], lw=0.8, alpha=0.6)
-        smooth = np.convolve(ham, np.ones(8) / 8, mode="valid")
-        ax.plot(steps[7:], smooth, color=PALETTE[color], lw=2.4, label=f"{label}（平均 {ham.mean():.1f}）")
-        bx.plot(run.losses, color=PALETTE[color], label=label)
+    for order, label, color in (("random", "随机顺序", "grey"), ("curriculum", "课程：先易后难", "orange")):
+        run = d[order]
+        steps = np.arange(1, len(run["hamming"]) + 1)
+        ax.plot(steps, run["hamming"], color=PALETTE[color], lw=0.8, alpha=0.6)
+        ax.plot(steps[7:], run["smooth"], color=PALETTE[color], lw=2.4, label=f"{label}（平均 {run['mean']:.1f}）")
+        bx.plot(run["run"].losses, color=PALETTE[color], label=label)
     ax.set_ylim(0, dim)
     ax.set_xlabel("步数 $k$")
     ax.set_ylabel(r"汉明距离 $H(g_{k-1}, g_k)$")

@@ -28,37 +28,46 @@ def problem(scale: float, n: int = 50, seed: int = 0) -> LinearMSE:
     return LinearMSE(scale * z, y + 1.0)
 
 
+def data(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9):
+    """Over input scales s: the gradient ratio |∂L/∂w| / |∂L/∂b| at the same line and the condition number κ;
+    and for s = 1 and s = scale, the loss, its grid around θ*, and the run at η = lr_fraction/λ_max."""
+    s, theta = np.geomspace(1, 100, 30), np.array([0.0, 0.0])
+    grads = [problem(v).grad(theta / [v, 1]) for v in s]  # at (w/s, b): the same line for every s
+    g1 = problem(1.0).grad(theta)
+    panels = []
+    for v in (1.0, scale):
+        L = problem(v)
+        w_star, b_star = star = L.minimizer()
+        lam = np.linalg.eigvalsh(L.hessian(theta)).max()
+        run = gradient_descent(L, [w_star - 1.6, b_star - 1.6], lr=lr_fraction / lam, steps=steps)
+        W, B = np.meshgrid(np.linspace(w_star - 2.2, w_star + 2.2, 200), np.linspace(b_star - 2.2, b_star + 2.2, 200))
+        panels.append(dict(scale=v, loss=L, star=star, kappa=np.linalg.cond(L.hessian(theta)), run=run,
+                           gap=np.linalg.norm(run.final - star), W=W, B=B, Z=on_grid(L.value, W, B)))
+    return dict(s=s, ratio=[abs(g[0]) / abs(g[1]) for g in grads], ratio_at_1=abs(g1[0] / g1[1]),
+                kappa=[np.linalg.cond(problem(v).hessian(theta)) for v in s], panels=panels)
+
+
 def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figure:
+    d = data(scale, steps, lr_fraction)
     fig = Figure(figsize=(9.6, 3.6))
     ax, bx, cx = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1.25, 1, 1]))
-    s = np.geomspace(1, 100, 30)
-    base = problem(1.0)
-    theta = np.array([0.0, 0.0])
-    g1 = base.grad(theta)
-    ratio = [abs(problem(v).grad(theta / [v, 1])[0]) / abs(problem(v).grad(theta / [v, 1])[1]) for v in s]
-    kappa = [np.linalg.cond(problem(v).hessian(theta)) for v in s]
-    ax.loglog(s, ratio, color=PALETTE["blue"], label=r"$|\partial L/\partial w| \,/\, |\partial L/\partial b|$")
-    ax.loglog(s, kappa, color=PALETTE["orange"], label=r"条件数 $\kappa$")
+    ax.loglog(d["s"], d["ratio"], color=PALETTE["blue"],
+              label=r"$|\partial L/\partial w| \,/\, |\partial L/\partial b|$")
+    ax.loglog(d["s"], d["kappa"], color=PALETTE["orange"], label=r"条件数 $\kappa$")
     ax.set_xlabel("输入尺度 $s$")
     ax.legend(loc="upper left", fontsize=9)
-    ax.set_title(f"$s=1$ 时梯度比 {abs(g1[0] / g1[1]):.2f}", fontsize=11)
+    ax.set_title(f"$s=1$ 时梯度比 {d['ratio_at_1']:.2f}", fontsize=11)
 
-    for axis, v in ((bx, 1.0), (cx, scale)):
-        L = problem(v)
-        w_star, b_star = L.minimizer()
-        lam = np.linalg.eigvalsh(L.hessian(theta)).max()
-        tr = gradient_descent(L, [w_star - 1.6, b_star - 1.6], lr=lr_fraction / lam, steps=steps)
-        W, B = np.meshgrid(np.linspace(w_star - 2.2, w_star + 2.2, 200), np.linspace(b_star - 2.2, b_star + 2.2, 200))
-        Z = on_grid(L.value, W, B)
-        axis.contour(W, B, Z, levels=L.value(L.minimizer()) + np.geomspace(0.05, 8, 8), colors=PALETTE["grey"],
-                     linewidths=0.7)
-        its = tr.iterates
+    for axis, panel in zip((bx, cx), d["panels"]):
+        L, (w_star, b_star), v, gap = panel["loss"], panel["star"], panel["scale"], panel["gap"]
+        axis.contour(panel["W"], panel["B"], panel["Z"], levels=L.value(L.minimizer()) + np.geomspace(0.05, 8, 8),
+                     colors=PALETTE["grey"], linewidths=0.7)
+        its = panel["run"].iterates
         axis.plot(its[:, 0], its[:, 1], "o-", ms=2.5, lw=1.2, color=PALETTE["orange"])
         axis.plot([w_star], [b_star], "*", color=INK, ms=10)
         axis.set_aspect("equal")
         axis.set_xlabel("$w$")
         axis.set_ylabel("$b$")
-        gap = np.linalg.norm(tr.final - L.minimizer())
         if gap >= 1e-12:
             gap_text = f" {gap:.2g}"
         else:  # rounding noise, whose digits differ from CPU to CPU: say only how small it is

@@ -25,20 +25,25 @@ CONFIGS = (
 
 
 def grad_norms(act: str, init: str, depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0) -> np.ndarray:
-    """‖∇_{W_l} L‖ for l = 1 … depth (input side first): one line of the figure, shared with the tests."""
+    """‖∇_{W_l} L‖ for l = 1 … depth (input side first): one line of the figure."""
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(width, batch))
     Y = rng.normal(size=(1, batch))
     return MLP.create([width] * depth + [1], act, init, seed=seed).backprop(X, Y).layer_grad_norms
 
 
+def data(depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0):
+    """Each line's ‖∇_{W_l} L‖ (l = 1 … depth), keyed by (activation, initialisation)."""
+    return {(act, init): grad_norms(act, init, depth, width, batch, seed) for act, init, *_ in CONFIGS}
+
+
 def make(depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0) -> Figure:
+    d = data(depth, width, batch, seed)
     fig = Figure(figsize=(6.4, 4.2))
     ax = fig.add_subplot()
     layers = np.arange(1, depth + 1)
     for act, init, label, color, ls in CONFIGS:
-        norms = grad_norms(act, init, depth, width, batch, seed)
-        ax.plot(layers, norms, ls, marker="o", ms=4, color=PALETTE[color], label=label)
+        ax.plot(layers, d[act, init], ls, marker="o", ms=4, color=PALETTE[color], label=label)
     ax.set_yscale("log")
     ax.set_xticks(layers)
     ax.set_xlabel("层 $l$（1 = 输入一侧）")

@@ -18,29 +18,34 @@ ALT = (
 )
 
 
-def make(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: float = 4.5, b2: float = -150.0) -> Figure:
+def data(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: float = 4.5, b2: float = -150.0):
+    """The houses (x, y), the three parameter points (w1, b1), (w2, b2), θ* and their losses, and L on a grid."""
     x, y = house_data(n, seed)
     model = LinearMSE(x, y)
-    best = model.minimizer()
-    params = [(np.array([w1, b1]), PALETTE["blue"]), (np.array([w2, b2]), PALETTE["purple"]),
-              (best, PALETTE["orange"])]
+    thetas = [np.array([w1, b1]), np.array([w2, b2]), model.minimizer()]
+    W, B = np.meshgrid(np.linspace(0, 6, 200), np.linspace(-250, 400, 200))
+    return dict(x=x, y=y, thetas=thetas, losses=[float(model.value(t)) for t in thetas], W=W, B=B,
+                Z=on_grid(model.value, W, B))
+
+
+def make(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: float = 4.5, b2: float = -150.0) -> Figure:
+    d = data(n, seed, w1, b1, w2, b2)
+    x, y = d["x"], d["y"]
+    params = list(zip(d["thetas"], (PALETTE["blue"], PALETTE["purple"], PALETTE["orange"]), d["losses"]))
     fig = Figure(figsize=(9.6, 3.9), layout="constrained")
     left, right = fig.subplots(1, 2)
     left.scatter(x, y, s=14, color=PALETTE["grey"], label="数据（固定不动）")
     xs = np.linspace(x.min() - 5, x.max() + 5, 2)
-    for theta, colour in params:
+    for theta, colour, _ in params:
         left.plot(xs, theta[0] * xs + theta[1], color=colour, lw=1.8,
                   label=f"$w={theta[0]:.2f},\\ b={theta[1]:.0f}$")
     left.set_xlabel("面积 $x$（m²）")
     left.set_ylabel("价格 $y$（万元）")
     left.legend(fontsize=9, loc="upper left")
-    W, B = np.meshgrid(np.linspace(0, 6, 200), np.linspace(-250, 400, 200))
-    right.contour(W, B, on_grid(model.value, W, B), levels=np.geomspace(1e3, 3e5, 9), cmap="viridis",
-                  linewidths=1.0)
-    for theta, colour in params:
+    right.contour(d["W"], d["B"], d["Z"], levels=np.geomspace(1e3, 3e5, 9), cmap="viridis", linewidths=1.0)
+    for theta, colour, loss in params:
         right.plot(*theta, "o", color=colour, mec=INK, ms=9, zorder=4)
-        right.annotate(f"$L={float(model.value(theta)):.0f}$", theta, xytext=(8, 4), textcoords="offset points",
-                       color=colour, fontsize=10)
+        right.annotate(f"$L={loss:.0f}$", theta, xytext=(8, 4), textcoords="offset points", color=colour, fontsize=10)
     right.set_xlabel("斜率 $w$（会动）")
     right.set_ylabel("截距 $b$（会动）")
     return fig

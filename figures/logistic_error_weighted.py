@@ -22,19 +22,36 @@ ALT = (
 )
 
 
-def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0, seed: int = 0) -> Figure:
-    fig = Figure(figsize=(9.6, 3.7))
-    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.15], "wspace": 0.38})
-    push_ax = axes[2]
-    for ax, frac, title, style in zip(axes[:2], (0.5, 1 - minority), ("平衡数据", "不平衡数据"), ("--", "-")):
+def data(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0, seed: int = 0):
+    """Balanced and imbalanced (positive share 1 − minority) data: the points and class counts, the trained
+    weights w and probabilities p, and each class's push −(1/n)Σ(ŷᵢ − yᵢ)(xᵢ, 1) at w = 0 in the plane
+    (weight along (1, 1)/√2, bias), with their sum."""
+    panels = []
+    for frac in (0.5, 1 - minority):
         X, y = two_blobs(n, seed, positive_fraction=frac)
         model = LogisticRegression(add_bias(X), y)
         w = gradient_descent(model, np.zeros(3), lr, steps).final
-        err = np.abs(model.probabilities(w) - y)
+        pushes = -model.per_example_grads(np.zeros(3)) / model.n_examples
+        plane = np.c_[(pushes[:, 0] + pushes[:, 1]) / np.sqrt(2), pushes[:, 2]]
+        pos, neg = plane[y == 1].sum(0), plane[y == 0].sum(0)
+        panels.append(dict(X=X, y=y, counts={1: int(np.sum(y == 1)), 0: int(np.sum(y == 0))}, w=w,
+                           p=model.probabilities(w), pos=pos, neg=neg, total=pos + neg))
+    return dict(balanced=panels[0], imbalanced=panels[1])
+
+
+def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0, seed: int = 0) -> Figure:
+    d = data(minority, n, steps, lr, seed)
+    fig = Figure(figsize=(9.6, 3.7))
+    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.15], "wspace": 0.38})
+    push_ax = axes[2]
+    for ax, panel, title, style in zip(axes[:2], (d["balanced"], d["imbalanced"]), ("平衡数据", "不平衡数据"),
+                                       ("--", "-")):
+        X, y, w, pos, neg, total = (panel[k] for k in ("X", "y", "w", "pos", "neg", "total"))
+        err = np.abs(panel["p"] - y)
         for label, color, name in ((1, PALETTE["orange"], "正类"), (0, PALETTE["blue"], "负类")):
             m = y == label
             ax.scatter(X[m, 0], X[m, 1], s=6 + 140 * err[m], color=color, alpha=0.55, lw=0,
-                       label=f"{name} {int(m.sum())} 个")
+                       label=f"{name} {panel['counts'][label]} 个")
         xs = np.linspace(-4, 4, 2)
         ax.plot(xs, -(w[0] * xs + w[2]) / w[1], ls=":", color=INK, lw=1.4)
         ax.set_title(title)
@@ -45,15 +62,9 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
         ax.set_aspect("equal")
         ax.legend(loc="upper left", fontsize=8, markerscale=0.6, handletextpad=0.2, borderaxespad=0.1)
 
-        # each class's push −(1/n)Σ(ŷᵢ − yᵢ)(xᵢ, 1) at w = 0, in the plane (weight along (1, 1)/√2, bias)
-        pushes = -model.per_example_grads(np.zeros(3)) / model.n_examples
-        plane = np.c_[(pushes[:, 0] + pushes[:, 1]) / np.sqrt(2), pushes[:, 2]]
-        pos, neg = plane[y == 1].sum(0), plane[y == 0].sum(0)
-        for start, vec, color in (((0, 0), pos, PALETTE["orange"]), (pos, neg, PALETTE["blue"]),
-                                  ((0, 0), pos + neg, INK)):
+        for start, vec, color in (((0, 0), pos, PALETTE["orange"]), (pos, neg, PALETTE["blue"]), ((0, 0), total, INK)):
             push_ax.annotate("", xy=np.add(start, vec), xytext=start,
                              arrowprops=dict(arrowstyle="-|>", color=color, lw=2, ls=style, mutation_scale=13))
-        total = pos + neg
         push_ax.text(total[0] + 0.04, total[1] + 0.07, f"{title}\n偏置分量 {round(float(total[1]), 2) + 0.0:.2f}",
                      fontsize=9, va="center", color=INK)
     push_ax.axhline(0, color=PALETTE["grey"], lw=0.6)

@@ -19,22 +19,31 @@ ALT = (
 )
 
 
-def make(n: int = 50, seed: int = 0, w_min: float = 0.0, w_max: float = 6.0,
-         b_min: float = -200.0, b_max: float = 350.0, elev: float = 30.0, azim: float = -60.0) -> Figure:
+def data(n: int = 50, seed: int = 0, w_min: float = 0.0, w_max: float = 6.0,
+         b_min: float = -200.0, b_max: float = 350.0, elev: float = 30.0, azim: float = -60.0):
+    """The loss L(w, b) (in 万) on the grid, its minimum (w*, b*, L*), and the valley floor through it."""
     model = LinearMSE(*house_data(n, seed))
     W, B = np.meshgrid(np.linspace(w_min, w_max, 80), np.linspace(b_min, b_max, 80))
-    Z = on_grid(model.value, W, B) / 1e4  # 单位：万
     w_star, b_star = model.minimizer()
-    fig = Figure(figsize=(6.4, 4.6))
-    ax = fig.add_subplot(projection="3d")
-    ax.plot_surface(W, B, Z, cmap="viridis", rstride=2, cstride=2, linewidth=0, alpha=0.92, rasterized=True)
-    ax.plot([w_star], [b_star], [float(model.value([w_star, b_star])) / 1e4], marker="*", ms=16,
-            color=PALETTE["orange"], mec=INK, zorder=10)
     _, vecs = np.linalg.eigh(model.hessian([w_star, b_star]))
     t = np.linspace(-1, 1, 60) * (b_max - b_min)  # 谷底：沿最小曲率方向穿过最小值点
     floor = np.array([w_star, b_star]) + t[:, None] * vecs[:, 0] / abs(vecs[1, 0])
     keep = (floor[:, 0] >= w_min) & (floor[:, 0] <= w_max) & (floor[:, 1] >= b_min) & (floor[:, 1] <= b_max)
-    ax.plot(floor[keep, 0], floor[keep, 1], model.value(floor[keep]) / 1e4, color=PALETTE["orange"], lw=2,
+    return dict(W=W, B=B, Z=on_grid(model.value, W, B) / 1e4, star=(w_star, b_star),  # 单位：万
+                lowest=float(model.value([w_star, b_star])) / 1e4, floor=floor[keep],
+                floor_loss=model.value(floor[keep]) / 1e4)
+
+
+def make(n: int = 50, seed: int = 0, w_min: float = 0.0, w_max: float = 6.0,
+         b_min: float = -200.0, b_max: float = 350.0, elev: float = 30.0, azim: float = -60.0) -> Figure:
+    d = data(n, seed, w_min, w_max, b_min, b_max, elev, azim)
+    (w_star, b_star), floor = d["star"], d["floor"]
+    fig = Figure(figsize=(6.4, 4.6))
+    ax = fig.add_subplot(projection="3d")
+    ax.plot_surface(d["W"], d["B"], d["Z"], cmap="viridis", rstride=2, cstride=2, linewidth=0, alpha=0.92,
+                    rasterized=True)
+    ax.plot([w_star], [b_star], [d["lowest"]], marker="*", ms=16, color=PALETTE["orange"], mec=INK, zorder=10)
+    ax.plot(floor[:, 0], floor[:, 1], d["floor_loss"], color=PALETTE["orange"], lw=2,
             ls="--", zorder=9, label="谷底：这里 $b$ 变很多，损失几乎不变")
     ax.legend(loc="upper left")
     ax.set_xlabel("斜率 $w$")

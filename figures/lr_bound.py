@@ -19,26 +19,33 @@ ALT = (
 )
 
 
-def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95) -> Figure:
+def data(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95):
+    """The Hessian's eigenvalues λ_min, λ_max, the bound 2/λ_max, the marked rate lr_mark · 2/λ_max, and the
+    factors |1 − ηλ| over a range of η."""
     x, y = house_data(n, seed)
     model = LinearMSE(x / unit, y)
     bowl = Quadratic(model.hessian(model.minimizer()), model.minimizer())
     lam_min, lam_max = bowl.eigenvalues
-    bound = bowl.max_stable_lr
-    etas = np.linspace(0, 1.3 * bound, 400)
+    etas = np.linspace(0, 1.3 * bowl.max_stable_lr, 400)
+    return dict(lam_min=lam_min, lam_max=lam_max, bound=bowl.max_stable_lr, eta=lr_mark * bowl.max_stable_lr,
+                etas=etas, fast=abs(1 - etas * lam_max), slow=abs(1 - etas * lam_min))
+
+
+def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95) -> Figure:
+    d = data(n, seed, unit, lr_mark)
+    lam_min, lam_max, bound, eta, etas = d["lam_min"], d["lam_max"], d["bound"], d["eta"], d["etas"]
     fig = Figure(figsize=(6.4, 4.0))
     ax = fig.add_subplot()
     ax.axvspan(bound, etas[-1], color=PALETTE["orange"], alpha=0.12, lw=0)
     ax.text(1.15 * bound, 1.42, "发散", color=PALETTE["orange"], ha="center")
     ax.axhline(1, color=INK, lw=0.8, ls=":")
-    ax.plot(etas, abs(1 - etas * lam_max), color=PALETTE["orange"],
+    ax.plot(etas, d["fast"], color=PALETTE["orange"],
             label=f"快方向 $\\lambda_{{\\max}} = {lam_max:.2f}$")
-    ax.plot(etas, abs(1 - etas * lam_min), color=PALETTE["blue"],
+    ax.plot(etas, d["slow"], color=PALETTE["blue"],
             label=f"慢方向 $\\lambda_{{\\min}} = {lam_min:.4f}$")
     ax.axvline(bound, color=PALETTE["orange"], lw=1, ls="--")
     ax.annotate(f"$2/\\lambda_{{\\max}} = {bound:.3f}$", (bound, 0.05), xytext=(-8, 0),
                 textcoords="offset points", ha="right", color=PALETTE["orange"])
-    eta = lr_mark * bound
     for lam, colour in ((lam_max, PALETTE["orange"]), (lam_min, PALETTE["blue"])):
         ax.plot(eta, abs(1 - eta * lam), "o", color=colour, mec=INK, ms=6, zorder=4)
     ax.annotate(f"锯齿图的 $\\eta$：慢方向每步 ×{1 - eta * lam_min:.3f}", (eta, 1 - eta * lam_min),

@@ -23,24 +23,30 @@ def sci(v: float) -> str:
     return f"{float(mantissa):g} \\times 10^{{{int(exponent)}}}"
 
 
-def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 40,
-         w0: float = 1.0, fix_b: bool = True) -> Figure:
+def data(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 40,
+         w0: float = 1.0, fix_b: bool = True):
+    """The minimum loss L*, and a run from w0 for each learning rate: w alone (b fixed at b*) or (w, b) from (w0, 0)."""
     model = LinearMSE(*house_data())
     w_star, b_star = model.minimizer()
-    best = float(model.value([w_star, b_star]))
     if fix_b:
         objective = Objective(value=lambda t: model.value([t[0], b_star]),
                               grad=lambda t: model.grad(np.array([t[0], b_star]))[:1])
         start = np.array([w0])
     else:
         objective, start = model, np.array([w0, 0.0])
+    return dict(best=float(model.value([w_star, b_star])),
+                runs=[gradient_descent(objective, start, lr, steps) for lr in (lr_small, lr_good, lr_big)])
+
+
+def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 40,
+         w0: float = 1.0, fix_b: bool = True) -> Figure:
+    d = data(lr_small, lr_good, lr_big, steps, w0, fix_b)
     fig = Figure(figsize=(6.4, 4.0))
     ax = fig.add_subplot()
     names = ("太小", "合适", "太大")
     colours = (PALETTE["sky"], PALETTE["green"], PALETTE["orange"])
-    for lr, name, colour in zip((lr_small, lr_good, lr_big), names, colours):
-        traj = gradient_descent(objective, start, lr, steps)
-        gap = np.maximum(traj.losses - best, 1e-12)
+    for lr, traj, name, colour in zip((lr_small, lr_good, lr_big), d["runs"], names, colours):
+        gap = np.maximum(traj.losses - d["best"], 1e-12)
         ax.semilogy(np.arange(gap.size), gap, "-o", ms=3, color=colour, label=f"{name}：$\\eta = {sci(lr)}$")
     ax.set_xlabel("迭代步数 $k$")
     ax.set_ylabel("$L(\\theta_k) - L^*$")

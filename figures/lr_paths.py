@@ -32,18 +32,28 @@ def sci(v: float) -> str:
     return f"{float(mantissa):g} \\times 10^{{{int(exponent)}}}"
 
 
+def data(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 10, w0: float = 1.0):
+    """L(w, b*) and w*, and for each learning rate the run from w0 with the loss curve over the span it covers."""
+    objective, w_star = slope_only()
+    runs, curves = [], []
+    for lr in (lr_small, lr_good, lr_big):
+        traj = gradient_descent(objective, np.array([w0]), lr, steps)
+        span = max(abs(traj.iterates[:, 0] - w_star).max(), abs(w0 - w_star)) * 1.15
+        grid = np.linspace(w_star - span, w_star + span, 200)
+        runs.append(traj)
+        curves.append((grid, np.array([objective.value([g]) for g in grid])))
+    return dict(objective=objective, w_star=w_star, runs=runs, curves=curves)
+
+
 def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 10,
          w0: float = 1.0) -> Figure:
-    objective, w_star = slope_only()
+    d = data(lr_small, lr_good, lr_big, steps, w0)
     fig = Figure(figsize=(9.6, 3.6), layout="constrained")
     axes = fig.subplots(1, 3)
     titles = ("太小，寸步难行", "合适，几步到底", "超过 2/λ，越跳越远")
-    for ax, lr, title in zip(axes, (lr_small, lr_good, lr_big), titles):
-        traj = gradient_descent(objective, np.array([w0]), lr, steps)
+    for ax, lr, title, traj, (grid, loss) in zip(axes, (lr_small, lr_good, lr_big), titles, d["runs"], d["curves"]):
         ws = traj.iterates[:, 0]
-        span = max(abs(ws - w_star).max(), abs(w0 - w_star)) * 1.15
-        grid = np.linspace(w_star - span, w_star + span, 200)
-        ax.plot(grid, [objective.value([g]) / 1e4 for g in grid], color=PALETTE["blue"])
+        ax.plot(grid, loss / 1e4, color=PALETTE["blue"])
         ax.plot(ws, traj.losses / 1e4, color=PALETTE["grey"], lw=0.8)
         ax.scatter(ws, traj.losses / 1e4, c=np.arange(ws.size), cmap="Oranges", vmin=-3,
                    s=28, edgecolors=INK, linewidths=0.5, zorder=3)

@@ -17,24 +17,32 @@ ALT = (
 )
 
 
-def make(n: int = 1000, lr: float = 0.05, steps: int = 120, seed: int = 0) -> Figure:
+def data(n: int = 1000, lr: float = 0.05, steps: int = 120, seed: int = 0):
+    """The loss on a grid, θ*, and from θ0 the runs with batches of 1 and 32 and with all n examples."""
     area, price = house_data(n, 1)
     L = LinearMSE(standardize(area)[0], standardize(price)[0])
     theta0 = np.array([-1.0, 1.5])
-    star = L.minimizer()
+    W, B = np.meshgrid(np.linspace(-1.4, 1.6, 160), np.linspace(-0.6, 1.8, 160))
+    return dict(W=W, B=B, Z=on_grid(L.value, W, B), theta0=theta0, star=L.minimizer(),
+                sgd=sgd(L, theta0, lr, steps, batch_size=1, seed=seed),
+                minibatch=sgd(L, theta0, lr, steps, batch_size=32, seed=seed),
+                full=gradient_descent(L, theta0, lr, steps))
+
+
+def make(n: int = 1000, lr: float = 0.05, steps: int = 120, seed: int = 0) -> Figure:
+    d = data(n, lr, steps, seed)
     fig = Figure(figsize=(6.4, 4.6))
     ax = fig.add_subplot()
-    W, B = np.meshgrid(np.linspace(-1.4, 1.6, 160), np.linspace(-0.6, 1.8, 160))
-    ax.contour(W, B, on_grid(L.value, W, B), levels=12, colors=PALETTE["grey"], linewidths=0.7)
+    ax.contour(d["W"], d["B"], d["Z"], levels=12, colors=PALETTE["grey"], linewidths=0.7)
     runs = (
-        ("B = 1（随机梯度下降）", sgd(L, theta0, lr, steps, batch_size=1, seed=seed), "orange", 1.0),
-        ("B = 32（小批量）", sgd(L, theta0, lr, steps, batch_size=32, seed=seed), "green", 1.4),
-        (f"B = n = {n}（批量梯度下降）", gradient_descent(L, theta0, lr, steps), "blue", 2.0),
+        ("B = 1（随机梯度下降）", d["sgd"], "orange", 1.0),
+        ("B = 32（小批量）", d["minibatch"], "green", 1.4),
+        (f"B = n = {n}（批量梯度下降）", d["full"], "blue", 2.0),
     )
     for label, tr, color, lw in runs:
         ax.plot(tr.iterates[:, 0], tr.iterates[:, 1], color=PALETTE[color], lw=lw, label=label)
-    ax.plot(*theta0, "o", color=INK)
-    ax.plot(*star, "*", color=INK, ms=12)
+    ax.plot(*d["theta0"], "o", color=INK)
+    ax.plot(*d["star"], "*", color=INK, ms=12)
     ax.set_aspect("equal")
     ax.set_xlabel("$w$")
     ax.set_ylabel("$b$")

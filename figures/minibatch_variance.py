@@ -21,20 +21,28 @@ ALT = (
 )
 
 
-def data(n: int = 1000, seed: int = 1) -> LinearMSE:
-    area, price = house_data(n, seed)
-    return LinearMSE(standardize(area)[0], standardize(price)[0])
-
-
-def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30, seed: int = 0) -> Figure:
-    L = data(n)
+def data(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30, seed: int = 0):
+    """At θ0: the per-example gradients, their tr Σ and the measured minibatch variance for each batch size; and
+    the runs with batches of 1 and 32 and with all n examples ("full") on the same budget of per-example
+    gradients, with their loss gaps L − L*."""
+    area, price = house_data(n, 1)
+    L = LinearMSE(standardize(area)[0], standardize(price)[0])
     theta0 = np.array([-1.0, 1.5])
     G = L.per_example_grads(theta0)
     full = G.mean(axis=0)
-    tr_sigma = float(np.sum(G.var(axis=0)))
     sizes = np.array([1, 2, 4, 8, 16, 32, 64, 128, 256])
     measured = [np.mean([np.mean(np.sum((minibatch_gradients(G, int(b), s) - full) ** 2, axis=1))
                          for s in range(shuffles)]) for b in sizes]
+    best = float(L.value(L.minimizer()))
+    runs = {b: sgd(L, theta0, lr, budget // b, batch_size=b, seed=seed) for b in (1, 32)}
+    runs["full"] = gradient_descent(L, theta0, lr, budget // n)
+    return dict(grads=G, tr_sigma=float(np.sum(G.var(axis=0))), sizes=sizes, measured=measured, best=best, runs=runs,
+                gaps={b: run.losses - best for b, run in runs.items()})
+
+
+def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30, seed: int = 0) -> Figure:
+    d = data(n, lr, budget, shuffles, seed)
+    tr_sigma, sizes, measured, gaps = d["tr_sigma"], d["sizes"], d["measured"], d["gaps"]
     fig = Figure(figsize=(9.6, 3.8))
     ax, bx = fig.subplots(1, 2)
     bb = np.geomspace(1, 256, 100)
@@ -46,13 +54,10 @@ def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30
     ax.set_ylabel(r"$\mathbb{E}\,\|g_B - \nabla L\|^2$")
     ax.legend(loc="lower left", fontsize=9)
 
-    best = float(L.value(L.minimizer()))
     for b, color in ((1, "orange"), (32, "green")):
-        tr = sgd(L, theta0, lr, budget // b, batch_size=b, seed=seed)
-        cost = np.arange(len(tr.losses)) * b
-        bx.plot(cost[1:], tr.losses[1:] - best, color=PALETTE[color], lw=1.0, alpha=0.9, label=f"B = {b}")
-    gd = gradient_descent(L, theta0, lr, budget // n)
-    bx.plot(np.arange(1, len(gd.losses)) * n, gd.losses[1:] - best, "o-", ms=3, color=PALETTE["blue"],
+        cost = np.arange(len(gaps[b])) * b
+        bx.plot(cost[1:], gaps[b][1:], color=PALETTE[color], lw=1.0, alpha=0.9, label=f"B = {b}")
+    bx.plot(np.arange(1, len(gaps["full"])) * n, gaps["full"][1:], "o-", ms=3, color=PALETTE["blue"],
             label=f"全量 B = n = {n}")
     bx.set_yscale("log")
     bx.set_xscale("log")

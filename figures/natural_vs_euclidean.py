@@ -20,39 +20,43 @@ ALT = (
 )
 
 
-def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.9, steps: int = 30) -> Figure:
+def data(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.9, steps: int = 30):
+    """L = ½ΔᵀFΔ, F = diag(sensitive, 1), on a grid; at (offset, offset) its value, the gradient g, the natural
+    direction F⁻¹g and the angle between them (degrees); and gradient descent at η = lr_fraction · 2/λ_max."""
     F = np.diag([sensitive, 1.0])
     loss = Quadratic(F)  # L = ½ΔᵀFΔ with Δ = θ − θ*, so θ* = 0 and ∇L = FΔ
     start = np.array([offset, offset])
     g = loss.grad(start)  # (1, 1/100) for the defaults
     nat = natural_direction(F, g)
-    angle = angle_between(g, nat)
     lr = lr_fraction * loss.max_stable_lr
-    path = gradient_descent(loss, start, lr, steps).iterates
+    X, Y = np.meshgrid(np.linspace(-2.0 * offset, 2.0 * offset, 300), np.linspace(-0.5 * offset, 1.4 * offset, 200))
+    return dict(X=X, Y=Y, Z=on_grid(loss.value, X, Y), start=start, level=float(loss.value(start)), g=g,
+                natural=nat, angle=angle_between(g, nat), lr=lr, path=gradient_descent(loss, start, lr, steps).iterates)
+
+
+def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.9, steps: int = 30) -> Figure:
+    d = data(sensitive, offset, lr_fraction, steps)
+    X, Y, start, g, nat, lr, path = d["X"], d["Y"], d["start"], d["g"], d["natural"], d["lr"], d["path"]
 
     fig = Figure(figsize=(6.4, 4.4))
     ax = fig.add_subplot()
-    xs = np.linspace(-2.0 * offset, 2.0 * offset, 300)
-    ys = np.linspace(-0.5 * offset, 1.4 * offset, 200)
-    X, Y = np.meshgrid(xs, ys)
-    level = float(loss.value(start))
-    ax.contour(X, Y, on_grid(loss.value, X, Y), levels=level * np.array([0.25, 1.0, 2.25, 4.0]),
-               colors=PALETTE["sky"], linewidths=1.0)
+    ax.contour(X, Y, d["Z"], levels=d["level"] * np.array([0.25, 1.0, 2.25, 4.0]), colors=PALETTE["sky"],
+               linewidths=1.0)
     ax.plot(path[:, 0], path[:, 1], "--o", color=PALETTE["orange"], lw=1.0, ms=2.5, alpha=0.8,
             label=f"梯度下降 {steps} 步，$\\eta = {lr:.3f}$")
     length = 0.9 * np.linalg.norm(start)
-    for d, colour, name in [(-g, PALETTE["orange"], "负梯度 $-\\nabla L$"),
+    for direction, colour, name in [(-g, PALETTE["orange"], "负梯度 $-\\nabla L$"),
                             (-nat, PALETTE["green"], "自然梯度 $-F^{-1}\\nabla L$")]:
-        tip = start + d / np.linalg.norm(d) * length
+        tip = start + direction / np.linalg.norm(direction) * length
         ax.annotate("", xy=tip, xytext=start,
                     arrowprops=dict(arrowstyle="-|>", color=colour, lw=2.6, mutation_scale=18))
         ax.plot([], [], color=colour, lw=2.6, label=name)
     ax.plot(*start, "o", color=INK, ms=6, zorder=6)
-    ax.annotate(f"{angle:.2f}°", start, xytext=(-62, -20), textcoords="offset points", color=INK, fontsize=12)
+    ax.annotate(f"{d['angle']:.2f}°", start, xytext=(-62, -20), textcoords="offset points", color=INK, fontsize=12)
     mark_minimum(ax, 0, 0)
     ax.set_aspect("equal")
-    ax.set_xlim(xs[0], xs[-1])
-    ax.set_ylim(ys[0], ys[-1])
+    ax.set_xlim(X[0, 0], X[0, -1])
+    ax.set_ylim(Y[0, 0], Y[-1, 0])
     ax.ticklabel_format(style="sci", scilimits=(-2, 2))
     ax.set_xlabel("$\\Delta_1 = \\theta_1 - \\theta_1^*$（敏感）")
     ax.set_ylabel("$\\Delta_2 = \\theta_2 - \\theta_2^*$（迟钝）")

@@ -21,32 +21,38 @@ ALT = (
 )
 
 
-def make(scale: float = 10.0, n: int = 200, seed: int = 0, lr_gd: float = 0.4, lr_adam: float = 0.1,
-         lr_natural: float = 1.0, steps: int = 60) -> Figure:
+def data(scale: float = 10.0, n: int = 200, seed: int = 0, lr_gd: float = 0.4, lr_adam: float = 0.1,
+         lr_natural: float = 1.0, steps: int = 60):
+    """The logistic model on two blobs with feature 1 scaled, its minimum w* (Newton) and L*, L − L* on a grid,
+    and from w = 0 the gradient descent, Adam and natural-gradient runs."""
     X, y = two_blobs(n, seed=seed, separation=2.0)
     X = X * np.array([scale, 1.0])
     model = LogisticRegression(X, y)
     w0 = np.zeros(2)
     star = newton(model, w0, 25).final
-    best = float(model.value(star))
-    runs = [
-        ("梯度下降", PALETTE["orange"], gradient_descent(model, w0, lr_gd, steps), lr_gd),
-        ("Adam", PALETTE["purple"], adam(model, w0, lr_adam, steps), lr_adam),
-        ("自然梯度", PALETTE["green"], natural_gradient_descent(
-            model, lambda w: logistic_fisher(X, w), w0, lr_natural, steps), lr_natural),
-    ]
+    W1, W2 = np.meshgrid(np.linspace(-0.3, 2.4, 160), np.linspace(-0.4, 2.8, 160))
+    return dict(X=X, model=model, w0=w0, star=star, best=float(model.value(star)), W1=W1, W2=W2,
+                Z=on_grid(model.value, W1, W2) - float(model.value(star)),
+                gd=gradient_descent(model, w0, lr_gd, steps), adam=adam(model, w0, lr_adam, steps),
+                natural=natural_gradient_descent(model, lambda w: logistic_fisher(X, w), w0, lr_natural, steps))
+
+
+def make(scale: float = 10.0, n: int = 200, seed: int = 0, lr_gd: float = 0.4, lr_adam: float = 0.1,
+         lr_natural: float = 1.0, steps: int = 60) -> Figure:
+    d = data(scale, n, seed, lr_gd, lr_adam, lr_natural, steps)
+    best = d["best"]
+    runs = [("梯度下降", PALETTE["orange"], d["gd"], lr_gd), ("Adam", PALETTE["purple"], d["adam"], lr_adam),
+            ("自然梯度", PALETTE["green"], d["natural"], lr_natural)]
     fig = Figure(figsize=(9.6, 4.0))
     ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1.0]})
-    W1, W2 = np.meshgrid(np.linspace(-0.3, 2.4, 160), np.linspace(-0.4, 2.8, 160))
-    Z = on_grid(model.value, W1, W2) - best
-    ax.contour(W1, W2, Z, levels=np.geomspace(0.003, 3.0, 7), cmap="viridis", linewidths=0.8)
+    ax.contour(d["W1"], d["W2"], d["Z"], levels=np.geomspace(0.003, 3.0, 7), cmap="viridis", linewidths=0.8)
     for name, colour, traj, lr in runs:
         path = traj.iterates
         ax.plot(path[:, 0], path[:, 1], "-o", color=colour, lw=1.3, ms=2.5)
         gap = np.maximum(traj.losses - best, 1e-16)
         bx.semilogy(np.arange(gap.size), gap, color=colour, lw=2, label=f"{name}，$\\eta = {lr:g}$")
-    mark_start(ax, *w0)
-    mark_minimum(ax, *star)
+    mark_start(ax, *d["w0"])
+    mark_minimum(ax, *d["star"])
     ax.set_xlabel(f"$w_1$（特征放大 {scale:g} 倍）")
     ax.set_ylabel("$w_2$")
     bx.set_xlabel("步数")

@@ -21,13 +21,17 @@ ALT = (
 )
 
 
-def paths(n: int = 200, seed: int = 0, mu0: float = 2.0, sigma0: float = 0.5, lr_gd: float = 0.02,
-          lr_natural: float = 0.02, steps: int = 200) -> dict[str, np.ndarray]:
-    """The four runs of the figure, each as iterates in (μ, σ)."""
-    data = np.random.default_rng(seed).normal(0.0, 1.0, size=n)
-    out = {}
+def data(n: int = 200, seed: int = 0, mu0: float = 2.0, sigma0: float = 0.5, lr_gd: float = 0.02,
+         lr_natural: float = 0.02, steps: int = 200):
+    """The negative log-likelihood (its minimum subtracted) on a (μ, σ) grid, the fit θ*, and the four runs
+    (gradient descent and natural gradient, in (μ, σ) and in (μ, log σ)), each as iterates in (μ, σ)."""
+    samples = np.random.default_rng(seed).normal(0.0, 1.0, size=n)
+    nll = GaussianFit(samples)
+    star = nll.minimizer()
+    M, S = np.meshgrid(np.linspace(-0.6, 2.5, 160), np.linspace(0.3, 2.6, 160))
+    out = dict(star=star, M=M, S=S, Z=on_grid(nll.value, M, S) - float(nll.value(star)))
     for param, theta0 in [("sigma", np.array([mu0, sigma0])), ("log_sigma", np.array([mu0, np.log(sigma0)]))]:
-        fit = GaussianFit(data, param)
+        fit = GaussianFit(samples, param)
 
         def fisher(t, fit=fit, param=param):
             return gaussian_fisher(float(fit.sigma(t)), param)
@@ -41,18 +45,15 @@ def paths(n: int = 200, seed: int = 0, mu0: float = 2.0, sigma0: float = 0.5, lr
 
 def make(n: int = 200, seed: int = 0, mu0: float = 2.0, sigma0: float = 0.5, lr_gd: float = 0.02,
          lr_natural: float = 0.02, steps: int = 200) -> Figure:
-    runs = paths(n, seed, mu0, sigma0, lr_gd, lr_natural, steps)
-    fit = GaussianFit(np.random.default_rng(seed).normal(0.0, 1.0, size=n))
-    star = fit.minimizer()
-    M, S = np.meshgrid(np.linspace(-0.6, 2.5, 160), np.linspace(0.3, 2.6, 160))
-    Z = on_grid(fit.value, M, S) - float(fit.value(star))
+    d = data(n, seed, mu0, sigma0, lr_gd, lr_natural, steps)
+    M, S, Z, star = d["M"], d["S"], d["Z"], d["star"]
     fig = Figure(figsize=(9.6, 4.0))
     axes = fig.subplots(1, 2, sharey=True)
     for ax, kind, title, lr in [(axes[0], "gd", "梯度下降", lr_gd), (axes[1], "natural", "自然梯度", lr_natural)]:
         ax.contour(M, S, Z, levels=np.geomspace(0.02, 4.0, 7), cmap="viridis", linewidths=0.8)
         for param, ls, label, colour in [("sigma", "-", "按 $(\\mu, \\sigma)$", PALETTE["orange"]),
                                          ("log_sigma", "--", "按 $(\\mu, \\log\\sigma)$", PALETTE["blue"])]:
-            p = runs[f"{kind}_{param}"]
+            p = d[f"{kind}_{param}"]
             ax.plot(p[:, 0], p[:, 1], ls=ls, color=colour, lw=2.2, label=label)
             ax.plot(p[::20, 0], p[::20, 1], "o", color=colour, ms=3.5)
         mark_start(ax, mu0, sigma0)

@@ -16,17 +16,26 @@ ALT = (
 )
 
 
+def data(size: int = 16, steps: int = 50, low: float = 0.9, high: float = 1.1, seed: int = 0):
+    """For spectral radius ρ = high, 1 and low: ‖∂h_T/∂h_t‖₂ for k = T − t = 0 … steps, linear and with tanh."""
+    lines = []
+    for rho in (high, 1.0, low):
+        W = recurrent_matrix(size, rho, seed=seed)
+        lines.append(dict(rho=rho, linear=hidden_state_jacobian_norms(W, steps, "linear", seed=seed),
+                          tanh=hidden_state_jacobian_norms(W, steps, "tanh", seed=seed)))
+    return dict(k=np.arange(steps + 1), lines=lines)
+
+
 def make(size: int = 16, steps: int = 50, low: float = 0.9, high: float = 1.1, seed: int = 0) -> Figure:
+    d = data(size, steps, low, high, seed)
     fig = Figure(figsize=(6.4, 4.2))
     ax = fig.add_subplot()
-    k = np.arange(steps + 1)
-    for rho, color in ((high, "orange"), (1.0, "grey"), (low, "blue")):
-        W = recurrent_matrix(size, rho, seed=seed)
-        ax.plot(k, hidden_state_jacobian_norms(W, steps, "linear", seed=seed), color=PALETTE[color],
-                label=f"线性，$\\rho = {rho:g}$")
+    k = d["k"]
+    for line, color in zip(d["lines"], ("orange", "grey", "blue")):
+        rho = line["rho"]
+        ax.plot(k, line["linear"], color=PALETTE[color], label=f"线性，$\\rho = {rho:g}$")
         if rho != 1.0:
-            ax.plot(k, hidden_state_jacobian_norms(W, steps, "tanh", seed=seed), "--", color=PALETTE[color],
-                    lw=1.5, label=f"tanh，$\\rho = {rho:g}$")
+            ax.plot(k, line["tanh"], "--", color=PALETTE[color], lw=1.5, label=f"tanh，$\\rho = {rho:g}$")
     ax.set_yscale("log")
     ax.set_xlim(0, steps)
     ax.set_xlabel("回传的步数 $k = T - t$")

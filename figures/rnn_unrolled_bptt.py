@@ -19,7 +19,9 @@ ALT = (
 )
 
 
-def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Figure:
+def data(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0):
+    """A tanh RNN with recurrent matrix W (singular values ρ), a loss on its last state only, and
+    ‖∇_{a_t} L‖ for t = 1 … T from backpropagation through time, with its mean ratio per step back."""
     rng = np.random.default_rng(seed)
     W = recurrent_matrix(hidden, rho, seed)
     U = rng.normal(0.0, 0.5, (hidden, 2))
@@ -29,8 +31,13 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
     hs = rnn_forward(W, U, b, xs, h0)
     targets = hs[1:].copy()
     targets[-1] = hs[-1] - 1.0  # the loss sits on the last step only: earlier errors are zero
-    grads = rnn_bptt(W, U, b, xs, h0, targets)
-    norms = np.linalg.norm(grads.grad_a, axis=1)  # ‖∇_{a_t} L‖ for t = 1 … T
+    norms = np.linalg.norm(rnn_bptt(W, U, b, xs, h0, targets).grad_a, axis=1)
+    return dict(W=W, norms=norms, back_ratio=np.exp(np.mean(np.log(norms[:-1] / norms[1:]))))
+
+
+def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Figure:
+    d = data(steps, rho, hidden, seed)
+    norms = d["norms"]  # ‖∇_{a_t} L‖ for t = 1 … T
 
     fig = Figure(figsize=(9.6, 4.8))
     top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1.25, 1], "hspace": 0.3})
@@ -65,8 +72,7 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
     bottom.set_xticks(t_axis)
     bottom.set_xticklabels([f"$t={t}$" for t in t_axis])
     bottom.set_ylabel(r"$\|\nabla_{a_t}L\|$")
-    back_ratio = np.exp(np.mean(np.log(norms[:-1] / norms[1:])))
-    bottom.text(0.02, 0.9, f"$\\rho = {rho:g}$：每往回一步，梯度平均乘以 {back_ratio:.2f}",
+    bottom.text(0.02, 0.9, f"$\\rho = {rho:g}$：每往回一步，梯度平均乘以 {d['back_ratio']:.2f}",
                 transform=bottom.transAxes, va="top", fontsize=10)
     return fig
 

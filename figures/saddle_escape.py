@@ -19,30 +19,38 @@ ALT = (
 )
 
 
+def data(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float = 1e-3, steps: int = 60,
+         seed: int = 0):
+    """The saddle on a grid, and four runs with each step's distance ‖θ_k‖ from the saddle: gradient descent
+    from (1, 0), the same with gradient noise, and gradient descent and momentum from (1, offset)."""
+    L = saddle()
+    X, Y = np.meshgrid(np.linspace(-2.2, 2.2, 200), np.linspace(-2.2, 2.2, 200))
+    runs = dict(plain=gradient_descent(L, [1.0, 0.0], lr, steps),
+                noisy=gradient_descent(L, [1.0, 0.0], lr, steps, noise=noise, seed=seed),
+                offset=gradient_descent(L, [1.0, offset], lr, steps),
+                momentum=momentum(L, [1.0, offset], lr, steps, beta=beta))
+    return dict(X=X, Y=Y, Z=on_grid(L.value, X, Y), **runs,
+                distance={k: np.linalg.norm(r.iterates.astype(float), axis=1) for k, r in runs.items()})
+
+
 def make(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float = 1e-3, steps: int = 60,
          seed: int = 0) -> Figure:
-    L = saddle()
+    d = data(lr, beta, noise, offset, steps, seed)
     runs = (
-        ("梯度下降，起点 (1, 0)", gradient_descent(L, [1.0, 0.0], lr, steps), "grey", "-"),
-        (f"加噪声 N(0, {noise:g}²)", gradient_descent(L, [1.0, 0.0], lr, steps, noise=noise, seed=seed),
-         "green", "-"),
-        (f"梯度下降，起点 (1, {offset:g})", gradient_descent(L, [1.0, offset], lr, steps), "blue", "--"),
-        (f"动量 β = {beta:g}，起点 (1, {offset:g})", momentum(L, [1.0, offset], lr, steps, beta=beta),
-         "orange", "-"),
+        ("梯度下降，起点 (1, 0)", "plain", "grey", "-"),
+        (f"加噪声 N(0, {noise:g}²)", "noisy", "green", "-"),
+        (f"梯度下降，起点 (1, {offset:g})", "offset", "blue", "--"),
+        (f"动量 β = {beta:g}，起点 (1, {offset:g})", "momentum", "orange", "-"),
     )
     fig = Figure(figsize=(9.6, 4.0))
     ax, bx = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[1, 1.25]))
-    g = np.linspace(-2.2, 2.2, 200)
-    X, Y = np.meshgrid(g, g)
-    ax.contour(X, Y, on_grid(L.value, X, Y), levels=np.linspace(-4, 4, 17), colors=PALETTE["grey"],
-               linewidths=0.7)
+    ax.contour(d["X"], d["Y"], d["Z"], levels=np.linspace(-4, 4, 17), colors=PALETTE["grey"], linewidths=0.7)
     ax.plot([0], [0], "x", color=INK, ms=9, mew=2)
     ax.text(-0.12, -0.3, "鞍点", color=INK, ha="right")
     k = np.arange(steps + 1)
-    for label, tr, color, ls in runs:
-        its = tr.iterates
+    for label, run, color, ls in runs:
+        its, dist = d[run].iterates, d["distance"][run]
         ax.plot(its[:, 0], its[:, 1], ls, color=PALETTE[color], lw=1.6)
-        dist = np.linalg.norm(its.astype(float), axis=1)
         bx.plot(k[:len(dist)], dist, ls, color=PALETTE[color], label=label)
     ax.set_xlim(-1.6, 1.6)
     ax.set_ylim(-2.2, 2.2)

@@ -20,19 +20,29 @@ ALT = (
 
 
 def pre_activations(init: str, std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0) -> np.ndarray:
-    """The pre-activations z of hidden layer ``layer`` on 256 standard-normal inputs (figure and tests share it)."""
+    """The pre-activations z of hidden layer ``layer`` on 256 standard-normal inputs."""
     X = np.random.default_rng(seed).normal(size=(width, 256))
     net = MLP.create([width] * (layer + 1) + [1], "sigmoid", init, seed=seed, naive_std=std)
     # the first `layer` layers end in a linear layer, so their output is the pre-activation z
     return MLP(net.params[:layer], "sigmoid").forward(X).ravel()
 
 
-def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0) -> Figure:
+def data(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0):
+    """σ and σ' on z ∈ [−8, 8], the edge |z| beyond which σ' < 0.01, and for Xavier and for N(0, naive_std²)
+    weights the pre-activations of hidden layer ``layer`` and their mean σ'."""
     z = np.linspace(-8, 8, 400)
     _, dsig = activation("sigmoid")
     s = sigmoid(z)
     ds = dsig(z, s)
-    edge = float(z[ds >= 0.01].max())
+    pre = {"xavier": pre_activations("xavier", 1.0, layer, width, seed),
+           "naive": pre_activations("naive", naive_std, layer, width, seed)}
+    return dict(z=z, sigmoid=s, slope=ds, edge=float(z[ds >= 0.01].max()), pre=pre,
+                mean_slope={k: float(np.mean(dsig(v, sigmoid(v)))) for k, v in pre.items()})
+
+
+def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0) -> Figure:
+    d = data(naive_std, layer, width, seed)
+    z, s, ds, edge = d["z"], d["sigmoid"], d["slope"], d["edge"]
 
     fig = Figure(figsize=(9.6, 3.8))
     ax, bx = fig.subplots(1, 2)
@@ -51,12 +61,10 @@ def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0)
     ax.set_title("sigmoid 与它的导数")
 
     bins = np.linspace(-30, 30, 61)
-    for init, std, color, name in (("xavier", 1.0, PALETTE["blue"], "Xavier"),
-                                   ("naive", naive_std, PALETTE["orange"], f"过大 N(0, {naive_std:g}²)")):
-        pre = pre_activations(init, std, layer, width, seed)
-        slope = float(np.mean(dsig(pre, sigmoid(pre))))
-        bx.hist(np.clip(pre, -30, 30), bins=bins, color=color, alpha=0.55, density=True,
-                label=f"{name}：平均 $\\sigma'$ = {slope:.3f}")
+    for init, color, name in (("xavier", PALETTE["blue"], "Xavier"),
+                              ("naive", PALETTE["orange"], f"过大 N(0, {naive_std:g}²)")):
+        bx.hist(np.clip(d["pre"][init], -30, 30), bins=bins, color=color, alpha=0.55, density=True,
+                label=f"{name}：平均 $\\sigma'$ = {d['mean_slope'][init]:.3f}")
     for lo, hi in ((-30, -edge), (edge, 30)):
         bx.axvspan(lo, hi, color=PALETTE["grey"], alpha=0.15, lw=0)
     bx.set_xlabel(f"第 {layer} 层的预激活值 $z$（超出 ±30 的计入两端）")

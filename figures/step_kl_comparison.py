@@ -19,16 +19,29 @@ ALT = (
 )
 
 
-def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
-    fig = Figure(figsize=(9.6, 4.0))
-    ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1.0]})
+def data(eps: float = 0.05, radius: float = 0.3, step: float = 0.1):
+    """Around three (μ, σ): KL from there on a grid (its eps contour is drawn); and over σ the KL of the step
+    (step, step) from (0, σ), exact and as ½δᵀFδ."""
     kl = np.vectorize(kl_gaussian)
-    t = np.linspace(0, 2 * np.pi, 200)
-    for (mu, sigma), colour in zip([(-1.6, 0.5), (0.0, 1.0), (2.0, 2.0)],
-                                   [PALETTE["orange"], PALETTE["blue"], PALETTE["green"]]):
+    around = []
+    for mu, sigma in [(-1.6, 0.5), (0.0, 1.0), (2.0, 2.0)]:
         half = 2.2 * np.sqrt(eps) * sigma
         M, S = np.meshgrid(np.linspace(mu - half, mu + half, 71), np.linspace(sigma - half, sigma + half, 71))
-        ax.contour(M, S, kl(mu, sigma, M, S), levels=[eps], colors=[colour], linewidths=2.2)
+        around.append(dict(mu=mu, sigma=sigma, half=half, M=M, S=S, KL=kl(mu, sigma, M, S)))
+    sigmas = np.geomspace(0.1, 10, 60)
+    delta = np.array([step, step])
+    return dict(around=around, sigmas=sigmas, exact=[kl_gaussian(0.0, s, step, s + step) for s in sigmas],
+                quad=[0.5 * delta @ gaussian_fisher(s) @ delta for s in sigmas])
+
+
+def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
+    d = data(eps, radius, step)
+    fig = Figure(figsize=(9.6, 4.0))
+    ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1.0]})
+    t = np.linspace(0, 2 * np.pi, 200)
+    for point, colour in zip(d["around"], [PALETTE["orange"], PALETTE["blue"], PALETTE["green"]]):
+        mu, sigma, half = point["mu"], point["sigma"], point["half"]
+        ax.contour(point["M"], point["S"], point["KL"], levels=[eps], colors=[colour], linewidths=2.2)
         ax.plot(mu + radius * np.cos(t), sigma + radius * np.sin(t), ls="--", color=colour, lw=1.2)
         ax.plot(mu, sigma, "o", color=colour, ms=4)
         ax.annotate(f"$\\sigma = {sigma:g}$", (mu, sigma + max(radius, half)), xytext=(0, 4),
@@ -42,12 +55,8 @@ def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
     ax.set_xlabel("均值 $\\mu$")
     ax.set_ylabel("标准差 $\\sigma$")
 
-    sigmas = np.geomspace(0.1, 10, 60)
-    delta = np.array([step, step])
-    exact = [kl_gaussian(0.0, s, step, s + step) for s in sigmas]
-    quad = [0.5 * delta @ gaussian_fisher(s) @ delta for s in sigmas]
-    bx.loglog(sigmas, exact, color=PALETTE["blue"], lw=3, alpha=0.7, label="精确 KL")
-    bx.loglog(sigmas, quad, color=INK, ls="--", lw=1.3, label="$\\frac{1}{2}\\delta^\\top F\\delta$")
+    bx.loglog(d["sigmas"], d["exact"], color=PALETTE["blue"], lw=3, alpha=0.7, label="精确 KL")
+    bx.loglog(d["sigmas"], d["quad"], color=INK, ls="--", lw=1.3, label="$\\frac{1}{2}\\delta^\\top F\\delta$")
     bx.set_xlabel("标准差 $\\sigma$")
     bx.set_ylabel(f"一步 $\\delta = ({step:g}, {step:g})$ 的 KL")
     bx.legend(loc="upper right", fontsize=10)

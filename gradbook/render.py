@@ -137,9 +137,42 @@ def render_job(job: tuple[str, str, dict[str, Any], str]) -> tuple[bool, bytes |
         return False, f"{type(exc).__name__}: {exc}" + (f"\n    at {where}" if where else "")
 
 
-def figure(name: str, figures_dir: Path | None = None, **params: Any):
-    """Return the matplotlib Figure for ``name`` with ``params`` over its defaults (for notebooks)."""
+def _spec(name: str, figures_dir: Path | None) -> FigureSpec:
     from gradbook.figure_registry import default_figures_dir
 
-    spec = find_figure(name, Path(figures_dir) if figures_dir else default_figures_dir())
+    return find_figure(name, Path(figures_dir) if figures_dir else default_figures_dir())
+
+
+def figure(name: str, figures_dir: Path | None = None, **params: Any):
+    """Return the matplotlib Figure for ``name`` with ``params`` over its defaults (for notebooks)."""
+    spec = _spec(name, figures_dir)
     return make_figure(spec, resolve_params(spec, params))
+
+
+def script(name: str, figures_dir: Path | None = None):
+    """The figure script ``name`` as a freshly loaded module: its ``data``, ``make`` and ``ALT``."""
+    return _load_module(_spec(name, figures_dir))
+
+
+def data(name: str, figures_dir: Path | None = None, **params: Any):
+    """The numbers figure ``name`` draws: its script's ``data(**params)``, over the defaults of ``make``.
+
+    ``make`` draws from ``data``, so tests, ALT texts and explorable figures that read these numbers
+    read the figure's own, not a copy. ``data`` must take exactly ``make``'s parameters and defaults."""
+    spec = _spec(name, figures_dir)
+    return data_function(spec, _load_module(spec))(**resolve_params(spec, params))
+
+
+def data_function(spec: FigureSpec, module):
+    """The script's ``data``, checked to take the same parameters, with the same defaults, as ``make``."""
+    import inspect
+
+    fn = getattr(module, "data", None)
+    if not callable(fn):
+        raise FigureScriptError(f"{spec.path.name} needs a function data(**params) with make()'s parameters",
+                                spec.name)
+    mine, theirs = inspect.signature(fn).parameters, inspect.signature(module.make).parameters
+    if [(p.name, p.default, p.kind) for p in mine.values()] != [(p.name, p.default, p.kind) for p in theirs.values()]:
+        raise FigureScriptError(f"{spec.path.name}: data{inspect.signature(fn)} does not take make()'s parameters "
+                                f"{inspect.signature(module.make)}", spec.name)
+    return fn

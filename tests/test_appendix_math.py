@@ -3,16 +3,16 @@ the figures' numbers read from their ``data()``, and the chapters' links into th
 
 from __future__ import annotations
 
-import importlib
 import math
 import re
 
 import numpy as np
 import pytest
 
-from gradbook.landscapes import Quadratic, bowl
-from gradbook.optimizers import gradient_descent
-from tests.chapters import DOCS, claim, front_matter, markdown
+from gradbook.figure_registry import find_figure
+from gradbook.landscapes import bowl
+from gradbook.render import data as figure_data
+from tests.chapters import DOCS, ROOT, claim, front_matter, markdown
 
 PAGE = "appendix/math-prep.md"
 
@@ -24,8 +24,8 @@ def shown(computed: float, text: str, number: str, **kw) -> None:
     claim(PAGE, computed, text, value=float(number.replace("−", "-")), **kw)
 
 
-def figure(name: str):
-    return importlib.import_module(f"figures.{name}")
+def alt(name: str) -> str:
+    return find_figure(name, ROOT / "figures").alt
 
 
 def exercise(n: int) -> str:
@@ -37,7 +37,7 @@ def exercise(n: int) -> str:
 # --- 向量、点积与范数 -----------------------------------------------------------------------------
 
 def test_dot_product_angle_and_projection():
-    d = figure("dot_product_norms").data()
+    d = figure_data("dot_product_norms")
     a, b = d["a"], d["b"]
     assert a.tolist() == [3, 4] and b.tolist() == [2, 1]
     shown(d["dot"], r"点积是 $3 \times 2 + 4 \times 1 = 10$", "10")
@@ -50,12 +50,11 @@ def test_dot_product_angle_and_projection():
 
 
 def test_dot_product_figure_alt_states_the_data():
-    fig = figure("dot_product_norms")
-    d = fig.data()
-    assert f"约 {d['angle']:.2f} 度" in fig.ALT and f"约 {d['projection']:.2f}" in fig.ALT
-    assert f"点积为 {d['dot']:g}" in fig.ALT
+    d, text = figure_data("dot_product_norms"), alt("dot_product_norms")
+    assert f"约 {d['angle']:.2f} 度" in text and f"约 {d['projection']:.2f}" in text
+    assert f"点积为 {d['dot']:g}" in text
     lengths = [d["norms_x"][p] for p in (1, 2, np.inf)]
-    assert "三种长度 {:g}、{:g} 和 {:g}".format(*lengths) in fig.ALT
+    assert "三种长度 {:g}、{:g} 和 {:g}".format(*lengths) in text
     assert np.linalg.norm(d["x"]) == pytest.approx(1.0)  # x lies on the L2 unit circle
 
 
@@ -96,7 +95,7 @@ def test_singular_and_diagonal_examples():
 # --- 特征值与梯度下降 ------------------------------------------------------------------------------
 
 def test_eigenvalues_of_H_trace_and_determinant():
-    d = figure("eigen_gradient_descent").data()
+    d = figure_data("eigen_gradient_descent")
     H, lam, Q = d["H"], d["eigenvalues"], d["eigenvectors"]
     assert lam == pytest.approx([1.0, 9.0])
     assert H @ Q == pytest.approx(Q * lam)
@@ -110,7 +109,7 @@ def test_eigenvalues_of_H_trace_and_determinant():
 
 
 def test_gradient_descent_along_the_eigen_axes():
-    d = figure("eigen_gradient_descent").data()
+    d = figure_data("eigen_gradient_descent")
     flat, steep = d["coords"][0]
     shown(steep, r"$4/\sqrt{2} \approx 2.83$", "2.83")
     shown(flat, r"$2/\sqrt{2} \approx 1.41$", "1.41")
@@ -128,27 +127,26 @@ def test_gradient_descent_along_the_eigen_axes():
 
 
 def test_twenty_six_steps_to_one_hundredth():
-    run = gradient_descent(Quadratic(np.array([[5.0, 4.0], [4.0, 5.0]])), np.array([3.0, 1.0]), 0.2, 60)
-    steps = run.steps_to_reach(np.zeros(2), 0.01)
+    path = figure_data("eigen_gradient_descent", steps=60)["path"]  # figure A.2's run, continued to 60 steps
+    dist = np.linalg.norm(path, axis=1)
+    steps = int(np.flatnonzero(dist <= 0.01)[0])
     claim(PAGE, steps, "要 26 步才能走到 $0.01$ 以内")
     # off the rounding edge: the step before is clearly outside, this one clearly inside
-    dist = np.linalg.norm(run.iterates, axis=1)
     assert dist[steps - 1] > 0.011 and dist[steps] < 0.0096
     assert dist[1:] / dist[:-1] == pytest.approx(0.8)  # both factors have size 0.8
 
 
 def test_eigen_figure_alt_states_the_data():
-    fig = figure("eigen_gradient_descent")
-    d = fig.data()
+    d = figure_data("eigen_gradient_descent")
     flat, steep = d["coords"][0]
-    assert f"陡轴坐标从 {steep:.2f} 出发每步乘以 −{abs(d['factors'][1]):g}" in fig.ALT
-    assert f"平轴坐标从 {flat:.2f} 出发每步乘以 {d['factors'][0]:g}" in fig.ALT
+    assert f"陡轴坐标从 {steep:.2f} 出发每步乘以 −{abs(d['factors'][1]):g}" in alt("eigen_gradient_descent")
+    assert f"平轴坐标从 {flat:.2f} 出发每步乘以 {d['factors'][0]:g}" in alt("eigen_gradient_descent")
 
 
 # --- 正定性 --------------------------------------------------------------------------------------
 
 def test_definiteness_examples():
-    d = figure("quadratic_definiteness").data()
+    d = figure_data("quadratic_definiteness")
     assert d["正定"]["eigenvalues"].tolist() == pytest.approx([1, 9])
     assert d["不定"]["eigenvalues"].tolist() == pytest.approx([-1, 3])
     assert d["半正定"]["eigenvalues"].tolist() == [0, 2]
@@ -158,10 +156,10 @@ def test_definiteness_examples():
     x = np.array([1.0, -1.0])
     shown(x @ d["不定"]["matrix"] @ x, r"= 1 - 4 + 1 = -2 < 0$", "-2")
     assert x @ d["半正定"]["matrix"] @ x == 0
-    alt = figure("quadratic_definiteness").ALT
+    text = alt("quadratic_definiteness")
     for name, m in d.items():
         lo, hi = m["eigenvalues"]
-        assert f"特征值 {hi:g} 和 {lo:g}".replace("-", "−") in alt, name
+        assert f"特征值 {hi:g} 和 {lo:g}".replace("-", "−") in text, name
 
 
 def test_damping_makes_a_semidefinite_matrix_definite():
@@ -172,7 +170,7 @@ def test_damping_makes_a_semidefinite_matrix_definite():
 # --- 泰勒展开 ------------------------------------------------------------------------------------
 
 def test_one_d_taylor_of_x_cubed():
-    d = figure("taylor_first_order").data()
+    d = figure_data("taylor_first_order")
     f, first, second = d["f"], d["first"], d["second"]
     shown(f(1.1), r"真值 $1.1^3 = 1.331$", "1.331", rel=1e-12)
     shown(first(0.1), r"一阶近似 $1 + 3 \times 0.1 = 1.3$", "1.3")
@@ -187,11 +185,10 @@ def test_one_d_taylor_of_x_cubed():
 
 
 def test_taylor_figure_errors_and_slopes():
-    fig = figure("taylor_first_order")
-    d = fig.data()
+    d = figure_data("taylor_first_order")
     i = int(np.argmin(abs(d["deltas"] - 0.1)))
     assert d["deltas"][i] == pytest.approx(0.1)
-    assert f"误差分别约为 {d['err1'][i]:.3f} 和 {d['err2'][i]:.3f}" in fig.ALT
+    assert f"误差分别约为 {d['err1'][i]:.3f} 和 {d['err2'][i]:.3f}" in alt("taylor_first_order")
     small = d["deltas"] < 1e-2  # the slopes on log-log axes: 2 and 3
     for err, slope in ((d["err1"], 2), (d["err2"], 3)):
         fit = np.polyfit(np.log(d["deltas"][small]), np.log(err[small]), 1)[0]
@@ -279,8 +276,7 @@ def test_exercise_2_inverse_eigen_definite():
 
 
 def test_exercise_3_two_learning_rates():
-    fig = figure("eigen_gradient_descent")
-    slow, fast = fig.data(lr=0.1), fig.data(lr=0.25)
+    slow, fast = figure_data("eigen_gradient_descent", lr=0.1), figure_data("eigen_gradient_descent", lr=0.25)
     text = exercise(3)
     assert slow["factors"] == pytest.approx([0.9, 0.1])
     assert "陡轴因子 $1 - 0.9 = 0.1$，平轴因子 $0.9$" in text
@@ -358,8 +354,6 @@ def test_at_least_four_exercises_with_folded_answers():
 # --- the page in the book ------------------------------------------------------------------------
 
 def test_every_figure_is_embedded_referred_to_and_exists():
-    from tests.chapters import ROOT
-
     md = markdown(PAGE)
     names = re.findall(r"^!\[\]\(\.\./figures/(\w+)\.svg\)$", md, re.M)
     assert names == ["dot_product_norms", "eigen_gradient_descent", "quadratic_definiteness", "taylor_first_order"]

@@ -4,7 +4,6 @@ against sympy and finite differences, the figures' stated facts, and the exercis
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import numpy as np
@@ -16,10 +15,13 @@ from hypothesis.extra.numpy import arrays
 
 from gradbook.autodiff import derivative
 from gradbook.calculus import directional_derivative, numerical_gradient, numerical_hessian
+from gradbook.figure_registry import find_figure
 from gradbook.information import angle_between
 from gradbook.landscapes import bowl, saddle
 from gradbook.models import GaussianLogDensity
-from tests.chapters import claim, front_matter, markdown
+from gradbook.render import data as figure_data
+from gradbook.render import figure as drawn
+from tests.chapters import ROOT, claim, front_matter, markdown
 
 CH = "1"
 
@@ -32,8 +34,9 @@ def unit(deg: float) -> np.ndarray:
     return np.array([np.cos(np.radians(deg)), np.sin(np.radians(deg))])
 
 
-def figure(name: str):
-    return importlib.import_module(f"figures.{name}")
+def spec(name: str):
+    """The figure script's caption, description and ALT, as the build reads them."""
+    return find_figure(name, ROOT / "figures")
 
 
 # --- 从一元函数说起 --------------------------------------------------------------------------------
@@ -49,9 +52,11 @@ def test_derivative_of_x_squared_at_one():
 
 
 def test_one_d_arrows_of_the_figure():
+    d = figure_data("derivative_field_1d")
+    slopes = dict(zip(d["points"].tolist(), d["slopes"]))
     for x, text in [(-1.5, "导数是 $-3$"), (0.5, "导数是 $1$")]:
-        claim(CH, derivative(square, x), text)
-    assert derivative(square, 0.0) == 0
+        claim(CH, slopes[x], text)
+    assert slopes[0.0] == 0 and all(s == derivative(square, x) for x, s in slopes.items())
     assert "箭头总是**背离**最低点" in markdown(CH)
     claim(CH, derivative(square, 1.0), r"\nabla f(1) = (2)", value=2)
 
@@ -89,17 +94,16 @@ def test_slice_of_the_bowl_is_the_one_d_parabola():
 
 
 def test_bowl_figures_state_what_the_prose_says():
-    fig = figure("bowl_contours_gradient").make()
-    assert len(fig.axes) == 1
-    # 梯度在每个点都垂直于过该点的圆：∇f(p) ∥ p
-    f = bowl()
-    rng = np.random.default_rng(1)
-    for p in rng.normal(size=(20, 2)):
-        g = f.grad(p)
-        assert abs(g[0] * p[1] - g[1] * p[0]) < 1e-12
-        assert g @ p > 0  # 背离碗底
-    figure("bowl_surface").make()
-    figure("derivative_field_1d").make()
+    assert len(drawn("bowl_contours_gradient").axes) == 1
+    # 梯度在每个点都垂直于过该点的圆：∇f(p) ∥ p，每一支箭头都如此
+    d = figure_data("bowl_contours_gradient")
+    for x, y, u, v in zip(d["GX"], d["GY"], d["U"], d["V"]):
+        assert abs(u * y - v * x) < 1e-12
+        assert u * x + v * y > 0 or x == y == 0  # 背离碗底（碗底本身的箭头长度为 0）
+    assert d["g"].tolist() == [2.0, 2.0]
+    assert figure_data("bowl_surface")["z0"] == 2.0
+    drawn("bowl_surface")
+    drawn("derivative_field_1d")
 
 
 # --- 方向导数 --------------------------------------------------------------------------------------
@@ -115,10 +119,9 @@ def test_bowl_figures_state_what_the_prose_says():
 def test_directional_derivatives_at_chosen_angles(deg, text):
     f = bowl()
     p = np.array([1.0, 1.0])
-    u = unit(deg)
-    by_formula = float(f.grad(p) @ u)
-    assert directional_derivative(f.value, p, u) == pytest.approx(by_formula, abs=1e-7)
-    claim(CH, by_formula, text, abs=0.005 if "." in text else 1e-9)
+    on_the_figure = figure_data("directional_derivative_angle")["slopes"][deg // 45]  # its arrows, every 45°
+    assert directional_derivative(f.value, p, unit(deg)) == pytest.approx(on_the_figure, abs=1e-7)
+    claim(CH, on_the_figure, text, abs=0.005 if "." in text else 1e-9)
 
 
 def test_directional_derivative_at_sixty_degrees():
@@ -184,8 +187,10 @@ def test_tangent_of_the_contour_at_one_one():
 
 
 def test_directional_derivative_figure():
-    fig = figure("directional_derivative_angle").make()
-    assert len(fig.axes) == 2
+    assert len(drawn("directional_derivative_angle").axes) == 2
+    d = figure_data("directional_derivative_angle")
+    assert d["norm"] == pytest.approx(2 * np.sqrt(2)) and d["best"] == pytest.approx(45)
+    assert max(d["curve"]) == pytest.approx(d["norm"], rel=1e-4)
 
 
 # --- 几个要背下来的结果 -----------------------------------------------------------------------------
@@ -300,10 +305,8 @@ def test_gaussian_log_density_gradient_matches_finite_differences(sx, sy, rho, m
 
 
 def test_gaussian_figure_angle_matches_prose():
-    src = figure("gaussian_score_field").__doc__
-    assert "36.9°" in src
-    fig = figure("gaussian_score_field").make()
-    assert len(fig.axes) == 1
+    assert f"两者夹角约 {figure_data('gaussian_score_field')['angle']:.1f}°" in spec("gaussian_score_field").description
+    assert len(drawn("gaussian_score_field").axes) == 1
 
 
 def test_saddle_has_zero_gradient_but_is_not_a_minimum():
@@ -335,7 +338,7 @@ def test_every_figure_is_embedded_and_exists():
     names = re.findall(r"!\[\]\(\.\./figures/([a-z0-9_]+)\.svg", md)
     assert len(names) >= 5
     for name in names:
-        assert figure(name).ALT
+        assert spec(name).alt
 
 
 # --- 习题 -----------------------------------------------------------------------------------------
@@ -446,18 +449,13 @@ def test_exercise_7_partials_exist_but_not_differentiable():
     assert directional_derivative(_xy_over_r2, np.zeros(2), u) == 0.0
 
 
-def _score_figure_angle(var_x=4.0, var_y=1.0, rho=0.0, x0=2.0, y0=1.0):
-    """The gradient at (x0, y0) and its angle to the way to μ, as figures/gaussian_score_field.py computes them."""
-    cov_xy = rho * np.sqrt(var_x * var_y)
-    logp = GaussianLogDensity(mean=np.zeros(2), cov=np.array([[var_x, cov_xy], [cov_xy, var_y]]))
-    p = np.array([x0, y0])
-    g = logp.grad(p)
-    return g, angle_between(g, logp.mean - p)
+def _score_figure_angle(**params):
+    """The gradient at (x0, y0) and the angle the figure labels, as figures/gaussian_score_field.py draws them."""
+    d = figure_data("gaussian_score_field", **params)
+    return d["g"], d["angle"]
 
 
 def test_exercise_8_score_field_predictions():
-    src = (figure("gaussian_score_field").__file__)
-    assert "angle_between(g, logp.mean - p)" in open(src, encoding="utf-8").read()  # same angle as the label
     names = re.findall(r"!\[\]\(\.\./figures/([a-z0-9_]+)\.svg", markdown(CH))
     assert names[5] == "gaussian_score_field", "the exercise calls it 图 1.6"
     claim(CH, _score_figure_angle()[1], "相差 $36.87°$。")

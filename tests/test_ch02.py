@@ -9,10 +9,12 @@ import pytest
 import sympy as sp
 
 from gradbook.calculus import numerical_gradient, numerical_hessian
+from gradbook.figure_registry import find_figure
 from gradbook.landscapes import Quadratic
 from gradbook.models import LinearMSE, OnePointLinear, house_data, standardize, unstandardize
-from gradbook.optimizers import Objective, gradient_descent
-from tests.chapters import DOCS, claim, front_matter, markdown
+from gradbook.optimizers import gradient_descent
+from gradbook.render import data as figure_data
+from tests.chapters import DOCS, ROOT, claim, front_matter, markdown
 
 CH = "02"
 ORIGIN = np.zeros(2)
@@ -32,13 +34,6 @@ def house(unit: float = 1.0) -> LinearMSE:
 def bowl(model: LinearMSE) -> Quadratic:
     """The loss as ½ (θ − θ*)ᵀ H (θ − θ*): exact for a linear model (plus the constant L*)."""
     return Quadratic(model.hessian(ORIGIN), model.minimizer())
-
-
-def slope_only(model: LinearMSE) -> Objective:
-    """L(w, b*) as in figures/lr_paths.py."""
-    b_star = model.minimizer()[1]
-    return Objective(value=lambda t: model.value([t[0], b_star]),
-                     grad=lambda t: model.grad(np.array([t[0], b_star]))[:1])
 
 
 def steps_to_tol(hessian: np.ndarray, error0: np.ndarray, lr: float, tol: float) -> int:
@@ -61,9 +56,9 @@ def test_data_and_the_three_lines():
     x, y = house_data()
     assert x.size == 50
     claim(CH, x.mean(), "约为 102.6 平方米")
-    model = house()
-    assert model.value([4.5, -150.0]) > model.value([1.5, 250.0])  # the purple line: "只比蓝色的略高一点"
-    assert model.value([4.5, -150.0]) < 1.2 * model.value([1.5, 250.0])
+    blue, purple, best = figure_data("lines_and_params")["losses"]
+    assert blue < purple < 1.2 * blue  # the purple line: "只比蓝色的略高一点"
+    assert best == pytest.approx(house().value(house().minimizer()))
 
 
 # ---------------------------------------------------------------- 损失曲面
@@ -128,11 +123,9 @@ def test_axis_ratio_of_the_ellipses_in_both_units():
     lo, hi = bowl(house(100)).eigenvalues
     claim(CH, hi / lo, "条件数降到约 129")
     claim(CH, math.sqrt(hi / lo), "长短轴之比约 11.4")
-    # the semi-axes √(2c/λ) of the ellipse L − L* = c, as the contour figure draws them
-    model, c = house(100), 500.0
-    lams, vecs = np.linalg.eigh(model.hessian(ORIGIN))
-    for lam, v in zip(lams, vecs.T):
-        p = model.minimizer() + math.sqrt(2 * c / lam) * v
+    # the points the contour figure marks, on its axes' ellipse L − L* = c, really lie on that contour
+    model, c = house(100), find_figure("loss_contours_wb", ROOT / "figures").defaults()["level"]
+    for p in figure_data("loss_contours_wb")["points"]:
         assert model.value(p) - model.value(model.minimizer()) == pytest.approx(c)
 
 
@@ -170,14 +163,11 @@ def test_h_shrinks_the_flat_component_and_stretches_the_steep_one():
 
 
 def test_zigzag_alt_names_the_start_the_script_uses():
-    import importlib
-    import inspect
-
-    zigzag = importlib.import_module("figures.gd_zigzag_raw")
-    params = inspect.signature(zigzag.make).parameters
-    start = f"({params['w0'].default:g}, {params['b0'].default:g})"
-    assert f"从 (w, b) = {start} 出发" in zigzag.ALT and "原点" not in zigzag.ALT
-    assert f"(w, b) = {start}" in zigzag.__doc__
+    zigzag = find_figure("gd_zigzag_raw", ROOT / "figures")
+    w0, b0 = figure_data("gd_zigzag_raw")["run"].iterates[0]
+    start = f"({w0:g}, {b0:g})"
+    assert f"从 (w, b) = {start} 出发" in zigzag.alt and "原点" not in zigzag.alt
+    assert f"(w, b) = {start}" in zigzag.description
 
 
 # ---------------------------------------------------------------- 链式法则
@@ -237,25 +227,25 @@ def test_the_minus_100_example_and_subtracting_the_raw_gradient():
 
 
 def test_one_dimensional_rates_and_the_two_over_lambda_bound():
-    model = house()
     x, _ = house_data()
     lam = 2 * np.mean(x**2)
-    objective = slope_only(model)
+    d = figure_data("lr_paths", steps=5)  # the figure's three rates, five steps each
+    objective, w_star = d["objective"], d["w_star"]
     assert numerical_hessian(lambda t: float(objective.value(t)), np.array([1.0]), h=1e-2)[0, 0] == \
         pytest.approx(lam, rel=1e-6)
     claim_shown(lam, "\\lambda = 2\\,\\overline{x^2} = 21708", "21708")
     claim_shown(1 / lam * 1e5, "\\eta = 1/\\lambda = 4.61 \\times 10^{-5}", "4.61")
     claim_shown(2 / lam * 1e5, "\\frac{2}{\\lambda} = 9.21 \\times 10^{-5}", "9.21")
-    for lr, text in ((2e-6, "因子是 0.957"), (4e-5, "因子是 0.132"), (1e-4, "因子是 −1.17")):
-        factor = 1 - lr * lam
+    rates = find_figure("lr_paths", ROOT / "figures").defaults()
+    for rate, text, traj in zip(("lr_small", "lr_good", "lr_big"), ("因子是 0.957", "因子是 0.132", "因子是 −1.17"),
+                                d["runs"]):
+        factor = 1 - rates[rate] * lam
         claim(CH, factor, text)
-        traj = gradient_descent(objective, np.array([1.0]), lr, 5)
-        w_star = model.minimizer()[0]
         errors = traj.iterates[:, 0] - w_star
         assert errors[1:] == pytest.approx(factor * errors[:-1], rel=1e-6)  # w_{k+1} − w* = (1 − ηλ)(w_k − w*)
-    one_step = gradient_descent(objective, np.array([1.0]), 1 / lam, 1).final[0]
-    assert one_step == pytest.approx(model.minimizer()[0])
-    assert gradient_descent(objective, np.array([1.0]), 1e-4, 40).losses[-1] > 1e9  # 发散
+    one_step = figure_data("lr_paths", lr_good=1 / lam, steps=1)["runs"][1].final[0]
+    assert one_step == pytest.approx(w_star)
+    assert figure_data("lr_paths", steps=40)["runs"][2].losses[-1] > 1e9  # 发散
 
 
 def test_learning_rate_bound_in_two_dimensions():
@@ -282,31 +272,28 @@ def test_the_plateau_after_1000_steps_and_the_closed_form_step_count():
 
 
 def test_closed_form_step_count_agrees_with_running_gd():
-    model = house(100)
-    start = np.array([130.0, 215.0])
-    lr = 0.95 * bowl(model).max_stable_lr
-    ran = gradient_descent(model, start, lr, 1000).steps_to_reach(model.minimizer(), 0.01)
-    assert ran == steps_to_tol(model.hessian(ORIGIN), start - model.minimizer(), lr, 0.01)
+    d = figure_data("gd_zigzag_raw", steps=1000)
+    ran = d["run"].steps_to_reach(d["star"], 0.01)
+    assert ran == steps_to_tol(d["model"].hessian(ORIGIN), d["run"].iterates[0] - d["star"], d["lr"], 0.01)
 
 
 def test_zigzag_numbers_in_hundreds_of_square_metres():
-    model = house(100)
-    q = bowl(model)
+    q = bowl(house(100))
     lam_min, lam_max = q.eigenvalues
     claim(CH, lam_max, "\\lambda_{\\max} = 4.14")
     claim(CH, lam_min, "\\lambda_{\\min} = 0.0321")
     claim_shown(q.max_stable_lr, "上限 $2/\\lambda_{\\max} = 0.483$", "0.483")
-    lr = 0.95 * q.max_stable_lr
+    d = figure_data("gd_zigzag_raw")  # figure 2.7: 40 steps at 0.95 × 2/λ_max from (130, 215)
+    lr, traj = d["lr"], d["run"]
+    assert d["lam_max"] == pytest.approx(lam_max, rel=1e-12)
     claim_shown(lr, "0.95 倍 $\\eta = 0.459$", "0.459")
     claim_shown(1 - lr * lam_max, "4.14 = -0.9", "-0.9")
     claim(CH, 1 - lr * lam_min, "平方向的因子是 0.985")
-    start = np.array([130.0, 215.0])
-    traj = gradient_descent(model, start, lr, 40)
-    dist = np.linalg.norm(traj.iterates - model.minimizer(), axis=1)
+    dist = np.linalg.norm(traj.iterates - d["star"], axis=1)
     claim(CH, dist[0], "只从 211 缩到 116")
     claim(CH, dist[-1], "缩到 116")
     assert np.all(np.diff(np.sign(np.diff(traj.iterates[:8, 0]))) != 0)  # w goes back and forth: a zigzag
-    steps = gradient_descent(model, start, lr, 1000).steps_to_reach(model.minimizer(), 0.01)
+    steps = figure_data("gd_zigzag_raw", steps=1000)["run"].steps_to_reach(d["star"], 0.01)
     claim(CH, steps, "一共需要 671 步")
     claim(CH, steps, "671（$\\eta = 0.459$）")
     claim(CH, lam_max / lam_min, "| 百平方米 | 约 129")
@@ -334,9 +321,9 @@ def test_standardisation_makes_the_bowl_round():
     assert [w, b] == pytest.approx(LinearMSE(x, y).minimizer())
     one = gradient_descent(model, ORIGIN, 0.5, 1)
     assert one.final == pytest.approx(star)
-    start = np.array([130.0 * std / 100, 215.0 + 130.0 * mean / 100])  # the zigzag's start line, in z-parameters
-    assert LinearMSE(x / 100, y).value([130.0, 215.0]) == pytest.approx(model.value(start))
-    traj = gradient_descent(model, start, 0.25, 40)
+    traj = figure_data("gd_standardized", steps=40)["run"]  # figure 2.9, run on to 40 steps
+    assert traj.iterates[0] == pytest.approx([130.0 * std / 100, 215.0 + 130.0 * mean / 100])
+    assert LinearMSE(x / 100, y).value([130.0, 215.0]) == pytest.approx(model.value(traj.iterates[0]))  # the same line
     d = np.linalg.norm(traj.iterates - star, axis=1)
     assert d[1:6] == pytest.approx(0.5 * d[:5])  # "每步把距离减半"
     claim(CH, traj.steps_to_reach(star, 0.01), "12 步就进入 0.01 以内")
@@ -419,24 +406,17 @@ def _figure_index(name: str) -> int:
     return names.index(name) + 1
 
 
-def _standardized_start():
-    """(model, start, θ*) as in figures/gd_standardized.py."""
-    x, y = house_data()
-    z, mean, std = standardize(x)
-    model = LinearMSE(z, y)
-    return model, np.array([130.0 * std / 100, 215.0 + 130.0 * mean / 100]), model.minimizer()
-
-
 def test_exercise_4_rates_one_and_three_quarters_redrawn():
     assert _figure_index("gd_standardized") == 9 and "重画图 2.9" in markdown(CH)
-    model, start, star = _standardized_start()
-    bounce = gradient_descent(model, start, 1.0, 12).iterates  # the figure's 12 steps
+    d = figure_data("gd_standardized", lr=1.0)  # the figure's 12 steps
+    bounce, star = d["run"].iterates, d["star"]
+    start = bounce[0]
     mirror = 2 * star - start
     assert np.allclose(bounce[1::2], mirror) and np.allclose(bounce[::2], start)
     claim_shown(mirror[0], "约 $(79, 369)$", "79")
     claim_shown(mirror[1], "(79, 369)$，", "369")
-    quarter = gradient_descent(model, start, 0.25, 40).steps_to_reach(star, 0.01)
-    three_quarters = gradient_descent(model, start, 0.75, 40)
+    quarter = figure_data("gd_standardized", lr=0.25, steps=40)["run"].steps_to_reach(star, 0.01)
+    three_quarters = figure_data("gd_standardized", lr=0.75, steps=40)["run"]
     assert three_quarters.steps_to_reach(star, 0.01) == quarter
     claim(CH, quarter, "在第 12 步进入 0.01 以内")
     d = three_quarters.iterates - star
@@ -445,12 +425,10 @@ def test_exercise_4_rates_one_and_three_quarters_redrawn():
 
 def test_exercise_6_half_the_bound_removes_the_zigzag_but_is_slower():
     assert _figure_index("gd_zigzag_raw") == 7 and "图 2.7 的学习率是上限的 0.95 倍" in markdown(CH)
-    model = house(100)
-    star = model.minimizer()
-    lam_min, lam_max = np.linalg.eigvalsh(model.hessian(star))
-    start = np.array([130.0, 215.0])
-    half = gradient_descent(model, start, 0.5 * 2 / lam_max, 2000)
-    zig = gradient_descent(model, start, 0.95 * 2 / lam_max, 2000)
+    zig, half = (figure_data("gd_zigzag_raw", lr_fraction=f, steps=2000) for f in (0.95, 0.5))  # figure 2.7 redrawn
+    star, lam_max = zig["star"], zig["lam_max"]
+    lam_min = np.linalg.eigvalsh(zig["model"].hessian(star))[0]
+    half, zig = half["run"], zig["run"]
     claim(CH, 1 - lam_min / lam_max, r"1 - \lambda_{\min}/\lambda_{\max} \approx 0.9922$")
     claim(CH, 100 * lam_min / lam_max, "每步只推进约 0.78%")
     claim(CH, 1 - 0.95 * 2 / lam_max * lam_min, "平方向的因子从 0.985 变成")
@@ -470,7 +448,7 @@ def test_exercise_7_line_through_the_centroid_and_the_angle_bound():
     x, y = house_data()
     w, b = LinearMSE(x, y).minimizer()
     assert b == pytest.approx(y.mean() - w * x.mean())
-    model, _, star = _standardized_start()
+    star = figure_data("gd_standardized")["star"]
     claim(CH, star[1], "拟合出的截距是 358.73")
     claim(CH, y.mean(), "平均房价就是 358.73 万元")
     for unit, text, kappa_text in ((100, "夹角最大约 79.93°", r"$\kappa \approx 129$"),
@@ -493,10 +471,10 @@ def test_exercise_7_line_through_the_centroid_and_the_angle_bound():
 
 
 def test_exercise_8_sweep_of_the_learning_rate():
-    model = house(100)
-    star = model.minimizer()
-    lam_min, lam_max = np.linalg.eigvalsh(model.hessian(star))
-    H, e0 = model.hessian(ORIGIN), np.array([130.0, 215.0]) - star
+    d = figure_data("gd_zigzag_raw")  # the exercise sweeps figure 2.7's lr_fraction
+    star, lam_max = d["star"], d["lam_max"]
+    lam_min = np.linalg.eigvalsh(d["model"].hessian(star))[0]
+    H, e0 = d["model"].hessian(ORIGIN), d["run"].iterates[0] - star
     shown = {0.5: 1279, 0.92: 693, 0.95: 671, 0.99: 644, 0.995: 689, 0.997: 1130}
     for frac, steps in shown.items():  # closed form agrees with the snippet the page runs
         assert steps_to_tol(H, e0, frac * 2 / lam_max, 0.01) == steps
@@ -510,11 +488,11 @@ def test_figure_2_6_has_its_own_caption_and_alt_and_they_match_its_curves():
     """The second lr_loss_curves (w and b learnt together) shows the opposite of the default caption:
     its own caption and ALT state what the script's curves do."""
     from gradbook.mkdocs_plugin import find_refs
-    from gradbook.render import figure
 
     (m,) = [m for _, m in find_refs(CH, markdown(CH)) if m["query"] == "fix_b=false"]
     assert "合适的迅速降到底" not in m["title"] and "150 左右的平台" in m["title"] and "150 左右的平台" in m["alt"]
-    small, good, big = (line.get_ydata() for line in figure("lr_loss_curves", fix_b=False).axes[0].lines)
+    d = figure_data("lr_loss_curves", fix_b=False)
+    small, good, big = (run.losses - d["best"] for run in d["runs"])
     plateau = good[3:]
     claim(CH, plateau.min(), "150 左右", abs=10)
     claim(CH, plateau.max(), "150 左右", abs=10)

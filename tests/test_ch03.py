@@ -4,7 +4,6 @@ exercise answers."""
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import re
 
@@ -15,10 +14,11 @@ import sympy as sp
 from gradbook import adjoint as adj
 from gradbook import autodiff as ad
 from gradbook.calculus import numerical_gradient, numerical_jacobian
+from gradbook.figure_registry import find_figure
 from gradbook.models import LogisticRegression, add_bias, sigmoid, two_blobs
-from gradbook.networks import affine_backward, recurrent_matrix, rnn_bptt, rnn_forward
-from gradbook.newton_cg import gradient_descent_path, narrow_valley, newton_cg
-from gradbook.optimizers import gradient_descent
+from gradbook.networks import affine_backward
+from gradbook.newton_cg import narrow_valley, newton_cg
+from gradbook.render import data as figure_data
 from tests.chapters import ROOT, claim, front_matter, markdown
 
 CH = "3"
@@ -56,25 +56,22 @@ def test_jacobians_compose_in_the_stated_shapes():
 
 # --- 计算图 ----------------------------------------------------------------------------------------
 
-def _graph(x, y):
-    vx, vy = ad.Value(x), ad.Value(y)
-    a = vx + vy
-    b = vx * vy
-    f = a * b
-    f.backward()
-    return vx, vy, a, b, f
+def _graph(**params):
+    """Figure 3.1's forward values and backward sensitivities, as the figure labels its nodes."""
+    d = figure_data("computational_graph", **params)
+    return d["value"], d["grad"]
 
 
 def test_the_hand_worked_graph():
-    x, y, a, b, f = _graph(2.0, 3.0)
-    claim(CH, a.data, "$a = 5$")
-    claim(CH, b.data, "$b = 6$")
-    claim(CH, f.data, "$f = 30$")
-    claim(CH, a.grad, r"\bar a = \bar f \cdot b = 6", value=6)
-    claim(CH, b.grad, r"\bar b = \bar f \cdot a = 5", value=5)
-    claim(CH, x.grad, r"\bar x = \bar a \cdot 1 + \bar b \cdot 3 = 6 + 15 = 21", value=21)
-    claim(CH, y.grad, r"\bar y = \bar a \cdot 1 + \bar b \cdot x = 6 + 10 = 16", value=16)
-    assert (a.grad * 1, b.grad * 3.0) == (6, 15) and (b.grad * 2.0) == 10
+    value, grad = _graph()
+    claim(CH, value["a"], "$a = 5$")
+    claim(CH, value["b"], "$b = 6$")
+    claim(CH, value["f"], "$f = 30$")
+    claim(CH, grad["a"], r"\bar a = \bar f \cdot b = 6", value=6)
+    claim(CH, grad["b"], r"\bar b = \bar f \cdot a = 5", value=5)
+    claim(CH, grad["x"], r"\bar x = \bar a \cdot 1 + \bar b \cdot 3 = 6 + 15 = 21", value=21)
+    claim(CH, grad["y"], r"\bar y = \bar a \cdot 1 + \bar b \cdot x = 6 + 10 = 16", value=16)
+    assert (grad["a"] * 1, grad["b"] * 3.0) == (6, 15) and (grad["b"] * 2.0) == 10
     X, Y = sp.symbols("x y")
     F = (X + Y) * X * Y
     assert sp.expand(F) == X**2 * Y + X * Y**2
@@ -90,9 +87,11 @@ def test_the_graph_as_a_vector_jacobian_product():
 
 
 def test_the_graph_figure_shows_the_same_numbers():
-    alt = importlib.import_module("figures.computational_graph").ALT
-    for text in ("x = 2", "y = 3", "a = x + y = 5", "b = xy = 6", "f = ab = 30", "a 为 6", "b 为 5", "y 为 16",
-                 "x 为 21"):
+    alt = find_figure("computational_graph", ROOT / "figures").alt
+    value, grad = _graph()
+    for text in (f"x = {value['x']:g}", f"y = {value['y']:g}", f"a = x + y = {value['a']:g}",
+                 f"b = xy = {value['b']:g}", f"f = ab = {value['f']:g}", f"a 为 {grad['a']:g}", f"b 为 {grad['b']:g}",
+                 f"y 为 {grad['y']:g}", f"x 为 {grad['x']:g}"):
         assert text in alt
 
 
@@ -133,26 +132,27 @@ def test_only_confidently_wrong_samples_have_errors_near_one():
     claim(CH, 0.5, "分错的样本误差的绝对值超过 0.5")
 
 
-def _imbalance(frac):
-    X, y = two_blobs(100, 0, positive_fraction=frac)
-    model = LogisticRegression(add_bias(X), y)
-    w = gradient_descent(model, np.zeros(3), 1.0, 300).final
-    negatives_right = float(np.mean(model.probabilities(w)[y == 0] < 0.5))
-    return y, model, negatives_right
+def negatives_right(panel) -> tuple[int, int]:
+    """(negatives the trained model classifies right, negatives) in one panel of figure 3.2."""
+    negative = panel["y"] == 0
+    return int(np.sum(panel["p"][negative] < 0.5)), int(negative.sum())
 
 
 def test_class_imbalance_numbers():
-    claim(CH, 100, "造了 100 个点")
-    y, model, balanced_right = _imbalance(0.5)
-    assert y.sum() == 50
-    claim(CH, round(-model.grad(np.zeros(3))[2], 12) + 0.0, "为 0.00")
-    y, model, imbalanced_right = _imbalance(0.9)
-    claim(CH, 100 * y.mean(), "正类占 90%")
-    claim(CH, -model.grad(np.zeros(3))[2], "不平衡时是 0.40")
-    claim(CH, y.mean() - 0.5, r"-\partial L/\partial b = p - 0.5", value=0.4)
-    claim(CH, 100 * balanced_right, "负类有 92% 被分对")
-    claim(CH, 100 * imbalanced_right, "只有 80% 被分对")
-    assert "偏置分量为 0.40" in importlib.import_module("figures.logistic_error_weighted").ALT
+    d = figure_data("logistic_error_weighted")
+    balanced, imbalanced = d["balanced"], d["imbalanced"]
+    claim(CH, len(balanced["y"]), "造了 100 个点")
+    assert balanced["counts"][1] == 50
+    claim(CH, round(balanced["total"][1], 12) + 0.0, "为 0.00")
+    claim(CH, 100 * imbalanced["y"].mean(), "正类占 90%")
+    claim(CH, imbalanced["total"][1], "不平衡时是 0.40")
+    claim(CH, imbalanced["y"].mean() - 0.5, r"-\partial L/\partial b = p - 0.5", value=0.4)
+    model = LogisticRegression(add_bias(imbalanced["X"]), imbalanced["y"])
+    assert imbalanced["total"][1] == pytest.approx(-model.grad(np.zeros(3))[2])  # the push's bias part is −∂L/∂b
+    right, negatives = negatives_right(balanced)
+    claim(CH, 100 * right / negatives, "负类有 92% 被分对")
+    right, negatives = negatives_right(imbalanced)
+    claim(CH, 100 * right / negatives, "只有 80% 被分对")
 
 
 # --- 仿射层与多层网络 ------------------------------------------------------------------------------
@@ -175,20 +175,12 @@ def test_affine_layer_worked_example():
 # --- 沿时间反向传播 --------------------------------------------------------------------------------
 
 def test_bptt_figure_decay_ratio():
-    # the same computation as figures/rnn_unrolled_bptt.py with its defaults
-    steps, rho, hidden, seed = 8, 0.8, 4, 0
-    rng = np.random.default_rng(seed)
-    W = recurrent_matrix(hidden, rho, seed)
-    np.testing.assert_allclose(np.linalg.svd(W, compute_uv=False), rho)
-    U = rng.normal(0.0, 0.5, (hidden, 2))
-    xs = rng.normal(size=(steps, 2))
-    hs = rnn_forward(W, U, np.zeros(hidden), xs, np.zeros(hidden))
-    targets = hs[1:].copy()
-    targets[-1] = hs[-1] - 1.0
-    norms = np.linalg.norm(rnn_bptt(W, U, np.zeros(hidden), xs, np.zeros(hidden), targets).grad_a, axis=1)
+    d = figure_data("rnn_unrolled_bptt")
+    rho = find_figure("rnn_unrolled_bptt", ROOT / "figures").defaults()["rho"]
+    np.testing.assert_allclose(np.linalg.svd(d["W"], compute_uv=False), rho)
     claim(CH, rho, r"$\rho = 0.8$")
-    claim(CH, np.exp(np.mean(np.log(norms[:-1] / norms[1:]))), "平均只剩约 0.65 倍")
-    assert np.all(np.diff(norms) > 0), "each step back the gradient shrinks"
+    claim(CH, d["back_ratio"], "平均只剩约 0.65 倍")
+    assert np.all(np.diff(d["norms"]) > 0), "each step back the gradient shrinks"
 
 
 # --- 自动微分 --------------------------------------------------------------------------------------
@@ -206,7 +198,7 @@ def test_product_operation_counts():
     cost = ad.product_gradient_cost(50)
     claim(CH, cost.forward, "前向模式用了 2500 次运算")
     claim(CH, cost.reverse, "反向模式只用 100 次")
-    far = ad.predicted_product_gradient_cost(2500)
+    far = figure_data("autodiff_op_counts")["far"]  # the stars of figure 3.4
     claim(CH, far.forward, "前向模式要 6,250,000 次运算")
     claim(CH, far.reverse, "反向模式只要 5,000 次")
     claim(CH, far.forward / far.reverse, "差了 1250 倍")
@@ -277,17 +269,17 @@ def test_hvp_costs_a_constant_multiple_of_a_gradient():
 
 
 def test_newton_cg_against_gradient_descent():
-    valley = narrow_valley(condition=50.0)
+    params = find_figure("hvp_newton_cg", ROOT / "figures").defaults()
+    valley = narrow_valley(condition=params["condition"])
     assert np.linalg.cond(ad.hessian(valley, np.zeros(2))) == pytest.approx(50.0)
-    claim(CH, 50, "条件数为 50")
-    start = np.array([-2.2, 0.2])
-    newton = newton_cg(valley, start, steps=6)
-    gd = gradient_descent_path(valley, start, lr=0.03, steps=100)
-    claim(CH, gd.losses[-1] * 1e4, r"仍有 $7\times 10^{-4}$")
+    claim(CH, params["condition"], "条件数为 50")
+    d = figure_data("hvp_newton_cg")  # figure 3.5: Newton-CG's 6 steps and gradient descent's 100 at η = 0.03
+    start, newton, gd = d["gd"].iterates[0], d["newton"], d["gd"].losses
+    claim(CH, gd[-1] * 1e4, r"仍有 $7\times 10^{-4}$")
     claim(CH, newton.hvp_calls, "一共只做了 9 次 HVP")
     claim(CH, len(newton.iterates) - 1, "牛顿-CG 6 步之内")
     assert newton.losses[-1] < 1e-20
-    # the tolerances the prose explains are the ones the call uses, and step 6 spends nothing
+    # the tolerances the prose explains are the ones the figure's call uses, and step 6 spends nothing
     claim(CH, 1e-4, "残差降到梯度长度的 $10^{-4}$ 倍（默认的 `tol=1e-4`）", value=1e-4)
     claim(CH, 1e-8, "梯度长度一旦不超过 $10^{-8}$（默认的 `gtol=1e-8`）", value=1e-8)
     defaults = inspect.signature(newton_cg).parameters
@@ -297,7 +289,7 @@ def test_newton_cg_against_gradient_descent():
     assert np.linalg.norm(ad.gradient_reverse(valley, newton.iterates[5])) < 1e-8 * 1e-3
     # a step of 0.03 is near the edge: the steepest curvature at the start is close to 2/0.03
     steep = np.linalg.eigvalsh(ad.hessian(valley, start))[-1]
-    assert 0.03 * steep < 2 < 0.045 * steep
+    assert params["lr"] * steep < 2 < 1.5 * params["lr"] * steep
 
 
 # --- PyTorch autograd ------------------------------------------------------------------------------
@@ -333,12 +325,12 @@ def test_exercise_1():
 
 
 def test_exercise_2():
-    x, y, a, b, f = _graph(1.0, 2.0)
-    claim(CH, a.data, "前向：$a = 3$")
-    claim(CH, b.data, "$b = 2$，$f = 6$")
-    claim(CH, f.data, "$f = 6$。")
-    claim(CH, x.grad, r"\bar x = \bar a + \bar b\, y = 2 + 6 = 8", value=8)
-    claim(CH, y.grad, r"\bar y = \bar a + \bar b\, x = 2 + 3 = 5", value=5)
+    value, grad = _graph(x=1.0, y=2.0)
+    claim(CH, value["a"], "前向：$a = 3$")
+    claim(CH, value["b"], "$b = 2$，$f = 6$")
+    claim(CH, value["f"], "$f = 6$。")
+    claim(CH, grad["x"], r"\bar x = \bar a + \bar b\, y = 2 + 6 = 8", value=8)
+    claim(CH, grad["y"], r"\bar y = \bar a + \bar b\, x = 2 + 3 = 5", value=5)
 
 
 def test_exercise_3():
@@ -417,19 +409,18 @@ def _figure_numbers() -> list[str]:
 
 def test_exercise_2_redrawn_graph_edge_labels():
     assert _figure_numbers()[0] == "computational_graph" and "再重画图 3.1 核对" in markdown(CH)
-    x, y, a, b, f = _graph(1.0, 2.0)
-    # the figure's edge labels are ∂b/∂x = y, ∂b/∂y = x, ∂f/∂a = b, ∂f/∂b = a (figures/computational_graph.py)
-    claim(CH, y.data, r"$x \to b$ 那条的局部导数是 $y = 2$", value=2)
-    claim(CH, x.data, r"$y \to b$ 那条是 $x = 1$", value=1)
-    claim(CH, b.data, r"$a \to f$ 是 $b = 2$", value=2)
-    claim(CH, a.data, r"$b \to f$ 是 $a = 3$", value=3)
-    src = (ROOT / "figures" / "computational_graph.py").read_text(encoding="utf-8")
-    assert '("x", "b", vy.data' in src and '("a", "f", b.data' in src
+    d = figure_data("computational_graph", x=1.0, y=2.0)
+    for edge, node, text, shown in ((("x", "b"), "y", r"$x \to b$ 那条的局部导数是 $y = 2$", 2),
+                                    (("y", "b"), "x", r"$y \to b$ 那条是 $x = 1$", 1),
+                                    (("a", "f"), "b", r"$a \to f$ 是 $b = 2$", 2),
+                                    (("b", "f"), "a", r"$b \to f$ 是 $a = 3$", 3)):
+        assert d["local"][edge] == d["value"][node]  # the redrawn figure's edge label ∂to/∂from is that node's value
+        claim(CH, d["local"][edge], text, value=shown)
 
 
 def test_exercise_5_redrawn_op_counts_and_the_crossing():
     assert _figure_numbers()[3] == "autodiff_op_counts" and "把图 3.4 外推到 $n = 1000$" in markdown(CH)
-    far = ad.predicted_product_gradient_cost(1000)
+    far = figure_data("autodiff_op_counts", n_far=1000)["far"]
     assert f"{far.forward:,}" == "1,000,000" and f"{far.reverse:,}" == "2,000"
     claim(CH, far.forward, "正标着 1,000,000 和 2,000", value=1_000_000)
     one, two = ad.product_gradient_cost(1), ad.product_gradient_cost(2)
@@ -445,17 +436,14 @@ def test_exercise_5_redrawn_op_counts_and_the_crossing():
 
 def test_exercise_7_thirty_percent_minority():
     assert _figure_numbers()[1] == "logistic_error_weighted"
+    default, redrawn = figure_data("logistic_error_weighted"), figure_data("logistic_error_weighted", minority=0.3)
+    claim(CH, redrawn["imbalanced"]["total"][1], "偏置分量是 $p - 0.5 = 0.7 - 0.5 = 0.20$", value=0.20)
+    panels = {0.5: default["balanced"], 0.7: redrawn["imbalanced"], 0.9: default["imbalanced"]}
     rates = {}
-    for frac in (0.5, 0.7, 0.9):
-        X, y = two_blobs(100, 0, positive_fraction=frac)
-        model = LogisticRegression(add_bias(X), y)
-        if frac == 0.7:
-            claim(CH, -model.grad(np.zeros(3))[2], "偏置分量是 $p - 0.5 = 0.7 - 0.5 = 0.20$", value=0.20)
-        w = gradient_descent(model, np.zeros(3), 1.0, 300).final
-        p = model.probabilities(w)
-        neg = y == 0
-        assert np.min(np.abs(p - 0.5)) > 1e-3  # no point sits on the boundary: the counts are stable
-        rates[frac] = (int(np.sum(p[neg] < 0.5)), int(neg.sum()))
+    for frac, panel in panels.items():
+        assert panel["y"].mean() == pytest.approx(frac)
+        assert np.min(np.abs(panel["p"] - 0.5)) > 1e-3  # no point sits on the boundary: the counts are stable
+        rates[frac] = negatives_right(panel)
     assert rates[0.7] == (28, 30)
     claim(CH, rates[0.7][0], "分对了 28 个")
     claim(CH, rates[0.7][0] / rates[0.7][1] * 100, "28 个（93%）", value=93, abs=0.5)

@@ -11,13 +11,16 @@ import pytest
 import sympy as sp
 
 from gradbook.calculus import numerical_gradient, numerical_hessian
-from gradbook.information import gradient_confusion, hamming_distance, minibatch_gradients
-from gradbook.landscapes import Quadratic, saddle
-from gradbook.models import LinearMSE, LogisticRegression, house_data, sigmoid, standardize
+from gradbook.figure_registry import find_figure
+from gradbook.information import hamming_distance
+from gradbook.landscapes import saddle
+from gradbook.models import sigmoid
 from gradbook.networks import activation, clip_by_norm, hidden_state_jacobian_norms, recurrent_matrix
 from gradbook.optimizers import gradient_descent, momentum
-from gradbook.pitfalls import LinearRecurrence, ordered_sgd, teacher_logistic_data
-from tests.chapters import claim, front_matter, markdown
+from gradbook.pitfalls import LinearRecurrence
+from gradbook.render import data as figure_data
+from gradbook.render import figure as drawn
+from tests.chapters import ROOT, claim, front_matter, markdown
 
 CH = "04"
 F16 = np.float16
@@ -27,18 +30,14 @@ def dsigmoid(z):
     return activation("sigmoid")[1](z, sigmoid(z))
 
 
-SATURATION = importlib.import_module("figures.sigmoid_saturation")
-LAYER_NORMS = importlib.import_module("figures.layer_grad_norms")
-
-
-def pre_activation_slope(init: str, std: float) -> float:
-    """Mean σ'(z) over the units of the hidden layer that figure 4.1 shows."""
-    return float(np.mean(dsigmoid(SATURATION.pre_activations(init, std))))
+def spec(name: str):
+    """The figure script's parameters, caption and ALT, as the build reads them."""
+    return find_figure(name, ROOT / "figures")
 
 
 def layer_norms(act: str, init: str) -> np.ndarray:
     """One line of figure 4.2."""
-    return LAYER_NORMS.grad_norms(act, init)
+    return figure_data("layer_grad_norms")[act, init]
 
 
 # --- vanishing gradients ---------------------------------------------------------------------
@@ -70,11 +69,12 @@ def test_slopes_off_centre_and_the_saturation_edge():
 
 
 def test_initialization_decides_saturation():
-    std = inspect.signature(SATURATION.make).parameters["naive_std"].default
-    claim(CH, std, "每个权重都从标准差为 4 的正态分布里抽")
-    claim(CH, pre_activation_slope("xavier", 1.0), "平均斜率是 0.234")
-    claim(CH, pre_activation_slope("naive", std), "平均斜率只剩 0.016")
-    z = SATURATION.pre_activations("naive", std)
+    claim(CH, spec("sigmoid_saturation").defaults()["naive_std"], "每个权重都从标准差为 4 的正态分布里抽")
+    d = figure_data("sigmoid_saturation")  # figure 4.1's two histograms
+    claim(CH, d["mean_slope"]["xavier"], "平均斜率是 0.234")
+    claim(CH, d["mean_slope"]["naive"], "平均斜率只剩 0.016")
+    z = d["pre"]["naive"]
+    assert d["mean_slope"]["naive"] == pytest.approx(float(np.mean(dsigmoid(z))))
     edge = math.log((1 + math.sqrt(1 - 0.04)) / (1 - math.sqrt(1 - 0.04)))  # σ'(z) = 0.01
     assert np.mean(np.abs(z) > edge) > 0.5 and 10 < z.std() < 50  # "散布到正负几十，大部分单元掉进饱和区"
 
@@ -85,11 +85,11 @@ def test_naive_initialization_has_one_meaning():
     assert "不看层宽、每个权重都取标准差 1" in text and "本章说“朴素初始化”都指这一种" in text
     init_params = importlib.import_module("gradbook.networks").init_params
     assert inspect.signature(init_params).parameters["naive_std"].default == 1.0
-    assert "朴素" not in inspect.getsource(SATURATION)
-    naive_lines = [c for c in LAYER_NORMS.CONFIGS if c[1] == "naive"]
-    assert naive_lines == [("relu", "naive", "ReLU + 朴素 N(0, 1)", "purple", "--")]
-    # the prose explains every dashed line of figure 4.2: there is exactly one
-    assert [c[0] for c in LAYER_NORMS.CONFIGS if c[4] == "--"] == ["relu"] and "唯一的虚线" in text
+    assert "朴素" not in (ROOT / "figures" / "sigmoid_saturation.py").read_text(encoding="utf-8")
+    assert [key for key in figure_data("layer_grad_norms") if key[1] == "naive"] == [("relu", "naive")]
+    # the prose explains every dashed line of figure 4.2: there is exactly one, and it is the naive ReLU
+    dashed = [line.get_label() for line in drawn("layer_grad_norms").axes[0].lines if line.get_linestyle() == "--"]
+    assert dashed == ["ReLU + 朴素 N(0, 1)"] and "唯一的虚线" in text
 
 
 def test_backward_recursion_formula_matches_finite_differences():
@@ -120,25 +120,24 @@ def test_ten_layer_gradient_norms():
     claim(CH, math.sqrt(32 / 2), "$\\sqrt{32/2} = 4$", value=4)
     # the ALT's ranges come from the same lines
     assert 0.15 < min(tanh.min(), he.min()) and max(tanh.max(), he.max()) < 2.45
-    assert "约 0.2 到 2.4 之间" in LAYER_NORMS.ALT and "四条折线" in LAYER_NORMS.ALT
-    assert len(LAYER_NORMS.CONFIGS) == 4
+    assert "约 0.2 到 2.4 之间" in spec("layer_grad_norms").alt and "四条折线" in spec("layer_grad_norms").alt
+    assert len(figure_data("layer_grad_norms")) == 4
 
 
 # --- exploding gradients -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("rho", [0.9, 1.0, 1.1])
-def test_linear_rnn_jacobian_norm_is_radius_to_the_k(rho):
-    norms = hidden_state_jacobian_norms(recurrent_matrix(16, rho, seed=0), 50)
-    assert np.allclose(norms, rho ** np.arange(51), rtol=1e-9)
+def test_linear_rnn_jacobian_norm_is_radius_to_the_k():
+    d = figure_data("rnn_jacobian_norms")  # figure 4.3's lines: ρ = 1.1, 1 and 0.9
+    assert [line["rho"] for line in d["lines"]] == [1.1, 1.0, 0.9]
+    for line in d["lines"]:
+        assert np.allclose(line["linear"], line["rho"] ** d["k"], rtol=1e-9)
 
 
 def test_rnn_growth_numbers():
-    norms_hi = hidden_state_jacobian_norms(recurrent_matrix(16, 1.1, seed=0), 50)
-    norms_lo = hidden_state_jacobian_norms(recurrent_matrix(16, 0.9, seed=0), 50)
-    claim(CH, norms_hi[50], "$1.1^{50} \\approx 117.4$", value=117.4, abs=0.05)
-    claim(CH, norms_lo[50], "$0.9^{50} \\approx 0.0052$", value=0.0052, abs=5e-5)
-    tanh_hi = hidden_state_jacobian_norms(recurrent_matrix(16, 1.1, seed=0), 50, "tanh")
-    assert np.all(tanh_hi <= norms_hi + 1e-12)  # "tanh 只会把乘积再压小"
+    high, _, low = figure_data("rnn_jacobian_norms")["lines"]
+    claim(CH, high["linear"][50], "$1.1^{50} \\approx 117.4$", value=117.4, abs=0.05)
+    claim(CH, low["linear"][50], "$0.9^{50} \\approx 0.0052$", value=0.0052, abs=5e-5)
+    assert np.all(high["tanh"] <= high["linear"] + 1e-12)  # "tanh 只会把乘积再压小"
 
 
 # --- remedies: clipping --------------------------------------------------------------------------
@@ -176,18 +175,15 @@ def test_the_derivative_is_a_sum_over_the_twenty_uses_of_w():
 
 
 def test_clipping_tames_the_exploding_run():
-    L = LinearRecurrence(steps=20, target=0.5)
-    w_star = float(L.minimum[0])
+    d = figure_data("clipping_exploding")  # figure 4.4: from w = 1.1 at η = 0.01, plain and clipped to norm 1
+    w_star, plain, clipped = d["w_star"], d["plain"], d["clipped"]
     claim(CH, w_star, "$w^* = 0.5^{1/20} \\approx 0.966$", value=0.966, abs=5e-4)
-    g0 = float(L.grad(np.array([1.1]))[0])
-    claim(CH, g0, "梯度已有约 761.7")
-    plain = gradient_descent(L, [1.1], 0.01, 40)
+    claim(CH, float(LinearRecurrence(steps=20, target=0.5).grad(plain.iterates[0])[0]), "梯度已有约 761.7")
     claim(CH, float(plain.iterates[1, 0]), "$w$ 甩到约 $-6.52$", value=-6.52, abs=0.005)
     assert plain.diverged and len(plain.iterates) == 3 and 1e31 <= abs(plain.iterates[2, 0]) < 1e32
-    clipped = gradient_descent(L, [1.1], 0.01, 40, clip_norm=1.0)
     assert not clipped.diverged
     assert np.allclose(np.diff(clipped.iterates[:12, 0]), -0.01)
-    claim(CH, clipped.steps_to_reach(L.minimum, 1e-6), "在第 17 步离 $w^*$ 已不到 $10^{-6}$")
+    claim(CH, clipped.steps_to_reach(np.array([w_star]), 1e-6), "在第 17 步离 $w^*$ 已不到 $10^{-6}$")
 
 
 # --- saddle points ---------------------------------------------------------------------------------
@@ -204,19 +200,16 @@ def test_saddle_gradient_and_gd_factors():
 
 
 def test_gd_on_the_stable_axis_stalls_at_the_saddle():
-    tr = gradient_descent(saddle(), [1.0, 0.0], 0.1, 60)
+    tr = figure_data("saddle_escape")["plain"]  # figure 4.5's grey run, from (1, 0)
     assert np.all(tr.iterates[:, 1] == 0) and tr.steps_to_leave(np.zeros(2), 2.0) is None
     claim(CH, float(np.linalg.norm(tr.final)), r"约 $1.5 \times 10^{-6}$", value=1.5e-6, rel=0.03)
 
 
 def test_noise_and_momentum_escape():
-    L, origin = saddle(), np.zeros(2)
-    noisy = gradient_descent(L, [1.0, 0.0], 0.1, 60, noise=0.01, seed=0)
-    claim(CH, noisy.steps_to_leave(origin, 2.0), "在第 48 步离开了半径为 2 的圆")
-    gd = gradient_descent(L, [1.0, 1e-3], 0.1, 60)
-    claim(CH, gd.steps_to_leave(origin, 2.0), "在第 42 步离开")
-    mom = momentum(L, [1.0, 1e-3], 0.1, 60, beta=0.9)
-    claim(CH, mom.steps_to_leave(origin, 2.0), "动量在第 20 步就离开")
+    d, origin = figure_data("saddle_escape"), np.zeros(2)
+    claim(CH, d["noisy"].steps_to_leave(origin, 2.0), "在第 48 步离开了半径为 2 的圆")
+    claim(CH, d["offset"].steps_to_leave(origin, 2.0), "在第 42 步离开")
+    claim(CH, d["momentum"].steps_to_leave(origin, 2.0), "动量在第 20 步就离开")
 
 
 def test_escape_factor_along_a_negative_eigenvalue():
@@ -245,14 +238,14 @@ def test_momentum_growth_rate_is_the_larger_root():
 
 # --- anisotropy ------------------------------------------------------------------------------------
 
-def house_problem(scale: float) -> LinearMSE:
-    area, price = house_data(50, 0)
-    return LinearMSE(scale * standardize(area)[0], standardize(price)[0] + 1.0)
+def anisotropy(scale: float = 5.0) -> list[dict]:
+    """Figure 4.6's two panels: the loss, its run and its gap at s = 1 and at s = ``scale``."""
+    return figure_data("input_scale_anisotropy", scale=scale)["panels"]
 
 
 @pytest.mark.parametrize("s", [1.0, 3.0, 10.0])
 def test_input_scale_multiplies_the_weight_gradient_only(s):
-    base, scaled = house_problem(1.0), house_problem(s)
+    base, scaled = (panel["loss"] for panel in anisotropy(s))
     theta = np.array([0.4, -0.3])
     g1, gs = base.grad(theta), scaled.grad(theta / [s, 1])
     assert gs[0] == pytest.approx(s * g1[0]) and gs[1] == pytest.approx(g1[1])
@@ -264,16 +257,14 @@ def test_input_scale_multiplies_the_weight_gradient_only(s):
 
 def test_condition_numbers_and_the_slow_run():
     for s, text in ((10, "$s = 10$ 时 $\\kappa = 100$"), (100, "$s = 100$ 时 $\\kappa = 10000$")):
-        claim(CH, np.linalg.cond(house_problem(s).hessian(np.zeros(2))), text, value=s**2, rel=1e-9)
-    L = house_problem(5.0)
+        claim(CH, anisotropy(float(s))[1]["kappa"], text, value=s**2, rel=1e-9)
+    easy, slow = anisotropy()
+    L = slow["loss"]
     lam = np.linalg.eigvalsh(L.hessian(np.zeros(2))).max()
     assert 2 / lam == pytest.approx(1 / 25)
-    start = L.minimizer() - 1.6
-    tr = gradient_descent(L, start, 0.9 / lam, 30)
-    claim(CH, float(np.linalg.norm(tr.final - L.minimizer())), "30 步后离最小值还有 0.53", value=0.53, abs=0.005)
-    easy = house_problem(1.0)
-    tr1 = gradient_descent(easy, easy.minimizer() - 1.6, 0.9 / 2.0, 30)
-    assert np.linalg.norm(tr1.final - easy.minimizer()) < 1e-10
+    assert slow["run"].iterates[0] == pytest.approx(L.minimizer() - 1.6) and len(slow["run"].iterates) == 31
+    claim(CH, float(slow["gap"]), "30 步后离最小值还有 0.53", value=0.53, abs=0.005)
+    assert easy["gap"] < 1e-10
     # along b the error is multiplied by 1 − 2η each step, and η < 1/s² keeps that above 1 − 2/s²
     lam_b = np.linalg.eigvalsh(L.hessian(np.zeros(2))).min()
     assert lam_b == pytest.approx(2.0) and 1 - lam_b * 0.9 / lam > 1 - 2 / 25
@@ -282,23 +273,17 @@ def test_condition_numbers_and_the_slow_run():
 
 # --- minibatch noise -------------------------------------------------------------------------------
 
-def minibatch_setup():
-    area, price = house_data(1000, 1)
-    L = LinearMSE(standardize(area)[0], standardize(price)[0])
-    return L, L.per_example_grads(np.array([-1.0, 1.5]))
-
-
 def test_minibatch_variance_falls_as_one_over_b():
-    L, G = minibatch_setup()
+    d = figure_data("minibatch_variance", shuffles=60)  # figure 4.7's measurement, with twice its shuffles
+    G, tr_sigma = d["grads"], d["tr_sigma"]
     n = len(G)
-    tr_sigma = float(np.sum(G.var(axis=0)))
     claim(CH, tr_sigma, "$\\operatorname{tr}\\Sigma \\approx 55.0$")
     claim(CH, tr_sigma / 16, "$B = 16$ 时方差约 3.4", value=3.4, abs=0.05)
     claim(CH, math.ceil(tr_sigma / 2), "要让它降到 2 以下需要 $B \\ge 28$", value=28)
     full = G.mean(axis=0)
+    measured = dict(zip(d["sizes"].tolist(), d["measured"]))
     for b in (1, 4, 16, 64):
-        measured = np.mean([np.mean(np.sum((minibatch_gradients(G, b, s) - full) ** 2, axis=1)) for s in range(60)])
-        assert measured == pytest.approx(tr_sigma / b * (n - b) / (n - 1), rel=0.06)
+        assert measured[b] == pytest.approx(tr_sigma / b * (n - b) / (n - 1), rel=0.06)
     # with replacement the formula is exact in expectation: check with many draws
     rng = np.random.default_rng(0)
     draws = G[rng.integers(0, n, size=(20000, 8))].mean(axis=1)
@@ -306,22 +291,11 @@ def test_minibatch_variance_falls_as_one_over_b():
 
 
 def test_batch_gradient_descent_takes_four_steps_for_the_budget():
-    assert 4000 // 1000 == 4 and "全量的批量梯度下降只走了 4 步" in markdown(CH)
+    assert len(figure_data("minibatch_variance")["runs"]["full"].iterates) - 1 == 4
+    assert "全量的批量梯度下降只走了 4 步" in markdown(CH)
 
 
 # --- gradient confusion ------------------------------------------------------------------------------
-
-def confusion_runs():
-    X, y, w_teacher = teacher_logistic_data(512, 20, 0)
-    L = LogisticRegression(X, y)
-    shuffled = np.random.default_rng(0).permutation(512).reshape(32, 16)
-    easy_first = np.argsort(-np.abs(X @ w_teacher), kind="stable").reshape(32, 16)
-    return ordered_sgd(L, np.zeros(20), 1.0, shuffled), ordered_sgd(L, np.zeros(20), 1.0, easy_first)
-
-
-def mean_hamming(run) -> float:
-    return float(gradient_confusion(run.step_grads).mean())
-
 
 def test_hamming_snippet_value():
     assert hamming_distance(np.array([0.3, -1.2, 0.5, 2.0]), np.array([0.1, 0.4, -0.2, 1.5])) == 2
@@ -336,9 +310,10 @@ def test_zero_hamming_distance_does_not_mean_the_same_direction():
 
 
 def test_curriculum_lowers_confusion_and_speeds_early_descent():
-    rand, curr = confusion_runs()
-    claim(CH, mean_hamming(rand), "平均有 9.2 个分量符号相反")
-    claim(CH, mean_hamming(curr), "平均汉明距离降到 8.4")
+    d = figure_data("gradient_confusion")
+    claim(CH, d["random"]["mean"], "平均有 9.2 个分量符号相反")
+    claim(CH, d["curriculum"]["mean"], "平均汉明距离降到 8.4")
+    rand, curr = d["random"]["run"], d["curriculum"]["run"]
     claim(CH, curr.losses[4], "损失是 0.33")
     claim(CH, rand.losses[4], "随机顺序还是 0.42")
     claim(CH, rand.losses[-1], "都到了 0.21 左右")
@@ -362,23 +337,25 @@ def test_float16_thresholds():
     claim(CH, float(f.max), "约是 65504")
 
 
-def float16_runs(scale: float | None):
-    c = 2.0**-10
-    L = Quadratic(np.array([[c]]))
-    return gradient_descent(L, [1.0], 0.5 / c, 40, dtype=F16, loss_scale=scale)
+def float16_runs(scale: float | None) -> object:
+    """Figure 4.10's float16 run, without loss scaling (``None``) or scaled by ``scale``."""
+    if scale is None:
+        return figure_data("float16_underflow")["float16"]
+    return figure_data("float16_underflow", loss_scale=scale)["scaled"]
 
 
 def test_float16_descent_stops_at_step_15():
     tr = float16_runs(None)
+    assert tr.iterates.dtype == F16
     assert np.array_equal(tr.iterates[:16, 0].astype(float), 2.0 ** -np.arange(16))
     claim(CH, int(np.flatnonzero(tr.grad_norms == 0)[0]), "到第 15 步，梯度是 $2^{-25}$")
     claim(CH, float(tr.final[0]), r"$2^{-15} \approx 3.05 \times 10^{-5}$", value=3.05e-5, rel=0.002)
     assert float(tr.final[0]) == 2.0**-15
-    f32 = gradient_descent(Quadratic(np.array([[2.0**-10]])), [1.0], 2.0**9, 40, dtype=np.float32)
-    assert float(f32.final[0]) == 2.0**-40
+    assert float(figure_data("float16_underflow")["float32"].final[0]) == 2.0**-40
 
 
 def test_loss_scaling_buys_ten_more_steps():
+    assert spec("float16_underflow").defaults()["loss_scale"] == 1024.0
     tr = float16_runs(1024.0)
     stop = int(np.flatnonzero(np.diff(tr.iterates[:, 0]) == 0)[0])
     assert stop == 25 and float(tr.final[0]) == 2.0**-25
@@ -410,7 +387,7 @@ def test_exercise_3_momentum_rate_with_half_beta():
 
 
 def test_exercise_4_scale_twenty():
-    H = house_problem(20.0).hessian(np.zeros(2))
+    H = anisotropy(20.0)[1]["loss"].hessian(np.zeros(2))  # figure 4.6 redrawn at s = 20
     claim(CH, np.linalg.cond(H), "$\\kappa = s^2 = 400$", value=400, rel=1e-9)
     lam = np.linalg.eigvalsh(H).max()
     claim(CH, lam, "$\\lambda_{\\max} = 2 s^2 = 800$", value=800, rel=1e-9)
@@ -418,7 +395,7 @@ def test_exercise_4_scale_twenty():
 
 
 def test_exercise_4_lr_threshold_really_separates_convergence_from_divergence():
-    L = house_problem(20.0)
+    L = anisotropy(20.0)[1]["loss"]
     good = gradient_descent(L, [0.0, 0.0], 0.0024, 3000)
     bad = gradient_descent(L, [0.0, 0.0], 0.0026, 3000)
     assert np.linalg.norm(good.final - L.minimizer()) < 1e-3
@@ -426,8 +403,7 @@ def test_exercise_4_lr_threshold_really_separates_convergence_from_divergence():
 
 
 def test_exercise_5_bigger_batches():
-    _, G = minibatch_setup()
-    tr_sigma = float(np.sum(G.var(axis=0)))
+    tr_sigma = figure_data("minibatch_variance")["tr_sigma"]
     claim(CH, tr_sigma / 64, "$55.0 / 64 \\approx 0.86$", value=0.86, abs=0.005)
 
 
@@ -465,14 +441,13 @@ def _figures() -> list[str]:
 
 def test_exercise_3_momentum_half_beta_redrawn():
     assert _figures()[4] == "saddle_escape" and "图 4.5 里 $\\beta = 0.9$ 的第 20 步" in markdown(CH)
-    L = saddle()
     r = (1.7 + math.sqrt(0.89)) / 2
     claim(CH, math.log(2000) / math.log(r), r"\ln 2000 / \ln 1.322 \approx 27.3", value=27.3, abs=0.05)
-    half = momentum(L, [1.0, 1e-3], 0.1, 60, beta=0.5)  # the figure's run (figures/saddle_escape.py)
+    default, redrawn = figure_data("saddle_escape"), figure_data("saddle_escape", beta=0.5)
+    half, full = redrawn["momentum"], default["momentum"]
     claim(CH, half.steps_to_leave(np.zeros(2), 2.0), "在第 28 步越过半径 2 的虚线")
-    claim(CH, momentum(L, [1.0, 1e-3], 0.1, 60, beta=0.9).steps_to_leave(np.zeros(2), 2.0), "的第 20 步晚")
-    claim(CH, gradient_descent(L, [1.0, 1e-3], 0.1, 60).steps_to_leave(np.zeros(2), 2.0), "比梯度下降的第 42 步早")
-    full = momentum(L, [1.0, 1e-3], 0.1, 60, beta=0.9)
+    claim(CH, full.steps_to_leave(np.zeros(2), 2.0), "的第 20 步晚")
+    claim(CH, redrawn["offset"].steps_to_leave(np.zeros(2), 2.0), "比梯度下降的第 42 步早")
     claim(CH, full.iterates[:, 0].min(), r"到 $\theta_1 \approx -0.71$ 才折回", value=-0.71, abs=0.005)
     claim(CH, half.iterates[:, 0].min(), r"只冲到 $\theta_1 \approx -0.07$", value=-0.07, abs=0.005)
 
@@ -520,15 +495,13 @@ def test_exercise_8_minibatch_variance_is_trace_over_b():
 def test_exercise_9_clipping_thresholds():
     loss = LinearRecurrence(steps=20, target=0.5)
     w_star = loss.minimum[0]
-    shown = {}
-    for c in (0.1, 1.0, 10.0, 100.0):
-        run = gradient_descent(loss, [1.1], 0.01, 1000, clip_norm=c)
-        shown[c] = run.steps_to_reach(loss.minimum, 1e-6)
+    runs = {c: figure_data("clipping_exploding", max_norm=c, steps=1000)["clipped"] for c in (0.1, 1.0, 10.0, 100.0)}
+    shown = {c: run.steps_to_reach(loss.minimum, 1e-6) for c, run in runs.items()}
     assert shown == {0.1: 136, 1.0: 17, 10.0: 11, 100.0: None}
     claim(CH, shown[0.1], "要 136 步才下完悬崖")
     claim(CH, shown[1.0], "就是正文的图 4.4，17 步", value=17)
     claim(CH, shown[10.0], "阈值 10 更快，11 步", value=11)
-    stuck = gradient_descent(loss, [1.1], 0.01, 1000, clip_norm=100.0)
+    stuck = runs[100.0]
     assert stuck.iterates[1, 0] == pytest.approx(0.1) and np.ptp(stuck.iterates[1:, 0]) < 1e-12
     claim(CH, float(loss.grad(np.array([1.1]))[0]), "第一步的梯度约 761.7")
     claim(CH, float(loss.grad(np.array([0.1]))[0]), r"只有约 $-10^{-18}$", value=-1e-18, rel=0.01)

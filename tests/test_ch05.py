@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import math
 
 import numpy as np
@@ -12,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradbook.calculus import numerical_gradient, numerical_hessian
+from gradbook.figure_registry import find_figure
 from gradbook.information import (
     angle_between,
     gaussian_empirical_fisher,
@@ -25,20 +25,20 @@ from gradbook.information import (
     natural_direction,
 )
 from gradbook.landscapes import Quadratic
-from gradbook.models import GaussianFit, LogisticRegression, sigmoid, standardize, two_blobs
+from gradbook.models import GaussianFit, sigmoid, standardize
 from gradbook.optimizers import adam, gradient_descent, natural_gradient_descent, newton
-from tests.chapters import DOCS, claim, front_matter, markdown
+from gradbook.render import data as figure_data
+from tests.chapters import DOCS, ROOT, claim, front_matter, markdown
 
 CH = "05"
 F_CASE = np.diag([100.0, 1.0])
 G_CASE = np.array([1.0, 0.01])
 
 
-def scaled_logistic(scale: float = 10.0):
-    """The model of figures/optimizer_paths_fisher.py."""
-    X, y = two_blobs(200, seed=0, separation=2.0)
-    X = X * np.array([scale, 1.0])
-    return X, y, LogisticRegression(X, y)
+def scaled_logistic(**params):
+    """(X, y, model) of figure 5.4 (figures/optimizer_paths_fisher.py)."""
+    model = figure_data("optimizer_paths_fisher", **params)["model"]
+    return model.X, model.y, model
 
 
 def gap_steps(traj, best: float, tol: float) -> int:
@@ -173,8 +173,8 @@ def test_analytic_and_empirical_fisher_agree():
 
 
 def test_empirical_and_true_fisher_of_logistic_regression_are_close_at_the_optimum():
-    X, y, model = scaled_logistic()
-    w = newton(model, np.zeros(2), 25).final
+    X, y, _ = scaled_logistic()
+    w = figure_data("optimizer_paths_fisher")["star"]
     true, emp = logistic_fisher(X, w), logistic_empirical_fisher(X, y, w)
     assert np.abs(emp - true).max() / np.abs(true).max() < 0.15
 
@@ -203,12 +203,14 @@ def test_natural_direction_solves_the_constrained_problem(seed):
 # --- 手算例子 ---------------------------------------------------------------------------------------
 
 def test_worked_case_directions_and_angle():
-    nat = natural_direction(F_CASE, G_CASE)
+    d = figure_data("natural_vs_euclidean")  # figure 5.2 draws the worked case
+    g, nat = d["g"], d["natural"]
+    assert g == pytest.approx(G_CASE) and nat == pytest.approx(natural_direction(F_CASE, G_CASE))
     assert nat == pytest.approx([0.01, 0.01])
-    claim(CH, angle_between(G_CASE, [1.0, 0.0]), "\\arctan 0.01 \\approx 0.57°", value=0.57, abs=0.005)
+    claim(CH, angle_between(g, [1.0, 0.0]), "\\arctan 0.01 \\approx 0.57°", value=0.57, abs=0.005)
     claim(CH, angle_between(nat, [1.0, 0.0]), "与坐标轴成 45°")
-    claim(CH, angle_between(G_CASE, nat), "45° - 0.57° \\approx 44.43°", value=44.43, abs=0.005)
-    claim(CH, angle_between(G_CASE, nat), "[0.01 0.01] 44.43", value=44.43, abs=0.005)
+    claim(CH, d["angle"], "45° - 0.57° \\approx 44.43°", value=44.43, abs=0.005)
+    claim(CH, d["angle"], "[0.01 0.01] 44.43", value=44.43, abs=0.005)
 
 
 def test_worked_case_overshoot():
@@ -232,13 +234,14 @@ def test_worked_case_overshoot():
 
 
 def test_worked_case_figure_uses_point_nine_of_the_limit():
-    loss = Quadratic(F_CASE)
-    lr = 0.9 * loss.max_stable_lr
+    d = figure_data("natural_vs_euclidean")
+    lr, path = d["lr"], d["path"]
+    assert lr == pytest.approx(0.9 * Quadratic(F_CASE).max_stable_lr)
     claim(CH, lr, "$\\eta = 0.018$ 的 30 步")
-    path = gradient_descent(loss, np.array([0.01, 0.01]), lr, 30).iterates
+    assert len(path) == 31
     assert np.all(np.sign(path[1:, 0]) != np.sign(path[:-1, 0]))  # Δ₁ jumps across the centre every step
     assert path[-1, 1] > 0.005  # while Δ₂ has moved less than half way
-    assert "44.43°" in importlib.import_module("figures.natural_vs_euclidean").ALT
+    assert f"{d['angle']:.2f}°" in find_figure("natural_vs_euclidean", ROOT / "figures").alt
 
 
 # --- 比较 -------------------------------------------------------------------------------------------
@@ -283,13 +286,8 @@ def test_scaled_logistic_fisher_and_condition_number():
 
 
 def test_scaled_logistic_paths():
-    X, _, model = scaled_logistic()
-    w0 = np.zeros(2)
-    star = newton(model, w0, 25).final
-    best = float(model.value(star))
-    gd = gradient_descent(model, w0, 0.4, 200)
-    ad = adam(model, w0, 0.1, 200)
-    ng = natural_gradient_descent(model, lambda w: logistic_fisher(X, w), w0, 1.0, 200)
+    d = figure_data("optimizer_paths_fisher", steps=200)  # figure 5.4's runs, continued to 200 steps
+    star, best, gd, ad, ng = d["star"], d["best"], d["gd"], d["adam"], d["natural"]
     claim(CH, gd.iterates[1, 0], "把 $w_1$ 推到 2.05", value=2.05, abs=0.005)
     claim(CH, star[0], "w_1^* \\approx 0.21", value=0.21, abs=0.005)
     claim(CH, gd.iterates[1, 0] / star[0], "是最优值 $w_1^* \\approx 0.21$ 的十倍", value=10, abs=0.5)
@@ -324,7 +322,7 @@ def test_natural_gradient_is_invariant_to_reparametrisation():
 
 
 def test_reparametrisation_figure_numbers():
-    paths = importlib.import_module("figures.reparametrization_invariance").paths()
+    paths = figure_data("reparametrization_invariance")
     claim(CH, paths["gd_sigma"][1, 1], "从 0.5 抬到 1.24", value=1.24, abs=0.005)
     claim(CH, paths["gd_log_sigma"][1, 1], "只到 0.72")
     gd_gap = np.linalg.norm(paths["gd_sigma"] - paths["gd_log_sigma"], axis=1).max()
@@ -332,7 +330,7 @@ def test_reparametrisation_figure_numbers():
     claim(CH, gd_gap, "最远相差 0.51")
     claim(CH, ng_gap, "最远只差 0.015")
     # the leftover difference is second order in η: halving η roughly quarters the per-step gap
-    small = importlib.import_module("figures.reparametrization_invariance").paths(lr_natural=0.01, steps=400)
+    small = figure_data("reparametrization_invariance", lr_natural=0.01, steps=400)
     first = np.linalg.norm(paths["natural_sigma"][1] - paths["natural_log_sigma"][1])
     first_small = np.linalg.norm(small["natural_sigma"][1] - small["natural_log_sigma"][1])
     assert first_small / first == pytest.approx(0.25, abs=0.03)
@@ -458,15 +456,14 @@ def test_exercise_4():
 
 
 def test_exercise_5():
-    loss = Quadratic(F_CASE)
-    lr = 0.9 * loss.max_stable_lr
+    lr = figure_data("natural_vs_euclidean")["lr"]
     claim(CH, lr, "学习率取图 5.2 里的 0.018", value=0.018, abs=5e-4)
     factor = 1 - lr * 1.0
     claim(CH, factor, "= 0.982$")
     claim(CH, math.log(0.1) / math.log(factor), "\\approx 126.77$")
     k = math.ceil(math.log(0.1) / math.log(factor))
     claim(CH, k, "至少 127 步")
-    path = gradient_descent(loss, np.array([0.01, 0.01]), lr, k).iterates
+    path = figure_data("natural_vs_euclidean", steps=k)["path"]  # figure 5.2's run, continued to k steps
     assert path[k, 1] < 0.001 <= path[k - 1, 1]
 
 
@@ -516,22 +513,17 @@ def test_exercise_8_sensitivity_ten_redrawn():
 
     names = re.findall(r"!\[\]\(\.\./figures/([a-z0-9_]+)\.svg", markdown(CH))
     assert names[1] == "natural_vs_euclidean" and "把图 5.2 的敏感度从 100 降到 10" in markdown(CH)
-    F = np.diag([10.0, 1.0])
-    loss = Quadratic(F)
-    start = np.array([0.01, 0.01])
-    g = loss.grad(start)  # as figures/natural_vs_euclidean.py computes it
-    nat = natural_direction(F, g)
+    d = figure_data("natural_vs_euclidean", sensitive=10.0)  # figure 5.2 redrawn
+    start, g, nat, lr, path = d["start"], d["g"], d["natural"], d["lr"], d["path"]
     np.testing.assert_allclose(nat, start)
     claim(CH, math.degrees(math.atan(g[1] / g[0])), r"\arctan 0.1 \approx 5.71°", value=5.71, abs=0.005)
-    claim(CH, angle_between(g, nat), "两者相差约 39.29°")
-    lr = 0.9 * loss.max_stable_lr
-    claim(CH, loss.max_stable_lr, "学习率上限是 $2/10 = 0.2$", value=0.2)
+    claim(CH, d["angle"], "两者相差约 39.29°")
+    claim(CH, Quadratic(np.diag([10.0, 1.0])).max_stable_lr, "学习率上限是 $2/10 = 0.2$", value=0.2)
     claim(CH, lr, "图里取 0.18")
     claim(CH, 1 - lr, r"$\Delta_2$ 每步乘以 0.82", value=0.82)
-    path = gradient_descent(loss, start, lr, 30).iterates
-    claim(CH, 100 * path[-1, 1] / 0.01, "只剩原来的 0.26%")
-    default = gradient_descent(Quadratic(F_CASE), start, 0.9 * Quadratic(F_CASE).max_stable_lr, 30).iterates
-    claim(CH, 100 * default[-1, 1] / 0.01, "$\\Delta_2$ 还剩 58%", value=58, abs=0.5)
+    claim(CH, 100 * path[-1, 1] / start[1], "只剩原来的 0.26%")
+    default = figure_data("natural_vs_euclidean")["path"]
+    claim(CH, 100 * default[-1, 1] / start[1], "$\\Delta_2$ 还剩 58%", value=58, abs=0.5)
     adam_like = np.array([1.0, 0.01]) / np.sqrt(np.diag(F_CASE))
     np.testing.assert_allclose(adam_like, g)  # Adam's direction on diag(100, 1) is this figure's gradient
 

@@ -362,3 +362,48 @@ def test_the_carried_font_is_used_even_where_a_system_font_has_its_name(figures,
     resolved, guard = proc.stdout.splitlines()
     assert Path(resolved) == style.FONT_PATH, f"text resolves to {resolved}\n{proc.stderr}"
     assert "missing from the carried font" in guard and "IDEOGRAPH-9F98" in guard, guard  # 龘
+
+
+DATA_SCRIPT = '''\
+"""测试用的小图：一条直线，数字在 data() 里。"""
+from matplotlib.figure import Figure
+
+ALT = "一条斜率为 k 的直线。"
+
+
+def data(k: float = 1.0, points: int = 5):
+    xs = list(range(points))
+    return {"xs": xs, "ys": [k * x for x in xs]}
+
+
+def make(k: float = 1.0, points: int = 5) -> Figure:
+    d = data(k, points)
+    fig = Figure(figsize=(2, 2))
+    fig.add_subplot().plot(d["xs"], d["ys"])
+    return fig
+'''
+
+
+def test_data_is_the_scripts_own_over_makes_defaults(figures):
+    from gradbook.render import data
+
+    (figures / "dots.py").write_text(DATA_SCRIPT, encoding="utf-8")
+    assert data("dots", figures) == {"xs": [0, 1, 2, 3, 4], "ys": [0.0, 1.0, 2.0, 3.0, 4.0]}
+    assert data("dots", figures, k="2", points=3)["ys"] == [0.0, 2.0, 4.0]  # coerced like --set values
+    with pytest.raises(FigureError, match="no parameter 'scale'"):
+        data("dots", figures, scale=2.0)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda s: SCRIPT, "needs a function data"),
+    (lambda s: s.replace("def data(k: float = 1.0,", "def data(k: float = 2.0,"), "does not take make"),
+    (lambda s: s.replace("def data(k: float = 1.0, points: int = 5):", "def data(k: float = 1.0):")
+                .replace("d = data(k, points)", "d = data(k)"), "does not take make"),
+])
+def test_data_must_take_exactly_makes_parameters(figures, edit, message):
+    from gradbook.figure_registry import FigureScriptError
+    from gradbook.render import data
+
+    (figures / "dots.py").write_text(edit(DATA_SCRIPT), encoding="utf-8")
+    with pytest.raises(FigureScriptError, match=message):
+        data("dots", figures)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib
+import inspect
 import io
 import math
 import re
@@ -28,13 +28,11 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from gradbook.information import gradient_confusion, logistic_fisher
-from gradbook.landscapes import Quadratic, saddle
-from gradbook.models import LinearMSE, LogisticRegression, add_bias, house_data, standardize, two_blobs
+from gradbook.figure_registry import find_figure, resolve_params
+from gradbook.models import LinearMSE, house_data
 from gradbook.networks import hidden_state_jacobian_norms, recurrent_matrix
-from gradbook.newton_cg import narrow_valley, newton_cg
-from gradbook.optimizers import adam, gradient_descent, momentum, natural_gradient_descent, newton
-from gradbook.pitfalls import LinearRecurrence
+from gradbook.render import data as figure_data
+from gradbook.render import script
 from tests.chapters import DOCS, ROOT, _normalise, check_off_the_edge, claim, display_unit, markdown
 from tests.test_ch02 import steps_to_tol
 
@@ -87,15 +85,43 @@ def figure_texts(fig) -> list[str]:
     return texts
 
 
-def figure(name: str):
-    return importlib.import_module(f"figures.{name}")
-
-
 def drawn(name: str, **params):
     """The figure as the book draws it: the script's make() under the house style."""
     from gradbook.render import figure as render_figure
 
     return render_figure(name, **params)
+
+
+def rerun(name: str, replace: dict[str, Callable[[Callable], Callable]], **params) -> dict:
+    """Figure ``name``'s data(**params), computed by its own script with some of the names it uses
+    replaced: ``replace[key](original)`` stands in for ``original`` (keys the script does not use are
+    skipped). The figure's computation, perturbed from inside, not a copy of it."""
+    module = script(name)
+    used = [key for key in replace if hasattr(module, key)]
+    assert used, f"figures/{name}.py uses none of {sorted(replace)}"
+    for key in used:
+        setattr(module, key, replace[key](getattr(module, key)))
+    return module.data(**resolve_params(find_figure(name, ROOT / "figures"), params))
+
+
+# the optimizers a figure may call, and what they call their start point
+RUNS = ("gradient_descent", "momentum", "sgd", "adam", "newton", "natural_gradient_descent", "newton_cg",
+        "gradient_descent_path", "ordered_sgd")
+START_NAMES = ("theta0", "x0", "w0")
+
+
+def nudging(start: Start) -> dict[str, Callable[[Callable], Callable]]:
+    """Replacements for ``rerun`` that pass the start of every run a figure makes through ``start``."""
+    def wrap(run):
+        signature = inspect.signature(run)
+        (name,) = [p for p in signature.parameters if p in START_NAMES]
+
+        def nudged(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.arguments[name] = start(bound.arguments[name])
+            return run(*bound.args, **bound.kwargs)
+        return nudged
+    return {name: wrap for name in RUNS}
 
 
 # --- chapter 2: linear models -------------------------------------------------------------------------
@@ -117,45 +143,35 @@ def test_ch2_closed_form_one_point_six_one_million_steps():
     claim("02", n, "约 161 万（$\\eta = 9 \\times 10^{-5}$）")
 
 
-def _zigzag_count(lr_of: Callable[[LinearMSE], float], x0) -> Count:
-    model = _house(100)
-    lr = lr_of(model)
-
+def _steps_in(name: str, x0=(130.0, 215.0), steps: int = 1000, **params) -> Count:
+    """Steps of figure ``name``'s run (gd_zigzag_raw or gd_standardized) to 0.01 of θ*, from the line
+    (w0, b0) = x0."""
     def count(scale, start):
-        return gradient_descent(model, start(x0), lr, 1000).steps_to_reach(model.minimizer(), 0.01 * scale)
+        w0, b0 = start(np.array(x0))
+        d = figure_data(name, w0=float(w0), b0=float(b0), steps=steps, **params)
+        n = d["run"].steps_to_reach(d["star"], 0.01 * scale)
+        return -1 if n is None else n
     return count
 
 
 def test_ch2_zigzag_671_steps():
-    n = robust(_zigzag_count(lambda m: 0.95 * 2 / np.linalg.eigvalsh(m.hessian(np.zeros(2))).max(), [130.0, 215.0]))
+    n = robust(_steps_in("gd_zigzag_raw"))  # figure 2.7's run at 0.95 × 2/λ_max, continued to 1000 steps
     claim("02", n, "一共需要 671 步")
     claim("02", n, "671（$\\eta = 0.459$）")
 
 
 def test_ch2_exercise_best_fixed_rate_663_steps():
-    def best(m):
-        lam_min, lam_max = np.linalg.eigvalsh(m.hessian(np.zeros(2)))
-        return 2 / (lam_max + lam_min)
-
-    claim("02", robust(_zigzag_count(best, [0.0, 0.0])), "仍要 663 步")
+    lam_min, lam_max = np.linalg.eigvalsh(_house(100).hessian(np.zeros(2)))
+    best = 2 / (lam_max + lam_min)  # from the origin, as a fraction of figure 2.7's bound 2/λ_max
+    claim("02", robust(_steps_in("gd_zigzag_raw", (0.0, 0.0), lr_fraction=best * lam_max / 2)), "仍要 663 步")
 
 
 @pytest.mark.parametrize("lr, text", [(0.25, "12 步就进入 0.01 以内"), (0.75, "一样在第 12 步进入 0.01 以内")])
 def test_ch2_standardised_12_steps(lr, text):
-    x, y = house_data()
-    z, mean, std = standardize(x)
-    model = LinearMSE(z, y)
-    x0 = np.array([130.0 * std / 100, 215.0 + 130.0 * mean / 100])
-
-    def count(scale, start):
-        return gradient_descent(model, start(x0), lr, 40).steps_to_reach(model.minimizer(), 0.01 * scale)
-
-    claim("02", robust(count), text, value=12)
+    claim("02", robust(_steps_in("gd_standardized", steps=40, lr=lr)), text, value=12)  # figure 2.9's run
 
 
 def test_ch2_exercise_learning_rate_sweep():
-    model = _house(100)
-    lam_max = np.linalg.eigvalsh(model.hessian(np.zeros(2))).max()
     page = markdown("02")
     sweep = re.search(r"for frac in \(([\d., ]+)\):", page)
     assert sweep, "chapter 2 no longer shows the learning-rate sweep"
@@ -164,13 +180,7 @@ def test_ch2_exercise_learning_rate_sweep():
         assert shown, frac
         # the page runs 5000 steps; steps past the count it prints cannot change it
         steps = 5000 if shown[1] == "None" else int(shown[1]) + 5
-
-        def count(scale, start, frac=frac, steps=steps):
-            run = gradient_descent(model, start(np.array([130.0, 215.0])), frac * 2 / lam_max, steps)
-            n = run.steps_to_reach(model.minimizer(), 0.01 * scale)
-            return -1 if n is None else n
-
-        n = robust(count)
+        n = robust(_steps_in("gd_zigzag_raw", steps=steps, lr_fraction=frac))  # figure 2.7 at another rate
         assert f"    {frac!r} {'None' if n < 0 else n}\n" in page, frac
         if frac == 0.5:
             claim("02", n, "要进入 0.01 以内得走 1279 步", value=1279)
@@ -178,18 +188,17 @@ def test_ch2_exercise_learning_rate_sweep():
 
 # --- chapter 3: backpropagation and Newton-CG ------------------------------------------------------------
 
-@pytest.mark.parametrize("fraction, text", [(0.5, "负类有 92% 被分对"), (0.9, "只有 80% 被分对"),
-                                           (0.7, "30 个负样本里分对了 28 个")])
-def test_ch3_negatives_classified_right(fraction, text):
-    X, y = two_blobs(100, 0, positive_fraction=fraction)
-    model = LogisticRegression(add_bias(X), y)
-
+@pytest.mark.parametrize("minority, panel, text", [(0.1, "balanced", "负类有 92% 被分对"),
+                                                   (0.1, "imbalanced", "只有 80% 被分对"),
+                                                   (0.3, "imbalanced", "30 个负样本里分对了 28 个")])
+def test_ch3_negatives_classified_right(minority, panel, text):
     def count(scale, start):  # the tolerance is the decision threshold p = 0.5
-        w = gradient_descent(model, start(np.zeros(3)), 1.0, 300).final
-        return int(np.sum(model.probabilities(w)[y == 0] < 0.5 * scale))
+        d = rerun("logistic_error_weighted", nudging(start), minority=minority)[panel]
+        return int(np.sum(d["p"][d["y"] == 0] < 0.5 * scale))
 
     right = robust(count)
-    if fraction == 0.7:
+    y = figure_data("logistic_error_weighted", minority=minority)[panel]["y"]
+    if minority == 0.3:
         claim("03", np.sum(y == 0), text)
         claim("03", right, text, value=28)
         claim("03", 100 * right / np.sum(y == 0), "28 个（93%）", value=93, abs=0.5)
@@ -201,13 +210,11 @@ def _newton_count(tol: float = 1e-4, gtol: float = 1e-8, f_scale: float = 1.0) -
     """HVPs of the chapter's Newton-CG run. ``f_scale`` multiplies the objective: in exact arithmetic
     that changes nothing (Newton steps and CG's relative test are scale-free, and gtol is far away),
     so it only changes the last bits, like another CPU does."""
-    valley = narrow_valley(condition=50.0)
-
-    def f(xs):
-        return valley(xs) * f_scale
-
     def count(scale, start):
-        return newton_cg(f, start(np.array([-2.2, 0.2])), steps=6, tol=tol * scale, gtol=gtol * scale).hvp_calls
+        def newton_cg(original):  # the figure's call, newton_cg(f, start, steps), with f and the tolerances changed
+            return lambda f, x0, steps: original(lambda xs: f(xs) * f_scale, start(x0), steps, tol=tol * scale,
+                                                 gtol=gtol * scale)
+        return rerun("hvp_newton_cg", {"newton_cg": newton_cg})["newton"].hvp_calls
     return count
 
 
@@ -245,13 +252,11 @@ def test_the_old_newton_cg_tolerances_are_caught_on_this_cpu_too():
 
 
 def test_ch3_newton_cg_is_below_1e_minus_20_after_five_steps_as_the_alt_says():
-    valley = narrow_valley(condition=50.0)
-
     def count(scale, start):
-        return first(newton_cg(valley, start(np.array([-2.2, 0.2])), steps=6).losses < 1e-20 * scale)
+        return first(rerun("hvp_newton_cg", nudging(start))["newton"].losses < 1e-20 * scale)
 
     assert robust(count) == 5
-    assert "函数值在五步内降到 10⁻²⁰ 以下" in figure("hvp_newton_cg").ALT
+    assert "函数值在五步内降到 10⁻²⁰ 以下" in find_figure("hvp_newton_cg", ROOT / "figures").alt
     plotted = drawn("hvp_newton_cg").axes[1].get_lines()[1].get_ydata()  # clipped at the axis floor 1e-18
     assert first(np.asarray(plotted) <= 1e-18) == 5
 
@@ -274,38 +279,33 @@ def test_ch3_adjoint_snippet_agrees_with_finite_differences_by_a_wide_margin():
 # --- chapter 4: pitfalls ------------------------------------------------------------------------------------
 
 def test_ch4_clipped_run_reaches_w_star_at_step_17():
-    L = LinearRecurrence(steps=20, target=0.5)
-
     def count(scale, start):
-        run = gradient_descent(L, start(np.array([1.1])), 0.01, 40, clip_norm=1.0)
-        return run.steps_to_reach(L.minimum, 1e-6 * scale)
+        (w0,) = start(np.array([1.1]))
+        d = figure_data("clipping_exploding", start=float(w0))  # figure 4.4
+        return d["clipped"].steps_to_reach(np.array([d["w_star"]]), 1e-6 * scale)
 
     claim("04", robust(count), "在第 17 步离 $w^*$ 已不到 $10^{-6}$")
 
 
 def test_ch4_unclipped_run_overflows_after_step_2_in_the_figure_and_the_prose():
-    fig_module = figure("clipping_exploding")
     notes = set()
     for which in (None, 0, 1):
         (start,) = _nudged(which)(np.array([1.1]))
         notes |= {t for t in figure_texts(drawn("clipping_exploding", start=float(start))) if "下一步溢出" in t}
     assert notes == {"$k = 2$ 时 $|w| \\approx 10^{31}$，下一步溢出"}
     assert "再下一步就到了 $10^{31}$" in _normalise(markdown("04"))
-    assert "不裁剪的运行在第 1 步跳到 7 以上" in fig_module.ALT
-    L = LinearRecurrence(steps=20, target=0.5)
-    jump = abs(gradient_descent(L, [1.1], 0.01, 1).final[0] - L.minimum[0])
-    assert 7 * (1 + 1e-3) < jump
+    assert "不裁剪的运行在第 1 步跳到 7 以上" in find_figure("clipping_exploding", ROOT / "figures").alt
+    assert 7 * (1 + 1e-3) < figure_data("clipping_exploding")["plain_distance"][1]
 
 
 @pytest.mark.parametrize("text, run", [
-    ("在第 48 步离开了半径为 2 的圆", lambda s: gradient_descent(saddle(), s([1.0, 0.0]), 0.1, 60, noise=0.01, seed=0)),
-    ("不加噪声、但起点偏离 $10^{-3}$ 的梯度下降在第 42 步离开",
-     lambda s: gradient_descent(saddle(), s([1.0, 1e-3]), 0.1, 60)),
-    ("动量在第 20 步就离开", lambda s: momentum(saddle(), s([1.0, 1e-3]), 0.1, 60, beta=0.9)),
+    ("在第 48 步离开了半径为 2 的圆", "noisy"),
+    ("不加噪声、但起点偏离 $10^{-3}$ 的梯度下降在第 42 步离开", "offset"),
+    ("动量在第 20 步就离开", "momentum"),
 ])
 def test_ch4_saddle_escape_steps(text, run):
-    def count(scale, start):
-        return run(start).steps_to_leave(np.zeros(2), 2.0 * scale)
+    def count(scale, start):  # figure 4.5's runs
+        return rerun("saddle_escape", nudging(start))[run].steps_to_leave(np.zeros(2), 2.0 * scale)
 
     claim("04", robust(count), text, value=int(re.search(r"第 (\d+) 步", text)[1]))
 
@@ -320,36 +320,41 @@ def test_ch4_exercise_ninety_steps_to_shrink_a_hundredfold():
 
 
 def test_ch4_batch_size_for_a_variance_below_two():
-    area, price = house_data(1000, 1)
-    L = LinearMSE(standardize(area)[0], standardize(price)[0])
+    def measured_at(start):  # figure 4.7's model, taking its per-example gradients at a nudged point
+        def wrap(model):
+            class Nudged(model):
+                def per_example_grads(self, theta):
+                    return super().per_example_grads(start(theta))
+            return Nudged
+        return {"LinearMSE": wrap}
 
     def count(scale, start):
-        G = L.per_example_grads(start(np.array([-1.0, 1.5])))
-        return math.ceil(float(np.sum(G.var(axis=0))) / (2 * scale))
+        return math.ceil(rerun("minibatch_variance", measured_at(start))["tr_sigma"] / (2 * scale))
 
     claim("04", robust(count), "要让它降到 2 以下需要 $B \\ge 28$", value=28)
 
 
 def test_ch4_gradient_confusion_counts_and_the_figure_legend():
-    gc = figure("gradient_confusion")
-    rand, curr = (gradient_confusion(run.step_grads) for run in gc.runs())
+    d = figure_data("gradient_confusion")
     for which in (0, 1):  # a sign flips only if a gradient component is near 0: nudge the start, count again
-        nudged = gc.runs(w0=_nudged(which)(np.zeros(20)))
-        assert [int(gradient_confusion(r.step_grads).sum()) for r in nudged] == [int(rand.sum()), int(curr.sum())]
+        nudged = rerun("gradient_confusion", nudging(_nudged(which)))
+        for order in ("random", "curriculum"):
+            assert int(nudged[order]["hamming"].sum()) == int(d[order]["hamming"].sum())
     legend = [t for t in figure_texts(drawn("gradient_confusion")) if "平均" in t]
-    assert legend == [f"随机顺序（平均 {rand.mean():.1f}）", f"课程：先易后难（平均 {curr.mean():.1f}）"]
-    claim("04", rand.mean(), "平均有 9.2 个分量符号相反")
-    claim("04", curr.mean(), "平均汉明距离降到 8.4")
+    rand, curr = d["random"]["mean"], d["curriculum"]["mean"]
+    assert legend == [f"随机顺序（平均 {rand:.1f}）", f"课程：先易后难（平均 {curr:.1f}）"]
+    claim("04", rand, "平均有 9.2 个分量符号相反")
+    claim("04", curr, "平均汉明距离降到 8.4")
 
 
 @pytest.mark.parametrize("scale, text", [(None, "到第 15 步，梯度是 $2^{-25}$"), (1024.0, "直到第 25 步梯度"),
                                          (32.0, "第 20 步等于 $2^{-25}$")])
 def test_ch4_float16_stops(scale, text):
-    c = 2.0**-10
-
     def count(_tol_scale, start):  # exact arithmetic on powers of two: no tolerance, and float16 rounds the nudge away
-        run = gradient_descent(Quadratic(np.array([[c]])), start(np.array([1.0])), 0.5 / c, 40, dtype=np.float16,
-                               loss_scale=scale)
+        if scale is None:
+            run = rerun("float16_underflow", nudging(start))["float16"]  # figure 4.10
+        else:
+            run = rerun("float16_underflow", nudging(start), loss_scale=scale)["scaled"]
         return first(np.diff(run.iterates[:, 0].astype(float)) == 0)
 
     claim("04", robust(count), text, value=int(re.search(r"第 (\d+) 步", text)[1]))
@@ -357,16 +362,13 @@ def test_ch4_float16_stops(scale, text):
 
 # --- chapter 5: natural gradient ---------------------------------------------------------------------------
 
-F_CASE = np.diag([100.0, 1.0])
-
-
-@pytest.mark.parametrize("lr, shrink, text, value", [(0.01, 0.01, "要缩小到百分之一需要 459 步", 459),
-                                                     (0.018, 0.1, "所以至少 127 步", 127)])
-def test_ch5_slow_direction_steps(lr, shrink, text, value):
+@pytest.mark.parametrize("lr_fraction, shrink, text, value", [(0.5, 0.01, "要缩小到百分之一需要 459 步", 459),
+                                                              (0.9, 0.1, "所以至少 127 步", 127)])
+def test_ch5_slow_direction_steps(lr_fraction, shrink, text, value):
+    # figure 5.2's run (η = 0.9 × 2/100 = 0.018), and at the prose's η = 0.01, continued to 600 steps
     def count(scale, start):
-        x0 = start(np.array([0.01, 0.01]))
-        path = gradient_descent(Quadratic(F_CASE), x0, lr, 600).iterates
-        return first(np.abs(path[:, 1]) < shrink * scale * abs(x0[1]))
+        path = rerun("natural_vs_euclidean", nudging(start), lr_fraction=lr_fraction, steps=600)["path"]
+        return first(np.abs(path[:, 1]) < shrink * scale * abs(path[0, 1]))
 
     claim("05", robust(count), text, value=value)
 
@@ -374,15 +376,9 @@ def test_ch5_slow_direction_steps(lr, shrink, text, value):
 @pytest.mark.parametrize("method, text, value", [("natural", "自然梯度用 4 步", 4), ("adam", "Adam 用 34 步", 34),
                                                  ("gd", "梯度下降用 104 步", 104)])
 def test_ch5_steps_to_a_loss_gap_below_1e_minus_3(method, text, value):
-    X, y = two_blobs(200, seed=0, separation=2.0)  # the model of figures/optimizer_paths_fisher.py
-    X = X * np.array([10.0, 1.0])
-    model = LogisticRegression(X, y)
-    best = float(model.value(newton(model, np.zeros(2), 25).final))
-    runs = {"natural": lambda w0: natural_gradient_descent(model, lambda w: logistic_fisher(X, w), w0, 1.0, 200),
-            "adam": lambda w0: adam(model, w0, 0.1, 200), "gd": lambda w0: gradient_descent(model, w0, 0.4, 200)}
-
-    def count(scale, start):
-        return first(runs[method](start(np.zeros(2))).losses - best < 1e-3 * scale)
+    def count(scale, start):  # figure 5.4's runs, continued to 200 steps
+        d = rerun("optimizer_paths_fisher", nudging(start), steps=200)
+        return first(d[method].losses - d["best"] < 1e-3 * scale)
 
     claim("05", robust(count), text, value=value)
 
