@@ -474,11 +474,12 @@ class GradbookPlugin(BasePlugin[GradbookConfig]):
         source = posixpath.basename(page.file.src_uri)
         box = (
             '<p class="gb-download">'
-            f'<a class="md-button md-button--primary" href="{name}" download>下载笔记本（{name}）</a> '
-            f'<a class="md-button" href="{source}" download>jupytext 源文件（{source}）</a>'
+            f'<a class="md-button md-button--primary" href="{name}" download>下载笔记本 .ipynb</a> '
+            f'<a class="md-button" href="{source}" download>jupytext 源文件 .py</a>'
             "</p>"
         )
-        return box + html_text
+        title = html_text.find("</h1>") + len("</h1>")  # under the title, not above it
+        return html_text[:title] + box + html_text[title:] if title >= len("</h1>") else box + html_text
 
     @staticmethod
     def _align_notebook_anchors(html_text: str, page) -> str:

@@ -10,6 +10,10 @@ function gradbookA11y() {
   document.querySelectorAll(".highlight-ipynb, .jp-OutputArea-output pre").forEach(e => {
     if (!e.hasAttribute("tabindex")) e.setAttribute("tabindex", "0");
   });
+  // A formula wider than the column scrolls in its own box (gradbook.css): keyboard too.
+  document.querySelectorAll('mjx-container[display="true"]').forEach(e => {
+    if (e.scrollWidth > e.clientWidth + 1 && !e.hasAttribute("tabindex")) e.setAttribute("tabindex", "0");
+  });
 }
 if (typeof document$ !== "undefined") document$.subscribe(gradbookA11y);
 else document.addEventListener("DOMContentLoaded", gradbookA11y);
