@@ -225,6 +225,26 @@ def test_no_stray_space_between_chinese_characters_in_prose(page_text):
     assert not found, "\n".join(f"{path}: {len(s)}: {s[:5]}" for path, s in found.items())
 
 
+# The two rules of a CJK copywriting linter (autocorrect) that fit the book: a space between Chinese and
+# Latin letters or digits ("第 3 章", "用 PyTorch 算"), and full-width punctuation next to Chinese. The
+# linter itself is not used: on the chapters all its findings were the book's own conventions (the
+# glossary's full-width space between fields, 海森-向量积 without spaces, YAML lists in front matter).
+TIGHT = re.compile(rf"[{HAN}]{EDGE}*[A-Za-z0-9]|[A-Za-z0-9]{EDGE}*[{HAN}]")
+HALF_WIDTH = re.compile(rf"[{HAN}]{EDGE}*[,;:!?()]|[,;:!?(]{EDGE}*[{HAN}]")
+
+
+def copywriting(run: str) -> list[str]:
+    return [run[max(0, m.start() - 8):m.end() + 8].replace(EDGE, "")
+            for rule in (TIGHT, HALF_WIDTH) for m in rule.finditer(run)]
+
+
+def test_chinese_and_latin_are_spaced_and_punctuation_next_to_chinese_is_full_width(page_text):
+    assert copywriting("用PyTorch算") and copywriting("第3章") and copywriting("梯度,然后") and copywriting("(梯度)")
+    assert not copywriting("用 PyTorch 算第 3 章的梯度，然后（梯度）和 x 轴")
+    found = {path: hits for path, text in page_text.items() if (hits := [h for r in text.runs for h in copywriting(r)])}
+    assert not found, "\n".join(f"{path}: {hits[:5]}" for path, hits in found.items())
+
+
 # Inline math, and the Chinese punctuation right after it that must not start a line.
 INLINE_MATH = re.compile(r'<span class="arithmatex"><mjx-container class="MathJax" jax="SVG"([^>]*)>'
                          r".*?</mjx-container></span>", re.S)
