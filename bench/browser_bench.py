@@ -17,7 +17,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from _site import ARGS, CHROMIUM, ROOT, build, served
+from _site import CHROMIUM, LAUNCH_ARGS, ROOT, build, served
 
 OBSERVE = """
 window.__perf = {lcp: 0, cls: 0, shifts: []};
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{'page':30} {'viewport':8} {'LCP ms':>7} {'CLS':>7} {'CLS, figures blocked':>21}")
     with served(args.site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         for path in pages:
             for name, vp in (("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})):
                 loaded = [measure(browser, base + path, vp, False) for _ in range(args.repeat)]

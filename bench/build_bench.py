@@ -1,7 +1,7 @@
 """Build benchmark: cold, warm, floor (no figures), one-script edit, CLI rendering, page weight.
 
-Cold and warm builds include the practice notebooks: both caches (figures and notebook
-execution) live in a temporary folder, so "cold" really starts empty.
+Cold and warm builds include the practice notebooks: the one store (figures, math, notebook
+execution) lives in a temporary folder, so "cold" really starts empty.
 
 Run from the repository root: ``.venv/bin/python bench/build_bench.py [--repeat 3]``.
 Everything is measured in one run, side by side, because these machines are noisy.
@@ -22,18 +22,16 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _site import ENV, ROOT, mkdocs_build
+
 RENDERED = re.compile(r"gradbook: rendered (\d+) figure\(s\), (\d+) from cache: (.*)")
 
 
 def build(site: Path, cache: Path, render: bool = True) -> dict:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", GRADBOOK_CACHE_DIR=str(cache),
-               GRADBOOK_NOTEBOOK_CACHE_DIR=str(cache.parent / "notebooks"),
-               GRADBOOK_RENDER_FIGURES="true" if render else "false")
+    env = dict(ENV, GRADBOOK_CACHE=str(cache), GRADBOOK_RENDER_FIGURES="true" if render else "false")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = mkdocs_build(ROOT / "mkdocs.yml", site, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode:
@@ -87,17 +85,16 @@ def touch_script(name: str) -> str:
 
 def pool_scaling(figure: str, variants: int, tmp: Path) -> list[tuple[int, float, float]]:
     """Cold-render `variants` parameter sets of one figure with 1 and 2 spawned workers."""
-    from gradbook.figure_cache import FigureEngine, make_request
-    from gradbook.figure_registry import find_figure
+    from gradbook.engine.pool import FigureEngine
 
-    spec = find_figure(figure, ROOT / "figures")
-    first = spec.params[0]
-    requests = [make_request(figure, {first.name: first.default + 0.01 * i}) for i in range(variants)]
     rows = []
     for workers in (1, 2):
+        engine = FigureEngine(ROOT / "figures", tmp / f"pool-{workers}", workers=workers)
+        first = engine.spec(figure).params[0]
+        requests = [engine.request(figure, {first.name: first.default + 0.01 * i}) for i in range(variants)]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        FigureEngine(ROOT / "figures", tmp / f"pool-{workers}", workers=workers).ensure(requests)
+        engine.ensure(requests)
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -107,7 +104,7 @@ def pool_scaling(figure: str, variants: int, tmp: Path) -> list[tuple[int, float
 
 def cli_render_all(tmp: Path) -> list[tuple[str, float, int]]:
     """Every figure through the CLI, cold: one `gradbook export` against one `gradbook render` each."""
-    from gradbook.figure_registry import figure_names
+    from gradbook.engine.registry import figure_names
 
     names = figure_names(ROOT / "figures")
     gb = str(Path(sys.executable).parent / "gradbook")

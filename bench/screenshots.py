@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from _site import ARGS, CHROMIUM, ROOT, build, load_fully, served
+from _site import CHROMIUM, LAUNCH_ARGS, ROOT, build, load_fully, served
 
 OUT = ROOT / "bench" / "out" / "screenshots"
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
     written = 0
     with served(args.site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         for path in pages:
             folder = OUT / (path.strip("/").replace("/", "__") or "home")
             folder.mkdir(parents=True, exist_ok=True)

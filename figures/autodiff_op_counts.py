@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.autodiff import predicted_product_gradient_cost, product_gradient_cost
-from gradbook.style import PALETTE
+from gradbook.engine.style import PALETTE
 
 ALT = (
     "双对数坐标图：横轴是输入个数 n，纵轴是求完整梯度所需的基本运算次数。前向模式的实测点落在 n² 的虚线上，"
@@ -51,6 +51,6 @@ def make(n_max: int = 200, n_far: int = 2500) -> Figure:
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -7,8 +7,8 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE, mark_minimum
 from gradbook.landscapes import bowl, on_grid
-from gradbook.style import INK, PALETTE, mark_minimum
 
 ALT = (
     "等高线图：横轴 x、纵轴 y，范围 -2.2 到 2.2，刻度相同。等高线是以原点为圆心的同心圆。"
@@ -61,6 +61,6 @@ def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.2, grid: int = 7, s
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

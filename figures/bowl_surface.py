@@ -7,8 +7,8 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.landscapes import bowl, on_grid
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "三维曲面图：一只开口向上的碗 z = x² + y²，最低点在原点。碗上 (1, 1, 2) 处有一个圆点，"
@@ -56,6 +56,6 @@ def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.0, arrow_scale: flo
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

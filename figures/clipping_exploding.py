@@ -9,9 +9,9 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.optimizers import gradient_descent
 from gradbook.pitfalls import LinearRecurrence
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "左图：对数纵轴上的损失曲线，w 从 0.8 到 1.15，在 w ≈ 0.966 处有最低点，右侧迅速升高成一堵墙；"
@@ -74,6 +74,6 @@ def make(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

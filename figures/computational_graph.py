@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from gradbook.autodiff import Value
-from gradbook.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE
 
 ALT = (
     "五个节点的计算图：输入 x = 2 和 y = 3，加法节点 a = x + y = 5，乘法节点 b = xy = 6，输出 f = ab = 30。"
@@ -68,6 +68,6 @@ def make(x: float = 2.0, y: float = 3.0) -> Figure:
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE
 
 ALT = (
     "抛物线 y = x² 与它在 x = 1 处的切线；x 轴上从 x = 1 出发、向右长度为 2 的箭头表示梯度，"
@@ -59,6 +59,6 @@ def make(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5) -> Figure:
     return fig
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.autodiff import derivative
-from gradbook.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE
 
 ALT = (
     "上下两个面板。上面是抛物线 y = x²，在 x = -1.5、-0.5、0、0.5、1.5 处标了圆点。"
@@ -60,6 +60,6 @@ def make(spacing: float = 1.0, scale: float = 0.3, xmax: float = 2.6) -> Figure:
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -9,8 +9,8 @@ r"""在 (1, 1) 处朝各个方向迈步：方向导数 $D_{\boldsymbol u} f = \n
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.landscapes import bowl
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "左右两个面板。左图：点 (1, 1) 附近的地图，一段过该点的圆形等高线，从该点发出八支单位长度的箭头，"
@@ -86,6 +86,6 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -8,7 +8,7 @@ L∞ 范数是正方形；同一个向量 x = (0.6, 0.8) 的三种长度各不�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE
 
 ALT = (
     "左右两个面板。左图：从原点出发的两支箭头 a = (3, 4) 和 b = (2, 1)，两者夹角约 26.57 度；"
@@ -61,6 +61,6 @@ def make(a1: float = 3.0, a2: float = 4.0, b1: float = 2.0, b2: float = 1.0) -> 
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

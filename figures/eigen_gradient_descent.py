@@ -8,9 +8,9 @@ r"""特征向量是椭圆的主轴：梯度下降沿每条主轴各走各的，�
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE, mark_minimum, mark_start
 from gradbook.landscapes import Quadratic, on_grid
 from gradbook.optimizers import gradient_descent
-from gradbook.style import INK, PALETTE, mark_minimum, mark_start
 
 ALT = (
     "左右两个面板。左图：以原点为中心、沿 45 度方向拉长的一族椭圆等高线，两条虚线是主轴："
@@ -61,6 +61,6 @@ def make(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0) -> 
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

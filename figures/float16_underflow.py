@@ -8,9 +8,9 @@ float16 的梯度在第 15 步变成 0（画在底边）。右图：|θ_k|，flo
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.landscapes import Quadratic
 from gradbook.optimizers import gradient_descent
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "左图：对数纵轴上梯度随步数按直线下降，float32 的一直下降，float16 的在第 15 步跌到底边（等于 0），"
@@ -66,6 +66,6 @@ def make(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0)
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -8,10 +8,10 @@ r"""高斯对数密度的梯度 $-\Sigma^{-1}(\boldsymbol x - \boldsymbol\mu)$ �
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE, mark_minimum
 from gradbook.information import angle_between
 from gradbook.landscapes import on_grid
 from gradbook.models import GaussianLogDensity
-from gradbook.style import INK, PALETTE, mark_minimum
 
 ALT = (
     "等高线图：横轴 x1 从 -4 到 4，纵轴 x2 从 -2.6 到 2.6，刻度相同。对数密度的等高线是一族以原点为中心、"
@@ -67,6 +67,6 @@ def make(var_x: float = 4.0, var_y: float = 1.0, rho: float = 0.0, x0: float = 2
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

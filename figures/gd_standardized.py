@@ -7,10 +7,10 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import PALETTE, mark_minimum, mark_start
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent
-from gradbook.style import PALETTE, mark_minimum, mark_start
 
 ALT = (
     "等高线图：坐标为标准化后的斜率 w 和截距 b，等高线是一组同心圆，中心的五角星是最小值。"
@@ -52,6 +52,6 @@ def make(n: int = 50, seed: int = 0, lr: float = 0.25, steps: int = 12,
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

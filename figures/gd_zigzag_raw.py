@@ -7,10 +7,10 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import PALETTE, mark_minimum, mark_start
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import gradient_descent
-from gradbook.style import PALETTE, mark_minimum, mark_start
 
 ALT = (
     "等高线图：狭长斜向的椭圆山谷，五角星为最小值。从 (w, b) = (130, 215) 出发的梯度下降路径是一条锯齿折线："
@@ -57,6 +57,6 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_fraction: float = 0
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -8,10 +8,10 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import PALETTE
 from gradbook.information import gradient_confusion
 from gradbook.models import LogisticRegression
 from gradbook.pitfalls import ordered_sgd, teacher_logistic_data
-from gradbook.style import PALETTE
 
 ALT = (
     "左图：两条汉明距离曲线在 0 到 20 之间跳动，随机顺序的平均值约为 9，课程顺序的平均值约为 8，"
@@ -58,6 +58,6 @@ def make(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: in
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -8,9 +8,9 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import CMAP, PALETTE
 from gradbook.landscapes import on_grid
 from gradbook.newton_cg import gradient_descent_path, narrow_valley, newton_cg
-from gradbook.style import CMAP, PALETTE
 
 ALT = (
     "两幅图。左图是一个倾斜、狭长的碗形等高线，梯度下降的灰色路径先在两侧陡壁之间来回折返，再沿谷底缓慢前进；"
@@ -60,6 +60,6 @@ def make(condition: float = 50.0, angle: float = 0.5, lr: float = 0.03, gd_steps
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

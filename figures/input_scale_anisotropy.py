@@ -8,10 +8,10 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "左图：对数坐标上两条直线，梯度之比随 s 以斜率 1 增长，条件数随 s 以斜率 2 增长，s = 10 时条件数为 100。"
@@ -78,6 +78,6 @@ def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figur
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

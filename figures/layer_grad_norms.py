@@ -7,8 +7,8 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import PALETTE
 from gradbook.networks import MLP
-from gradbook.style import PALETTE
 
 ALT = (
     "对数纵轴上四条折线，每条是一种网络各层权重梯度的范数。sigmoid 配 Xavier 的实线从输出层约 3 "
@@ -54,6 +54,6 @@ def make(depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0) -> Fi
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

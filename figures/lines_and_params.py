@@ -7,9 +7,9 @@ r"""左边是数据，右边是参数：每一条直线 $\hat{y} = wx + b$ 对�
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "左右两幅图。左图：房屋面积（横轴，平方米）与价格（纵轴，万元）的散点，以及三条颜色不同的直线，"
@@ -52,6 +52,6 @@ def make(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: flo
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -10,9 +10,9 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.models import LogisticRegression, add_bias, two_blobs
 from gradbook.optimizers import gradient_descent
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "三幅图。前两幅是散点图：左图正负两类各 50 个点，中图正类 90 个、负类 10 个；点越大表示训练后误差越大，"
@@ -81,6 +81,6 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -8,9 +8,9 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE, mark_minimum
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
-from gradbook.style import INK, PALETTE, mark_minimum
 
 ALT = (
     "等高线图：横轴 w、纵轴 b，刻度相同。等高线是一族斜向 -45 度左右的狭长椭圆，中心的五角星是最小值。"
@@ -61,6 +61,6 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, half_width: float = 20
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

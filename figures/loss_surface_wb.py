@@ -8,9 +8,9 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "三维曲面图：横轴为 w（0 到 6），纵深为 b（-200 到 350），高度为均方误差损失。"
@@ -55,6 +55,6 @@ def make(n: int = 50, seed: int = 0, w_min: float = 0.0, w_max: float = 6.0,
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

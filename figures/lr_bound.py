@@ -8,9 +8,9 @@ r"""误差每步乘以 $|1 - \eta\lambda|$：最陡方向定出上限 $2/\lambda
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.landscapes import Quadratic
 from gradbook.models import LinearMSE, house_data
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "折线图：横轴是学习率 η，纵轴是每步误差缩小的倍数 |1 − ηλ|。快方向的曲线是一个 V 形，"
@@ -60,6 +60,6 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95)
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

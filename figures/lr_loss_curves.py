@@ -7,9 +7,9 @@ r"""三种学习率下损失随迭代的变化（纵轴为对数刻度）：太�
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import PALETTE
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import Objective, gradient_descent
-from gradbook.style import PALETTE
 
 ALT = (
     "折线图：横轴是迭代步数，纵轴是损失超出最小值的部分，对数刻度。三条曲线对应三种学习率："
@@ -57,6 +57,6 @@ def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, st
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -8,9 +8,9 @@ r"""同一条抛物线上的三种学习率：太小则寸步难行，合适则�
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import Objective, gradient_descent
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "三幅并排的图，每幅都是损失随斜率 w 变化的抛物线。左图学习率 0.000002，十步只沿抛物线挪了一小段；"
@@ -64,6 +64,6 @@ def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, st
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -6,10 +6,10 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent, sgd
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "均方误差损失的圆形等高线上三条从左上角出发、走向中心星号的路径：全量梯度下降是光滑的弧线，"
@@ -52,6 +52,6 @@ def make(n: int = 1000, lr: float = 0.05, steps: int = 120, seed: int = 0) -> Fi
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

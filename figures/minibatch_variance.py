@@ -9,10 +9,10 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import PALETTE
 from gradbook.information import minibatch_gradients
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent, sgd
-from gradbook.style import PALETTE
 
 ALT = (
     "左图：对数坐标上的散点与两条线，测得的小批量梯度方差落在 tr Σ / B 的直线上，B 较大时略低，贴合带修正因子的曲线。"
@@ -69,6 +69,6 @@ def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -8,10 +8,10 @@ r"""$F = \mathrm{diag}(100, 1)$ 时，负梯度（橙）几乎水平，自然梯
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE, mark_minimum
 from gradbook.information import angle_between, natural_direction
 from gradbook.landscapes import Quadratic, on_grid
 from gradbook.optimizers import gradient_descent
-from gradbook.style import INK, PALETTE, mark_minimum
 
 ALT = (
     "参数平面上一组几乎竖直的椭圆弧线，中心标着星。当前点在星的右上方，橙色的负梯度箭头几乎水平向左，"
@@ -65,6 +65,6 @@ def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -8,11 +8,11 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import PALETTE, mark_minimum, mark_start
 from gradbook.information import logistic_fisher
 from gradbook.landscapes import on_grid
 from gradbook.models import LogisticRegression, two_blobs
 from gradbook.optimizers import adam, gradient_descent, natural_gradient_descent, newton
-from gradbook.style import PALETTE, mark_minimum, mark_start
 
 ALT = (
     "左右两张图。左图是逻辑回归损失的等高线，横轴 w₁、纵轴 w₂，最小值（星）在 (0.21, 2.1)。从原点出发，橙色的梯度下降"
@@ -63,6 +63,6 @@ def make(scale: float = 10.0, n: int = 200, seed: int = 0, lr_gd: float = 0.4, l
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

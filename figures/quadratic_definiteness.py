@@ -8,8 +8,8 @@ r"""二次型 $\boldsymbol\theta^\top A\boldsymbol\theta$ 的三种形状：正�
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.landscapes import on_grid
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "三个并排的等高线图，坐标都从 −2 到 2。左：正定矩阵 [[5, 4], [4, 5]]，特征值 9 和 1，等高线是沿 −45 度拉长的椭圆。"
@@ -54,6 +54,6 @@ def make(scale: float = 1.0) -> Figure:
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -8,11 +8,11 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import PALETTE, mark_minimum, mark_start
 from gradbook.information import gaussian_fisher
 from gradbook.landscapes import on_grid
 from gradbook.models import GaussianFit
 from gradbook.optimizers import gradient_descent, natural_gradient_descent
-from gradbook.style import PALETTE, mark_minimum, mark_start
 
 ALT = (
     "左右两张图，横轴 μ、纵轴 σ，背景是负对数似然的等高线，最小值（星）在 (0, 1) 附近。左图两条梯度下降路径："
@@ -66,6 +66,6 @@ def make(n: int = 200, seed: int = 0, mu0: float = 2.0, sigma0: float = 0.5, lr_
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

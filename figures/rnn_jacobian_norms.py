@@ -7,8 +7,8 @@ r"""梯度往回传 $k$ 步要乘 $k$ 次循环矩阵：谱半径 $\rho < 1$ 时
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import PALETTE
 from gradbook.networks import hidden_state_jacobian_norms, recurrent_matrix
-from gradbook.style import PALETTE
 
 ALT = (
     "对数纵轴、横轴为回传步数 k（0 到 50）的三条实线：ρ = 1.1 的直线上升到约 117，ρ = 1 的保持为 1，"
@@ -46,6 +46,6 @@ def make(size: int = 16, steps: int = 50, low: float = 0.9, high: float = 1.1, s
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -9,8 +9,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.networks import recurrent_matrix, rnn_bptt, rnn_forward
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "上半部分是沿时间展开的循环网络：方框 h₀ 到 h₈ 排成一行，蓝色箭头从左到右表示前向计算，"
@@ -78,6 +78,6 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

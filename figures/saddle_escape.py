@@ -8,9 +8,9 @@ r"""鞍点 $L = \theta_1^2 - \theta_2^2$：从稳定轴出发的梯度下降径�
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.landscapes import on_grid, saddle
 from gradbook.optimizers import gradient_descent, momentum
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "左图：马鞍面 θ₁² − θ₂² 的等高线，原点是鞍点。从 (1, 0) 出发的梯度下降沿水平轴直达原点后停住；"
@@ -68,6 +68,6 @@ def make(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float 
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

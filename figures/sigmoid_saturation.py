@@ -8,9 +8,9 @@ Xavier 初始化时大多落在斜率可观的中间段；每个权重的标准�
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.models import sigmoid
 from gradbook.networks import MLP, activation
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "左图为 sigmoid 曲线和它的导数曲线，导数是一座高 1/4 的小山，|z| 大于约 4.6 的两侧灰色区域里导数小于 0.01。"
@@ -78,6 +78,6 @@ def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0)
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

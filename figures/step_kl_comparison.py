@@ -9,8 +9,8 @@ r"""同样长的一步，KL 可以差上百倍：$\sigma$ 越小，高斯分布�
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.style import INK, PALETTE
 from gradbook.information import gaussian_fisher, kl_gaussian
-from gradbook.style import INK, PALETTE
 
 ALT = (
     "左右两张图。左图横轴 μ、纵轴 σ，三个点各被一个实线 KL 圈和一个同样半径的虚线圆包围：σ = 2 处的 KL 圈比圆大得多，"
@@ -64,6 +64,6 @@ def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -8,7 +8,7 @@ r"""一阶近似 $f(x) + f'(x)\delta$ 近处几乎无误，误差随步长 $\del
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE
 
 ALT = (
     "左右两个面板。左图：曲线 y = x³ 在 x 从 0.2 到 1.8 之间，点 (1, 1) 处画出一阶近似的直线和二阶近似的抛物线，"
@@ -55,6 +55,6 @@ def make(x0: float = 1.0, delta: float = 0.5) -> Figure:
 
 
 if __name__ == "__main__":
-    from gradbook.cli import script_main
+    from gradbook.engine.cli import script_main
 
     script_main(__file__)

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("GRADBOOK_CHROMIUM", "/usr/bin/chromium")
-ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-
-
-def mkdocs_build(config: Path, site: Path, *extra: str, env: dict | None = None,
-                 cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site), *extra],
-        capture_output=True, text=True, env=env or ENV, cwd=cwd or ROOT, timeout=900,
-    )
+from tests.site import ROOT, mkdocs_build, served
 
 
 @pytest.fixture(scope="session")
@@ -52,19 +37,10 @@ def site_dir(tmp_path_factory) -> Path:
     return site
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(site_dir) -> str:
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(site_dir) as url:
+        yield url
 
 
 def site_pages(site: Path) -> list[str]:

@@ -9,9 +9,9 @@ import re
 import numpy as np
 import pytest
 
-from gradbook.figure_registry import find_figure
+from gradbook.engine.registry import find_figure
+from gradbook.engine.render import data as figure_data
 from gradbook.landscapes import bowl
-from gradbook.render import data as figure_data
 from tests.chapters import DOCS, ROOT, claim, front_matter, markdown
 
 PAGE = "appendix/math-prep.md"

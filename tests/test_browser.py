@@ -8,14 +8,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import CHROMIUM, ROOT, site_pages
+from tests.conftest import ROOT, site_pages
+from tests.site import CHROMIUM, LAUNCH_ARGS, load_fully
 
 pytestmark = pytest.mark.browser
 
-LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 RAW_TEX = re.compile(r"\\(frac|nabla|partial|begin|end|boldsymbol|mathbf|sum|theta|left|right)\b|\$[^$\s][^$]*\$")
 
@@ -75,11 +72,7 @@ def open_page(browser, url: str, viewport: str = "desktop", scheme: str = "light
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(url, wait_until="load")
-    page.evaluate("""async () => {
-        for (const img of document.images) img.loading = "eager";
-        await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
-    }""")
-    page.wait_for_load_state("networkidle")
+    load_fully(page)
     return page
 
 

@@ -1,4 +1,4 @@
-"""The MkDocs plugin end to end, on small throwaway projects built in subprocesses.
+"""The MkDocs adapters end to end, on small throwaway projects built in subprocesses.
 
 Each project gets its own copy of the gradbook package on PYTHONPATH, so a test can edit
 a gradbook module and watch exactly the dependent figures re-render.
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import gradbook
-from tests.conftest import ENV, ROOT, mkdocs_build
+from tests.site import ENV, ROOT, mkdocs_build
 
 pytestmark = pytest.mark.site
 
@@ -25,8 +25,7 @@ theme:
   name: material
   language: zh
 plugins:
-  - gradbook:
-      mathjax: false
+  - gradbook/figures
 markdown_extensions:
   - attr_list
   - md_in_html
@@ -111,6 +110,22 @@ def test_build_renders_captions_numbers_and_source_folds(project):
     assert m, "parametrised figure gets its own file, linked relative to the page"
     assert "![](figures/nope.svg)" in deep, "references inside code fences are left alone"
     assert not list(project.docs.rglob("*.svg")), "outputs go to the site only, never docs/"
+
+
+def test_a_default_written_out_is_the_same_figure_and_the_source_fold_stays_out_of_search(project):
+    project.page("index.md", "# 首页\n\n![](figures/beta.svg)\n\n![](figures/beta.svg?k=1.0)\n")
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("plugins:\n", "plugins:\n  - search\n"), encoding="utf-8")
+    result = project.build()
+    assert result.returncode == 0, result.log
+    assert result.rendered == ["beta.svg", "beta.svg (k=2.0)"], "k=1.0 is beta's default: no render of its own"
+    html = (project.site / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<img [^>]*src="([^"]+)"', html) == ["figures/beta.svg"] * 2
+    # Emitted with data-search-exclude, which Material's search honours, then drops from the page.
+    assert html.count('<details class="gb-source">') == 2
+    docs = json.loads((project.site / "search" / "search_index.json").read_bytes())["docs"]
+    index = " ".join(d["text"] for d in docs)
+    assert "第二张" in index and "make" not in index and "Figure" not in index, "the script is not indexed"
 
 
 def test_warm_build_renders_nothing_and_edits_rerender_only_dependents(project):
@@ -228,11 +243,15 @@ def test_truncated_cache_entry_is_rerendered_by_the_build(project):
 @pytest.mark.parametrize("page, says", [
     ("# 数学\n\n梯度 $\\nabla f$。\n\n拼错的 $\\nabal f$。\n",
      "math.md:5: TeX does not typeset (Undefined control sequence \\nabal): \\nabal f\n"),
-    ("# 数学\n\n一行。\n\n$$\n\\frac{1}{2\n$$\n", "math.md:5: TeX does not typeset (Missing close brace): \n\\frac{1}{2\n"),
+    ("# 数学\n\n一行。\n\n$$\n\\frac{1}{2\n$$\n",
+     "math.md:5: TeX does not typeset (Missing close brace): \n\\frac{1}{2\n"),
+    # A figure above it becomes a dozen lines of Markdown: the line is still the page's as written.
+    ("# 数学\n\n![](figures/beta.svg)\n\n拼错的 $\\nabal f$。\n",
+     "math.md:5: TeX does not typeset (Undefined control sequence \\nabal): \\nabal f\n"),
 ])
 def test_tex_that_does_not_typeset_stops_the_build_naming_page_line_reason_and_formula(project, page, says):
     (project.root / "mkdocs.yml").write_text(
-        MKDOCS_YML.replace("      mathjax: false\n", "")
+        MKDOCS_YML.replace("  - gradbook/figures\n", "  - gradbook/figures\n  - gradbook/math\n")
         + "  - pymdownx.arithmatex:\n      generic: true\n", encoding="utf-8")
     project.page("math.md", page)
     result = project.build()
@@ -241,9 +260,10 @@ def test_tex_that_does_not_typeset_stops_the_build_naming_page_line_reason_and_f
 
 
 def _with_notebooks(project) -> None:
-    (project.root / "mkdocs.yml").write_text(MKDOCS_YML.replace("      mathjax: false\n", (
-        "      mathjax: false\n  - mkdocs-jupyter:\n      include: ['practice/*.py']\n      execute: true\n"
-        "      allow_errors: false\n      custom_mathjax_url: 'data:text/javascript,'\n")), encoding="utf-8")
+    (project.root / "mkdocs.yml").write_text(MKDOCS_YML.replace("  - gradbook/figures\n", (
+        "  - gradbook/figures\n  - mkdocs-jupyter:\n      include: ['practice/*.py']\n      execute: true\n"
+        "      allow_errors: false\n      custom_mathjax_url: 'data:text/javascript,'\n"
+        "  - gradbook/notebooks\n")), encoding="utf-8")
 
 
 def test_a_notebook_that_raises_stops_the_build_naming_it(project):
@@ -273,11 +293,10 @@ def test_a_truncated_notebook_cache_entry_is_executed_again(project):
     _with_notebooks(project)
     yml = project.root / "mkdocs.yml"
     yml.write_text(yml.read_text(encoding="utf-8").replace(
-        "      allow_errors: false\n", "      allow_errors: false\n      cache: true\n      cache_dir: .cache/nb\n"),
-        encoding="utf-8")
+        "      allow_errors: false\n", "      allow_errors: false\n      cache: true\n"), encoding="utf-8")
     project.page("practice/nb.py", "# %%\nprint(6 * 7)\n")
     assert project.build().returncode == 0
-    (entry,) = (project.root / ".cache" / "nb").rglob("*.json")
+    (entry,) = (project.root / ".cache" / "gradbook" / "notebooks").rglob("*.json")  # in the one store
     entry.write_bytes(entry.read_bytes()[:1000])  # what a build killed mid-write leaves
     again = project.build()
     assert again.returncode == 0, again.log[-3000:]

@@ -15,12 +15,12 @@ from hypothesis.extra.numpy import arrays
 
 from gradbook.autodiff import derivative
 from gradbook.calculus import directional_derivative, numerical_gradient, numerical_hessian
-from gradbook.figure_registry import find_figure
+from gradbook.engine.registry import find_figure
+from gradbook.engine.render import data as figure_data
+from gradbook.engine.render import figure as drawn
 from gradbook.information import angle_between
 from gradbook.landscapes import bowl, saddle
 from gradbook.models import GaussianLogDensity
-from gradbook.render import data as figure_data
-from gradbook.render import figure as drawn
 from tests.chapters import ROOT, claim, front_matter, markdown
 
 CH = "1"

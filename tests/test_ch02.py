@@ -9,11 +9,11 @@ import pytest
 import sympy as sp
 
 from gradbook.calculus import numerical_gradient, numerical_hessian
-from gradbook.figure_registry import find_figure
+from gradbook.engine.registry import find_figure
+from gradbook.engine.render import data as figure_data
 from gradbook.landscapes import Quadratic
 from gradbook.models import LinearMSE, OnePointLinear, house_data, standardize, unstandardize
 from gradbook.optimizers import gradient_descent
-from gradbook.render import data as figure_data
 from tests.chapters import DOCS, ROOT, claim, front_matter, markdown
 
 CH = "02"
@@ -400,7 +400,7 @@ def test_front_matter_and_figures():
 
 def _figure_index(name: str) -> int:
     """1-based number of the first figure ``name`` in the chapter (图 2.N)."""
-    from gradbook.mkdocs_plugin import find_refs  # the build's own reading (alt text and captions included)
+    from gradbook.engine.pages import find_refs  # the build's own reading (alt text and captions included)
 
     names = [m["name"] for _, m in find_refs(CH, markdown(CH))]
     return names.index(name) + 1
@@ -487,7 +487,7 @@ def test_exercise_8_sweep_of_the_learning_rate():
 def test_figure_2_6_has_its_own_caption_and_alt_and_they_match_its_curves():
     """The second lr_loss_curves (w and b learnt together) shows the opposite of the default caption:
     its own caption and ALT state what the script's curves do."""
-    from gradbook.mkdocs_plugin import find_refs
+    from gradbook.engine.pages import find_refs
 
     (m,) = [m for _, m in find_refs(CH, markdown(CH)) if m["query"] == "fix_b=false"]
     assert "合适的迅速降到底" not in m["title"] and "150 左右的平台" in m["title"] and "150 左右的平台" in m["alt"]

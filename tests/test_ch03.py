@@ -14,11 +14,11 @@ import sympy as sp
 from gradbook import adjoint as adj
 from gradbook import autodiff as ad
 from gradbook.calculus import numerical_gradient, numerical_jacobian
-from gradbook.figure_registry import find_figure
+from gradbook.engine.registry import find_figure
+from gradbook.engine.render import data as figure_data
 from gradbook.models import LogisticRegression, add_bias, sigmoid, two_blobs
 from gradbook.networks import affine_backward
 from gradbook.newton_cg import narrow_valley, newton_cg
-from gradbook.render import data as figure_data
 from tests.chapters import ROOT, claim, front_matter, markdown
 
 CH = "3"

@@ -11,15 +11,15 @@ import pytest
 import sympy as sp
 
 from gradbook.calculus import numerical_gradient, numerical_hessian
-from gradbook.figure_registry import find_figure
+from gradbook.engine.registry import find_figure
+from gradbook.engine.render import data as figure_data
+from gradbook.engine.render import figure as drawn
 from gradbook.information import hamming_distance
 from gradbook.landscapes import saddle
 from gradbook.models import sigmoid
 from gradbook.networks import activation, clip_by_norm, hidden_state_jacobian_norms, recurrent_matrix
 from gradbook.optimizers import gradient_descent, momentum
 from gradbook.pitfalls import LinearRecurrence
-from gradbook.render import data as figure_data
-from gradbook.render import figure as drawn
 from tests.chapters import ROOT, claim, front_matter, markdown
 
 CH = "04"

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradbook.calculus import numerical_gradient, numerical_hessian
-from gradbook.figure_registry import find_figure
+from gradbook.engine.registry import find_figure
+from gradbook.engine.render import data as figure_data
 from gradbook.information import (
     angle_between,
     gaussian_empirical_fisher,
@@ -27,7 +28,6 @@ from gradbook.information import (
 from gradbook.landscapes import Quadratic
 from gradbook.models import GaussianFit, sigmoid, standardize
 from gradbook.optimizers import adam, gradient_descent, natural_gradient_descent, newton
-from gradbook.render import data as figure_data
 from tests.chapters import DOCS, ROOT, claim, front_matter, markdown
 
 CH = "05"

@@ -12,8 +12,8 @@ import shlex
 
 import pytest
 
-from gradbook.cli import build_parser
-from gradbook.figure_registry import find_figure, resolve_params
+from gradbook.engine.cli import build_parser
+from gradbook.engine.registry import find_figure, resolve_params
 from tests.chapters import CHAPTERS, ROOT, markdown, snippets
 
 PAGES = sorted(p.relative_to(ROOT / "docs").as_posix() for p in CHAPTERS.glob("*.md"))
@@ -62,7 +62,7 @@ def _render_commands(body: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_predict_then_check_commands_name_real_figures_and_render(page, tmp_path):
-    from gradbook.cli import render_to_file
+    from gradbook.engine.cli import render_to_file
 
     figures = ROOT / "figures"
     checked = 0

@@ -1,6 +1,6 @@
 """One rule for a figure's numbers: they live in its script's ``data(**params)``, which takes exactly
 ``make``'s parameters and defaults, and ``make`` draws from it. Tests, ALT texts and explorable figures read
-them with ``gradbook.render.data(name, **params)``; nothing recomputes them.
+them with ``gradbook.engine.render.data(name, **params)``; nothing recomputes them.
 
 Here: every script follows the rule, and every number its ALT quotes is one of its data's numbers."""
 
@@ -13,8 +13,8 @@ import re
 import numpy as np
 import pytest
 
-from gradbook.figure_registry import figure_names, find_figure
-from gradbook.render import data as figure_data
+from gradbook.engine.registry import figure_names, find_figure
+from gradbook.engine.render import data as figure_data
 from tests.chapters import ROOT
 
 FIGURES = ROOT / "figures"

@@ -1,4 +1,4 @@
-"""The figure engine: cache keys, hits, invalidation, atomic and checksummed entries."""
+"""The figure engine: canonical requests, cache keys, hits, invalidation, atomic and checksummed entries."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from gradbook import figure_cache, style
-from gradbook.figure_cache import FigureCache, FigureEngine, RenderFailed, cache_key, make_request, module_deps
-from gradbook.figure_registry import FigureError, find_figure, resolve_params
+from gradbook.engine import deps, style
+from gradbook.engine.deps import figure_key, module_deps
+from gradbook.engine.pool import FigureEngine, RenderFailed
+from gradbook.engine.registry import FigureError, find_figure, resolve_params
+from gradbook.engine.request import Request, resolve
+from gradbook.engine.store import Store, key
 
 SCRIPT = '''\
 """测试用的小图：一条直线。"""
@@ -32,6 +35,10 @@ def make(k: float = 1.0, label: str = "直线", points: int = 5) -> Figure:
     ax.legend()
     return fig
 '''
+
+
+def make_request(name: str, params: dict | None = None, fmt: str = "svg") -> Request:
+    return Request(name, tuple(sorted((params or {}).items())), fmt)
 
 
 @pytest.fixture
@@ -51,7 +58,7 @@ def test_cache_hit_does_not_render(engine):
     req = make_request("line")
     first = engine.ensure([req])[req]
     assert engine.stats.rendered == ["line.svg"]
-    again = FigureEngine(engine.figures_dir, engine.cache.root)
+    again = FigureEngine(engine.figures_dir, engine.store.root)
     assert again.ensure([req])[req] == first
     assert again.stats.rendered == [] and again.stats.hits == 1
 
@@ -67,11 +74,11 @@ def test_two_cold_renders_give_identical_bytes(figures, tmp_path):
 
 def test_key_changes_with_script_param_format(figures, engine):
     spec = find_figure("line", figures)
-    base = cache_key(spec, make_request("line"))
-    assert cache_key(spec, make_request("line", {"k": 2.0})) != base
-    assert cache_key(spec, make_request("line", fmt="png")) != base
+    base = figure_key(spec, make_request("line"))
+    assert figure_key(spec, make_request("line", {"k": 2.0})) != base
+    assert figure_key(spec, make_request("line", fmt="png")) != base
     (figures / "line.py").write_text(SCRIPT.replace("figsize=(2, 2)", "figsize=(3, 2)"), encoding="utf-8")
-    assert cache_key(find_figure("line", figures), make_request("line")) != base
+    assert figure_key(find_figure("line", figures), make_request("line")) != base
 
 
 def test_editing_the_script_rerenders_it(figures, engine):
@@ -85,57 +92,94 @@ def test_editing_the_script_rerenders_it(figures, engine):
 
 def test_key_covers_the_font_and_library_versions(figures, monkeypatch, tmp_path):
     spec = find_figure("line", figures)
-    base = cache_key(spec, make_request("line"))
+    base = figure_key(spec, make_request("line"))
     other_font = tmp_path / "font.otf"
     other_font.write_bytes(style.FONT_PATH.read_bytes() + b"\0")
     monkeypatch.setattr(style, "FONT_PATH", other_font)
-    figure_cache._environment_digest.cache_clear()
-    assert cache_key(spec, make_request("line")) != base
+    deps.environment_digest.cache_clear()
+    assert figure_key(spec, make_request("line")) != base
     monkeypatch.undo()
-    figure_cache._environment_digest.cache_clear()
-    monkeypatch.setattr(figure_cache.metadata, "version", lambda dist: "0.0-other")
-    assert cache_key(spec, make_request("line")) != base
+    deps.environment_digest.cache_clear()
+    monkeypatch.setattr(deps.metadata, "version", lambda dist: "0.0-other")
+    assert figure_key(spec, make_request("line")) != base
     monkeypatch.undo()
-    figure_cache._environment_digest.cache_clear()
-    assert cache_key(spec, make_request("line")) == base
+    deps.environment_digest.cache_clear()
+    assert figure_key(spec, make_request("line")) == base
+
+
+def _rel(paths) -> set[str]:
+    return {p.relative_to(deps.PACKAGE_DIR).as_posix() for p in paths}
 
 
 def test_module_deps_follow_imports_transitively(tmp_path):
     script = tmp_path / "fig.py"
-    script.write_text("from gradbook.figure_cache import FigureCache\nimport numpy\n", encoding="utf-8")
-    deps = {p.name for p in module_deps(script)}
-    # figure_cache imports style and figure_registry; gradbook/__init__ runs on any import.
-    assert {"__init__.py", "figure_cache.py", "style.py", "figure_registry.py"} <= deps
-    assert "cli.py" not in deps and "mkdocs_plugin.py" not in deps
+    script.write_text("from gradbook.engine.pool import FigureEngine\nimport numpy\n", encoding="utf-8")
+    found = _rel(module_deps(script))
+    # pool imports deps, store, registry and request; deps imports style; __init__s run on any import.
+    assert {"__init__.py", "engine/__init__.py", "engine/pool.py", "engine/deps.py", "engine/store.py",
+            "engine/style.py", "engine/registry.py", "engine/request.py"} <= found
+    assert "engine/cli.py" not in found and not any(p.startswith("mkdocs/") for p in found)
     script.write_text("import numpy\n", encoding="utf-8")
     assert module_deps(script) == []
 
 
+def test_the_render_code_is_computed_from_the_renderers_imports():
+    code = _rel(deps.render_code())
+    assert {"engine/render.py", "engine/style.py", "engine/registry.py", "engine/__init__.py"} <= code
+    assert not code & {"engine/cli.py", "engine/gallery.py", "engine/tex.py", "engine/pages.py"}, code
+
+
 def test_a_gradbook_module_edit_changes_only_dependent_keys(tmp_path, monkeypatch):
     pkg = tmp_path / "gradbook"
-    shutil.copytree(Path(figure_cache.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__", "fonts"))
+    shutil.copytree(deps.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__", "fonts"))
     (pkg / "probe_dep.py").write_text("VALUE = 1\n", encoding="utf-8")
-    monkeypatch.setattr(figure_cache, "PACKAGE_DIR", pkg)
+    monkeypatch.setattr(deps, "PACKAGE_DIR", pkg)
     figs = tmp_path / "figures"
     figs.mkdir()
     uses_dep = SCRIPT.replace("from matplotlib", "from gradbook.probe_dep import VALUE\nfrom matplotlib")
     (figs / "uses.py").write_text(uses_dep)
     (figs / "plain.py").write_text(SCRIPT)
     uses, plain = find_figure("uses", figs), find_figure("plain", figs)
-    k_uses, k_plain = cache_key(uses, make_request("uses")), cache_key(plain, make_request("plain"))
+    k_uses, k_plain = figure_key(uses, make_request("uses")), figure_key(plain, make_request("plain"))
     (pkg / "probe_dep.py").write_text("VALUE = 2\n", encoding="utf-8")
-    assert cache_key(uses, make_request("uses")) != k_uses
-    assert cache_key(plain, make_request("plain")) == k_plain
-    (pkg / "render.py").write_text((pkg / "render.py").read_text() + "\n# edit\n")
-    assert cache_key(plain, make_request("plain")) != k_plain, "render code is in every key"
+    assert figure_key(uses, make_request("uses")) != k_uses
+    assert figure_key(plain, make_request("plain")) == k_plain
+    (pkg / "engine" / "cli.py").write_text((pkg / "engine" / "cli.py").read_text() + "\n# edit\n")
+    assert figure_key(plain, make_request("plain")) == k_plain, "the CLI does not draw"
+    (pkg / "engine" / "style.py").write_text((pkg / "engine" / "style.py").read_text() + "\n# edit\n")
+    assert figure_key(plain, make_request("plain")) != k_plain, "render code is in every key"
+
+
+def test_a_default_written_out_is_the_same_request_and_one_render(figures, engine):
+    spec = find_figure("line", figures)
+    assert resolve(spec, {"k": "1.0"}) == resolve(spec, {"k": 1}) == resolve(spec) == make_request("line")
+    assert resolve(spec, {"k": "1.0"}).filename == "line.svg"
+    changed = resolve(spec, {"k": "2", "points": "5", "label": "直线"})
+    assert changed.params == (("k", 2.0),) and changed.filename == f"line-{changed.digest[:8]}.svg"
+    assert engine.ensure([resolve(spec), resolve(spec, {"k": "1.0"}), changed]).keys() == {resolve(spec), changed}
+    assert sorted(engine.stats.rendered) == ["line.svg", "line.svg (k=2.0)"]
+    with pytest.raises(FigureError, match="unsupported output format '.pdf'"):
+        resolve(spec, fmt="pdf")
+
+
+def test_workers_0_renders_in_this_process_the_same_bytes(figures, tmp_path, monkeypatch):
+    req = make_request("line", {"k": 3.0})
+    pooled = FigureEngine(figures, tmp_path / "a", workers=1).ensure([req])[req]
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("workers=0 must not start a process")
+
+    monkeypatch.setattr("gradbook.engine.pool.ProcessPoolExecutor", no_pool)
+    here = FigureEngine(figures, tmp_path / "b", workers=0)
+    assert here.ensure([req])[req] == pooled and here.stats.rendered == ["line.svg (k=3.0)"]
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
 def test_corrupt_cache_entry_is_detected_and_rerendered(engine, damage):
     req = make_request("line")
     good = engine.ensure([req])[req]
-    key = cache_key(engine.spec("line"), req)
-    path = engine.cache._path(key, "svg")
+    key = figure_key(engine.spec("line"), req)
+    path = engine.store.path("figures", key, "svg")
     blob = path.read_bytes()
     path.write_bytes({
         "truncate": blob[: len(blob) // 2],
@@ -143,28 +187,38 @@ def test_corrupt_cache_entry_is_detected_and_rerendered(engine, damage):
         "garbage": b"not a cache entry",
         "empty": b"",
     }[damage])
-    assert engine.cache.get(key, "svg") is None
+    assert engine.store.get("figures", key, "svg") is None
     engine.stats.rendered.clear()
     assert engine.ensure([req])[req] == good
     assert engine.stats.rendered == ["line.svg"]
-    assert engine.cache.get(key, "svg") == good
+    assert engine.store.get("figures", key, "svg") == good
 
 
 def test_put_is_atomic_and_leaves_no_temp_files(tmp_path):
-    cache = FigureCache(tmp_path)
-    cache.put("ab" * 32, "svg", b"payload")
-    files = [p.name for p in tmp_path.rglob("*") if p.is_file()]
-    assert files == [f"{'ab' * 32}.svg"]
-    assert cache.get("ab" * 32, "svg") == b"payload"
+    store = Store(tmp_path)
+    store.put("figures", "ab" * 32, "svg", b"payload")
+    files = [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()]
+    assert files == [f"figures/ab/{'ab' * 32}.svg"]
+    assert store.get("figures", "ab" * 32, "svg") == b"payload"
+
+
+def test_an_entry_is_served_only_as_the_kind_it_was_stored_as(tmp_path):
+    store = Store(tmp_path)
+    k = key("math", tex="x^2")
+    assert k != key("figures", tex="x^2") and k == key("math", tex="x^2")
+    store.put("math", k, "svg", b"<svg/>")
+    store.path("figures", k, "svg").parent.mkdir(parents=True)
+    store.path("math", k, "svg").rename(store.path("figures", k, "svg"))
+    assert store.get("figures", k, "svg") is None, "a math entry is not a figure"
 
 
 def _hammer(args):
     root, n = args
-    cache = FigureCache(Path(root))
+    store = Store(Path(root))
     for i in range(n):
         payload = hashlib.sha256(str(i).encode()).digest() * 2000
-        cache.put("cd" * 32, "svg", payload)
-        got = cache.get("cd" * 32, "svg")
+        store.put("figures", "cd" * 32, "svg", payload)
+        got = store.get("figures", "cd" * 32, "svg")
         assert got is None or len(got) == len(payload)
     return True
 
@@ -173,7 +227,7 @@ def test_concurrent_writers_never_expose_half_an_entry(tmp_path):
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(2) as pool:
         assert all(pool.map(_hammer, [(str(tmp_path), 60)] * 4))
-    blob = FigureCache(tmp_path).get("cd" * 32, "svg")
+    blob = Store(tmp_path).get("figures", "cd" * 32, "svg")
     assert blob is not None and len(blob) == 64000
 
 
@@ -271,7 +325,7 @@ def make() -> Figure:
 
 def test_tick_labels_draw_the_minus_sign_from_the_carried_font(figures):
     # Log-axis ticks are $\mathdefault{10^{−3}}$: before U+2212 was in the subset, a box.
-    from gradbook.render import figure_bytes, make_figure
+    from gradbook.engine.render import figure_bytes, make_figure
 
     (figures / "logaxes.py").write_text(LOG_AXES, encoding="utf-8")
     fig = make_figure(find_figure("logaxes", figures), {})
@@ -305,13 +359,14 @@ def test_the_carried_font_covers_every_figure_label():
     # Rendering all figures in-process to watch for boxes takes about a minute; the strings
     # they draw come from the scripts and the gradbook modules they import (the build's render
     # guard catches the rest). Matplotlib's own tick text adds U+2212 (axes.unicode_minus).
-    from gradbook.figure_registry import default_figures_dir
+    from gradbook.engine.registry import default_figures_dir
 
-    engine_modules = {"__init__.py", "cli.py", "figure_cache.py", "figure_registry.py", "render.py"}
     sources = set()
     for script in default_figures_dir().glob("[!_]*.py"):
         sources.add(script)
-        sources.update(p for p in module_deps(script) if p.name not in engine_modules)
+        # The engine's modules draw no strings of their own, except the house style's marks.
+        sources.update(p for p in module_deps(script)
+                       if p.name != "__init__.py" and (p.parent.name != "engine" or p.name == "style.py"))
     assert len(sources) > 30
     cmap = _carried_cmap()
     assert 0x2212 in cmap, "MINUS SIGN (tick labels, axes.unicode_minus) must be in the subset"
@@ -331,9 +386,9 @@ FONT_PROBE = """
 import shutil, sys
 from pathlib import Path
 from matplotlib import font_manager, rc_context
-from gradbook import style
-from gradbook.figure_registry import FigureError, find_figure
-from gradbook.render import render
+from gradbook.engine import style
+from gradbook.engine.registry import FigureError, find_figure
+from gradbook.engine.render import render
 
 # A stand-in known before the carried font and answering to the file's own family name, as
 # Debian's fonts-noto-cjk does; if this machine has that package, it is in the font list too.
@@ -385,7 +440,7 @@ def make(k: float = 1.0, points: int = 5) -> Figure:
 
 
 def test_data_is_the_scripts_own_over_makes_defaults(figures):
-    from gradbook.render import data
+    from gradbook.engine.render import data
 
     (figures / "dots.py").write_text(DATA_SCRIPT, encoding="utf-8")
     assert data("dots", figures) == {"xs": [0, 1, 2, 3, 4], "ys": [0.0, 1.0, 2.0, 3.0, 4.0]}
@@ -401,8 +456,8 @@ def test_data_is_the_scripts_own_over_makes_defaults(figures):
                 .replace("d = data(k, points)", "d = data(k)"), "does not take make"),
 ])
 def test_data_must_take_exactly_makes_parameters(figures, edit, message):
-    from gradbook.figure_registry import FigureScriptError
-    from gradbook.render import data
+    from gradbook.engine.registry import FigureScriptError
+    from gradbook.engine.render import data
 
     (figures / "dots.py").write_text(edit(DATA_SCRIPT), encoding="utf-8")
     with pytest.raises(FigureScriptError, match=message):

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from gradbook.figure_registry import figure_names, find_figure
-from gradbook.gallery import Appearance, gallery_markdown
-from gradbook.mkdocs_plugin import find_refs
+from gradbook.engine.gallery import Appearance, gallery_markdown
+from gradbook.engine.pages import find_refs
+from gradbook.engine.registry import figure_names, find_figure
 from tests.chapters import DOCS, ROOT
 
 SCRIPT = '''"""{caption}"""
@@ -65,7 +65,7 @@ def test_the_built_gallery_shows_every_figure_where_the_book_uses_it(site_dir):
 
 
 def test_nav_order_flattens_sections_in_reading_order():
-    from gradbook.mkdocs_plugin import nav_order
+    from gradbook.mkdocs.figures import nav_order
 
     nav = [{"导读": "index.md"}, {"第 1 章": "chapters/01.md"},
            {"附录": [{"附录 A": "appendix/a.md"}, "appendix/b.md"]}, {"图库": "gallery.md"}]
@@ -78,7 +78,7 @@ def test_nav_order_flattens_sections_in_reading_order():
 def test_the_gallery_groups_figures_in_the_navs_reading_order(site_dir):
     import yaml
 
-    from gradbook.mkdocs_plugin import nav_order
+    from gradbook.mkdocs.figures import nav_order
 
     class _Loader(yaml.SafeLoader):  # mkdocs.yml carries !ENV and python tags; only the nav matters here
         pass

@@ -1,12 +1,14 @@
-"""Build-time math: what gradbook.mathjax_ssr promises, tested without MkDocs."""
+"""Build-time math: what gradbook.engine.tex promises, tested without MkDocs."""
 
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
-from gradbook.mathjax_ssr import MathError, MathRenderer, share_glyphs
+from gradbook.engine import tex as tex_module
+from gradbook.engine.tex import COMPONENTS, MathError, MathRenderer, es5_dir, share_glyphs
 
 # \left( … \right) around a tall matrix draws stretchy delimiters from MathJax's size fonts
 # (ids like TEX-S3-28), which carry a digit in the font name.
@@ -81,3 +83,24 @@ def test_notebook_dollars_are_typeset_outside_code_only(renderer):
     out = renderer.typeset_dollars(cell)
     assert out.count("<mjx-container") == 2
     assert "<code>$5$</code>" in out
+
+
+def test_the_store_key_is_mathjaxs_code_and_configuration_not_where_it_is_installed(tmp_path, monkeypatch):
+    def key_with(es5, options=None) -> str:
+        monkeypatch.setattr(tex_module, "es5_dir", lambda: es5)
+        if options is not None:
+            monkeypatch.setattr(tex_module, "CONFIG", options)
+        return MathRenderer(tmp_path / "store")._key("a^2", False)
+
+    installed = key_with(es5_dir())
+    moved = tmp_path / "elsewhere" / "es5"
+    for rel in COMPONENTS:
+        (moved / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(es5_dir() / rel, moved / rel)
+    assert key_with(moved) == installed, "the same MathJax elsewhere: the same key"
+    with (moved / "output" / "svg.js").open("a") as f:
+        f.write("\n// another version\n")
+    upgraded = key_with(moved)
+    assert upgraded != installed, "other MathJax code: another key"
+    assert key_with(moved, options="another configuration") != upgraded
+    assert MathRenderer(tmp_path / "store")._key("a^2", True) != MathRenderer(tmp_path / "store")._key("a^2", False)

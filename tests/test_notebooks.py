@@ -64,7 +64,7 @@ def _cells(notebook):
 
 
 def _is_solution(cell) -> bool:
-    from gradbook.mkdocs_plugin import SOLUTION_TAG
+    from gradbook.engine.notebook import SOLUTION_TAG
 
     return cell.cell_type == "code" and SOLUTION_TAG in cell.metadata.get("tags", [])
 
@@ -88,7 +88,7 @@ def test_every_stub_is_followed_by_its_folded_solution(notebook):
 
 
 def test_fold_solutions_wraps_the_tagged_cell_with_its_output():
-    from gradbook.mkdocs_plugin import fold_solutions
+    from gradbook.engine.notebook import fold_solutions
 
     cell = ('<div class="jp-Cell jp-CodeCell jp-Notebook-cell celltag_solution">\n'
             '<div class="jp-Cell jp-CodeCell jp-Notebook-cell celltag_solution" id="cell-2">\n'

@@ -140,7 +140,7 @@ def test_each_chapter_names_at_least_two_key_terms_that_it_uses_and_search_knows
 
 
 def test_figure_ink_reads_on_the_figure_paper():
-    from gradbook.style import INK, PALETTE, PAPER
+    from gradbook.engine.style import INK, PALETTE, PAPER
 
     def lum(hex_colour: str) -> float:
         rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
@@ -160,8 +160,7 @@ def test_figure_ink_reads_on_the_figure_paper():
 @pytest.mark.site
 def test_two_clean_builds_are_byte_identical(site_dir, tmp_path):
     # site_dir was built with the repository's caches; this one starts from empty caches.
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", GRADBOOK_CACHE_DIR=str(tmp_path / "fig-cache"),
-               GRADBOOK_NOTEBOOK_CACHE_DIR=str(tmp_path / "nb-cache"))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", GRADBOOK_CACHE=str(tmp_path / "cache"))
     result = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "site", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     # Named exceptions: the sitemap carries the build date.

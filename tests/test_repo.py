@@ -1,12 +1,17 @@
-"""Repository hygiene: lint, the CI workflow's shape, the lock, the plugin entry point."""
+"""Repository hygiene: lint, the CI workflow's shape, the lock, the entry points, the package's layout."""
 
 from __future__ import annotations
 
+import ast
+import importlib
 import subprocess
 import sys
 from importlib import metadata
+from pathlib import Path
 
+import pytest
 import yaml
+from mkdocs.plugins import BasePlugin
 
 from tests.conftest import ROOT
 
@@ -54,6 +59,47 @@ def test_lock_pins_every_installed_dependency_exactly():
     assert pinned["mkdocs"].startswith("1."), "MkDocs 2 drops plugins: stay on 1.x"
 
 
-def test_plugin_is_registered_through_the_entry_point():
-    eps = metadata.entry_points(group="mkdocs.plugins")
-    assert any(ep.name == "gradbook" and ep.value == "gradbook.mkdocs_plugin:GradbookPlugin" for ep in eps)
+def test_each_adapter_is_registered_through_its_own_entry_point():
+    eps = {ep.name: ep.value for ep in metadata.entry_points(group="mkdocs.plugins") if ep.name.startswith("gradbook")}
+    assert eps == {"gradbook/figures": "gradbook.mkdocs.figures:FiguresPlugin",
+                   "gradbook/math": "gradbook.mkdocs.math:MathPlugin",
+                   "gradbook/notebooks": "gradbook.mkdocs.notebooks:NotebooksPlugin"}
+    for name, value in eps.items():
+        assert f"  - {name}" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), f"mkdocs.yml does not use {name}"
+        module, _, cls = value.partition(":")
+        plugin = getattr(importlib.import_module(module), cls)
+        assert issubclass(plugin, BasePlugin) and plugin.config_class.__module__ == module, "a Config of its own"
+    (script,) = [ep.value for ep in metadata.entry_points(group="console_scripts") if ep.name == "gradbook"]
+    assert script == "gradbook.engine.cli:main"
+
+
+ENGINE_AND_ADAPTERS = sorted(p for part in ("engine", "mkdocs") for p in (ROOT / "gradbook" / part).rglob("*.py"))
+
+
+@pytest.mark.parametrize("module", ENGINE_AND_ADAPTERS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_engine_or_adapter_module_is_over_300_lines(module):
+    assert len(module.read_text(encoding="utf-8").splitlines()) <= 300
+
+
+def _gradbook_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module and not n.level}
+    return {n for n in names if n.split(".")[0] in {"gradbook", "mkdocs", "material", "mkdocs_jupyter"}}
+
+
+def test_data_flows_one_way_math_figures_engine_adapters():
+    """The math imports neither the engine nor an adapter; the engine imports no adapter and no
+    MkDocs; figure scripts import the math and the engine's house style, never an adapter."""
+    package = ROOT / "gradbook"
+    math = [p for p in package.rglob("*.py") if p.relative_to(package).parts[0] not in {"engine", "mkdocs"}]
+    assert len(math) >= 10
+    for path in math:
+        bad = {n for n in _gradbook_imports(path) if n.startswith(("gradbook.engine", "gradbook.mkdocs", "mkdocs"))}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+    for path in (package / "engine").glob("*.py"):
+        bad = {n for n in _gradbook_imports(path) if n.split(".")[0] != "gradbook" or n.startswith("gradbook.mkdocs")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+    for path in (ROOT / "figures").glob("*.py"):
+        bad = {n for n in _gradbook_imports(path) if n.startswith("gradbook.mkdocs") or n.split(".")[0] != "gradbook"}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"

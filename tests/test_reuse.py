@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from gradbook.figure_registry import figure_names
+from gradbook.engine.registry import figure_names
 from tests.chapters import ROOT, markdown
 
 FIGURES = ROOT / "figures"
@@ -88,7 +88,7 @@ def _assert_real_image(path: Path, command: str) -> None:
 def _assert_arrow_inside(argv: list[str], command: str) -> None:
     """derivative_arrow: the gradient arrow and its label lie inside the axes, read from the
     figure the script makes (matplotlib silently drops an arrow that leaves the axes)."""
-    from gradbook.render import figure
+    from gradbook.engine.render import figure
 
     sets = dict(argv[i + 1].split("=", 1) for i, a in enumerate(argv) if a == "--set")
     fig = figure("derivative_arrow", FIGURES, **sets)
@@ -111,7 +111,7 @@ def test_the_documented_commands_work_as_written(workdir):
     assert any(c.startswith("gradbook render") for _, c in commands)
     assert any(c.startswith("python figures/") for _, c in commands)
     # The book's own figure cache: the same keys as the build, so a built book makes this quick.
-    env = dict(os.environ, GRADBOOK_CACHE=str(ROOT / ".cache" / "gradbook" / "figures"))
+    env = dict(os.environ, GRADBOOK_CACHE=str(ROOT / ".cache" / "gradbook"))
     for page, command in commands:
         argv = _argv(command)
         for stale in _outputs(argv, workdir):  # pages reuse file names: each command must write its own
@@ -198,7 +198,8 @@ def test_the_wheel_carries_every_figure_and_the_font(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in figure_names(FIGURES):
         assert f"gradbook/figures/{name}.py" in names, f"{name}.py missing from the wheel"
-    assert "gradbook/fonts/NotoSansSC-Subset.otf" in names and "gradbook/fonts/OFL.txt" in names
+    assert "gradbook/engine/fonts/NotoSansSC-Subset.otf" in names and "gradbook/engine/fonts/OFL.txt" in names
+    assert "gradbook/mkdocs/nbconvert/jupyter_nbconvert_config.py" in names
     assert not any(n.startswith(("docs/", "tests/")) for n in names)
 
 
@@ -209,7 +210,7 @@ def test_an_installed_wheel_lists_and_renders_every_figure_without_a_checkout(wh
     # environment's site-packages supply only numpy and matplotlib.
     env = {"PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]]),
            "PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)}
-    py = [sys.executable, "-S", "-m", "gradbook.cli"]
+    py = [sys.executable, "-S", "-m", "gradbook.engine.cli"]
     where = subprocess.run([*py[:2], "-c", "import gradbook.figures as f; print(f.__file__)"], cwd=tmp_path,
                            env=env, capture_output=True, text=True)
     assert where.stdout.startswith(str(target)), where.stdout + where.stderr

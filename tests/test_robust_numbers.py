@@ -28,11 +28,11 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from gradbook.figure_registry import find_figure, resolve_params
+from gradbook.engine.registry import find_figure, resolve_params
+from gradbook.engine.render import data as figure_data
+from gradbook.engine.render import script
 from gradbook.models import LinearMSE, house_data
 from gradbook.networks import hidden_state_jacobian_norms, recurrent_matrix
-from gradbook.render import data as figure_data
-from gradbook.render import script
 from tests.chapters import DOCS, ROOT, _normalise, check_off_the_edge, claim, display_unit, markdown
 from tests.test_ch02 import steps_to_tol
 
@@ -87,7 +87,7 @@ def figure_texts(fig) -> list[str]:
 
 def drawn(name: str, **params):
     """The figure as the book draws it: the script's make() under the house style."""
-    from gradbook.render import figure as render_figure
+    from gradbook.engine.render import figure as render_figure
 
     return render_figure(name, **params)
 
@@ -531,7 +531,7 @@ def formatted_values(name: str, figures_dir=None) -> list[tuple[int, str, str, f
     (line, expression, spec, value). The values come from the script's own run, not a copy of it.
     Every field on a line that runs is recorded, even one in the branch of a conditional expression
     that is not taken: a script that prints a value only sometimes uses an if statement."""
-    from gradbook.figure_registry import default_figures_dir
+    from gradbook.engine.registry import default_figures_dir
 
     path = ((figures_dir or default_figures_dir()) / f"{name}.py").resolve()
     fields = _formatted_fields(path.read_text(encoding="utf-8"))
@@ -539,7 +539,7 @@ def formatted_values(name: str, figures_dir=None) -> list[tuple[int, str, str, f
 
 
 def _draw_from(name, figures_dir):
-    from gradbook.render import figure as render_figure
+    from gradbook.engine.render import figure as render_figure
 
     return render_figure(name, figures_dir=figures_dir)
 

@@ -3,7 +3,7 @@
 A figure script ``figures/NAME.py`` has a docstring whose first line is the caption,
 a module-level ``ALT`` string, and ``make(**params)`` whose keyword defaults are the
 parameters. Reading these with ``ast`` keeps warm builds free of matplotlib imports.
-(The book's scripts also have ``data(**params)``, the numbers ``make`` draws: ``gradbook.render.data``.)
+(The book's scripts also have ``data(**params)``, the numbers ``make`` draws: ``gradbook.engine.render.data``.)
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from gradbook import style
-from gradbook.figure_registry import FORMATS, FigureError, FigureScriptError, FigureSpec, find_figure, resolve_params
+from gradbook.engine import style
+from gradbook.engine.registry import FORMATS, FigureError, FigureScriptError, FigureSpec, find_figure, resolve_params
 
 
 def _load_module(spec: FigureSpec):
@@ -121,12 +121,11 @@ def render(spec: FigureSpec, params: dict[str, Any], fmt: str) -> bytes:
         plt.close(fig)
 
 
-def render_job(job: tuple[str, str, dict[str, Any], str]) -> tuple[bool, bytes | str]:
-    """Worker entry point: (figures_dir, name, params, fmt) -> (ok, bytes or error text)."""
-    figures_dir, name, params, fmt = job
-    script = str(Path(figures_dir) / f"{name}.py")
+def render_job(job: tuple[FigureSpec, dict[str, Any], str]) -> tuple[bool, bytes | str]:
+    """Worker entry point: (spec, every make() argument, fmt) -> (ok, bytes or error text)."""
+    spec, params, fmt = job
+    script = str(spec.path)
     try:
-        spec = find_figure(name, Path(figures_dir))
         return True, render(spec, params, fmt)
     except FigureError as exc:
         return False, exc.reason  # the caller names the figure
@@ -138,7 +137,7 @@ def render_job(job: tuple[str, str, dict[str, Any], str]) -> tuple[bool, bytes |
 
 
 def _spec(name: str, figures_dir: Path | None) -> FigureSpec:
-    from gradbook.figure_registry import default_figures_dir
+    from gradbook.engine.registry import default_figures_dir
 
     return find_figure(name, Path(figures_dir) if figures_dir else default_figures_dir())
 

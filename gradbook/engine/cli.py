@@ -1,32 +1,19 @@
 """Command line: ``gradbook list``, ``gradbook render NAME -o FILE --set key=value``, ``gradbook export DIR``.
 
-Rendering goes through the same FigureEngine (cache and spawned workers) as the book's build.
+Rendering goes through the same FigureEngine and store as the book's build: ``export`` renders
+what the store lacks in a pool of spawned workers; ``render`` (and ``python figures/NAME.py``)
+renders its one figure in this process.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-from gradbook.figure_registry import (
-    FORMATS,
-    FigureError,
-    default_figures_dir,
-    figure_names,
-    find_figure,
-    resolve_params,
-)
-
-
-def default_cache_dir() -> Path:
-    env = os.environ.get("GRADBOOK_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "gradbook" / "figures"
+from gradbook.engine.registry import FORMATS, FigureError, default_figures_dir, figure_names, find_figure
+from gradbook.engine.store import user_cache_root
 
 
 def parse_sets(pairs: list[str]) -> dict[str, str]:
@@ -49,16 +36,15 @@ def output_format(path: Path) -> str:
 
 def render_to_file(name: str, out: Path, sets: dict[str, str], figures_dir: Path,
                    cache_dir: Path | None = None) -> Path:
-    from gradbook.figure_cache import FigureEngine, make_request
+    """Render one figure into ``out`` (format from its suffix), in this process."""
+    from gradbook.engine.pool import FigureEngine
 
     fmt = output_format(out)
-    spec = find_figure(name, figures_dir)
-    resolve_params(spec, sets)  # fail fast, in this process, on bad names or types
-    engine = FigureEngine(figures_dir, cache_dir or default_cache_dir(), workers=1)
-    typed = {k: v for k, v in resolve_params(spec, sets).items() if k in sets}
-    data = engine.ensure([make_request(name, typed, fmt)])
+    engine = FigureEngine(figures_dir, cache_dir or user_cache_root(), workers=0)
+    request = engine.request(name, sets, fmt)  # bad names or types fail before any work
+    data = engine.ensure([request])[request]
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(next(iter(data.values())))
+    out.write_bytes(data)
     return out
 
 
@@ -86,22 +72,23 @@ def cmd_render(args) -> int:
 
 
 def cmd_export(args) -> int:
-    """Render every figure (defaults) into a folder, in this process plus the engine's pool."""
-    from gradbook.figure_cache import FigureEngine, make_request
+    """Render every figure (defaults) into a folder: what the store lacks, in the engine's pool."""
+    from gradbook.engine.pool import FigureEngine
 
     figures_dir = Path(args.figures_dir)
     out = Path(args.folder)
-    names = args.names or figure_names(figures_dir)
-    for name in names:
-        find_figure(name, figures_dir)  # unknown names fail before any work
-    engine = FigureEngine(figures_dir, Path(args.cache_dir) if args.cache_dir else default_cache_dir(),
-                          workers=args.workers)
-    data = engine.ensure([make_request(name, {}, args.format) for name in names])
+    engine = FigureEngine(figures_dir, Path(args.cache_dir) if args.cache_dir else user_cache_root(),
+                          workers=max(1, args.workers))
+    # Unknown names fail before any work.
+    data = engine.ensure([engine.request(name, fmt=args.format) for name in args.names or figure_names(figures_dir)])
     out.mkdir(parents=True, exist_ok=True)
     for request, payload in sorted(data.items(), key=lambda kv: kv[0].name):
         (out / f"{request.name}.{args.format}").write_bytes(payload)
     print(f"{len(data)} figure(s) in {out} ({len(engine.stats.rendered)} rendered, {engine.stats.hits} from cache)")
     return 0
+
+
+CACHE_HELP = "the store of rendered figures (default: $GRADBOOK_CACHE, else ~/.cache/gradbook)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,14 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_render.add_argument("-o", "--output", required=True, help="output file (.svg or .png)")
     p_render.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                           help="override a parameter (repeatable)")
-    p_render.add_argument("--cache-dir", default=None, help="figure cache (default: ~/.cache/gradbook)")
+    p_render.add_argument("--cache-dir", default=None, help=CACHE_HELP)
     p_render.set_defaults(func=cmd_render)
     p_export = sub.add_parser("export", help="render every figure (or the NAMEs given) into a folder")
     p_export.add_argument("folder")
     p_export.add_argument("names", nargs="*", help="figure names (default: all)")
     p_export.add_argument("--format", choices=FORMATS, default="svg")
     p_export.add_argument("--workers", type=int, default=2, help="rendering processes (default: 2)")
-    p_export.add_argument("--cache-dir", default=None, help="figure cache (default: ~/.cache/gradbook)")
+    p_export.add_argument("--cache-dir", default=None, help=CACHE_HELP)
     p_export.set_defaults(func=cmd_export)
     return parser
 
@@ -139,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def script_main(script: str, argv: list[str] | None = None) -> None:
-    """``python figures/NAME.py -o out.svg --set k=v``: the same path as ``gradbook render``."""
+    """``python figures/NAME.py -o out.svg --set k=v``: the same path as ``gradbook render``, in
+    this process (no second Python)."""
     path = Path(script).resolve()
     parser = argparse.ArgumentParser(prog=path.name, description=find_figure(path.stem, path.parent).caption)
     parser.add_argument("-o", "--output", default=f"{path.stem}.svg", help="output file (.svg or .png)")

@@ -3,6 +3,9 @@
 Every page ships its math as finished SVG, so readers download no MathJax (about 300 KB
 gzipped with its fonts), nothing reflows when math appears, and math shows without JavaScript.
 Knows nothing of MkDocs: give it an HTML fragment, get the fragment back with its math typeset.
+
+The book must make no third-party request, and a fresh machine has only pip: so MathJax comes
+from a wheel (django-static-mathjax) instead of a CDN or a vendored copy in git.
 """
 
 from __future__ import annotations
@@ -14,8 +17,7 @@ import re
 import threading
 from pathlib import Path
 
-from gradbook.figure_cache import FigureCache
-from gradbook.mathjax_assets import MathJaxMissing, es5_dir
+from gradbook.engine import store
 
 # Loaded in this order into one V8 context; tex-full carries every TeX extension, so nothing
 # is fetched on demand (there is no network or file loader inside the engine).
@@ -29,7 +31,27 @@ OPTIONS = {
     "tex": {"packages": ["base", "ams", "newcommand", "boldsymbol", "configmacros", "textmacros"]},
     "svg": {"fontCache": "local"},
 }
-CACHE_FORMAT = "GBMATH1"
+KIND = "math"
+ENTRY = "startup.js"  # present in every MathJax 3 es5 tree; its presence marks a usable install
+
+
+class MathJaxMissing(RuntimeError):
+    pass
+
+
+def es5_dir() -> Path:
+    """MathJax 3's es5 folder in the installed django-static-mathjax."""
+    try:
+        import mathjax  # provided by django-static-mathjax
+    except ImportError as exc:
+        raise MathJaxMissing(
+            "MathJax is not installed: `pip install django-static-mathjax` (part of gradbook[docs])"
+        ) from exc
+    root = Path(mathjax.__file__).resolve().parent / "static" / "mathjax" / "es5"
+    if not (root / ENTRY).is_file():
+        raise MathJaxMissing(f"{root / ENTRY} not found in the installed django-static-mathjax")
+    return root
+
 
 _BOOT = """
 var window = globalThis;
@@ -50,6 +72,8 @@ function gbTex(tex, display) {
 }
 function gbStylesheet() { return MathJax.startup.adaptor.textContent(MathJax.svgStylesheet()); }
 """
+# Everything that configures MathJax here: it enters every formula's store key.
+CONFIG = hashlib.sha256(json.dumps([COMPONENTS, OPTIONS, _BOOT, _READY], sort_keys=True).encode()).hexdigest()
 
 
 class MathError(ValueError):
@@ -63,9 +87,10 @@ class MathError(ValueError):
 class MathRenderer:
     """One V8 context with MathJax loaded, reused for every page (loading takes ~0.2 s)."""
 
-    def __init__(self, cache_dir: Path | None = None):
-        # The figures' store: checksummed entries written atomically, so half a file is never served.
-        self.cache = FigureCache(Path(cache_dir)) if cache_dir else None
+    def __init__(self, cache_dir: Path | store.Store | None = None):
+        # The book's one store: checksummed entries written atomically, so half a file is never served.
+        self.cache = cache_dir if isinstance(cache_dir, store.Store) or cache_dir is None else store.Store(cache_dir)
+        self._mathjax = None  # digest of the MathJax code loaded, read once
         self._ctx = None
         self._lock = threading.Lock()
         self.stats = {"typeset": 0, "cached": 0}
@@ -103,17 +128,20 @@ class MathRenderer:
         with self._lock:
             return self._context().eval("gbStylesheet()")
 
-    def _key(self, fragment: str) -> str:
-        h = hashlib.sha256(CACHE_FORMAT.encode())
-        h.update(json.dumps(OPTIONS, sort_keys=True).encode())
-        h.update(str(es5_dir()).encode())
-        h.update(fragment.encode())
-        return h.hexdigest()
+    def _key(self, tex: str, display: bool) -> str:
+        """What a formula's SVG depends on: the MathJax code itself (its version, by content, not
+        where it is installed), the configuration, the TeX and its mode."""
+        if self._mathjax is None:
+            h = hashlib.sha256()
+            for rel in COMPONENTS:
+                h.update(rel.encode() + b"\0" + store.file_digest(es5_dir() / rel).encode())
+            self._mathjax = h.hexdigest()
+        return store.key(KIND, mathjax=self._mathjax, config=CONFIG, display=display, tex=tex)
 
     def tex(self, tex: str, display: bool) -> str:
         """One formula as MathJax's SVG output (an ``mjx-container`` element)."""
-        key = self._key(("D" if display else "I") + tex)
-        cached = self.cache.get(key, "html") if self.cache else None
+        key = self._key(tex, display) if self.cache else ""
+        cached = self.cache.get(KIND, key, "html") if self.cache else None
         if cached is not None:
             self.stats["cached"] += 1
             return cached.decode("utf-8")
@@ -127,7 +155,7 @@ class MathRenderer:
             raise MathError(tex, html.unescape(reason[1]) if reason else "MathJax marks it as an error")
         self.stats["typeset"] += 1
         if self.cache:
-            self.cache.put(key, "html", result["html"].encode("utf-8"))
+            self.cache.put(KIND, key, "html", result["html"].encode("utf-8"))
         return result["html"]
 
     def typeset_arithmatex(self, html_text: str) -> str:

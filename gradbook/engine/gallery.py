@@ -1,16 +1,19 @@
 """The figure gallery as Markdown, generated from the scripts themselves.
 
-Knows nothing of MkDocs: the caller says where each figure appears in the book (page title,
-link, figure number) and gets back Markdown in which every figure is a standard figure line,
-so the build renders, numbers and caches gallery figures like any other.
+Knows nothing of MkDocs: the caller gives the book's pages in reading order with their figure
+references, and gets back Markdown in which every figure is a standard figure line, so the build
+renders, numbers and caches gallery figures like any other.
 """
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gradbook.figure_registry import FigureSpec, figure_names, find_figure
+from gradbook.engine.pages import Ref
+from gradbook.engine.registry import FigureSpec, figure_names, find_figure
 
 MARKER = "<!-- gradbook:gallery -->"
 
@@ -77,3 +80,25 @@ def gallery_markdown(figures_dir: Path, appearances: dict[str, list[Appearance]]
         for name in group:
             out.append(figure_section(find_figure(name, figures_dir), appearances.get(name, []), figures_link))
     return "\n".join(out)
+
+
+def gallery_page(figures_dir: Path, pages: Iterable[tuple[str, str, list[Ref]]], gallery_uri: str) -> str:
+    """The gallery's Markdown: ``pages`` is [(page uri, title, its references)] in reading order;
+    each figure is grouped under the first page that shows it and links to every use."""
+    gallery_dir = posixpath.dirname(gallery_uri) or "."
+    appearances: dict[str, list[Appearance]] = {}
+    groups: list[tuple[str, list[str]]] = []
+    seen: set[str] = set()
+    for uri, title, refs in pages:
+        if not refs:
+            continue
+        group = []
+        for ref in refs:
+            name = ref.request.name
+            link = posixpath.relpath(uri, gallery_dir) + f"#{ref.anchor}"
+            appearances.setdefault(name, []).append(Appearance(title, link, ref.number))
+            if name not in seen:
+                seen.add(name)
+                group.append(name)
+        groups.append((title, group))
+    return gallery_markdown(figures_dir, appearances, groups, posixpath.relpath("figures", gallery_dir))

@@ -5,8 +5,8 @@ committed. Run it only to change the character set, on a machine with Debian's f
 (``apt-get install fonts-noto-cjk``; remove it again afterwards, see the test that proves the
 figures do not depend on it):
 
-    .venv/bin/python gradbook/fonts/make_subset.py            # rewrite the carried subset
-    .venv/bin/python gradbook/fonts/make_subset.py --check    # rebuild and compare, write nothing
+    .venv/bin/python gradbook/engine/fonts/make_subset.py            # rewrite the carried subset
+    .venv/bin/python gradbook/engine/fonts/make_subset.py --check    # rebuild and compare, write nothing
 
 Source: NotoSansCJK-Regular.ttc from fonts-noto-cjk 1:20220127+repack1-1 (Debian bookworm),
 face "Noto Sans CJK SC", "Version 2.004" (name ID 5). The same options and characters give the

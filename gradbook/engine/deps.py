@@ -1,0 +1,104 @@
+"""What a figure's bytes depend on, found rather than listed: its script, the gradbook modules it
+imports (statically, transitively), the render code (the same closure, from the renderer), the
+carried font, the library versions, and the request. All of it goes into the figure's store key.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import sys
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from gradbook.engine import store, style
+from gradbook.engine.registry import FigureSpec
+from gradbook.engine.request import Request
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # gradbook/
+# Where rendering starts (render_job); it and what it imports can change any figure.
+RENDERER = "engine/render.py"
+
+
+def _imported_gradbook_modules(path: Path, package: str | None) -> set[str]:
+    """Dotted names of gradbook modules that ``path`` imports (absolute or relative)."""
+    tree = ast.parse(path.read_bytes(), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "gradbook")
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level and package:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([base] if base else []))
+            if base.split(".")[0] != "gradbook":
+                continue
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)  # `from gradbook import x`
+    return found
+
+
+def _module_file(dotted: str) -> Path | None:
+    parts = dotted.split(".")[1:]
+    if not parts:
+        return PACKAGE_DIR / "__init__.py"
+    rel = Path(*parts)
+    for candidate in (PACKAGE_DIR / rel.with_suffix(".py"), PACKAGE_DIR / rel / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def module_deps(script: Path) -> list[Path]:
+    """All gradbook source files a script can execute, by static import closure."""
+    seen: dict[str, Path] = {}
+    todo = [(script, None)]
+    while todo:
+        path, package = todo.pop()
+        for dotted in _imported_gradbook_modules(path, package):
+            # Importing gradbook.a.b runs gradbook/__init__ and gradbook/a/__init__ too.
+            parts = dotted.split(".")
+            for i in range(1, len(parts) + 1):
+                name = ".".join(parts[:i])
+                file = _module_file(name)
+                if file is None or name in seen:
+                    continue
+                seen[name] = file
+                pkg = name if file.name == "__init__.py" else name.rpartition(".")[0]
+                todo.append((file, pkg))
+    return sorted(set(seen.values()))
+
+
+def render_code() -> list[Path]:
+    """The render code: the renderer and every gradbook module it imports (computed, not listed)."""
+    renderer = PACKAGE_DIR / RENDERER
+    return sorted({renderer, *module_deps(renderer)})
+
+
+@cache
+def environment_digest() -> str:
+    h = hashlib.sha256()
+    h.update(f"python {sys.version_info.major}.{sys.version_info.minor}\n".encode())
+    for dist in ("numpy", "matplotlib"):
+        h.update(f"{dist} {metadata.version(dist)}\n".encode())
+    h.update(hashlib.sha256(style.FONT_PATH.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def code_digests(paths) -> dict[str, str]:
+    """``{path relative to gradbook/: sha256}`` for gradbook source files."""
+    return {p.relative_to(PACKAGE_DIR).as_posix(): store.file_digest(p) for p in sorted(set(paths))}
+
+
+def figure_key(spec: FigureSpec, request: Request) -> str:
+    return store.key(
+        "figures",
+        environment=environment_digest(),
+        code=code_digests(render_code() + module_deps(spec.path)),
+        script=store.file_digest(spec.path),
+        name=request.name,
+        request=request.digest,
+        fmt=request.fmt,
+    )

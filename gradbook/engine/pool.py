@@ -1,0 +1,90 @@
+"""Requests to bytes: the store first, then the renderer for what it lacks.
+
+Misses render in fresh spawned worker processes, so a long-lived ``mkdocs serve`` imports an
+edited gradbook module anew; a one-shot command (``gradbook render``, ``python figures/x.py``)
+renders in its own process instead (``workers=0``), without starting a second Python.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gradbook.engine.deps import figure_key
+from gradbook.engine.registry import FigureError, FigureSpec, find_figure
+from gradbook.engine.request import Request, resolve
+from gradbook.engine.store import Store
+
+KIND = "figures"
+
+
+class RenderFailed(FigureError):
+    def __init__(self, failures: list[tuple[Request, str]]):
+        self.failures = failures
+        lines = [f"figure {req.label()}: {msg}" for req, msg in failures]
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class RenderStats:
+    hits: int = 0
+    rendered: list[str] = field(default_factory=list)
+
+
+class FigureEngine:
+    """Figures of one folder, resolved to bytes through one store."""
+
+    def __init__(self, figures_dir: Path, cache_dir: Path | Store, workers: int = 2):
+        self.figures_dir = Path(figures_dir)
+        self.store = cache_dir if isinstance(cache_dir, Store) else Store(cache_dir)
+        self.workers = max(0, workers)  # 0: render in this process
+        self.stats = RenderStats()
+
+    def spec(self, name: str) -> FigureSpec:
+        return find_figure(name, self.figures_dir)
+
+    def request(self, name: str, overrides: Mapping[str, Any] | None = None, fmt: str = "svg") -> Request:
+        return resolve(self.spec(name), overrides, fmt)
+
+    def ensure(self, requests: Iterable[Request]) -> dict[Request, bytes]:
+        """Bytes for every request; raises RenderFailed naming each figure that failed."""
+        out: dict[Request, bytes] = {}
+        missing: list[tuple[Request, FigureSpec, str]] = []
+        for req in dict.fromkeys(requests):
+            spec = self.spec(req.name)
+            key = figure_key(spec, req)
+            data = self.store.get(KIND, key, req.fmt)
+            if data is None:
+                missing.append((req, spec, key))
+            else:
+                out[req] = data
+                self.stats.hits += 1
+        if missing:
+            out.update(self._render_all(missing))
+        return out
+
+    def _render_all(self, missing: list[tuple[Request, FigureSpec, str]]) -> dict[Request, bytes]:
+        from gradbook.engine.render import render_job
+
+        jobs = [(spec, req.arguments(spec), req.fmt) for req, spec, _ in missing]
+        if self.workers == 0:
+            results = [render_job(job) for job in jobs]
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(min(self.workers, len(jobs)), mp_context=ctx) as pool:
+                results = list(pool.map(render_job, jobs))
+        out, failures = {}, []
+        for (req, _, key), (ok, value) in zip(missing, results):
+            if ok:
+                self.store.put(KIND, key, req.fmt, value)
+                out[req] = value
+                self.stats.rendered.append(req.label())
+            else:
+                failures.append((req, value))
+        if failures:
+            raise RenderFailed(failures)
+        return out

@@ -1,0 +1,55 @@
+"""What a figure reference asks for, resolved once: one canonical Request with one hash."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from gradbook.engine.registry import FORMATS, FigureError, FigureSpec, coerce
+
+
+@dataclass(frozen=True)
+class Request:
+    """A figure, a format, and the parameters that differ from the script's defaults (typed,
+    sorted by name). Canonical: ``x.svg`` and ``x.svg?x0=1.0`` (the default) are one request,
+    so one render, one cache entry and one file."""
+
+    name: str
+    params: tuple[tuple[str, Any], ...] = ()
+    fmt: str = "svg"
+
+    @cached_property
+    def digest(self) -> str:
+        """The request's one hash: names its output file and enters its cache key. Stable across
+        runs (not hash()), so URLs and the built HTML are reproducible."""
+        return hashlib.sha256(repr(self.params).encode()).hexdigest()
+
+    @property
+    def filename(self) -> str:
+        """``NAME.fmt`` for the defaults, ``NAME-<hash>.fmt`` for a parametrised figure."""
+        return f"{self.name}-{self.digest[:8]}.{self.fmt}" if self.params else f"{self.name}.{self.fmt}"
+
+    def arguments(self, spec: FigureSpec) -> dict[str, Any]:
+        """Every keyword ``make()`` is called with: the defaults, updated with this request's."""
+        return {**spec.defaults(), **dict(self.params)}
+
+    def label(self) -> str:
+        extra = ", ".join(f"{k}={v!r}" for k, v in self.params)
+        return f"{self.name}.{self.fmt}" + (f" ({extra})" if extra else "")
+
+
+def resolve(spec: FigureSpec, overrides: Mapping[str, Any] | None = None, fmt: str = "svg") -> Request:
+    """The canonical request for ``spec`` with ``overrides`` (strings from a URL or command line,
+    or values): each coerced once to its default's type, unknown or mistyped ones refused
+    (FigureError), and those equal to the default dropped."""
+    if fmt not in FORMATS:
+        raise FigureError(f"unsupported output format '.{fmt}'; use one of: {', '.join(FORMATS)}", spec.name)
+    changed = {}
+    for key, raw in (overrides or {}).items():
+        value, default = coerce(spec, key, raw), spec.param(key).default
+        if type(value) is not type(default) or value != default:
+            changed[key] = value
+    return Request(spec.name, tuple(sorted(changed.items())), fmt)

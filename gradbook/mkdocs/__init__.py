@@ -1,0 +1,10 @@
+"""gradbook.mkdocs: thin MkDocs adapters over ``gradbook.engine``, one concern each.
+
+- ``figures`` (plugin ``gradbook/figures``): figure references → rendered files, numbered
+  captions and source folds; the gallery page
+- ``math`` (plugin ``gradbook/math``): TeX typeset at build time into every page
+- ``notebooks`` (plugin ``gradbook/notebooks``): mkdocs-jupyter's pages get a download box,
+  folded solutions, stable ids, and an execution cache keyed by the gradbook code they import
+
+Moving to another site generator means new adapters beside these, not a new engine.
+"""

@@ -1,0 +1,157 @@
+"""MkDocs adapter ``gradbook/figures``: figure references become rendered files, numbered
+captions and source folds; the gallery page lists every figure.
+
+The engine does the work (scan, resolve, render, store, number). This adapter, in ``on_files``,
+before any page is converted: scans every page once, renders what they ask for, adds the files,
+and writes each page's Markdown with the figure blocks in place, which MkDocs then reads instead
+of the file (``File.content_string``). Nothing is looked up again later.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import posixpath
+import re
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.utils.meta import get_data
+
+from gradbook.engine import pages
+from gradbook.engine.gallery import MARKER, gallery_page
+from gradbook.engine.pool import FigureEngine, RenderFailed
+from gradbook.engine.store import cache_root
+
+log = logging.getLogger("mkdocs.plugins.gradbook")
+
+
+class FiguresConfig(Config):
+    figures_dir = c.Type(str, default="figures")
+    workers = c.Type(int, default=2)
+    source_fold = c.Type(bool, default=True)  # the script's source, folded, under each figure
+    render = c.Type(bool, default=True)  # False: the benchmark's floor (no figure work)
+    gallery = c.Type(str, default="gallery.md")  # the page whose marker becomes the figure gallery
+
+
+def nav_order(nav) -> dict[str, int]:
+    """Each page's position in the ``nav`` of mkdocs.yml (nested sections flattened)."""
+    order: dict[str, int] = {}
+
+    def walk(items) -> None:
+        for item in items or []:
+            value = next(iter(item.values()), None) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                walk(value)
+            elif isinstance(value, str):
+                order.setdefault(value, len(order))
+
+    walk(nav)
+    return order
+
+
+class FiguresPlugin(BasePlugin[FiguresConfig]):
+    supports_multiple_instances = False
+
+    def on_config(self, config):
+        root = Path(config.config_file_path).resolve().parent
+        self.figures_dir = (root / self.config.figures_dir).resolve()
+        self.engine = FigureEngine(self.figures_dir, cache_root(root / ".cache" / "gradbook"), self.config.workers)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        self.engine.stats.hits, self.engine.stats.rendered = 0, []
+        docs = files.documentation_pages()
+        # Each page as written (front matter included, so lines are the author's), read once.
+        texts = {file: file.content_string for file in docs}
+        gallery = next((file for file in docs if file.src_uri == self.config.gallery), None)
+        errors: pages.Errors = {}
+        refs = {file: self._scan(file, text, errors) for file, text in texts.items() if file is not gallery}
+        if gallery is not None and not errors:
+            texts[gallery] = self._gallery(gallery, texts, refs, config)
+            refs[gallery] = self._scan(gallery, texts[gallery], errors)
+        if errors:
+            raise PluginError(pages.report(errors))
+        everything = [ref for page_refs in refs.values() for ref in page_refs]
+        outputs = self._render(everything)
+        for ref in everything:
+            existing = files.get_file_from_path(ref.target)
+            if existing is None:
+                files.append(File.generated(config, ref.target, content=outputs[ref.request]))
+            elif not existing.generated_by:
+                raise PluginError(
+                    f"gradbook: {ref.page}: docs/{ref.target} exists, but figures are generated "
+                    f"at build time; delete the file and keep the script figures/{ref.request.name}.py")
+        # Each page's Markdown with its figure blocks on the lines scanned: MkDocs reads this.
+        for file, page_refs in refs.items():
+            if page_refs or file is gallery:
+                numbered = get_data(texts[file])[1].get("figure_numbers") is not False
+                blocks = {ref.line: self._block(ref, outputs[ref.request], numbered) for ref in page_refs}
+                file.content_string = pages.replace_lines(texts[file], blocks)
+        if self.engine.stats.rendered:
+            log.info("gradbook: rendered %d figure(s), %d from cache: %s", len(self.engine.stats.rendered),
+                     self.engine.stats.hits, ", ".join(self.engine.stats.rendered))
+        return files
+
+    def _scan(self, file: File, text: str, errors: pages.Errors) -> list[pages.Ref]:
+        return pages.scan(file.src_uri, text, self.engine.spec, get_data(text)[1].get("chapter"), errors)
+
+    def _render(self, refs: list[pages.Ref]) -> dict:
+        requests = sorted({ref.request for ref in refs}, key=lambda r: r.label())
+        if not self.config.render:
+            return {req: b"" for req in requests}
+        try:
+            return self.engine.ensure(requests)
+        except RenderFailed as exc:
+            raise PluginError(pages.failure_report(exc.failures, refs)) from None
+
+    def _gallery(self, gallery: File, texts: dict, refs: dict, config) -> str:
+        """The gallery page's Markdown: its marker replaced by every figure, and where each appears."""
+        if MARKER not in texts[gallery]:
+            raise PluginError(f"gradbook: {gallery.src_uri} is the gallery page but lacks the line {MARKER}")
+        # Reading order: the nav's, so an appendix's figures come after the chapters'.
+        order = nav_order(config.get("nav"))
+        book = []
+        for file in sorted(refs, key=lambda f: (f.src_uri != "index.md", order.get(f.src_uri, len(order)), f.src_uri)):
+            body, meta = get_data(texts[file])
+            h1 = re.search(r"^# (.+)$", body, re.M)
+            book.append((file.src_uri, str(meta.get("title") or (h1[1].strip() if h1 else file.src_uri)), refs[file]))
+        return texts[gallery].replace(MARKER, gallery_page(self.figures_dir, book, gallery.src_uri))
+
+    def _block(self, ref: pages.Ref, data: bytes, numbered: bool) -> str:
+        """The figure as Markdown: a numbered <figure> whose image links to itself (on a phone,
+        multi-panel figures are read full-screen), then the script's source, folded and kept out
+        of the search index (it would triple the index and bury the prose among code words)."""
+        indent = ref.indent
+        alt = (ref.alt or ref.spec.alt).replace("[", "［").replace("]", "］")
+        link = posixpath.relpath(ref.target, posixpath.dirname(ref.page) or ".")
+        attrs = ['loading="lazy"']
+        if size := pages.image_size(data, ref.request.fmt):
+            attrs += [f'width="{size[0]}"', f'height="{size[1]}"']
+        if ref.attrs:
+            attrs.append(ref.attrs.strip("{} "))
+        caption = html.escape(ref.spec.caption if ref.caption is None else ref.caption, quote=False)
+        fignum = f'<span class="gb-fignum">图 {ref.number}</span>　' if numbered else ""
+        out = [
+            f'{indent}<figure class="gb-figure" id="{ref.anchor}" markdown="span">',
+            f"{indent}  [![{alt}]({link}){{ {' '.join(attrs)} }}]({link}){{ .gb-zoom }}",
+            f'{indent}  <figcaption markdown="span">{fignum}{caption}</figcaption>',
+            f"{indent}</figure>",
+        ]
+        if self.config.source_fold:
+            out += ["", f'{indent}<details class="gb-source" data-search-exclude markdown>',
+                    f"{indent}<summary>生成此图的代码：figures/{ref.spec.name}.py</summary>", f"{indent}```python"]
+            out += [f"{indent}{line}".rstrip() for line in ref.spec.source.splitlines()]
+            out += [f"{indent}```", f"{indent}</details>", ""]
+        return "\n".join(out)
+
+    def on_serve(self, server, config, builder):
+        import gradbook
+
+        server.watch(str(self.figures_dir))
+        server.watch(str(Path(gradbook.__file__).resolve().parent))
+        return server

@@ -1,0 +1,54 @@
+"""Build the book, serve it on 127.0.0.1, and the Chromium that reads it: written once, for the
+tests (tests/conftest.py) and the benches (bench/_site.py). Standard library only."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+CHROMIUM = os.environ.get("GRADBOOK_CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def mkdocs_build(config: Path, site: Path, *extra: str, env: dict | None = None,
+                 cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """``mkdocs build --strict`` of ``config`` into ``site``, with this interpreter; output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site), *extra],
+        capture_output=True, text=True, env=env or ENV, cwd=cwd or ROOT, timeout=900,
+    )
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def served(site: Path) -> Iterator[str]:
+    """The site on a local port; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+def load_fully(page) -> None:
+    """Lazy figures decoded and the network quiet: the page as a reader sees it after scrolling."""
+    page.evaluate("""async () => {
+        for (const img of document.images) img.loading = "eager";
+        await Promise.all([...document.images].map(i => i.decode().catch(() => null)));
+    }""")
+    page.wait_for_load_state("networkidle")
