@@ -123,9 +123,10 @@ def test_module_deps_follow_imports_transitively(tmp_path):
     assert module_deps(script) == []
 
 
-def test_the_render_code_is_computed_from_the_renderers_imports():
+def test_the_render_code_is_computed_from_the_pools_imports():
     code = _rel(deps.render_code())
-    assert {"engine/render.py", "engine/style.py", "engine/registry.py", "engine/__init__.py"} <= code
+    assert {"engine/pool.py", "engine/render.py", "engine/request.py", "engine/style.py", "engine/registry.py",
+            "engine/__init__.py"} <= code
     assert not code & {"engine/cli.py", "engine/gallery.py", "engine/tex.py", "engine/pages.py"}, code
 
 

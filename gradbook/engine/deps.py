@@ -17,8 +17,9 @@ from gradbook.engine.registry import FigureSpec
 from gradbook.engine.request import Request
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # gradbook/
-# Where rendering starts (render_job); it and what it imports can change any figure.
-RENDERER = "engine/render.py"
+# Where a request becomes bytes (the pool, which runs render_job): it and every gradbook module
+# it imports, the renderer included, can change any figure.
+RENDERER = "engine/pool.py"
 
 
 def _imported_gradbook_modules(path: Path, package: str | None) -> set[str]:
@@ -72,7 +73,7 @@ def module_deps(script: Path) -> list[Path]:
 
 
 def render_code() -> list[Path]:
-    """The render code: the renderer and every gradbook module it imports (computed, not listed)."""
+    """The render code: the pool and every gradbook module it imports (computed, not listed)."""
     renderer = PACKAGE_DIR / RENDERER
     return sorted({renderer, *module_deps(renderer)})
 
