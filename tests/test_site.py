@@ -218,7 +218,7 @@ def test_stray_spaces_detector_catches_a_line_break_inside_a_chinese_sentence():
 
 def test_no_stray_space_between_chinese_characters_in_prose(page_text):
     """Source lines stay wrapped inside Chinese sentences; the build joins them
-    (gradbook/cjk_typeset.py), so no line break shows as a space on any page."""
+    (gradbook/engine/typeset.py), so no line break shows as a space on any page."""
     found = {path: spaces for path, text in page_text.items()
              if (spaces := [s for run in text.runs for s in stray_spaces(run)])}
     assert sum(len(run) for text in page_text.values() for run in text.runs) > 100_000, "prose was read"

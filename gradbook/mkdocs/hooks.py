@@ -1,5 +1,7 @@
 """MkDocs hooks of the book (mkdocs.yml ``hooks:``), run after every plugin.
 
+``on_page_content`` sets the page's Chinese (gradbook.engine.typeset); it runs after gradbook/math
+has typeset the formulas, whose output it keeps together with the punctuation after it.
 ``on_post_build`` rewrites Material's search index as plain UTF-8: the search plugin escapes every
 Chinese character and every U+200B word break as ``\\uXXXX`` (6 bytes), and the index is loaded on
 every page, so the escapes cost each reader about 15 kB gzipped for nothing.
@@ -13,6 +15,8 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
+from gradbook.engine.typeset import typeset
+
 
 def compact_search_index(path: Path) -> None:
     """Write the index at ``path`` again, unescaped and without spaces; atomically."""
@@ -20,6 +24,11 @@ def compact_search_index(path: Path) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, path)
+
+
+@event_priority(-50)  # after every plugin: gradbook/math must have typeset the math first
+def on_page_content(html, **_):
+    return typeset(html)
 
 
 @event_priority(-100)  # after the search plugin has written its index

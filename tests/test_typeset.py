@@ -1,10 +1,10 @@
-"""gradbook.cjk_typeset on small HTML fragments (the built site is checked in tests/test_site.py)."""
+"""gradbook.engine.typeset on small HTML fragments (the built site is checked in tests/test_site.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from gradbook.cjk_typeset import cjk_text_in_math, join_cjk_breaks, keep_punctuation_with_math, typeset
+from gradbook.engine.typeset import cjk_text_in_math, join_cjk_breaks, keep_punctuation_with_math, typeset
 
 MATH = ('<span class="arithmatex"><mjx-container class="MathJax" jax="SVG" style="position: relative;">'
         '<svg><g><use xlink:href="#x"></use></g></svg></mjx-container></span>')

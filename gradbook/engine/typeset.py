@@ -1,7 +1,7 @@
 """Chinese typesetting fixes for a page's finished HTML (after its math has been typeset).
 
 Knows nothing of MkDocs: give it an HTML fragment, get it back fixed. The MkDocs side is the hook
-file gradbook/mkdocs_hooks.py. Three fixes, each small and deterministic:
+file gradbook/mkdocs/hooks.py. Three fixes, each small and deterministic:
 
 - ``join_cjk_breaks``: the source keeps Chinese paragraphs wrapped for readable diffs, but a
   browser renders each line break as a space, so "网络。⏎这一章" reads "网络。 这一章". A line
