@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.autodiff import predicted_product_gradient_cost, product_gradient_cost
-from gradbook.engine.style import PALETTE
+from gradbook.engine.style import PALETTE, figsize
 
 ALT = (
     "双对数坐标图：横轴是输入个数 n，纵轴是求完整梯度所需的基本运算次数。前向模式的实测点落在 n² 的虚线上，"
@@ -28,7 +28,7 @@ def data(n_max: int = 200, n_far: int = 2500):
 def make(n_max: int = 200, n_far: int = 2500) -> Figure:
     d = data(n_max, n_far)
     ns, measured, line, predicted, far = d["ns"], d["measured"], d["line"], d["predicted"], d["far"]
-    fig = Figure(figsize=(6.4, 4.2))
+    fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
     ax.loglog(line, [c.forward for c in predicted], ls="--", lw=1.3, color=PALETTE["orange"], alpha=0.8)
     ax.loglog(line, [c.reverse for c in predicted], ls="--", lw=1.3, color=PALETTE["blue"], alpha=0.8)
@@ -39,7 +39,7 @@ def make(n_max: int = 200, n_far: int = 2500) -> Figure:
     for value, color in ((far.forward, PALETTE["orange"]), (far.reverse, PALETTE["blue"])):
         ax.plot([n_far], [value], "*", ms=13, color=color)
         ax.annotate(f"{value:,}", (n_far, value), xytext=(-8, 8), textcoords="offset points",
-                    ha="right", color=color, fontsize=10)
+                    ha="right", color=color)
     ax.text(line[len(line) // 2], predicted[len(line) // 2].forward * 4, "$n^2$", color=PALETTE["orange"])
     ax.text(line[len(line) // 2], predicted[len(line) // 2].reverse / 6, "$2n$", color=PALETTE["blue"])
     ax.axvline(n_far, color=PALETTE["grey"], lw=0.8, ls=":")

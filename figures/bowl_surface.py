@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize
 from gradbook.landscapes import bowl, on_grid
 
 ALT = (
@@ -31,21 +31,20 @@ def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.0, arrow_scale: flo
          elev: float = 22.0, azim: float = -40.0) -> Figure:
     d = data(x0, y0, extent, arrow_scale, elev, azim)
     X, Y, Z, p, z0, g = d["X"], d["Y"], d["Z"], d["p"], d["z0"], d["g"]
-    fig = Figure(figsize=(6.4, 4.8))
+    fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot(projection="3d")
-    ax.plot_surface(X, Y, Z, cmap="viridis", rstride=1, cstride=1, linewidth=0, alpha=0.55, rasterized=True)
-    ax.contour(X, Y, Z, levels=[0.5, 1, 2, 3], zdir="z", offset=0, cmap="viridis", linewidths=1.0)
+    ax.plot_surface(X, Y, Z, cmap=CMAP, rstride=1, cstride=1, linewidth=0, alpha=0.55, rasterized=True)
+    ax.contour(X, Y, Z, levels=[0.5, 1, 2, 3], zdir="z", offset=0, cmap=CMAP, linewidths=1.0)
     ax.plot([x0], [y0], [z0], "o", color=PALETTE["orange"], mec=INK, ms=8, zorder=10)
     ax.plot([x0, x0], [y0, y0], [0, z0], color=INK, ls="--", lw=1)
     ax.plot([x0], [y0], [0], "o", color=INK, ms=4)
     tip = p + arrow_scale * g
     ax.quiver(x0, y0, 0, tip[0] - x0, tip[1] - y0, 0, color=PALETTE["orange"], lw=2.6,
               arrow_length_ratio=0.3)
-    ax.text(tip[0], tip[1] + 0.15, 0.15, r"$\nabla f$", color=PALETTE["orange"], fontsize=13)
+    ax.text(tip[0], tip[1] + 0.15, 0.15, r"$\nabla f$", color=PALETTE["orange"])
     ax.text2D(0.02, 0.95, f"圆点：你站在 $({x0:g},{y0:g})$，高度 $f={z0:g}$", transform=ax.transAxes,
-              color=INK, fontsize=10)
-    ax.text2D(0.02, 0.89, "橙色箭头：梯度，画在地面上", transform=ax.transAxes, color=PALETTE["orange"],
-              fontsize=10)
+              color=INK)
+    ax.text2D(0.02, 0.89, "橙色箭头：梯度，画在地面上", transform=ax.transAxes, color=PALETTE["orange"])
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
     ax.set_zlabel("$z$")

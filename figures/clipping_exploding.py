@@ -9,7 +9,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE, figsize
 from gradbook.optimizers import gradient_descent
 from gradbook.pitfalls import LinearRecurrence
 
@@ -39,19 +39,19 @@ def make(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int
     d = data(lr, max_norm, start, steps, horizon)
     w_star, plain, clipped = d["w_star"], d["plain"], d["clipped"]
 
-    fig = Figure(figsize=(9.6, 3.8))
+    fig = Figure(figsize=figsize("two"))
     ax, bx = fig.subplots(1, 2)
     ax.plot(d["w"], d["loss"] + 1e-12, color=PALETTE["blue"], label="损失 $L(w)$")
     cw = clipped.iterates[:, 0]
     ax.plot(cw, d["clipped_losses"] + 1e-12, "o", ms=3.5, color=PALETTE["orange"], label="裁剪后的迭代")
     ax.axvline(w_star, color=PALETTE["grey"], lw=0.8, ls=":")
-    ax.text(w_star - 0.005, 3e1, f"$w^* = {w_star:.3f}$", ha="right", color=INK, fontsize=10)
+    ax.text(w_star - 0.005, 3e1, f"$w^* = {w_star:.3f}$", ha="right", color=INK)
     ax.set_yscale("log")
     ax.set_ylim(1e-12, 1e3)
     ax.set_xlabel("$w$")
     ax.set_ylabel("$L(w)$")
     ax.set_title(f"$L(w) = \\frac{{1}}{{2}}(w^{{{horizon}}} - 0.5)^2$")
-    ax.legend(loc="lower left", fontsize=9)
+    ax.legend(loc="lower left")
 
     k_plain = np.arange(len(plain.iterates))
     bx.plot(k_plain, d["plain_distance"], "o-", color=PALETTE["purple"], label="不裁剪")
@@ -59,7 +59,7 @@ def make(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int
     exponent = int(np.floor(np.log10(abs(big))))
     bx.annotate(f"$k = {k_plain[-1]}$ 时 $|w| \\approx 10^{{{exponent}}}$，下一步溢出",
                 xy=(k_plain[-1], abs(big - w_star)),
-                xytext=(6, 1e9), color=PALETTE["purple"], fontsize=10,
+                xytext=(6, 1e9), color=PALETTE["purple"],
                 arrowprops=dict(arrowstyle="->", color=PALETTE["purple"]))
     dist = d["clipped_distance"]
     bx.plot(np.arange(len(dist)), np.maximum(dist, 1e-17), "o-", ms=3, color=PALETTE["orange"],
@@ -68,8 +68,7 @@ def make(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int
     bx.set_ylim(1e-17, 1e36)
     bx.set_xlabel("步数 $k$")
     bx.set_ylabel(r"$|w_k - w^*|$")
-    bx.legend(loc="upper right", fontsize=9)
-    fig.tight_layout()
+    bx.legend(loc="upper right")
     return fig
 
 

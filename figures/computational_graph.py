@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from gradbook.autodiff import Value
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE, figsize
 
 ALT = (
     "五个节点的计算图：输入 x = 2 和 y = 3，加法节点 a = x + y = 5，乘法节点 b = xy = 6，输出 f = ab = 30。"
@@ -37,7 +37,7 @@ def make(x: float = 2.0, y: float = 3.0) -> Figure:
     ops = {"x": "x", "y": "y", "a": "+", "b": r"\times", "f": r"\times"}
     # where along each edge (from, to) its local derivative ∂to/∂from sits
     label_at = {("x", "a"): 0.5, ("y", "a"): 0.3, ("x", "b"): 0.3, ("y", "b"): 0.5, ("a", "f"): 0.5, ("b", "f"): 0.5}
-    fig = Figure(figsize=(6.8, 4.2))
+    fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
     r = 0.36
     for (src, dst), t in label_at.items():
@@ -47,19 +47,19 @@ def make(x: float = 2.0, y: float = 3.0) -> Figure:
                     arrowprops=dict(arrowstyle="-|>", color=PALETTE["grey"], lw=1.4, mutation_scale=14,
                                     shrinkA=25, shrinkB=25))
         mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
-        ax.text(mx, my, f"${local:g}$", color=PALETTE["grey"], ha="center", va="center", fontsize=11,
+        ax.text(mx, my, f"${local:g}$", color=PALETTE["grey"], ha="center", va="center",
                 bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=PALETTE["grey"], lw=0.6))
     for key, label in ops.items():
         cx, cy = pos[key]
         ax.add_patch(Circle((cx, cy), r, fc="white", ec=INK, lw=1.6))
-        ax.text(cx, cy, f"${label}$", ha="center", va="center", fontsize=15, color=INK)
+        ax.text(cx, cy, f"${label}$", ha="center", va="center", color=INK)
         ax.text(cx, cy + r + 0.12, f"${key} = {d['value'][key]:g}$", ha="center", va="bottom",
-                color=PALETTE["blue"], fontsize=12)
+                color=PALETTE["blue"])
         ax.text(cx, cy - r - 0.12, rf"$\bar{{{key}}} = {d['grad'][key]:g}$", ha="center", va="top",
-                color=PALETTE["orange"], fontsize=12)
-    ax.text(2.6, 2.05, "前向：存下每个节点的值", color=PALETTE["blue"], ha="center", fontsize=11)
+                color=PALETTE["orange"])
+    ax.text(2.6, 2.05, "前向：存下每个节点的值", color=PALETTE["blue"], ha="center")
     ax.text(2.6, -2.1, r"反向：$\bar v = \partial f/\partial v$，沿边乘上框中的局部导数，汇合处相加",
-            color=PALETTE["orange"], ha="center", fontsize=11)
+            color=PALETTE["orange"], ha="center")
     ax.set_xlim(-0.8, 6.0)
     ax.set_ylim(-2.35, 2.3)
     ax.set_aspect("equal")

@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE, figsize
 
 ALT = (
     "抛物线 y = x² 与它在 x = 1 处的切线；x 轴上从 x = 1 出发、向右长度为 2 的箭头表示梯度，"
@@ -36,7 +36,7 @@ def make(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5) -> Figure:
     end, lo, hi = x0 + slope, xs[0], xs[-1]
     top = max(ys[0], ys[-1]) * 0.85
     below = top / (3.5**2 * 0.85)  # room under the x-axis in proportion to the y range (1 by default)
-    fig = Figure(figsize=(6.4, 4.2))
+    fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
     ax.plot(xs, ys, color=PALETTE["blue"], label="$y = x^2$")
     ax.plot(xs, d["tangent"], color=PALETTE["grey"], ls="--", lw=1.5,

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.autodiff import derivative
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE, figsize
 
 ALT = (
     "上下两个面板。上面是抛物线 y = x²，在 x = -1.5、-0.5、0、0.5、1.5 处标了圆点。"
@@ -29,8 +29,8 @@ def data(spacing: float = 1.0, scale: float = 0.3, xmax: float = 2.6):
 def make(spacing: float = 1.0, scale: float = 0.3, xmax: float = 2.6) -> Figure:
     d = data(spacing, scale, xmax)
     points = d["points"]
-    fig = Figure(figsize=(6.4, 4.4))
-    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw=dict(height_ratios=[2.3, 1], hspace=0.08))
+    fig = Figure(figsize=figsize("one"))
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw=dict(height_ratios=[2.3, 1]))
     top.plot(d["xs"], d["ys"], color=PALETTE["blue"], label="$y = x^2$")
     colors = [PALETTE["orange"] if x != 0 else PALETTE["grey"] for x in points]
     top.scatter(points, d["heights"], color=colors, zorder=3, s=30)
@@ -47,10 +47,10 @@ def make(spacing: float = 1.0, scale: float = 0.3, xmax: float = 2.6) -> Figure:
         else:
             bottom.annotate("", xy=(x + scale * slope, 0.45), xytext=(x, 0.45),
                             arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.6, mutation_scale=16))
-        bottom.text(x + 0.12, 0.8, f"${slope:g}$", ha="left", va="center", fontsize=10,
+        bottom.text(x + 0.12, 0.8, f"${slope:g}$", ha="left", va="center",
                     color=PALETTE["orange"] if slope else PALETTE["grey"])
     bottom.text(0.0, 0.12, "箭头旁的数是 $f'(x) = 2x$：梯度箭头都躺在 $x$ 轴上",
-                ha="center", va="center", fontsize=10, color=INK)
+                ha="center", va="center", color=INK)
     bottom.set_ylim(0, 1)
     bottom.set_yticks([])
     bottom.spines["left"].set_visible(False)

@@ -9,7 +9,7 @@ r"""在 (1, 1) 处朝各个方向迈步：方向导数 $D_{\boldsymbol u} f = \n
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE, SMALL, figsize
 from gradbook.landscapes import bowl
 
 ALT = (
@@ -41,8 +41,8 @@ def data(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45):
 def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
     d = data(x0, y0, step_deg)
     p, norm = d["p"], d["norm"]
-    fig = Figure(figsize=(9.6, 4.0))
-    left, right = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[1, 1.35], wspace=0.28))
+    fig = Figure(figsize=figsize("two"))
+    left, right = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[1, 1.35]))
 
     # 左：地图上的八个方向
     r = float(np.linalg.norm(p))
@@ -53,14 +53,14 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
         left.annotate("", xy=p + 0.8 * u, xytext=p,
                       arrowprops=dict(arrowstyle="-|>", color=c, lw=2, mutation_scale=13))
         left.text(*(p + 1.08 * u), f"{slope:.2f}".replace("-", "−").replace("−0.00", "0").replace("0.00", "0"),
-                  ha="center", va="center", fontsize=9.5, color=c)
+                  ha="center", va="center", fontsize=SMALL, color=c)
     left.plot(*p, "o", color=INK, ms=5, zorder=5)
     left.set_aspect("equal")
     left.set_xlim(x0 - 1.35, x0 + 1.35)
     left.set_ylim(y0 - 1.35, y0 + 1.35)
     left.set_xlabel("$x$")
     left.set_ylabel("$y$")
-    left.legend(loc="lower left", fontsize=9)
+    left.legend(loc="lower left")
 
     # 右：方向导数随角度变化
     right.plot(d["phis"], d["curve"], color=PALETTE["blue"], label=r"$D_{\mathbf{u}}f=\nabla f\cdot\mathbf{u}$")
@@ -70,18 +70,18 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
     right.scatter(d["marks"], d["at_marks"], c=[_color(float(v)) for v in d["at_marks"]], zorder=3, s=28)
     best = d["best"]
     right.annotate(rf"梯度方向：最大值 $\|\nabla f\|\approx{norm:.2f}$", xy=(best, norm),
-                   xytext=(best + 30, norm - 0.6), fontsize=10, color=PALETTE["orange"],
+                   xytext=(best + 30, norm - 0.6), color=PALETTE["orange"],
                    arrowprops=dict(arrowstyle="-", color=PALETTE["orange"], lw=0.8))
     right.annotate("负梯度方向：下降最快", xy=((best + 180) % 360, -norm),
-                   xytext=((best + 180) % 360 - 205, -norm + 0.15), fontsize=10, color=PALETTE["purple"],
+                   xytext=((best + 180) % 360 - 205, -norm + 0.15), color=PALETTE["purple"],
                    arrowprops=dict(arrowstyle="-", color=PALETTE["purple"], lw=0.8))
-    right.text((best + 90) % 360, 0.25, "沿等高线：0", ha="center", fontsize=9.5, color=PALETTE["grey"])
+    right.text((best + 90) % 360, 0.25, "沿等高线：0", ha="center", fontsize=SMALL, color=PALETTE["grey"])
     right.set_xticks(range(0, 361, 45))
     right.set_xlim(0, 360)
     right.set_ylim(-norm - 0.6, norm + 0.7)
     right.set_xlabel(r"方向与 $x$ 轴的夹角 $\varphi$（度）")
     right.set_ylabel("方向导数")
-    right.legend(loc="upper right", fontsize=9.5)
+    right.legend(loc="upper right")
     return fig
 
 

@@ -8,7 +8,7 @@ L∞ 范数是正方形；同一个向量 x = (0.6, 0.8) 的三种长度各不�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE, figsize
 
 ALT = (
     "左右两个面板。左图：从原点出发的两支箭头 a = (3, 4) 和 b = (2, 1)，两者夹角约 26.57 度；"
@@ -29,8 +29,8 @@ def data(a1: float = 3.0, a2: float = 4.0, b1: float = 2.0, b2: float = 1.0):
 
 def make(a1: float = 3.0, a2: float = 4.0, b1: float = 2.0, b2: float = 1.0) -> Figure:
     d = data(a1, a2, b1, b2)
-    fig = Figure(figsize=(9.6, 4.3))
-    ax, bx = fig.subplots(1, 2, gridspec_kw=dict(wspace=0.25))
+    fig = Figure(figsize=figsize("two"))
+    ax, bx = fig.subplots(1, 2, )
     a, b, foot = d["a"], d["b"], d["projection"] * d["b"] / d["norm_b"]
     arrow = dict(arrowstyle="-|>", lw=2.2, mutation_scale=16)
     ax.plot(*np.outer([-0.3, 1.15 * max(1.0, d["projection"] / d["norm_b"])], b).T, color=PALETTE["grey"], lw=0.8)
@@ -41,10 +41,9 @@ def make(a1: float = 3.0, a2: float = 4.0, b1: float = 2.0, b2: float = 1.0) -> 
         ax.annotate("", xy=v, xytext=(0, 0), arrowprops=dict(color=PALETTE[c], **arrow))
         ax.text(*(v + (0.15 if name == "a" else [0.1, -0.45])), f"$\\mathbf{{{name}}} = ({v[0]:g}, {v[1]:g})$",
                 color=PALETTE[c])
-    ax.set_title(f"$\\mathbf{{a}}\\cdot\\mathbf{{b}} = {d['dot']:g}$，夹角 $\\alpha \\approx {d['angle']:.2f}^\\circ$",
-                 fontsize=12)
+    ax.set_title(f"$\\mathbf{{a}}\\cdot\\mathbf{{b}} = {d['dot']:g}$，夹角 $\\alpha \\approx {d['angle']:.2f}^\\circ$")
     ax.set(aspect="equal", xlim=(-0.5, 5.5), ylim=(-0.5, 5.0))
-    ax.legend(loc="lower right", fontsize=10)
+    ax.legend(loc="lower right")
 
     t = np.linspace(0, 2 * np.pi, 400)
     shapes = {1: ([1, 0, -1, 0, 1], [0, 1, 0, -1, 0]), 2: (np.cos(t), np.sin(t)),
@@ -56,7 +55,7 @@ def make(a1: float = 3.0, a2: float = 4.0, b1: float = 2.0, b2: float = 1.0) -> 
     bx.annotate("", xy=d["x"], xytext=(0, 0), arrowprops=dict(color=INK, **arrow))
     bx.text(d["x"][0], 1.1, "$\\mathbf{x} = (0.6, 0.8)$", color=INK, ha="center")
     bx.set(aspect="equal", xlim=(-1.3, 1.3), ylim=(-1.3, 1.9))
-    bx.legend(loc="upper center", fontsize=9, ncol=1)
+    bx.legend(loc="upper center", ncol=1)
     return fig
 
 

@@ -8,7 +8,7 @@ r"""特征向量是椭圆的主轴：梯度下降沿每条主轴各走各的，�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, mark_minimum, mark_start
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum, mark_start
 from gradbook.landscapes import Quadratic, on_grid
 from gradbook.optimizers import gradient_descent
 
@@ -32,11 +32,11 @@ def data(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0):
 
 def make(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0) -> Figure:
     d = data(lr, steps, x0, y0)
-    fig = Figure(figsize=(9.6, 4.2))
-    ax, bx = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[1, 1.2], wspace=0.3))
+    fig = Figure(figsize=figsize("two"))
+    ax, bx = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[1, 1.2]))
     X, Y = np.meshgrid(np.linspace(-3.5, 3.5, 241), np.linspace(-3.5, 3.5, 241))
     Z = on_grid(Quadratic(d["H"]).value, X, Y)
-    ax.contour(X, Y, Z, levels=[0.5, 2, 5, 10, 18, 30], cmap="viridis", vmax=45, linewidths=1.0)
+    ax.contour(X, Y, Z, levels=[0.5, 2, 5, 10, 18, 30], cmap=CMAP, vmax=45, linewidths=1.0)
     colours = (PALETTE["blue"], PALETTE["purple"])  # flat axis, steep axis
     for lam, v, c in zip(d["eigenvalues"], d["eigenvectors"].T, colours):
         ax.plot(*np.outer([-3.4, 3.4], v).T, ls="--", lw=1.2, color=c)
@@ -46,7 +46,7 @@ def make(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0) -> 
     mark_start(ax, *p[0], label="起点")
     mark_minimum(ax, 0, 0, ms=15)
     ax.set(xlim=(-3.5, 3.5), ylim=(-3.5, 3.5), xlabel=r"$\theta_1$", ylabel=r"$\theta_2$", aspect="equal")
-    ax.legend(loc="lower right", fontsize=10)
+    ax.legend(loc="lower right")
 
     k = np.arange(len(p))
     for i, (name, c) in enumerate(zip(("平轴", "陡轴"), colours)):
@@ -56,7 +56,7 @@ def make(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0) -> 
     bx.axhline(0, color=INK, lw=0.8)
     bx.set(xlabel="步数 $k$", ylabel="在特征向量上的坐标", xlim=(0, len(p) - 1))
     bx.set_ylim(-3.2, 3.6)
-    bx.legend(loc="upper right", fontsize=9.5)
+    bx.legend(loc="upper right")
     return fig
 
 

@@ -8,7 +8,7 @@ float16 的梯度在第 15 步变成 0（画在底边）。右图：|θ_k|，flo
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE, SMALL, figsize
 from gradbook.landscapes import Quadratic
 from gradbook.optimizers import gradient_descent
 
@@ -33,7 +33,7 @@ def make(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0)
     d = data(log2_curvature, steps, loss_scale)
     results = {"float32": d["float32"], "float16": d["float16"], f"float16 + 损失缩放 ×{loss_scale:g}": d["scaled"]}
     floor = 2.0**-60
-    fig = Figure(figsize=(9.6, 3.9))
+    fig = Figure(figsize=figsize("two"))
     ax, bx = fig.subplots(1, 2)
     colors = dict(zip(results, ("blue", "orange", "green")))
     styles = dict(zip(results, ("-", "-", "--")))
@@ -44,14 +44,14 @@ def make(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0)
     for value, text in ((2.0**-14, r"最小正规数 $2^{-14}\approx 6.1\times10^{-5}$"),
                         (2.0**-24, r"最小次正规数 $2^{-24}\approx 6.0\times10^{-8}$")):
         ax.axhline(value, color=INK, lw=0.8, ls=":")
-        ax.text(steps, value * 2, text, ha="right", va="bottom", fontsize=9)
+        ax.text(steps, value * 2, text, ha="right", va="bottom", fontsize=SMALL)
     ax.set_yscale("log", base=2)
     ax.set_ylim(floor / 2, 1)
     ax.set_yticks([2.0**-e for e in range(0, 61, 10)])
-    ax.text(steps, floor * 2, "float16 的梯度 = 0", ha="right", va="bottom", fontsize=9, color=PALETTE["orange"])
+    ax.text(steps, floor * 2, "float16 的梯度 = 0", ha="right", va="bottom", fontsize=SMALL, color=PALETTE["orange"])
     ax.set_xlabel("步数 $k$")
     ax.set_ylabel(r"存下来的梯度 $|g_k|$（0 画在底边）")
-    ax.legend(loc="upper right", fontsize=9)
+    ax.legend(loc="upper right")
     for name, tr in results.items():
         th = np.abs(tr.iterates[:, 0].astype(float))
         bx.plot(np.arange(len(th)), np.maximum(th, floor), styles[name], color=PALETTE[colors[name]], label=name)
@@ -60,8 +60,7 @@ def make(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0)
     bx.set_yticks([2.0**-e for e in range(0, 61, 10)])
     bx.set_xlabel("步数 $k$")
     bx.set_ylabel(r"$|\theta_k|$（最小值在 0）")
-    bx.legend(loc="upper right", fontsize=9)
-    fig.tight_layout()
+    bx.legend(loc="upper right")
     return fig
 
 

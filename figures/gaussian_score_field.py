@@ -8,7 +8,7 @@ r"""高斯对数密度的梯度 $-\Sigma^{-1}(\boldsymbol x - \boldsymbol\mu)$ �
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, mark_minimum
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum
 from gradbook.information import angle_between
 from gradbook.landscapes import on_grid
 from gradbook.models import GaussianLogDensity
@@ -42,10 +42,10 @@ def make(var_x: float = 4.0, var_y: float = 1.0, rho: float = 0.0, x0: float = 2
          scale: float = 0.45) -> Figure:
     d = data(var_x, var_y, rho, x0, y0, scale)
     X, Y, Z, top, p, g, mean = d["X"], d["Y"], d["Z"], d["top"], d["p"], d["g"], d["mean"]
-    fig = Figure(figsize=(6.4, 4.6))
+    fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot()
     ax.contour(X, Y, Z, levels=top - np.array([4.5, 2.0, 1.125, 0.5, 0.125]),
-               cmap="viridis", vmin=top - 5.5, vmax=top + 1.5, linewidths=1.3)
+               cmap=CMAP, vmin=top - 5.5, vmax=top + 1.5, linewidths=1.3)
     ax.quiver(d["GX"], d["GY"], d["U"] * scale, d["V"] * scale, angles="xy", scale_units="xy", scale=1,
               color=PALETTE["grey"], width=0.0035, alpha=0.85)
     ax.plot([x0, mean[0]], [y0, mean[1]], color=PALETTE["grey"], ls="--", lw=1.3,
@@ -54,15 +54,15 @@ def make(var_x: float = 4.0, var_y: float = 1.0, rho: float = 0.0, x0: float = 2
                 arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.8, mutation_scale=18))
     ax.plot([], [], color=PALETTE["orange"], lw=2.8,
             label=r"$\nabla\log p = -\Sigma^{-1}(\mathbf{x}-\boldsymbol{\mu})$")
-    ax.text(x0 + 0.15, y0 + 0.1, f"$({x0:g},{y0:g})$\n夹角 ${d['angle']:.1f}^\\circ$", fontsize=10, color=INK,
+    ax.text(x0 + 0.15, y0 + 0.1, f"$({x0:g},{y0:g})$\n夹角 ${d['angle']:.1f}^\\circ$", color=INK,
             va="bottom", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
     ax.plot(*p, "o", color=INK, ms=5, zorder=5)
     mark_minimum(ax, *mean, ms=15)
-    ax.text(mean[0] + 0.15, mean[1] - 0.3, r"$\boldsymbol{\mu}$", fontsize=12, color=INK)
+    ax.text(mean[0] + 0.15, mean[1] - 0.3, r"$\boldsymbol{\mu}$", color=INK)
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    ax.legend(loc="upper left", fontsize=9.5, bbox_to_anchor=(0.0, 1.16), ncol=2)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 1.16), ncol=2)
     return fig
 
 

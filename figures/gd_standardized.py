@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, mark_minimum, mark_start
+from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent
@@ -37,14 +37,14 @@ def make(n: int = 50, seed: int = 0, lr: float = 0.25, steps: int = 12,
          w0: float = 130.0, b0: float = 215.0, unit: float = 100.0) -> Figure:
     d = data(n, seed, lr, steps, w0, b0, unit)
     path, star, r = d["run"].iterates, d["star"], d["r"]
-    fig = Figure(figsize=(6.4, 4.6))
+    fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot()
-    ax.contour(d["W"], d["B"], d["Z"], levels=np.geomspace(r**2 / 60, r**2 * 1.6, 7), cmap="viridis", linewidths=1.0)
+    ax.contour(d["W"], d["B"], d["Z"], levels=np.geomspace(r**2 / 60, r**2 * 1.6, 7), cmap=CMAP, linewidths=1.0)
     ax.plot(path[:, 0], path[:, 1], "-o", color=PALETTE["orange"], ms=3.5, lw=1.4,
             label=f"梯度下降 {steps} 步，$\\eta = {lr:g}$")
     mark_start(ax, *path[0], label="起点")
     mark_minimum(ax, *star, ms=18)
-    ax.legend(loc="upper right", fontsize=10)
+    ax.legend(loc="upper right")
     ax.set_aspect("equal")
     ax.set_xlabel("斜率 $w$（万元 / 一个标准差）")
     ax.set_ylabel("截距 $b$（万元）")

@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, mark_minimum, mark_start
+from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import gradient_descent
@@ -40,14 +40,14 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_fraction: float = 0
          w0: float = 130.0, b0: float = 215.0) -> Figure:
     d = data(n, seed, unit, lr_fraction, steps, w0, b0)
     path, star, lr, W, B = d["run"].iterates, d["star"], d["lr"], d["W"], d["B"]
-    fig = Figure(figsize=(6.4, 4.6))
+    fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot()
-    ax.contour(W, B, d["Z"], levels=np.geomspace(20, 2e4, 8), cmap="viridis", linewidths=1.0)
+    ax.contour(W, B, d["Z"], levels=np.geomspace(20, 2e4, 8), cmap=CMAP, linewidths=1.0)
     ax.plot(path[:, 0], path[:, 1], "-o", color=PALETTE["orange"], ms=3.5, lw=1.4,
             label=f"梯度下降 {steps} 步，$\\eta = {lr_fraction:g} \\times 2/\\lambda_{{\\max}} = {lr:.3f}$")
     mark_start(ax, *path[0], label="起点")
     mark_minimum(ax, *star, ms=18)
-    ax.legend(loc="upper right", fontsize=10)
+    ax.legend(loc="upper right")
     ax.set_aspect("equal")
     ax.set_xlim(W[0, 0], W[0, -1])
     ax.set_ylim(B[0, 0], B[-1, 0])

@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE
+from gradbook.engine.style import PALETTE, figsize
 from gradbook.information import gradient_confusion
 from gradbook.models import LogisticRegression
 from gradbook.pitfalls import ordered_sgd, teacher_logistic_data
@@ -38,7 +38,7 @@ def data(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: in
 
 def make(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: int = 0) -> Figure:
     d = data(n, dim, batch, lr, seed)
-    fig = Figure(figsize=(9.6, 3.8))
+    fig = Figure(figsize=figsize("two"))
     ax, bx = fig.subplots(1, 2)
     for order, label, color in (("random", "随机顺序", "grey"), ("curriculum", "课程：先易后难", "orange")):
         run = d[order]
@@ -49,11 +49,10 @@ def make(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: in
     ax.set_ylim(0, dim)
     ax.set_xlabel("步数 $k$")
     ax.set_ylabel(r"汉明距离 $H(g_{k-1}, g_k)$")
-    ax.legend(loc="upper right", fontsize=9)
+    ax.legend(loc="upper right")
     bx.set_xlabel("步数 $k$")
     bx.set_ylabel("全体样本上的损失")
-    bx.legend(loc="upper right", fontsize=9)
-    fig.tight_layout()
+    bx.legend(loc="upper right")
     return fig
 
 

@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE
+from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum
 from gradbook.landscapes import on_grid
 from gradbook.newton_cg import gradient_descent_path, narrow_valley, newton_cg
 
@@ -34,19 +34,19 @@ def make(condition: float = 50.0, angle: float = 0.5, lr: float = 0.03, gd_steps
     d = data(condition, angle, lr, gd_steps, newton_steps, x0, y0)
     gd, newton = d["gd"], d["newton"]
 
-    fig = Figure(figsize=(9.6, 4.0))
-    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15], "wspace": 0.28})
+    fig = Figure(figsize=figsize("two"))
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
     left.contour(d["X"], d["Y"], np.log10(d["Z"] + 1e-3), levels=14, cmap=CMAP, linewidths=0.8)
     left.plot(newton.iterates[:, 0], newton.iterates[:, 1], "o-", color=PALETTE["orange"], ms=5, lw=2,
               label=f"牛顿-CG（{newton_steps} 步）")
     left.plot(gd.iterates[:, 0], gd.iterates[:, 1], ".-", color=PALETTE["grey"], ms=3, lw=0.9,
               label=f"梯度下降（{gd_steps} 步）")
-    left.plot([0], [0], "*", color="black", ms=10)
+    mark_minimum(left, 0, 0)
     left.set_aspect("equal")
     left.set_xlabel("$x$")
     left.set_ylabel("$y$")
     left.set_title(f"条件数 $\\kappa = {condition:g}$ 的山谷")
-    left.legend(loc="lower right", fontsize=9)
+    left.legend(loc="lower right")
 
     floor = 1e-18
     right.semilogy(np.arange(gd_steps + 1), np.maximum(gd.losses, floor), color=PALETTE["grey"], label="梯度下降")
@@ -55,7 +55,7 @@ def make(condition: float = 50.0, angle: float = 0.5, lr: float = 0.03, gd_steps
     right.set_xlabel("迭代次数")
     right.set_ylabel("$f$")
     right.set_ylim(floor, 1e3)
-    right.legend(loc="upper right", fontsize=9)
+    right.legend(loc="upper right")
     return fig
 
 

@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import PALETTE, figsize, mark_minimum
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent
@@ -49,14 +49,14 @@ def data(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9):
 
 def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figure:
     d = data(scale, steps, lr_fraction)
-    fig = Figure(figsize=(9.6, 3.6))
+    fig = Figure(figsize=figsize("three"))
     ax, bx, cx = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1.25, 1, 1]))
     ax.loglog(d["s"], d["ratio"], color=PALETTE["blue"],
               label=r"$|\partial L/\partial w| \,/\, |\partial L/\partial b|$")
     ax.loglog(d["s"], d["kappa"], color=PALETTE["orange"], label=r"条件数 $\kappa$")
     ax.set_xlabel("输入尺度 $s$")
-    ax.legend(loc="upper left", fontsize=9)
-    ax.set_title(f"$s=1$ 时梯度比 {d['ratio_at_1']:.2f}", fontsize=11)
+    ax.legend(loc="upper left")
+    ax.set_title(f"$s=1$ 时梯度比 {d['ratio_at_1']:.2f}")
 
     for axis, panel in zip((bx, cx), d["panels"]):
         L, (w_star, b_star), v, gap = panel["loss"], panel["star"], panel["scale"], panel["gap"]
@@ -64,7 +64,7 @@ def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figur
                      colors=PALETTE["grey"], linewidths=0.7)
         its = panel["run"].iterates
         axis.plot(its[:, 0], its[:, 1], "o-", ms=2.5, lw=1.2, color=PALETTE["orange"])
-        axis.plot([w_star], [b_star], "*", color=INK, ms=10)
+        mark_minimum(axis, w_star, b_star)
         axis.set_aspect("equal")
         axis.set_xlabel("$w$")
         axis.set_ylabel("$b$")
@@ -72,8 +72,7 @@ def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figur
             gap_text = f" {gap:.2g}"
         else:  # rounding noise, whose digits differ from CPU to CPU: say only how small it is
             gap_text = "不到 $10^{-12}$"
-        axis.set_title(f"$s = {v:g}$：{steps} 步后离最小值{gap_text}", fontsize=10)
-    fig.tight_layout()
+        axis.set_title(f"$s = {v:g}$：{steps} 步后离最小值{gap_text}")
     return fig
 
 

@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE
+from gradbook.engine.style import PALETTE, figsize
 from gradbook.networks import MLP
 
 ALT = (
@@ -39,7 +39,7 @@ def data(depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0):
 
 def make(depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0) -> Figure:
     d = data(depth, width, batch, seed)
-    fig = Figure(figsize=(6.4, 4.2))
+    fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
     layers = np.arange(1, depth + 1)
     for act, init, label, color, ls in CONFIGS:
@@ -48,8 +48,7 @@ def make(depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0) -> Fi
     ax.set_xticks(layers)
     ax.set_xlabel("层 $l$（1 = 输入一侧）")
     ax.set_ylabel(r"$\|\nabla_{W_l} L\|$")
-    ax.legend(loc="center right", fontsize=9, bbox_to_anchor=(1.0, 0.62))
-    fig.tight_layout()
+    ax.legend(loc="center right", bbox_to_anchor=(1.0, 0.62))
     return fig
 
 

@@ -7,7 +7,7 @@ r"""左边是数据，右边是参数：每一条直线 $\hat{y} = wx + b$ 对�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 
@@ -32,7 +32,7 @@ def make(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: flo
     d = data(n, seed, w1, b1, w2, b2)
     x, y = d["x"], d["y"]
     params = list(zip(d["thetas"], (PALETTE["blue"], PALETTE["purple"], PALETTE["orange"]), d["losses"]))
-    fig = Figure(figsize=(9.6, 3.9), layout="constrained")
+    fig = Figure(figsize=figsize("two"))
     left, right = fig.subplots(1, 2)
     left.scatter(x, y, s=14, color=PALETTE["grey"], label="数据（固定不动）")
     xs = np.linspace(x.min() - 5, x.max() + 5, 2)
@@ -41,11 +41,11 @@ def make(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: flo
                   label=f"$w={theta[0]:.2f},\\ b={theta[1]:.0f}$")
     left.set_xlabel("面积 $x$（m²）")
     left.set_ylabel("价格 $y$（万元）")
-    left.legend(fontsize=9, loc="upper left")
-    right.contour(d["W"], d["B"], d["Z"], levels=np.geomspace(1e3, 3e5, 9), cmap="viridis", linewidths=1.0)
+    left.legend(loc="upper left")
+    right.contour(d["W"], d["B"], d["Z"], levels=np.geomspace(1e3, 3e5, 9), cmap=CMAP, linewidths=1.0)
     for theta, colour, loss in params:
         right.plot(*theta, "o", color=colour, mec=INK, ms=9, zorder=4)
-        right.annotate(f"$L={loss:.0f}$", theta, xytext=(8, 4), textcoords="offset points", color=colour, fontsize=10)
+        right.annotate(f"$L={loss:.0f}$", theta, xytext=(8, 4), textcoords="offset points", color=colour)
     right.set_xlabel("斜率 $w$（会动）")
     right.set_ylabel("截距 $b$（会动）")
     return fig

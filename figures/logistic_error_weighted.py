@@ -10,7 +10,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE, SMALL, figsize
 from gradbook.models import LogisticRegression, add_bias, two_blobs
 from gradbook.optimizers import gradient_descent
 
@@ -41,8 +41,8 @@ def data(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
 
 def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0, seed: int = 0) -> Figure:
     d = data(minority, n, steps, lr, seed)
-    fig = Figure(figsize=(9.6, 3.7))
-    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.15], "wspace": 0.38})
+    fig = Figure(figsize=figsize("three"))
+    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.15]})
     push_ax = axes[2]
     for ax, panel, title, style in zip(axes[:2], (d["balanced"], d["imbalanced"]), ("平衡数据", "不平衡数据"),
                                        ("--", "-")):
@@ -60,13 +60,13 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
         ax.set_xlim(-4, 4)
         ax.set_ylim(-4, 4)
         ax.set_aspect("equal")
-        ax.legend(loc="upper left", fontsize=8, markerscale=0.6, handletextpad=0.2, borderaxespad=0.1)
+        ax.legend(loc="upper left", markerscale=0.6, handletextpad=0.2, borderaxespad=0.1)
 
         for start, vec, color in (((0, 0), pos, PALETTE["orange"]), (pos, neg, PALETTE["blue"]), ((0, 0), total, INK)):
             push_ax.annotate("", xy=np.add(start, vec), xytext=start,
                              arrowprops=dict(arrowstyle="-|>", color=color, lw=2, ls=style, mutation_scale=13))
         push_ax.text(total[0] + 0.04, total[1] + 0.07, f"{title}\n偏置分量 {round(float(total[1]), 2) + 0.0:.2f}",
-                     fontsize=9, va="center", color=INK)
+                     fontsize=SMALL, va="center", color=INK)
     push_ax.axhline(0, color=PALETTE["grey"], lw=0.6)
     push_ax.set_xlim(-0.05, 1.25)
     push_ax.set_ylim(-0.4, 0.6)
@@ -76,7 +76,7 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
     push_ax.plot([], [], color=PALETTE["orange"], label="正类")
     push_ax.plot([], [], color=PALETTE["blue"], label="负类")
     push_ax.plot([], [], color=INK, label="合力 $-\\nabla L$")
-    push_ax.legend(loc="lower right", fontsize=8)
+    push_ax.legend(loc="lower right")
     return fig
 
 

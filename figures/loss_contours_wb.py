@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, mark_minimum
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 
@@ -40,9 +40,9 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, half_width: float = 20
          level: float = 500.0, arrow: float = 45.0) -> Figure:
     d = data(n, seed, unit, half_width, level, arrow)
     W, B, Z, star = d["W"], d["B"], d["Z"], d["star"]
-    fig = Figure(figsize=(6.4, 5.2))
+    fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot()
-    ax.contour(W, B, Z, levels=level * np.array([0.15, 0.45, 2.0, 4.0, 7.0]), cmap="viridis", linewidths=1.0)
+    ax.contour(W, B, Z, levels=level * np.array([0.15, 0.45, 2.0, 4.0, 7.0]), cmap=CMAP, linewidths=1.0)
     ax.contour(W, B, Z, levels=[level], colors=[PALETTE["blue"]], linewidths=2.0)
     for p, g in zip(d["points"], d["grads"]):
         down = -g / np.linalg.norm(g) * arrow
@@ -53,7 +53,7 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, half_width: float = 20
     mark_minimum(ax, *star, ms=18)
     ax.plot([], [], color=PALETTE["orange"], lw=2.2, label=r"负梯度 $-\nabla L$（下降最快）")
     ax.plot([], [], color=PALETTE["grey"], ls="--", lw=1, label="直奔最小值的方向")
-    ax.legend(loc="upper right", fontsize=10)
+    ax.legend(loc="upper right")
     ax.set_aspect("equal")
     ax.set_xlabel(f"斜率 $w$（万元 / {unit:g} m²）")
     ax.set_ylabel("截距 $b$（万元）")

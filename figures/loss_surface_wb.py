@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 
@@ -38,9 +38,9 @@ def make(n: int = 50, seed: int = 0, w_min: float = 0.0, w_max: float = 6.0,
          b_min: float = -200.0, b_max: float = 350.0, elev: float = 30.0, azim: float = -60.0) -> Figure:
     d = data(n, seed, w_min, w_max, b_min, b_max, elev, azim)
     (w_star, b_star), floor = d["star"], d["floor"]
-    fig = Figure(figsize=(6.4, 4.6))
+    fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot(projection="3d")
-    ax.plot_surface(d["W"], d["B"], d["Z"], cmap="viridis", rstride=2, cstride=2, linewidth=0, alpha=0.92,
+    ax.plot_surface(d["W"], d["B"], d["Z"], cmap=CMAP, rstride=2, cstride=2, linewidth=0, alpha=0.92,
                     rasterized=True)
     ax.plot([w_star], [b_star], [d["lowest"]], marker="*", ms=16, color=PALETTE["orange"], mec=INK, zorder=10)
     ax.plot(floor[:, 0], floor[:, 1], d["floor_loss"], color=PALETTE["orange"], lw=2,

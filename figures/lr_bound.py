@@ -8,7 +8,7 @@ r"""误差每步乘以 $|1 - \eta\lambda|$：最陡方向定出上限 $2/\lambda
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE, figsize
 from gradbook.landscapes import Quadratic
 from gradbook.models import LinearMSE, house_data
 
@@ -34,7 +34,7 @@ def data(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95)
 def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95) -> Figure:
     d = data(n, seed, unit, lr_mark)
     lam_min, lam_max, bound, eta, etas = d["lam_min"], d["lam_max"], d["bound"], d["eta"], d["etas"]
-    fig = Figure(figsize=(6.4, 4.0))
+    fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
     ax.axvspan(bound, etas[-1], color=PALETTE["orange"], alpha=0.12, lw=0)
     ax.text(1.15 * bound, 1.42, "发散", color=PALETTE["orange"], ha="center")
@@ -55,7 +55,7 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95)
     ax.set_ylim(0, 1.6)
     ax.set_xlabel("学习率 $\\eta$")
     ax.set_ylabel("每步误差的倍数 $|1 - \\eta\\lambda|$")
-    ax.legend(loc="lower left", fontsize=10)
+    ax.legend(loc="lower left")
     return fig
 
 

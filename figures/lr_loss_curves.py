@@ -7,7 +7,7 @@ r"""三种学习率下损失随迭代的变化（纵轴为对数刻度）：太�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE
+from gradbook.engine.style import PALETTE, figsize
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import Objective, gradient_descent
 
@@ -41,7 +41,7 @@ def data(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, st
 def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 40,
          w0: float = 1.0, fix_b: bool = True) -> Figure:
     d = data(lr_small, lr_good, lr_big, steps, w0, fix_b)
-    fig = Figure(figsize=(6.4, 4.0))
+    fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
     names = ("太小", "合适", "太大")
     colours = (PALETTE["sky"], PALETTE["green"], PALETTE["orange"])
@@ -51,8 +51,8 @@ def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, st
     ax.set_xlabel("迭代步数 $k$")
     ax.set_ylabel("$L(\\theta_k) - L^*$")
     ax.set_ylim(1e-3, None)
-    ax.legend(loc="best", fontsize=10)
-    ax.set_title("只学斜率 $w$" if fix_b else "斜率 $w$ 与截距 $b$ 一起学", fontsize=11)
+    ax.legend(loc="best")
+    ax.set_title("只学斜率 $w$" if fix_b else "斜率 $w$ 与截距 $b$ 一起学")
     return fig
 
 

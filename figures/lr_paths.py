@@ -8,7 +8,7 @@ r"""同一条抛物线上的三种学习率：太小则寸步难行，合适则�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE, figsize
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import Objective, gradient_descent
 
@@ -48,7 +48,7 @@ def data(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, st
 def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 10,
          w0: float = 1.0) -> Figure:
     d = data(lr_small, lr_good, lr_big, steps, w0)
-    fig = Figure(figsize=(9.6, 3.6), layout="constrained")
+    fig = Figure(figsize=figsize("three"))
     axes = fig.subplots(1, 3)
     titles = ("太小，寸步难行", "合适，几步到底", "超过 2/λ，越跳越远")
     for ax, lr, title, traj, (grid, loss) in zip(axes, (lr_small, lr_good, lr_big), titles, d["runs"], d["curves"]):
@@ -57,7 +57,7 @@ def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, st
         ax.plot(ws, traj.losses / 1e4, color=PALETTE["grey"], lw=0.8)
         ax.scatter(ws, traj.losses / 1e4, c=np.arange(ws.size), cmap="Oranges", vmin=-3,
                    s=28, edgecolors=INK, linewidths=0.5, zorder=3)
-        ax.set_title(f"$\\eta = {sci(lr)}$\n{title}", fontsize=11)
+        ax.set_title(f"$\\eta = {sci(lr)}$\n{title}")
         ax.set_xlabel("斜率 $w$")
     axes[0].set_ylabel("损失 $L(w, b^*)$（万）")
     return fig

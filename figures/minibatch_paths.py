@@ -6,7 +6,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent, sgd
@@ -31,9 +31,9 @@ def data(n: int = 1000, lr: float = 0.05, steps: int = 120, seed: int = 0):
 
 def make(n: int = 1000, lr: float = 0.05, steps: int = 120, seed: int = 0) -> Figure:
     d = data(n, lr, steps, seed)
-    fig = Figure(figsize=(6.4, 4.6))
+    fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot()
-    ax.contour(d["W"], d["B"], d["Z"], levels=12, colors=PALETTE["grey"], linewidths=0.7)
+    ax.contour(d["W"], d["B"], d["Z"], levels=12, cmap=CMAP, linewidths=0.7)
     runs = (
         ("B = 1（随机梯度下降）", d["sgd"], "orange", 1.0),
         ("B = 32（小批量）", d["minibatch"], "green", 1.4),
@@ -42,12 +42,11 @@ def make(n: int = 1000, lr: float = 0.05, steps: int = 120, seed: int = 0) -> Fi
     for label, tr, color, lw in runs:
         ax.plot(tr.iterates[:, 0], tr.iterates[:, 1], color=PALETTE[color], lw=lw, label=label)
     ax.plot(*d["theta0"], "o", color=INK)
-    ax.plot(*d["star"], "*", color=INK, ms=12)
+    mark_minimum(ax, *d["star"])
     ax.set_aspect("equal")
     ax.set_xlabel("$w$")
     ax.set_ylabel("$b$")
-    ax.legend(loc="upper right", fontsize=9)
-    fig.tight_layout()
+    ax.legend(loc="upper right")
     return fig
 
 

@@ -9,7 +9,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE
+from gradbook.engine.style import PALETTE, figsize
 from gradbook.information import minibatch_gradients
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent, sgd
@@ -43,7 +43,7 @@ def data(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30
 def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30, seed: int = 0) -> Figure:
     d = data(n, lr, budget, shuffles, seed)
     tr_sigma, sizes, measured, gaps = d["tr_sigma"], d["sizes"], d["measured"], d["gaps"]
-    fig = Figure(figsize=(9.6, 3.8))
+    fig = Figure(figsize=figsize("two"))
     ax, bx = fig.subplots(1, 2)
     bb = np.geomspace(1, 256, 100)
     ax.loglog(bb, tr_sigma / bb, color=PALETTE["grey"], label=r"$\mathrm{tr}\,\Sigma / B$")
@@ -52,7 +52,7 @@ def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30
     ax.loglog(sizes, measured, "o", color=PALETTE["orange"], label=f"实测（{shuffles} 次随机分批）")
     ax.set_xlabel("批大小 $B$")
     ax.set_ylabel(r"$\mathbb{E}\,\|g_B - \nabla L\|^2$")
-    ax.legend(loc="lower left", fontsize=9)
+    ax.legend(loc="lower left")
 
     for b, color in ((1, "orange"), (32, "green")):
         cost = np.arange(len(gaps[b])) * b
@@ -63,8 +63,7 @@ def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30
     bx.set_xscale("log")
     bx.set_xlabel("算过的样本梯度个数（计算量）")
     bx.set_ylabel(r"$L(\theta) - L^*$")
-    bx.legend(loc="lower left", fontsize=9)
-    fig.tight_layout()
+    bx.legend(loc="lower left")
     return fig
 
 

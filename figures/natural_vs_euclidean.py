@@ -8,7 +8,7 @@ r"""$F = \mathrm{diag}(100, 1)$ 时，负梯度（橙）几乎水平，自然梯
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, mark_minimum
+from gradbook.engine.style import INK, PALETTE, figsize, mark_minimum
 from gradbook.information import angle_between, natural_direction
 from gradbook.landscapes import Quadratic, on_grid
 from gradbook.optimizers import gradient_descent
@@ -38,7 +38,7 @@ def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
     d = data(sensitive, offset, lr_fraction, steps)
     X, Y, start, g, nat, lr, path = d["X"], d["Y"], d["start"], d["g"], d["natural"], d["lr"], d["path"]
 
-    fig = Figure(figsize=(6.4, 4.4))
+    fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
     ax.contour(X, Y, d["Z"], levels=d["level"] * np.array([0.25, 1.0, 2.25, 4.0]), colors=PALETTE["sky"],
                linewidths=1.0)
@@ -52,7 +52,7 @@ def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
                     arrowprops=dict(arrowstyle="-|>", color=colour, lw=2.6, mutation_scale=18))
         ax.plot([], [], color=colour, lw=2.6, label=name)
     ax.plot(*start, "o", color=INK, ms=6, zorder=6)
-    ax.annotate(f"{d['angle']:.2f}°", start, xytext=(-62, -20), textcoords="offset points", color=INK, fontsize=12)
+    ax.annotate(f"{d['angle']:.2f}°", start, xytext=(-62, -20), textcoords="offset points", color=INK)
     mark_minimum(ax, 0, 0)
     ax.set_aspect("equal")
     ax.set_xlim(X[0, 0], X[0, -1])
@@ -60,7 +60,7 @@ def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
     ax.ticklabel_format(style="sci", scilimits=(-2, 2))
     ax.set_xlabel("$\\Delta_1 = \\theta_1 - \\theta_1^*$（敏感）")
     ax.set_ylabel("$\\Delta_2 = \\theta_2 - \\theta_2^*$（迟钝）")
-    ax.legend(loc="lower left", fontsize=9.5)
+    ax.legend(loc="lower left")
     return fig
 
 

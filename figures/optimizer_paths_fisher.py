@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, mark_minimum, mark_start
+from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start
 from gradbook.information import logistic_fisher
 from gradbook.landscapes import on_grid
 from gradbook.models import LogisticRegression, two_blobs
@@ -43,9 +43,9 @@ def make(scale: float = 10.0, n: int = 200, seed: int = 0, lr_gd: float = 0.4, l
     best = d["best"]
     runs = [("梯度下降", PALETTE["orange"], d["gd"], lr_gd), ("Adam", PALETTE["purple"], d["adam"], lr_adam),
             ("自然梯度", PALETTE["green"], d["natural"], lr_natural)]
-    fig = Figure(figsize=(9.6, 4.0))
+    fig = Figure(figsize=figsize("two"))
     ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1.0]})
-    ax.contour(d["W1"], d["W2"], d["Z"], levels=np.geomspace(0.003, 3.0, 7), cmap="viridis", linewidths=0.8)
+    ax.contour(d["W1"], d["W2"], d["Z"], levels=np.geomspace(0.003, 3.0, 7), cmap=CMAP, linewidths=0.8)
     for name, colour, traj, lr in runs:
         path = traj.iterates
         ax.plot(path[:, 0], path[:, 1], "-o", color=colour, lw=1.3, ms=2.5)
@@ -58,7 +58,7 @@ def make(scale: float = 10.0, n: int = 200, seed: int = 0, lr_gd: float = 0.4, l
     bx.set_xlabel("步数")
     bx.set_ylabel("$L(w_k) - L(w^*)$")
     bx.set_ylim(1e-12, 3)
-    bx.legend(loc="lower right", fontsize=10)
+    bx.legend(loc="lower right")
     return fig
 
 

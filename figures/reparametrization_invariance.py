@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, mark_minimum, mark_start
+from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start
 from gradbook.information import gaussian_fisher
 from gradbook.landscapes import on_grid
 from gradbook.models import GaussianFit
@@ -47,10 +47,10 @@ def make(n: int = 200, seed: int = 0, mu0: float = 2.0, sigma0: float = 0.5, lr_
          lr_natural: float = 0.02, steps: int = 200) -> Figure:
     d = data(n, seed, mu0, sigma0, lr_gd, lr_natural, steps)
     M, S, Z, star = d["M"], d["S"], d["Z"], d["star"]
-    fig = Figure(figsize=(9.6, 4.0))
+    fig = Figure(figsize=figsize("two"))
     axes = fig.subplots(1, 2, sharey=True)
     for ax, kind, title, lr in [(axes[0], "gd", "梯度下降", lr_gd), (axes[1], "natural", "自然梯度", lr_natural)]:
-        ax.contour(M, S, Z, levels=np.geomspace(0.02, 4.0, 7), cmap="viridis", linewidths=0.8)
+        ax.contour(M, S, Z, levels=np.geomspace(0.02, 4.0, 7), cmap=CMAP, linewidths=0.8)
         for param, ls, label, colour in [("sigma", "-", "按 $(\\mu, \\sigma)$", PALETTE["orange"]),
                                          ("log_sigma", "--", "按 $(\\mu, \\log\\sigma)$", PALETTE["blue"])]:
             p = d[f"{kind}_{param}"]
@@ -60,7 +60,7 @@ def make(n: int = 200, seed: int = 0, mu0: float = 2.0, sigma0: float = 0.5, lr_
         mark_minimum(ax, *star, ms=15)
         ax.set_title(f"{title}，$\\eta = {lr:g}$，{steps} 步")
         ax.set_xlabel("均值 $\\mu$")
-        ax.legend(loc="upper right", fontsize=10)
+        ax.legend(loc="upper right")
     axes[0].set_ylabel("标准差 $\\sigma$")
     return fig
 

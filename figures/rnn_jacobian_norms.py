@@ -7,7 +7,7 @@ r"""梯度往回传 $k$ 步要乘 $k$ 次循环矩阵：谱半径 $\rho < 1$ 时
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE
+from gradbook.engine.style import PALETTE, figsize
 from gradbook.networks import hidden_state_jacobian_norms, recurrent_matrix
 
 ALT = (
@@ -28,7 +28,7 @@ def data(size: int = 16, steps: int = 50, low: float = 0.9, high: float = 1.1, s
 
 def make(size: int = 16, steps: int = 50, low: float = 0.9, high: float = 1.1, seed: int = 0) -> Figure:
     d = data(size, steps, low, high, seed)
-    fig = Figure(figsize=(6.4, 4.2))
+    fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
     k = d["k"]
     for line, color in zip(d["lines"], ("orange", "grey", "blue")):
@@ -40,8 +40,7 @@ def make(size: int = 16, steps: int = 50, low: float = 0.9, high: float = 1.1, s
     ax.set_xlim(0, steps)
     ax.set_xlabel("回传的步数 $k = T - t$")
     ax.set_ylabel(r"$\|\partial h_T / \partial h_t\|_2$")
-    ax.legend(loc="upper left", fontsize=9, ncol=2)
-    fig.tight_layout()
+    ax.legend(loc="upper left", ncol=2)
     return fig
 
 

@@ -8,7 +8,7 @@ r"""鞍点 $L = \theta_1^2 - \theta_2^2$：从稳定轴出发的梯度下降径�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize
 from gradbook.landscapes import on_grid, saddle
 from gradbook.optimizers import gradient_descent, momentum
 
@@ -42,9 +42,9 @@ def make(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float 
         (f"梯度下降，起点 (1, {offset:g})", "offset", "blue", "--"),
         (f"动量 β = {beta:g}，起点 (1, {offset:g})", "momentum", "orange", "-"),
     )
-    fig = Figure(figsize=(9.6, 4.0))
+    fig = Figure(figsize=figsize("two"))
     ax, bx = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[1, 1.25]))
-    ax.contour(d["X"], d["Y"], d["Z"], levels=np.linspace(-4, 4, 17), colors=PALETTE["grey"], linewidths=0.7)
+    ax.contour(d["X"], d["Y"], d["Z"], levels=np.linspace(-4, 4, 17), cmap=CMAP, linewidths=0.7)
     ax.plot([0], [0], "x", color=INK, ms=9, mew=2)
     ax.text(-0.12, -0.3, "鞍点", color=INK, ha="right")
     k = np.arange(steps + 1)
@@ -62,8 +62,7 @@ def make(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float 
     bx.set_ylim(1e-7, 1e3)
     bx.set_xlabel("步数 $k$")
     bx.set_ylabel(r"离鞍点的距离 $\|\theta_k\|$")
-    bx.legend(loc="lower left", fontsize=8.5)
-    fig.tight_layout()
+    bx.legend(loc="lower left")
     return fig
 
 

@@ -8,7 +8,7 @@ Xavier 初始化时大多落在斜率可观的中间段；每个权重的标准�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE, figsize
 from gradbook.models import sigmoid
 from gradbook.networks import MLP, activation
 
@@ -44,7 +44,7 @@ def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0)
     d = data(naive_std, layer, width, seed)
     z, s, ds, edge = d["z"], d["sigmoid"], d["slope"], d["edge"]
 
-    fig = Figure(figsize=(9.6, 3.8))
+    fig = Figure(figsize=figsize("two"))
     ax, bx = fig.subplots(1, 2)
     for lo, hi in ((-8, -edge), (edge, 8)):
         ax.axvspan(lo, hi, color=PALETTE["grey"], alpha=0.15, lw=0)
@@ -53,11 +53,11 @@ def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0)
     ax.plot([0], [0.25], "o", color=PALETTE["orange"])
     ax.annotate("最大值 1/4", xy=(0, 0.25), xytext=(-4.2, 0.36), color=PALETTE["orange"],
                 arrowprops=dict(arrowstyle="->", color=PALETTE["orange"]))
-    ax.text(-7.7, 0.62, "饱和区\n$\\sigma'<0.01$", color=INK, fontsize=10)
+    ax.text(-7.7, 0.62, "饱和区\n$\\sigma'<0.01$", color=INK)
     ax.set_xlim(-8, 8)
     ax.set_ylim(-0.03, 1.05)
     ax.set_xlabel("$z$")
-    ax.legend(loc="center right", fontsize=10)
+    ax.legend(loc="center right")
     ax.set_title("sigmoid 与它的导数")
 
     bins = np.linspace(-30, 30, 61)
@@ -71,9 +71,8 @@ def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0)
     bx.set_ylabel("密度（对数刻度）")
     bx.set_yscale("log")
     bx.set_ylim(top=8)
-    bx.legend(loc="upper center", fontsize=9)
+    bx.legend(loc="upper center")
     bx.set_title("初始化决定单元落在哪里")
-    fig.tight_layout()
     return fig
 
 

@@ -9,7 +9,7 @@ r"""同样长的一步，KL 可以差上百倍：$\sigma$ 越小，高斯分布�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE, figsize
 from gradbook.information import gaussian_fisher, kl_gaussian
 
 ALT = (
@@ -36,7 +36,7 @@ def data(eps: float = 0.05, radius: float = 0.3, step: float = 0.1):
 
 def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
     d = data(eps, radius, step)
-    fig = Figure(figsize=(9.6, 4.0))
+    fig = Figure(figsize=figsize("two"))
     ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1.0]})
     t = np.linspace(0, 2 * np.pi, 200)
     for point, colour in zip(d["around"], [PALETTE["orange"], PALETTE["blue"], PALETTE["green"]]):
@@ -48,7 +48,7 @@ def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
                     textcoords="offset points", ha="center", va="bottom", color=colour)
     ax.plot([], [], color=INK, lw=2.2, label=f"$\\mathrm{{KL}} = {eps:g}$")
     ax.plot([], [], color=INK, lw=1.2, ls="--", label=f"$\\|\\delta\\| = {radius:g}$")
-    ax.legend(loc="upper left", fontsize=10)
+    ax.legend(loc="upper left")
     ax.set_aspect("equal")
     ax.set_xlim(-2.6, 3.3)
     ax.set_ylim(0, 3.1)
@@ -59,7 +59,7 @@ def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
     bx.loglog(d["sigmas"], d["quad"], color=INK, ls="--", lw=1.3, label="$\\frac{1}{2}\\delta^\\top F\\delta$")
     bx.set_xlabel("标准差 $\\sigma$")
     bx.set_ylabel(f"一步 $\\delta = ({step:g}, {step:g})$ 的 KL")
-    bx.legend(loc="upper right", fontsize=10)
+    bx.legend(loc="upper right")
     return fig
 
 

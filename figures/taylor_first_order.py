@@ -8,7 +8,7 @@ r"""一阶近似 $f(x) + f'(x)\delta$ 近处几乎无误，误差随步长 $\del
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE
+from gradbook.engine.style import INK, PALETTE, figsize
 
 ALT = (
     "左右两个面板。左图：曲线 y = x³ 在 x 从 0.2 到 1.8 之间，点 (1, 1) 处画出一阶近似的直线和二阶近似的抛物线，"
@@ -31,8 +31,8 @@ def data(x0: float = 1.0, delta: float = 0.5):
 
 def make(x0: float = 1.0, delta: float = 0.5) -> Figure:
     d = data(x0, delta)
-    fig = Figure(figsize=(9.6, 4.0))
-    ax, bx = fig.subplots(1, 2, gridspec_kw=dict(wspace=0.3))
+    fig = Figure(figsize=figsize("two"))
+    ax, bx = fig.subplots(1, 2, )
     x = np.linspace(0.2, 1.8, 200)
     ax.plot(x, d["f"](x), color=INK, label="$f(x) = x^3$")
     ax.plot(x, d["first"](x - x0), color=PALETTE["orange"], label=r"一阶：$f + f'\delta$")
@@ -43,14 +43,14 @@ def make(x0: float = 1.0, delta: float = 0.5) -> Figure:
                 textcoords="offset points", va="center", color=PALETTE["purple"])
     ax.plot([x0], [d["f"](x0)], "o", color=INK, ms=5, zorder=5)
     ax.set(xlabel="$x$", ylabel="$y$", ylim=(-0.5, 5.5))
-    ax.legend(loc="upper left", fontsize=10)
+    ax.legend(loc="upper left")
 
     for err, c, name in ((d["err1"], "orange", "一阶近似的误差"), (d["err2"], "blue", "二阶近似的误差")):
         bx.loglog(d["deltas"], err, color=PALETTE[c], label=name)
     bx.loglog(d["deltas"], d["deltas"] ** 2, ":", color=PALETTE["grey"], lw=1.2, label=r"参考线 $\delta^2$、$\delta^3$")
     bx.loglog(d["deltas"], d["deltas"] ** 3, ":", color=PALETTE["grey"], lw=1.2)
     bx.set(xlabel=r"步长 $\delta$", ylabel="误差（对数坐标）")
-    bx.legend(loc="lower right", fontsize=9.5)
+    bx.legend(loc="lower right")
     return fig
 
 

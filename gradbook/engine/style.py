@@ -25,6 +25,21 @@ INK = "#1F2328"  # text and axes: near-black, softer than pure black on the whit
 PAPER = "#FFFFFF"
 CMAP = "viridis"
 
+# Text sizes: most text takes rcParams' sizes below; SMALL is for labels placed inside a crowded
+# panel (arrow tags, tick-like annotations, small legends), the only per-call size a figure uses.
+SMALL = 9
+# The layout contract: a figure's size by what it holds, not by hand. Widths fit the text column
+# (one panel, or two or three side by side at the column's full width); "tall" is for a single
+# square-ish map (equal axes). Keyed by medium so a phone layout can be added beside "page".
+FIGSIZES = {
+    "page": {
+        "one": (6.4, 4.2),
+        "tall": (6.4, 4.8),
+        "two": (9.6, 4.0),
+        "three": (9.6, 3.6),
+    },
+}
+
 RCPARAMS = {
     "font.family": [FONT_FAMILY, "DejaVu Sans"],
     "mathtext.fontset": "dejavusans",
@@ -32,6 +47,9 @@ RCPARAMS = {
     "font.size": 11,
     "axes.titlesize": 12,
     "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
     "axes.edgecolor": INK,
     "axes.labelcolor": INK,
     "axes.titlecolor": INK,
@@ -49,7 +67,9 @@ RCPARAMS = {
     "savefig.dpi": 150,
     "savefig.bbox": "tight",
     "savefig.pad_inches": 0.08,
-    "figure.figsize": (6.4, 4.0),
+    "figure.figsize": (6.4, 4.2),
+    # Panels, labels and colorbars are spaced for us: no tight_layout or wspace by hand.
+    "figure.constrained_layout.use": True,
     "lines.linewidth": 2.0,
     "legend.frameon": False,
     "image.cmap": CMAP,
@@ -87,6 +107,30 @@ def rcparams() -> dict:
     params = dict(RCPARAMS)
     params["axes.prop_cycle"] = cycler(color=list(PALETTE.values()))
     return params
+
+
+def figsize(layout: str = "one", medium: str = "page") -> tuple[float, float]:
+    """The figure size (inches) for a layout: "one", "tall", "two" or "three" panels."""
+    return FIGSIZES[medium][layout]
+
+
+def set_axes(ax, xlabel=None, ylabel=None, *, title=None, xlim=None, ylim=None, xscale=None, yscale=None,
+             aspect=None, legend=None):
+    """Label and frame one Axes in one call, as d2l's ``set_axes`` does; None leaves a setting alone.
+
+    ``legend`` is True (best place), a location string such as "upper right", or a dict of
+    ``Axes.legend`` keywords. Returns ``ax`` so calls can chain."""
+    for value, setter in ((xlabel, ax.set_xlabel), (ylabel, ax.set_ylabel), (title, ax.set_title),
+                          (xscale, ax.set_xscale), (yscale, ax.set_yscale), (aspect, ax.set_aspect)):
+        if value is not None:
+            setter(value)
+    if xlim is not None:
+        ax.set_xlim(*xlim)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    if legend is not None and legend is not False:
+        ax.legend(**(legend if isinstance(legend, dict) else {} if legend is True else {"loc": legend}))
+    return ax
 
 
 # The book's marks on a landscape, so every chapter draws them alike.
