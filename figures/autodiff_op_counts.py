@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.autodiff import predicted_product_gradient_cost, product_gradient_cost
-from gradbook.engine.style import PALETTE, figsize
+from gradbook.engine.style import PALETTE, figsize, set_axes
 
 ALT = (
     "双对数坐标图：横轴是输入个数 n，纵轴是求完整梯度所需的基本运算次数。前向模式的实测点落在 n² 的虚线上，"
@@ -43,10 +43,7 @@ def make(n_max: int = 200, n_far: int = 2500) -> Figure:
     ax.text(line[len(line) // 2], predicted[len(line) // 2].forward * 4, "$n^2$", color=PALETTE["orange"])
     ax.text(line[len(line) // 2], predicted[len(line) // 2].reverse / 6, "$2n$", color=PALETTE["blue"])
     ax.axvline(n_far, color=PALETTE["grey"], lw=0.8, ls=":")
-    ax.set_xlabel("输入个数 $n$")
-    ax.set_ylabel("基本运算次数")
-    ax.set_ylim(0.8, far.forward * 8)
-    ax.legend(loc="upper left")
+    set_axes(ax, "输入个数 $n$", "基本运算次数", ylim=(0.8, far.forward * 8), legend="upper left")
     return fig
 
 

@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, SMALL, figsize, mark_minimum
+from gradbook.engine.style import CMAP, INK, PALETTE, SMALL, figsize, mark_minimum, set_axes
 from gradbook.landscapes import bowl, on_grid
 
 ALT = (
@@ -51,12 +51,7 @@ def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.2, grid: int = 7, s
     ax.plot(ends[:, 0], ends[:, 1], color=PALETTE["green"], ls="--", lw=1.8, label="等高线的切线")
     ax.plot(*p, "o", color=INK, ms=5, zorder=5)
     mark_minimum(ax, 0, 0, ms=14)
-    ax.set_aspect("equal")
-    ax.set_xlim(-extent, extent)
-    ax.set_ylim(-extent, extent)
-    ax.set_xlabel("$x$")
-    ax.set_ylabel("$y$")
-    ax.legend(loc="lower left")
+    set_axes(ax, "$x$", "$y$", xlim=(-extent, extent), ylim=(-extent, extent), aspect="equal", legend="lower left")
     return fig
 
 

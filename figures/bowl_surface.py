@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize, set_axes
 from gradbook.landscapes import bowl, on_grid
 
 ALT = (
@@ -45,8 +45,7 @@ def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.0, arrow_scale: flo
     ax.text2D(0.02, 0.95, f"圆点：你站在 $({x0:g},{y0:g})$，高度 $f={z0:g}$", transform=ax.transAxes,
               color=INK)
     ax.text2D(0.02, 0.89, "橙色箭头：梯度，画在地面上", transform=ax.transAxes, color=PALETTE["orange"])
-    ax.set_xlabel("$x$")
-    ax.set_ylabel("$y$")
+    set_axes(ax, "$x$", "$y$")
     ax.set_zlabel("$z$")
     ax.set_zlim(0, extent**2)
     ax.view_init(elev=elev, azim=azim)

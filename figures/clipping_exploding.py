@@ -9,7 +9,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize
+from gradbook.engine.style import INK, PALETTE, figsize, set_axes
 from gradbook.optimizers import gradient_descent
 from gradbook.pitfalls import LinearRecurrence
 
@@ -46,12 +46,8 @@ def make(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int
     ax.plot(cw, d["clipped_losses"] + 1e-12, "o", ms=3.5, color=PALETTE["orange"], label="裁剪后的迭代")
     ax.axvline(w_star, color=PALETTE["grey"], lw=0.8, ls=":")
     ax.text(w_star - 0.005, 3e1, f"$w^* = {w_star:.3f}$", ha="right", color=INK)
-    ax.set_yscale("log")
-    ax.set_ylim(1e-12, 1e3)
-    ax.set_xlabel("$w$")
-    ax.set_ylabel("$L(w)$")
-    ax.set_title(f"$L(w) = \\frac{{1}}{{2}}(w^{{{horizon}}} - 0.5)^2$")
-    ax.legend(loc="lower left")
+    set_axes(ax, "$w$", "$L(w)$", title=f"$L(w) = \\frac{{1}}{{2}}(w^{{{horizon}}} - 0.5)^2$", ylim=(1e-12, 1e3),
+             yscale="log", legend="lower left")
 
     k_plain = np.arange(len(plain.iterates))
     bx.plot(k_plain, d["plain_distance"], "o-", color=PALETTE["purple"], label="不裁剪")
@@ -64,11 +60,7 @@ def make(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int
     dist = d["clipped_distance"]
     bx.plot(np.arange(len(dist)), np.maximum(dist, 1e-17), "o-", ms=3, color=PALETTE["orange"],
             label=f"按范数裁剪到 {max_norm:g}")
-    bx.set_yscale("log")
-    bx.set_ylim(1e-17, 1e36)
-    bx.set_xlabel("步数 $k$")
-    bx.set_ylabel(r"$|w_k - w^*|$")
-    bx.legend(loc="upper right")
+    set_axes(bx, "步数 $k$", r"$|w_k - w^*|$", ylim=(1e-17, 1e36), yscale="log", legend="upper right")
     return fig
 
 

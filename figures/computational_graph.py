@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from gradbook.autodiff import Value
-from gradbook.engine.style import INK, PALETTE, figsize
+from gradbook.engine.style import INK, PALETTE, figsize, set_axes
 
 ALT = (
     "五个节点的计算图：输入 x = 2 和 y = 3，加法节点 a = x + y = 5，乘法节点 b = xy = 6，输出 f = ab = 30。"
@@ -60,9 +60,7 @@ def make(x: float = 2.0, y: float = 3.0) -> Figure:
     ax.text(2.6, 2.05, "前向：存下每个节点的值", color=PALETTE["blue"], ha="center")
     ax.text(2.6, -2.1, r"反向：$\bar v = \partial f/\partial v$，沿边乘上框中的局部导数，汇合处相加",
             color=PALETTE["orange"], ha="center")
-    ax.set_xlim(-0.8, 6.0)
-    ax.set_ylim(-2.35, 2.3)
-    ax.set_aspect("equal")
+    set_axes(ax, xlim=(-0.8, 6.0), ylim=(-2.35, 2.3), aspect="equal")
     ax.axis("off")
     return fig
 

@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize
+from gradbook.engine.style import INK, PALETTE, figsize, set_axes
 
 ALT = (
     "抛物线 y = x² 与它在 x = 1 处的切线；x 轴上从 x = 1 出发、向右长度为 2 的箭头表示梯度，"
@@ -51,11 +51,7 @@ def make(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5) -> Figure:
     label_x = min(max(x0 + slope / 2, lo + 0.3 * (hi - lo)), hi - 0.3 * (hi - lo))
     ax.text(label_x, -0.9 * below, f"梯度 $f'({x0:g}) = {slope:g}$：x 轴上的箭头",
             color=PALETTE["orange"], ha="center", va="top")
-    ax.set_xlim(lo, hi)
-    ax.set_ylim(-2.2 * below, top)
-    ax.set_xlabel("$x$")
-    ax.set_ylabel("$y$")
-    ax.legend(loc="upper left")
+    set_axes(ax, "$x$", "$y$", xlim=(lo, hi), ylim=(-2.2 * below, top), legend="upper left")
     return fig
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.autodiff import derivative
-from gradbook.engine.style import INK, PALETTE, figsize
+from gradbook.engine.style import INK, PALETTE, figsize, set_axes
 
 ALT = (
     "上下两个面板。上面是抛物线 y = x²，在 x = -1.5、-0.5、0、0.5、1.5 处标了圆点。"
@@ -37,9 +37,7 @@ def make(spacing: float = 1.0, scale: float = 0.3, xmax: float = 2.6) -> Figure:
     for x, y in zip(points, d["heights"]):
         top.vlines(x, 0, y, color=PALETTE["grey"], lw=0.8, ls=":")
         bottom.vlines(x, 0.45, 1.0, color=PALETTE["grey"], lw=0.8, ls=":")
-    top.set_ylabel("$y$")
-    top.set_ylim(-0.3, xmax**2 * 0.95)
-    top.legend(loc="upper center")
+    set_axes(top, ylabel="$y$", ylim=(-0.3, xmax**2 * 0.95), legend="upper center")
     bottom.axhline(0.45, color=INK, lw=0.8)
     for x, slope in zip(points, d["slopes"]):
         if slope == 0:
@@ -54,8 +52,7 @@ def make(spacing: float = 1.0, scale: float = 0.3, xmax: float = 2.6) -> Figure:
     bottom.set_ylim(0, 1)
     bottom.set_yticks([])
     bottom.spines["left"].set_visible(False)
-    bottom.set_xlabel("$x$")
-    bottom.set_xlim(-xmax, xmax)
+    set_axes(bottom, "$x$", xlim=(-xmax, xmax))
     return fig
 
 

@@ -9,7 +9,7 @@ r"""在 (1, 1) 处朝各个方向迈步：方向导数 $D_{\boldsymbol u} f = \n
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, SMALL, figsize
+from gradbook.engine.style import INK, PALETTE, SMALL, figsize, set_axes
 from gradbook.landscapes import bowl
 
 ALT = (
@@ -55,12 +55,8 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
         left.text(*(p + 1.08 * u), f"{slope:.2f}".replace("-", "−").replace("−0.00", "0").replace("0.00", "0"),
                   ha="center", va="center", fontsize=SMALL, color=c)
     left.plot(*p, "o", color=INK, ms=5, zorder=5)
-    left.set_aspect("equal")
-    left.set_xlim(x0 - 1.35, x0 + 1.35)
-    left.set_ylim(y0 - 1.35, y0 + 1.35)
-    left.set_xlabel("$x$")
-    left.set_ylabel("$y$")
-    left.legend(loc="lower left")
+    set_axes(left, "$x$", "$y$", xlim=(x0 - 1.35, x0 + 1.35), ylim=(y0 - 1.35, y0 + 1.35), aspect="equal",
+             legend="lower left")
 
     # 右：方向导数随角度变化
     right.plot(d["phis"], d["curve"], color=PALETTE["blue"], label=r"$D_{\mathbf{u}}f=\nabla f\cdot\mathbf{u}$")
@@ -77,11 +73,8 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
                    arrowprops=dict(arrowstyle="-", color=PALETTE["purple"], lw=0.8))
     right.text((best + 90) % 360, 0.25, "沿等高线：0", ha="center", fontsize=SMALL, color=PALETTE["grey"])
     right.set_xticks(range(0, 361, 45))
-    right.set_xlim(0, 360)
-    right.set_ylim(-norm - 0.6, norm + 0.7)
-    right.set_xlabel(r"方向与 $x$ 轴的夹角 $\varphi$（度）")
-    right.set_ylabel("方向导数")
-    right.legend(loc="upper right")
+    set_axes(right, r"方向与 $x$ 轴的夹角 $\varphi$（度）", "方向导数", xlim=(0, 360), ylim=(-norm - 0.6, norm + 0.7),
+             legend="upper right")
     return fig
 
 

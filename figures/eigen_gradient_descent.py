@@ -8,7 +8,7 @@ r"""特征向量是椭圆的主轴：梯度下降沿每条主轴各走各的，�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum, mark_start
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum, mark_start, set_axes
 from gradbook.landscapes import Quadratic, on_grid
 from gradbook.optimizers import gradient_descent
 
@@ -55,8 +55,7 @@ def make(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0) -> 
                 label=f"{name} $\\lambda = {lam:g}$：每步 $\\times({f:.2f})$")
     bx.axhline(0, color=INK, lw=0.8)
     bx.set(xlabel="步数 $k$", ylabel="在特征向量上的坐标", xlim=(0, len(p) - 1))
-    bx.set_ylim(-3.2, 3.6)
-    bx.legend(loc="upper right")
+    set_axes(bx, ylim=(-3.2, 3.6), legend="upper right")
     return fig
 
 

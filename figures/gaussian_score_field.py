@@ -8,7 +8,7 @@ r"""高斯对数密度的梯度 $-\Sigma^{-1}(\boldsymbol x - \boldsymbol\mu)$ �
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum, set_axes
 from gradbook.information import angle_between
 from gradbook.landscapes import on_grid
 from gradbook.models import GaussianLogDensity
@@ -59,10 +59,7 @@ def make(var_x: float = 4.0, var_y: float = 1.0, rho: float = 0.0, x0: float = 2
     ax.plot(*p, "o", color=INK, ms=5, zorder=5)
     mark_minimum(ax, *mean, ms=15)
     ax.text(mean[0] + 0.15, mean[1] - 0.3, r"$\boldsymbol{\mu}$", color=INK)
-    ax.set_aspect("equal")
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 1.16), ncol=2)
+    set_axes(ax, "$x_1$", "$x_2$", aspect="equal", legend=dict(loc="upper left", bbox_to_anchor=(0.0, 1.16), ncol=2))
     return fig
 
 

@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start
+from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent
@@ -44,10 +44,7 @@ def make(n: int = 50, seed: int = 0, lr: float = 0.25, steps: int = 12,
             label=f"梯度下降 {steps} 步，$\\eta = {lr:g}$")
     mark_start(ax, *path[0], label="起点")
     mark_minimum(ax, *star, ms=18)
-    ax.legend(loc="upper right")
-    ax.set_aspect("equal")
-    ax.set_xlabel("斜率 $w$（万元 / 一个标准差）")
-    ax.set_ylabel("截距 $b$（万元）")
+    set_axes(ax, "斜率 $w$（万元 / 一个标准差）", "截距 $b$（万元）", aspect="equal", legend="upper right")
     return fig
 
 

@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start
+from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import gradient_descent
@@ -47,12 +47,9 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_fraction: float = 0
             label=f"梯度下降 {steps} 步，$\\eta = {lr_fraction:g} \\times 2/\\lambda_{{\\max}} = {lr:.3f}$")
     mark_start(ax, *path[0], label="起点")
     mark_minimum(ax, *star, ms=18)
-    ax.legend(loc="upper right")
-    ax.set_aspect("equal")
-    ax.set_xlim(W[0, 0], W[0, -1])
-    ax.set_ylim(B[0, 0], B[-1, 0])
-    ax.set_xlabel(f"斜率 $w$（万元 / {unit:g} m²）")
-    ax.set_ylabel("截距 $b$（万元）")
+    set_axes(ax, f"斜率 $w$（万元 / {unit:g} m²）", "截距 $b$（万元）", xlim=(W[0, 0], W[0, -1]),
+             ylim=(B[0, 0], B[-1, 0]),
+             aspect="equal", legend="upper right")
     return fig
 
 

@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, figsize
+from gradbook.engine.style import PALETTE, figsize, set_axes
 from gradbook.information import gradient_confusion
 from gradbook.models import LogisticRegression
 from gradbook.pitfalls import ordered_sgd, teacher_logistic_data
@@ -46,13 +46,8 @@ def make(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: in
         ax.plot(steps, run["hamming"], color=PALETTE[color], lw=0.8, alpha=0.6)
         ax.plot(steps[7:], run["smooth"], color=PALETTE[color], lw=2.4, label=f"{label}（平均 {run['mean']:.1f}）")
         bx.plot(run["run"].losses, color=PALETTE[color], label=label)
-    ax.set_ylim(0, dim)
-    ax.set_xlabel("步数 $k$")
-    ax.set_ylabel(r"汉明距离 $H(g_{k-1}, g_k)$")
-    ax.legend(loc="upper right")
-    bx.set_xlabel("步数 $k$")
-    bx.set_ylabel("全体样本上的损失")
-    bx.legend(loc="upper right")
+    set_axes(ax, "步数 $k$", r"汉明距离 $H(g_{k-1}, g_k)$", ylim=(0, dim), legend="upper right")
+    set_axes(bx, "步数 $k$", "全体样本上的损失", legend="upper right")
     return fig
 
 

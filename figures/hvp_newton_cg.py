@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum
+from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.newton_cg import gradient_descent_path, narrow_valley, newton_cg
 
@@ -42,20 +42,13 @@ def make(condition: float = 50.0, angle: float = 0.5, lr: float = 0.03, gd_steps
     left.plot(gd.iterates[:, 0], gd.iterates[:, 1], ".-", color=PALETTE["grey"], ms=3, lw=0.9,
               label=f"梯度下降（{gd_steps} 步）")
     mark_minimum(left, 0, 0)
-    left.set_aspect("equal")
-    left.set_xlabel("$x$")
-    left.set_ylabel("$y$")
-    left.set_title(f"条件数 $\\kappa = {condition:g}$ 的山谷")
-    left.legend(loc="lower right")
+    set_axes(left, "$x$", "$y$", title=f"条件数 $\\kappa = {condition:g}$ 的山谷", aspect="equal", legend="lower right")
 
     floor = 1e-18
     right.semilogy(np.arange(gd_steps + 1), np.maximum(gd.losses, floor), color=PALETTE["grey"], label="梯度下降")
     right.semilogy(np.arange(newton_steps + 1), np.maximum(newton.losses, floor), "o-", color=PALETTE["orange"],
                    label=f"牛顿-CG（共 {newton.hvp_calls} 次 $H\\boldsymbol{{v}}$）")
-    right.set_xlabel("迭代次数")
-    right.set_ylabel("$f$")
-    right.set_ylim(floor, 1e3)
-    right.legend(loc="upper right")
+    set_axes(right, "迭代次数", "$f$", ylim=(floor, 1e3), legend="upper right")
     return fig
 
 

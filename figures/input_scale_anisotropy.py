@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, figsize, mark_minimum
+from gradbook.engine.style import PALETTE, figsize, mark_minimum, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent
@@ -54,9 +54,7 @@ def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figur
     ax.loglog(d["s"], d["ratio"], color=PALETTE["blue"],
               label=r"$|\partial L/\partial w| \,/\, |\partial L/\partial b|$")
     ax.loglog(d["s"], d["kappa"], color=PALETTE["orange"], label=r"条件数 $\kappa$")
-    ax.set_xlabel("输入尺度 $s$")
-    ax.legend(loc="upper left")
-    ax.set_title(f"$s=1$ 时梯度比 {d['ratio_at_1']:.2f}")
+    set_axes(ax, "输入尺度 $s$", title=f"$s=1$ 时梯度比 {d['ratio_at_1']:.2f}", legend="upper left")
 
     for axis, panel in zip((bx, cx), d["panels"]):
         L, (w_star, b_star), v, gap = panel["loss"], panel["star"], panel["scale"], panel["gap"]
@@ -65,9 +63,7 @@ def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figur
         its = panel["run"].iterates
         axis.plot(its[:, 0], its[:, 1], "o-", ms=2.5, lw=1.2, color=PALETTE["orange"])
         mark_minimum(axis, w_star, b_star)
-        axis.set_aspect("equal")
-        axis.set_xlabel("$w$")
-        axis.set_ylabel("$b$")
+        set_axes(axis, "$w$", "$b$", aspect="equal")
         if gap >= 1e-12:
             gap_text = f" {gap:.2g}"
         else:  # rounding noise, whose digits differ from CPU to CPU: say only how small it is

@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, figsize
+from gradbook.engine.style import PALETTE, figsize, set_axes
 from gradbook.networks import MLP
 
 ALT = (
@@ -46,9 +46,8 @@ def make(depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0) -> Fi
         ax.plot(layers, d[act, init], ls, marker="o", ms=4, color=PALETTE[color], label=label)
     ax.set_yscale("log")
     ax.set_xticks(layers)
-    ax.set_xlabel("层 $l$（1 = 输入一侧）")
-    ax.set_ylabel(r"$\|\nabla_{W_l} L\|$")
-    ax.legend(loc="center right", bbox_to_anchor=(1.0, 0.62))
+    set_axes(ax, "层 $l$（1 = 输入一侧）", r"$\|\nabla_{W_l} L\|$",
+             legend=dict(loc="center right", bbox_to_anchor=(1.0, 0.62)))
     return fig
 
 

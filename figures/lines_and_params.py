@@ -7,7 +7,7 @@ r"""左边是数据，右边是参数：每一条直线 $\hat{y} = wx + b$ 对�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 
@@ -39,15 +39,12 @@ def make(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: flo
     for theta, colour, _ in params:
         left.plot(xs, theta[0] * xs + theta[1], color=colour, lw=1.8,
                   label=f"$w={theta[0]:.2f},\\ b={theta[1]:.0f}$")
-    left.set_xlabel("面积 $x$（m²）")
-    left.set_ylabel("价格 $y$（万元）")
-    left.legend(loc="upper left")
+    set_axes(left, "面积 $x$（m²）", "价格 $y$（万元）", legend="upper left")
     right.contour(d["W"], d["B"], d["Z"], levels=np.geomspace(1e3, 3e5, 9), cmap=CMAP, linewidths=1.0)
     for theta, colour, loss in params:
         right.plot(*theta, "o", color=colour, mec=INK, ms=9, zorder=4)
         right.annotate(f"$L={loss:.0f}$", theta, xytext=(8, 4), textcoords="offset points", color=colour)
-    right.set_xlabel("斜率 $w$（会动）")
-    right.set_ylabel("截距 $b$（会动）")
+    set_axes(right, "斜率 $w$（会动）", "截距 $b$（会动）")
     return fig
 
 

@@ -10,7 +10,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, SMALL, figsize
+from gradbook.engine.style import INK, PALETTE, SMALL, figsize, set_axes
 from gradbook.models import LogisticRegression, add_bias, two_blobs
 from gradbook.optimizers import gradient_descent
 
@@ -54,13 +54,10 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
                        label=f"{name} {panel['counts'][label]} 个")
         xs = np.linspace(-4, 4, 2)
         ax.plot(xs, -(w[0] * xs + w[2]) / w[1], ls=":", color=INK, lw=1.4)
-        ax.set_title(title)
-        ax.set_xlabel("$x_1$")
+        set_axes(ax, "$x_1$", title=title)
         ax.set_ylabel("$x_2$", labelpad=0)
-        ax.set_xlim(-4, 4)
-        ax.set_ylim(-4, 4)
-        ax.set_aspect("equal")
-        ax.legend(loc="upper left", markerscale=0.6, handletextpad=0.2, borderaxespad=0.1)
+        set_axes(ax, xlim=(-4, 4), ylim=(-4, 4), aspect="equal",
+                 legend=dict(loc="upper left", markerscale=0.6, handletextpad=0.2, borderaxespad=0.1))
 
         for start, vec, color in (((0, 0), pos, PALETTE["orange"]), (pos, neg, PALETTE["blue"]), ((0, 0), total, INK)):
             push_ax.annotate("", xy=np.add(start, vec), xytext=start,
@@ -68,10 +65,7 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
         push_ax.text(total[0] + 0.04, total[1] + 0.07, f"{title}\n偏置分量 {round(float(total[1]), 2) + 0.0:.2f}",
                      fontsize=SMALL, va="center", color=INK)
     push_ax.axhline(0, color=PALETTE["grey"], lw=0.6)
-    push_ax.set_xlim(-0.05, 1.25)
-    push_ax.set_ylim(-0.4, 0.6)
-    push_ax.set_title("$w = 0$ 处的推力")
-    push_ax.set_xlabel("权重沿 $(1,1)$ 的分量")
+    set_axes(push_ax, "权重沿 $(1,1)$ 的分量", title="$w = 0$ 处的推力", xlim=(-0.05, 1.25), ylim=(-0.4, 0.6))
     push_ax.set_ylabel("偏置分量", labelpad=0)
     push_ax.plot([], [], color=PALETTE["orange"], label="正类")
     push_ax.plot([], [], color=PALETTE["blue"], label="负类")

@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 
@@ -53,10 +53,7 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, half_width: float = 20
     mark_minimum(ax, *star, ms=18)
     ax.plot([], [], color=PALETTE["orange"], lw=2.2, label=r"负梯度 $-\nabla L$（下降最快）")
     ax.plot([], [], color=PALETTE["grey"], ls="--", lw=1, label="直奔最小值的方向")
-    ax.legend(loc="upper right")
-    ax.set_aspect("equal")
-    ax.set_xlabel(f"斜率 $w$（万元 / {unit:g} m²）")
-    ax.set_ylabel("截距 $b$（万元）")
+    set_axes(ax, f"斜率 $w$（万元 / {unit:g} m²）", "截距 $b$（万元）", aspect="equal", legend="upper right")
     return fig
 
 

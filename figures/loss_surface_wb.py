@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 
@@ -45,9 +45,7 @@ def make(n: int = 50, seed: int = 0, w_min: float = 0.0, w_max: float = 6.0,
     ax.plot([w_star], [b_star], [d["lowest"]], marker="*", ms=16, color=PALETTE["orange"], mec=INK, zorder=10)
     ax.plot(floor[:, 0], floor[:, 1], d["floor_loss"], color=PALETTE["orange"], lw=2,
             ls="--", zorder=9, label="谷底：这里 $b$ 变很多，损失几乎不变")
-    ax.legend(loc="upper left")
-    ax.set_xlabel("斜率 $w$")
-    ax.set_ylabel("截距 $b$")
+    set_axes(ax, "斜率 $w$", "截距 $b$", legend="upper left")
     ax.set_zlabel("损失 $L(w,b)$（万）")
     ax.view_init(elev=elev, azim=azim)
     ax.set_box_aspect(None, zoom=0.88)

@@ -8,7 +8,7 @@ r"""误差每步乘以 $|1 - \eta\lambda|$：最陡方向定出上限 $2/\lambda
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize
+from gradbook.engine.style import INK, PALETTE, figsize, set_axes
 from gradbook.landscapes import Quadratic
 from gradbook.models import LinearMSE, house_data
 
@@ -51,11 +51,8 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95)
     ax.annotate(f"锯齿图的 $\\eta$：慢方向每步 ×{1 - eta * lam_min:.3f}", (eta, 1 - eta * lam_min),
                 xytext=(-20, 24), textcoords="offset points", ha="right", color=PALETTE["blue"],
                 arrowprops=dict(arrowstyle="-", color=PALETTE["blue"], lw=0.8))
-    ax.set_xlim(0, etas[-1])
-    ax.set_ylim(0, 1.6)
-    ax.set_xlabel("学习率 $\\eta$")
-    ax.set_ylabel("每步误差的倍数 $|1 - \\eta\\lambda|$")
-    ax.legend(loc="lower left")
+    set_axes(ax, "学习率 $\\eta$", "每步误差的倍数 $|1 - \\eta\\lambda|$", xlim=(0, etas[-1]), ylim=(0, 1.6),
+             legend="lower left")
     return fig
 
 

@@ -7,7 +7,7 @@ r"""三种学习率下损失随迭代的变化（纵轴为对数刻度）：太�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, figsize
+from gradbook.engine.style import PALETTE, figsize, set_axes
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import Objective, gradient_descent
 
@@ -48,11 +48,9 @@ def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, st
     for lr, traj, name, colour in zip((lr_small, lr_good, lr_big), d["runs"], names, colours):
         gap = np.maximum(traj.losses - d["best"], 1e-12)
         ax.semilogy(np.arange(gap.size), gap, "-o", ms=3, color=colour, label=f"{name}：$\\eta = {sci(lr)}$")
-    ax.set_xlabel("迭代步数 $k$")
-    ax.set_ylabel("$L(\\theta_k) - L^*$")
-    ax.set_ylim(1e-3, None)
-    ax.legend(loc="best")
-    ax.set_title("只学斜率 $w$" if fix_b else "斜率 $w$ 与截距 $b$ 一起学")
+    set_axes(ax, "迭代步数 $k$", "$L(\\theta_k) - L^*$",
+             title="只学斜率 $w$" if fix_b else "斜率 $w$ 与截距 $b$ 一起学",
+             ylim=(1e-3, None), legend="best")
     return fig
 
 

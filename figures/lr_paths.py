@@ -8,7 +8,7 @@ r"""同一条抛物线上的三种学习率：太小则寸步难行，合适则�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize
+from gradbook.engine.style import INK, PALETTE, figsize, set_axes
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import Objective, gradient_descent
 
@@ -57,8 +57,7 @@ def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, st
         ax.plot(ws, traj.losses / 1e4, color=PALETTE["grey"], lw=0.8)
         ax.scatter(ws, traj.losses / 1e4, c=np.arange(ws.size), cmap="Oranges", vmin=-3,
                    s=28, edgecolors=INK, linewidths=0.5, zorder=3)
-        ax.set_title(f"$\\eta = {sci(lr)}$\n{title}")
-        ax.set_xlabel("斜率 $w$")
+        set_axes(ax, "斜率 $w$", title=f"$\\eta = {sci(lr)}$\n{title}")
     axes[0].set_ylabel("损失 $L(w, b^*)$（万）")
     return fig
 

@@ -9,7 +9,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, figsize
+from gradbook.engine.style import PALETTE, figsize, set_axes
 from gradbook.information import minibatch_gradients
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent, sgd
@@ -50,20 +50,14 @@ def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30
     ax.loglog(bb, tr_sigma / bb * (n - bb) / (n - 1), "--", color=PALETTE["blue"], lw=1.5,
               label=r"$\times\,(n-B)/(n-1)$")
     ax.loglog(sizes, measured, "o", color=PALETTE["orange"], label=f"实测（{shuffles} 次随机分批）")
-    ax.set_xlabel("批大小 $B$")
-    ax.set_ylabel(r"$\mathbb{E}\,\|g_B - \nabla L\|^2$")
-    ax.legend(loc="lower left")
+    set_axes(ax, "批大小 $B$", r"$\mathbb{E}\,\|g_B - \nabla L\|^2$", legend="lower left")
 
     for b, color in ((1, "orange"), (32, "green")):
         cost = np.arange(len(gaps[b])) * b
         bx.plot(cost[1:], gaps[b][1:], color=PALETTE[color], lw=1.0, alpha=0.9, label=f"B = {b}")
     bx.plot(np.arange(1, len(gaps["full"])) * n, gaps["full"][1:], "o-", ms=3, color=PALETTE["blue"],
             label=f"全量 B = n = {n}")
-    bx.set_yscale("log")
-    bx.set_xscale("log")
-    bx.set_xlabel("算过的样本梯度个数（计算量）")
-    bx.set_ylabel(r"$L(\theta) - L^*$")
-    bx.legend(loc="lower left")
+    set_axes(bx, "算过的样本梯度个数（计算量）", r"$L(\theta) - L^*$", xscale="log", yscale="log", legend="lower left")
     return fig
 
 

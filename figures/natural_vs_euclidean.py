@@ -8,7 +8,7 @@ r"""$F = \mathrm{diag}(100, 1)$ 时，负梯度（橙）几乎水平，自然梯
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize, mark_minimum
+from gradbook.engine.style import INK, PALETTE, figsize, mark_minimum, set_axes
 from gradbook.information import angle_between, natural_direction
 from gradbook.landscapes import Quadratic, on_grid
 from gradbook.optimizers import gradient_descent
@@ -54,13 +54,10 @@ def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
     ax.plot(*start, "o", color=INK, ms=6, zorder=6)
     ax.annotate(f"{d['angle']:.2f}°", start, xytext=(-62, -20), textcoords="offset points", color=INK)
     mark_minimum(ax, 0, 0)
-    ax.set_aspect("equal")
-    ax.set_xlim(X[0, 0], X[0, -1])
-    ax.set_ylim(Y[0, 0], Y[-1, 0])
+    set_axes(ax, xlim=(X[0, 0], X[0, -1]), ylim=(Y[0, 0], Y[-1, 0]), aspect="equal")
     ax.ticklabel_format(style="sci", scilimits=(-2, 2))
-    ax.set_xlabel("$\\Delta_1 = \\theta_1 - \\theta_1^*$（敏感）")
-    ax.set_ylabel("$\\Delta_2 = \\theta_2 - \\theta_2^*$（迟钝）")
-    ax.legend(loc="lower left")
+    set_axes(ax, "$\\Delta_1 = \\theta_1 - \\theta_1^*$（敏感）", "$\\Delta_2 = \\theta_2 - \\theta_2^*$（迟钝）",
+             legend="lower left")
     return fig
 
 

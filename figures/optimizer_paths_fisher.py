@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start
+from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start, set_axes
 from gradbook.information import logistic_fisher
 from gradbook.landscapes import on_grid
 from gradbook.models import LogisticRegression, two_blobs
@@ -53,12 +53,8 @@ def make(scale: float = 10.0, n: int = 200, seed: int = 0, lr_gd: float = 0.4, l
         bx.semilogy(np.arange(gap.size), gap, color=colour, lw=2, label=f"{name}，$\\eta = {lr:g}$")
     mark_start(ax, *d["w0"])
     mark_minimum(ax, *d["star"])
-    ax.set_xlabel(f"$w_1$（特征放大 {scale:g} 倍）")
-    ax.set_ylabel("$w_2$")
-    bx.set_xlabel("步数")
-    bx.set_ylabel("$L(w_k) - L(w^*)$")
-    bx.set_ylim(1e-12, 3)
-    bx.legend(loc="lower right")
+    set_axes(ax, f"$w_1$（特征放大 {scale:g} 倍）", "$w_2$")
+    set_axes(bx, "步数", "$L(w_k) - L(w^*)$", ylim=(1e-12, 3), legend="lower right")
     return fig
 
 

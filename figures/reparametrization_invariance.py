@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start
+from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start, set_axes
 from gradbook.information import gaussian_fisher
 from gradbook.landscapes import on_grid
 from gradbook.models import GaussianFit
@@ -58,9 +58,7 @@ def make(n: int = 200, seed: int = 0, mu0: float = 2.0, sigma0: float = 0.5, lr_
             ax.plot(p[::20, 0], p[::20, 1], "o", color=colour, ms=3.5)
         mark_start(ax, mu0, sigma0)
         mark_minimum(ax, *star, ms=15)
-        ax.set_title(f"{title}，$\\eta = {lr:g}$，{steps} 步")
-        ax.set_xlabel("均值 $\\mu$")
-        ax.legend(loc="upper right")
+        set_axes(ax, "均值 $\\mu$", title=f"{title}，$\\eta = {lr:g}$，{steps} 步", legend="upper right")
     axes[0].set_ylabel("标准差 $\\sigma$")
     return fig
 

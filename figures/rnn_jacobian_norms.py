@@ -7,7 +7,7 @@ r"""梯度往回传 $k$ 步要乘 $k$ 次循环矩阵：谱半径 $\rho < 1$ 时
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, figsize
+from gradbook.engine.style import PALETTE, figsize, set_axes
 from gradbook.networks import hidden_state_jacobian_norms, recurrent_matrix
 
 ALT = (
@@ -36,11 +36,8 @@ def make(size: int = 16, steps: int = 50, low: float = 0.9, high: float = 1.1, s
         ax.plot(k, line["linear"], color=PALETTE[color], label=f"线性，$\\rho = {rho:g}$")
         if rho != 1.0:
             ax.plot(k, line["tanh"], "--", color=PALETTE[color], lw=1.5, label=f"tanh，$\\rho = {rho:g}$")
-    ax.set_yscale("log")
-    ax.set_xlim(0, steps)
-    ax.set_xlabel("回传的步数 $k = T - t$")
-    ax.set_ylabel(r"$\|\partial h_T / \partial h_t\|_2$")
-    ax.legend(loc="upper left", ncol=2)
+    set_axes(ax, "回传的步数 $k = T - t$", r"$\|\partial h_T / \partial h_t\|_2$", xlim=(0, steps), yscale="log",
+             legend=dict(loc="upper left", ncol=2))
     return fig
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from gradbook.engine.style import INK, PALETTE, SMALL, figsize
+from gradbook.engine.style import INK, PALETTE, SMALL, figsize, set_axes
 from gradbook.networks import recurrent_matrix, rnn_bptt, rnn_forward
 
 ALT = (
@@ -41,8 +41,7 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
 
     fig = Figure(figsize=figsize("two"))
     top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1.25, 1]})
-    top.set_xlim(-0.7, steps + 1.0)
-    top.set_ylim(-1.55, 1.25)
+    set_axes(top, xlim=(-0.7, steps + 1.0), ylim=(-1.55, 1.25))
     top.axis("off")
     for t in range(steps + 1):
         top.add_patch(FancyBboxPatch((t - 0.3, -0.25), 0.6, 0.5, boxstyle="round,pad=0.04",
@@ -67,8 +66,7 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
 
     t_axis = np.arange(1, steps + 1)
     bottom.bar(t_axis, norms, color=PALETTE["orange"], width=0.6)
-    bottom.set_yscale("log")
-    bottom.set_xlim(-0.7, steps + 1.0)
+    set_axes(bottom, xlim=(-0.7, steps + 1.0), yscale="log")
     bottom.set_xticks(t_axis)
     bottom.set_xticklabels([f"$t={t}$" for t in t_axis])
     bottom.set_ylabel(r"$\|\nabla_{a_t}L\|$")

@@ -8,7 +8,7 @@ r"""鞍点 $L = \theta_1^2 - \theta_2^2$：从稳定轴出发的梯度下降径�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize
+from gradbook.engine.style import CMAP, INK, PALETTE, figsize, set_axes
 from gradbook.landscapes import on_grid, saddle
 from gradbook.optimizers import gradient_descent, momentum
 
@@ -52,17 +52,10 @@ def make(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float 
         its, dist = d[run].iterates, d["distance"][run]
         ax.plot(its[:, 0], its[:, 1], ls, color=PALETTE[color], lw=1.6)
         bx.plot(k[:len(dist)], dist, ls, color=PALETTE[color], label=label)
-    ax.set_xlim(-1.6, 1.6)
-    ax.set_ylim(-2.2, 2.2)
-    ax.set_xlabel(r"$\theta_1$")
-    ax.set_ylabel(r"$\theta_2$")
-    ax.set_title(r"$L = \theta_1^2 - \theta_2^2$")
+    set_axes(ax, r"$\theta_1$", r"$\theta_2$", title=r"$L = \theta_1^2 - \theta_2^2$", xlim=(-1.6, 1.6),
+             ylim=(-2.2, 2.2))
     bx.axhline(2.0, color=PALETTE["grey"], lw=0.8, ls=":")
-    bx.set_yscale("log")
-    bx.set_ylim(1e-7, 1e3)
-    bx.set_xlabel("步数 $k$")
-    bx.set_ylabel(r"离鞍点的距离 $\|\theta_k\|$")
-    bx.legend(loc="lower left")
+    set_axes(bx, "步数 $k$", r"离鞍点的距离 $\|\theta_k\|$", ylim=(1e-7, 1e3), yscale="log", legend="lower left")
     return fig
 
 

@@ -8,7 +8,7 @@ Xavier 初始化时大多落在斜率可观的中间段；每个权重的标准�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize
+from gradbook.engine.style import INK, PALETTE, figsize, set_axes
 from gradbook.models import sigmoid
 from gradbook.networks import MLP, activation
 
@@ -54,11 +54,7 @@ def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0)
     ax.annotate("最大值 1/4", xy=(0, 0.25), xytext=(-4.2, 0.36), color=PALETTE["orange"],
                 arrowprops=dict(arrowstyle="->", color=PALETTE["orange"]))
     ax.text(-7.7, 0.62, "饱和区\n$\\sigma'<0.01$", color=INK)
-    ax.set_xlim(-8, 8)
-    ax.set_ylim(-0.03, 1.05)
-    ax.set_xlabel("$z$")
-    ax.legend(loc="center right")
-    ax.set_title("sigmoid 与它的导数")
+    set_axes(ax, "$z$", title="sigmoid 与它的导数", xlim=(-8, 8), ylim=(-0.03, 1.05), legend="center right")
 
     bins = np.linspace(-30, 30, 61)
     for init, color, name in (("xavier", PALETTE["blue"], "Xavier"),
@@ -67,12 +63,9 @@ def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0)
                 label=f"{name}：平均 $\\sigma'$ = {d['mean_slope'][init]:.3f}")
     for lo, hi in ((-30, -edge), (edge, 30)):
         bx.axvspan(lo, hi, color=PALETTE["grey"], alpha=0.15, lw=0)
-    bx.set_xlabel(f"第 {layer} 层的预激活值 $z$（超出 ±30 的计入两端）")
-    bx.set_ylabel("密度（对数刻度）")
-    bx.set_yscale("log")
+    set_axes(bx, f"第 {layer} 层的预激活值 $z$（超出 ±30 的计入两端）", "密度（对数刻度）", yscale="log")
     bx.set_ylim(top=8)
-    bx.legend(loc="upper center")
-    bx.set_title("初始化决定单元落在哪里")
+    set_axes(bx, title="初始化决定单元落在哪里", legend="upper center")
     return fig
 
 

@@ -9,7 +9,7 @@ r"""同样长的一步，KL 可以差上百倍：$\sigma$ 越小，高斯分布�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize
+from gradbook.engine.style import INK, PALETTE, figsize, set_axes
 from gradbook.information import gaussian_fisher, kl_gaussian
 
 ALT = (
@@ -48,18 +48,12 @@ def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
                     textcoords="offset points", ha="center", va="bottom", color=colour)
     ax.plot([], [], color=INK, lw=2.2, label=f"$\\mathrm{{KL}} = {eps:g}$")
     ax.plot([], [], color=INK, lw=1.2, ls="--", label=f"$\\|\\delta\\| = {radius:g}$")
-    ax.legend(loc="upper left")
-    ax.set_aspect("equal")
-    ax.set_xlim(-2.6, 3.3)
-    ax.set_ylim(0, 3.1)
-    ax.set_xlabel("均值 $\\mu$")
-    ax.set_ylabel("标准差 $\\sigma$")
+    set_axes(ax, "均值 $\\mu$", "标准差 $\\sigma$", xlim=(-2.6, 3.3), ylim=(0, 3.1), aspect="equal",
+             legend="upper left")
 
     bx.loglog(d["sigmas"], d["exact"], color=PALETTE["blue"], lw=3, alpha=0.7, label="精确 KL")
     bx.loglog(d["sigmas"], d["quad"], color=INK, ls="--", lw=1.3, label="$\\frac{1}{2}\\delta^\\top F\\delta$")
-    bx.set_xlabel("标准差 $\\sigma$")
-    bx.set_ylabel(f"一步 $\\delta = ({step:g}, {step:g})$ 的 KL")
-    bx.legend(loc="upper right")
+    set_axes(bx, "标准差 $\\sigma$", f"一步 $\\delta = ({step:g}, {step:g})$ 的 KL", legend="upper right")
     return fig
 
 
