@@ -40,13 +40,12 @@ def data(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45):
 
 def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
     d = data(x0, y0, step_deg)
-    p, norm = d["p"], d["norm"]
+    p, norm, best = d["p"], d["norm"], d["best"]
     fig = Figure(figsize=figsize("two"))
     left, right = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[1, 1.35]))
 
     # 左：地图上的八个方向
-    r = float(np.linalg.norm(p))
-    t = np.linspace(0, 2 * np.pi, 300)
+    r, t = float(np.linalg.norm(p)), np.linspace(0, 2 * np.pi, 300)
     left.plot(r * np.cos(t), r * np.sin(t), color=INK, lw=1.2, label=f"等高线 $f={r * r:g}$")
     for u, slope in zip(d["units"], d["slopes"]):
         c = _color(slope)
@@ -61,10 +60,8 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
     # 右：方向导数随角度变化
     right.plot(d["phis"], d["curve"], color=PALETTE["blue"], label=r"$D_{\mathbf{u}}f=\nabla f\cdot\mathbf{u}$")
     right.axhline(0, color=INK, lw=0.8)
-    for level in (norm, -norm):
-        right.axhline(level, color=PALETTE["grey"], lw=0.8, ls=":")
+    right.hlines([norm, -norm], 0, 360, color=PALETTE["grey"], lw=0.8, ls=":")
     right.scatter(d["marks"], d["at_marks"], c=[_color(float(v)) for v in d["at_marks"]], zorder=3, s=28)
-    best = d["best"]
     right.annotate(rf"梯度方向：最大值 $\|\nabla f\|\approx{norm:.2f}$", xy=(best, norm),
                    xytext=(best + 30, norm - 0.6), color=PALETTE["orange"],
                    arrowprops=dict(arrowstyle="-", color=PALETTE["orange"], lw=0.8))

@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, figsize, mark_minimum, set_axes
+from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent
@@ -59,16 +59,13 @@ def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figur
     for axis, panel in zip((bx, cx), d["panels"]):
         L, (w_star, b_star), v, gap = panel["loss"], panel["star"], panel["scale"], panel["gap"]
         axis.contour(panel["W"], panel["B"], panel["Z"], levels=L.value(L.minimizer()) + np.geomspace(0.05, 8, 8),
-                     colors=PALETTE["grey"], linewidths=0.7)
+                     cmap=CMAP, linewidths=0.7)
         its = panel["run"].iterates
         axis.plot(its[:, 0], its[:, 1], "o-", ms=2.5, lw=1.2, color=PALETTE["orange"])
         mark_minimum(axis, w_star, b_star)
-        set_axes(axis, "$w$", "$b$", aspect="equal")
-        if gap >= 1e-12:
-            gap_text = f" {gap:.2g}"
-        else:  # rounding noise, whose digits differ from CPU to CPU: say only how small it is
-            gap_text = "不到 $10^{-12}$"
-        axis.set_title(f"$s = {v:g}$：{steps} 步后离最小值{gap_text}")
+        # Below 1e-12 the gap is rounding noise whose digits differ from CPU to CPU: say only how small it is.
+        gap_text = f" {gap:.2g}" if gap >= 1e-12 else "不到 $10^{-12}$"
+        set_axes(axis, "$w$", "$b$", title=f"$s = {v:g}$：{steps} 步后离最小值{gap_text}", aspect="equal")
     return fig
 
 

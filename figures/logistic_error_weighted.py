@@ -54,9 +54,7 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
                        label=f"{name} {panel['counts'][label]} 个")
         xs = np.linspace(-4, 4, 2)
         ax.plot(xs, -(w[0] * xs + w[2]) / w[1], ls=":", color=INK, lw=1.4)
-        set_axes(ax, "$x_1$", title=title)
-        ax.set_ylabel("$x_2$", labelpad=0)
-        set_axes(ax, xlim=(-4, 4), ylim=(-4, 4), aspect="equal",
+        set_axes(ax, "$x_1$", "$x_2$", title=title, xlim=(-4, 4), ylim=(-4, 4), aspect="equal",
                  legend=dict(loc="upper left", markerscale=0.6, handletextpad=0.2, borderaxespad=0.1))
 
         for start, vec, color in (((0, 0), pos, PALETTE["orange"]), (pos, neg, PALETTE["blue"]), ((0, 0), total, INK)):
@@ -65,12 +63,10 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
         push_ax.text(total[0] + 0.04, total[1] + 0.07, f"{title}\n偏置分量 {round(float(total[1]), 2) + 0.0:.2f}",
                      fontsize=SMALL, va="center", color=INK)
     push_ax.axhline(0, color=PALETTE["grey"], lw=0.6)
-    set_axes(push_ax, "权重沿 $(1,1)$ 的分量", title="$w = 0$ 处的推力", xlim=(-0.05, 1.25), ylim=(-0.4, 0.6))
-    push_ax.set_ylabel("偏置分量", labelpad=0)
-    push_ax.plot([], [], color=PALETTE["orange"], label="正类")
-    push_ax.plot([], [], color=PALETTE["blue"], label="负类")
-    push_ax.plot([], [], color=INK, label="合力 $-\\nabla L$")
-    push_ax.legend(loc="lower right")
+    for color, label in ((PALETTE["orange"], "正类"), (PALETTE["blue"], "负类"), (INK, "合力 $-\\nabla L$")):
+        push_ax.plot([], [], color=color, label=label)
+    set_axes(push_ax, "权重沿 $(1,1)$ 的分量", "偏置分量", title="$w = 0$ 处的推力", xlim=(-0.05, 1.25),
+             ylim=(-0.4, 0.6), legend="lower right")
     return fig
 
 
