@@ -63,8 +63,10 @@ def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figur
         its = panel["run"].iterates
         axis.plot(its[:, 0], its[:, 1], "o-", ms=2.5, lw=1.2, color=PALETTE["orange"])
         mark_minimum(axis, w_star, b_star)
-        # Below 1e-12 the gap is rounding noise whose digits differ from CPU to CPU: say only how small it is.
-        gap_text = f" {gap:.2g}" if gap >= 1e-12 else "不到 $10^{-12}$"
+        if gap >= 1e-12:
+            gap_text = f" {gap:.2g}"
+        else:  # rounding noise, whose digits differ from CPU to CPU: say only how small it is
+            gap_text = "不到 $10^{-12}$"
         set_axes(axis, "$w$", "$b$", title=f"$s = {v:g}$：{steps} 步后离最小值{gap_text}", aspect="equal")
     return fig
 
