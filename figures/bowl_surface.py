@@ -31,7 +31,9 @@ def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.0, arrow_scale: flo
          elev: float = 22.0, azim: float = -40.0) -> Figure:
     d = data(x0, y0, extent, arrow_scale, elev, azim)
     X, Y, Z, p, z0, g = d["X"], d["Y"], d["Z"], d["p"], d["z0"], d["g"]
-    fig = Figure(figsize=figsize("tall"))
+    # No constrained layout: it blows a 3-D axes up to the whole figure, and the rasterised
+    # surface with it (about 30 kB more gzipped on the page).
+    fig = Figure(figsize=figsize("tall"), layout="none")
     ax = fig.add_subplot(projection="3d")
     ax.plot_surface(X, Y, Z, cmap=CMAP, rstride=1, cstride=1, linewidth=0, alpha=0.55, rasterized=True)
     ax.contour(X, Y, Z, levels=[0.5, 1, 2, 3], zdir="z", offset=0, cmap=CMAP, linewidths=1.0)

@@ -38,7 +38,9 @@ def make(n: int = 50, seed: int = 0, w_min: float = 0.0, w_max: float = 6.0,
          b_min: float = -200.0, b_max: float = 350.0, elev: float = 30.0, azim: float = -60.0) -> Figure:
     d = data(n, seed, w_min, w_max, b_min, b_max, elev, azim)
     (w_star, b_star), floor = d["star"], d["floor"]
-    fig = Figure(figsize=figsize("tall"))
+    # No constrained layout: it blows a 3-D axes up to the whole figure, and the rasterised
+    # surface with it (about 30 kB more gzipped on the page).
+    fig = Figure(figsize=figsize("tall"), layout="none")
     ax = fig.add_subplot(projection="3d")
     ax.plot_surface(d["W"], d["B"], d["Z"], cmap=CMAP, rstride=2, cstride=2, linewidth=0, alpha=0.92,
                     rasterized=True)

@@ -22,7 +22,11 @@ from tests.test_browser import browser, open_page  # noqa: F401 (fixture)
 # build time), scripts, styles and every figure. Measured 2026-11-23 with all five chapters:
 # heaviest chapter 442 KB (chapter 2: two 3-D surfaces), notebook pages ~290 KB, home 196 KB.
 # The budget leaves room for a figure or two and keeps every chapter under the issue's 500 KB.
-PAGE_BUDGET = 480_000
+# 2026-12-02: the glossary and the math appendix (on every page through the search index) and the
+# chapters' further reading and exercises brought chapter 2 to ~495 KB, even with the index written
+# as plain UTF-8 (-15 KB); so the budget is now the issue's limit itself. Cutting the weight for
+# real (math DOM, the search index) is issue 17's.
+PAGE_BUDGET = 500_000
 # The gallery shows every figure of the book on one page (858 KB measured), so it gets its own.
 GALLERY_BUDGET = 1_200_000
 
