@@ -33,6 +33,45 @@ OVERFLOW_JS = """() => {
     return {view, width, culprits};
 }"""
 
+# Nothing wider than its box is cut off without a way to see it: every box whose content overflows
+# sideways scrolls, and shows a cue at the edge that hides more (gradbook.css); MathJax's visually
+# hidden MathML is clipped by design. Notebook output never wraps a line ("4.96e⏎-11").
+CLIPPED_JS = """() => {
+    const shown = e => e.offsetParent !== null && !e.closest('details:not([open]), mjx-assistive-mml');
+    const clipped = [...document.querySelectorAll('article *')].filter(e => {
+        if (!shown(e)) return false;
+        const s = getComputedStyle(e);
+        return s.overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1
+            && (!['auto', 'scroll'].includes(s.overflowX) || !s.backgroundImage.includes('gradient'));
+    }).map(e => `${e.tagName.toLowerCase()}.${String(e.className).split(' ')[0]} (overflow-x `
+        + `${getComputedStyle(e).overflowX}, ${e.scrollWidth - e.clientWidth} px): ${e.textContent.slice(0, 30)}`);
+    const wrapped = [...document.querySelectorAll('article .jp-OutputArea-output pre')].filter(shown).filter(p => {
+        const r = document.createRange();
+        r.selectNodeContents(p);
+        const rows = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+        return rows.size > p.textContent.replace(/\\n$/, '').split('\\n').length;
+    }).map(p => p.textContent.slice(0, 40));
+    return {clipped: clipped.slice(0, 5), wrapped: wrapped.slice(0, 5)};
+}"""
+
+# The page title at the text's full contrast; captions upright, left-aligned, smaller than the text;
+# each figure's source fold a quiet line of small text (no bar: no background, no border; a long
+# file name may wrap to a second line on a phone). Lists the folds that are not.
+CHROME_JS = """() => {
+    const h1 = document.querySelector('article h1'), p = document.querySelector('article p');
+    const cap = document.querySelector('figure.gb-figure figcaption');
+    const style = e => getComputedStyle(e);
+    const loud = [...document.querySelectorAll('details.gb-source > summary')].filter(e => e.offsetParent).filter(e =>
+        style(e).backgroundColor !== 'rgba(0, 0, 0, 0)' || style(e.parentElement).borderTopWidth !== '0px'
+        || e.offsetHeight > 2.2 * parseFloat(style(e).lineHeight)).map(e => e.textContent.trim());
+    return {
+        title: h1 && p ? style(h1).color === style(p).color : null,
+        caption: cap && p ? [style(cap).fontStyle, style(cap).textAlign,
+                             parseFloat(style(cap).fontSize) < parseFloat(style(p).fontSize)] : null,
+        loud: loud.slice(0, 3),
+    };
+}"""
+
 # WCAG contrast between a figure's card (the img background, after the dark-mode filter) and
 # the page behind it: the figure must stand out as a light card, not melt into the dark page.
 FIGURE_CONTRAST_JS = """() => {
@@ -110,6 +149,13 @@ def test_every_page_is_self_contained_and_renders(browser, site_url, pages, view
         }""")
         if m := RAW_TEX.search(text):
             problems.append(f"{where}: raw TeX visible: {text[max(0, m.start() - 40): m.end() + 40]!r}")
+        toc = page.evaluate("""() => [...document.querySelectorAll('nav.md-nav')].map(n => {
+            const c = n.cloneNode(true);
+            c.querySelectorAll('mjx-container').forEach(e => e.remove());
+            return c.textContent;
+        }).join(' ')""")  # the table of contents and the phone drawer, shown or not
+        if m := RAW_TEX.search(toc):
+            problems.append(f"{where}: raw TeX in the table of contents: {toc[max(0, m.start() - 40): m.end() + 40]!r}")
         bad_math = page.evaluate("""() => {
             const spans = [...document.querySelectorAll('article .arithmatex')];
             const untypeset = spans.filter(s => !s.querySelector('mjx-container')).length;
@@ -129,6 +175,19 @@ def test_every_page_is_self_contained_and_renders(browser, site_url, pages, view
         }""")
         if bad_math["untypeset"] or bad_math["errors"] or bad_math["squashed"]:
             problems.append(f"{where}: math not typeset: {bad_math}")
+        chrome = page.evaluate(CHROME_JS)
+        if chrome["title"] is False:
+            problems.append(f"{where}: the page title is not in the text's colour (full contrast)")
+        if chrome["caption"] and chrome["caption"] != ["normal", "left", True]:
+            problems.append(f"{where}: a caption is not upright, left-aligned and smaller than the text: "
+                            f"{chrome['caption']}")
+        if chrome["loud"]:
+            problems.append(f"{where}: a figure's source fold is a bar, not a quiet line: {chrome['loud']}")
+        boxes = page.evaluate(CLIPPED_JS)
+        if boxes["clipped"]:
+            problems.append(f"{where}: cut off with no way to scroll, or scrolling with no cue: {boxes['clipped']}")
+        if boxes["wrapped"]:
+            problems.append(f"{where}: notebook output wraps: {boxes['wrapped']}")
         if overflow := page.evaluate(OVERFLOW_JS):
             problems.append(f"{where}: wider than the screen ({overflow['width']} px > {overflow['view']} px), "
                             f"widened by: {overflow['culprits']}")

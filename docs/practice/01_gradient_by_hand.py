@@ -94,7 +94,8 @@ for f, grad, x in cases:
 # 补全 `numeric_directional`：沿 $\boldsymbol{u}$ 前后各走 $h$，用中心差分估计坡度。
 # 然后在碗 $x^2 + y^2$ 的点 $(1, 1)$ 上，找出 0°、5°、…、355° 中坡度最大的角度；
 # 再在 $\boldsymbol{\mu} = (0, 0)$、$\Sigma = \mathrm{diag}(4, 1)$ 的高斯分布上，
-# 用 `numeric_grad` 核对 $\nabla \log p(2, 1) = -\Sigma^{-1}(\boldsymbol{x} - \boldsymbol{\mu}) = (-0.5, -1)$。
+# 用 `numeric_grad` 核对
+# $$\nabla \log p(2, 1) = -\Sigma^{-1}(\boldsymbol{x} - \boldsymbol{\mu}) = (-0.5, -1).$$
 
 # %%
 def numeric_directional(f, x, u, h=1e-5):

@@ -39,7 +39,7 @@ print("最优参数：", star.round(4))
 # ## 任务 1：得分与 Fisher 矩阵
 #
 # 记 $z = (x - \mu)/\sigma$。补全 `scores`：对每个样本返回
-# $\bigl(\partial_\mu \log p,\ \partial_\sigma \log p\bigr) = \bigl(z/\sigma,\ (z^2 - 1)/\sigma\bigr)$，
+# $$\bigl(\partial_\mu \log p,\ \partial_\sigma \log p\bigr) = \bigl(z/\sigma,\ (z^2 - 1)/\sigma\bigr),$$
 # 形状为 $(n, 2)$。再补全 `fisher_by_hand`，返回正文手算出的 $\operatorname{diag}(1/\sigma^2,\ 2/\sigma^2)$。
 
 # %%
