@@ -11,10 +11,8 @@ import sys
 
 from tests.conftest import ROOT
 
-# Top-level names under gradbook/ that draw, render or publish (or are not Python modules at all);
-# "engine" and "mkdocs" are the sub-packages issue 14 moves this machinery into.
-MACHINERY = {"engine", "mkdocs", "cli", "figure_cache", "figure_registry", "gallery", "mathjax_assets",
-             "mathjax_ssr", "mkdocs_plugin", "render", "style", "figures", "fonts"}
+# The sub-packages under gradbook/ that draw (engine) and publish (mkdocs); everything else is math.
+MACHINERY = {"engine", "mkdocs"}
 
 
 def core_modules() -> list[str]:
