@@ -47,7 +47,8 @@ def ensure_venv() -> None:
         return
     # A venv whose creation was interrupted has python but no pip: make it again.
     has_pip = (BIN / "python").exists() and subprocess.run(
-        [str(BIN / "python"), "-c", "import pip"], capture_output=True).returncode == 0
+        [str(BIN / "python"), "-c", "import pip"], capture_output=True
+    ).returncode == 0
     if not has_pip:
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     pip = (BIN / "python", "-m", "pip", "--disable-pip-version-check")
@@ -72,8 +73,11 @@ def main(argv: list[str]) -> int:
         args = ["mkdocs", "build", "--strict", *rest]
     else:
         # Two or more workers unless told otherwise: the browser and build tests wait on I/O.
-        parallel = [] if any(a.startswith(("-n", "--numprocesses")) for a in rest) else \
-            ["-n", str(max(2, min(os.cpu_count() or 1, 4)))]
+        parallel = (
+            []
+            if any(a.startswith(("-n", "--numprocesses")) for a in rest)
+            else ["-n", str(max(2, min(os.cpu_count() or 1, 4)))]
+        )
         args = ["python", "-m", "pytest", *parallel, "--durations=15", *rest]
     return subprocess.call([str(BIN / args[0]), *args[1:]], cwd=ROOT, env=env)
 
@@ -89,7 +93,9 @@ def lock() -> int:
         run(py, "-m", "pip", "install", "-q", ".[test]")
         frozen = subprocess.run(
             [py, "-m", "pip", "freeze", "--exclude", "gradbook"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     # Drop local labels (torch's "+cpu"): "==2.13.0" still matches the CPU wheel on disk.
     frozen = re.sub(r"^(\S+==[^+\s]+)\+\S+$", r"\1", frozen, flags=re.M)

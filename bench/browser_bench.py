@@ -51,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not args.no_build:
         build(args.site)
-    pages = [""] + sorted(p.parent.relative_to(args.site).as_posix() + "/"
-                          for p in (args.site / "chapters").glob("*/index.html"))
+    pages = [""] + sorted(
+        p.parent.relative_to(args.site).as_posix() + "/" for p in (args.site / "chapters").glob("*/index.html")
+    )
 
     from playwright.sync_api import sync_playwright
 

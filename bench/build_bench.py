@@ -112,14 +112,29 @@ def cli_render_all(tmp: Path) -> list[tuple[str, float, int]]:
     rows = []
     for workers in (1, 2):
         start = time.perf_counter()
-        subprocess.run([gb, "export", str(tmp / f"exp{workers}"), "--workers", str(workers),
-                        "--cache-dir", str(tmp / f"cli-cache-{workers}")], check=True, env=env,
-                       capture_output=True)
+        subprocess.run(
+            [
+                gb,
+                "export",
+                str(tmp / f"exp{workers}"),
+                "--workers",
+                str(workers),
+                "--cache-dir",
+                str(tmp / f"cli-cache-{workers}"),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         rows.append((f"one `gradbook export` process, {workers} worker(s)", time.perf_counter() - start, 1))
     start = time.perf_counter()
     for name in names:
-        subprocess.run([gb, "render", name, "-o", str(tmp / "each" / f"{name}.svg"),
-                        "--cache-dir", str(tmp / "cli-cache-each")], check=True, env=env, capture_output=True)
+        subprocess.run(
+            [gb, "render", name, "-o", str(tmp / "each" / f"{name}.svg"), "--cache-dir", str(tmp / "cli-cache-each")],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
     rows.append(("one `gradbook render` process per figure", time.perf_counter() - start, len(names)))
     return rows
 
@@ -149,8 +164,12 @@ def main() -> None:
     med = lambda runs: statistics.median(r["wall"] for r in runs)  # noqa: E731
     floor_s, warm_s = med(floor), med(warm)
     rows = [
-        ("cold build (figures + notebooks)", cold["wall"], f"{len(cold['rendered'])} figures rendered, "
-         f"CPU {cold['cpu']:.1f} s = {cold['cpu'] / cold['wall']:.2f} cores busy"),
+        (
+            "cold build (figures + notebooks)",
+            cold["wall"],
+            f"{len(cold['rendered'])} figures rendered, "
+            f"CPU {cold['cpu']:.1f} s = {cold['cpu'] / cold['wall']:.2f} cores busy",
+        ),
         ("warm build (both caches full)", warm_s, f"{sum(len(r['rendered']) for r in warm)} figures rendered"),
         ("floor (figure rendering skipped)", floor_s, ""),
         (f"after touching figures/{args.figure}.py", edit["wall"], f"re-rendered: {', '.join(edit['rendered'])}"),
@@ -162,14 +181,15 @@ def main() -> None:
     print(f"\nwarm ÷ floor = {warm_s / floor_s:.2f} (target ≤ 1.20); runs per median: {args.repeat}")
     print(f"\ncold render of 8 parameter variants of {args.figure} (the build's pool, spawn):")
     for workers, wall, cores in pool:
-        print(f"  {workers} worker(s): {wall:6.2f} s, {cores:.2f} cores busy, "
-              f"speed-up {pool[0][1] / wall:.2f}×")
+        print(f"  {workers} worker(s): {wall:6.2f} s, {cores:.2f} cores busy, speed-up {pool[0][1] / wall:.2f}×")
     print(f"\nall figures through the CLI, cold cache ({cli[-1][2]} figures):")
     for label, seconds, _procs in cli:
         print(f"  {label:48} {seconds:6.2f} s  ({seconds / cli[0][1]:.2f}× the single process)")
     heaviest = weights[0]
-    print(f"heaviest page: {heaviest[0]} = {heaviest[1] / 1024:.0f} KiB gzipped "
-          "(HTML + referenced scripts, styles, figures; tests/test_reader_gate.py measures what a browser requests)")
+    print(
+        f"heaviest page: {heaviest[0]} = {heaviest[1] / 1024:.0f} KiB gzipped "
+        "(HTML + referenced scripts, styles, figures; tests/test_reader_gate.py measures what a browser requests)"
+    )
     for rel, size in weights[:5]:
         print(f"  {rel:40} {size / 1024:7.0f} KiB")
 

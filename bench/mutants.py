@@ -39,64 +39,145 @@ class Mutant:
 
 
 MUTANTS = (
-    Mutant("forward mode stops counting unary ops", "gradbook/autodiff/forward.py",
-           "return self._new(value, slope * self.tangent)", "return Dual(value, slope * self.tangent)",
-           ("tests/test_autodiff.py::test_each_unary_op_counts_once_in_each_mode",
-            "tests/test_autodiff.py::test_op_counts_of_a_function_using_every_unary_op")),
-    Mutant("reverse-mode relu'(0) = 1", "gradbook/autodiff/reverse.py",
-           "step = 1.0 if _primal(self.data) > 0 else 0.0", "step = 1.0 if _primal(self.data) >= 0 else 0.0",
-           ("tests/test_autodiff.py::test_relu_at_its_kink_has_derivative_zero_in_every_mode",)),
-    Mutant("RNN Jacobian as W·diag(f') instead of diag(f')·W", "gradbook/networks.py",
-           "jac = jac @ (slope[:, None] * W)", "jac = jac @ (W * slope[None, :])",
-           ("tests/test_networks.py::test_tanh_rnn_jacobian_norms_against_the_explicit_product_and_finite_differences",)),
-    Mutant("RMSProp with rho and 1 - rho swapped", "gradbook/optimizers.py",
-           "sq = (1 - rho) * g * g if sq is None else dt.type(rho) * sq + dt.type(1 - rho) * g * g",
-           "sq = rho * g * g if sq is None else dt.type(1 - rho) * sq + dt.type(rho) * g * g",
-           ("tests/test_optimizers.py::test_rmsprop_first_steps_on_a_constant_gradient",)),
-    Mutant("damping added to every entry of F", "gradbook/information.py",
-           "np.linalg.solve(f + lam * np.eye(g.size), g)", "np.linalg.solve(f + lam, g)",
-           ("tests/test_information.py::test_damping_is_added_to_the_diagonal",
-            "tests/test_optimizers.py::test_positive_damping_adds_lambda_to_the_diagonal_only")),
-    Mutant("Armijo condition with its sign flipped", "gradbook/newton_cg.py",
-           "fx + 1e-4 * t * float(g @ p)", "fx - 1e-4 * t * float(g @ p)",
-           ("tests/test_newton_cg.py::test_armijo_shortens_a_full_newton_step_that_does_not_decrease_f",)),
-    Mutant("HVP counted once per Newton step", "gradbook/newton_cg.py",
-           "calls += cg.iterations", "calls += 1",
-           ("tests/test_newton_cg.py::test_hvp_count_is_one_per_cg_iteration",
-            "tests/test_newton_cg.py::test_hvp_count_is_the_number_of_products_actually_computed")),
-    Mutant("CG divides by exactly zero curvature", "gradbook/newton_cg.py",
-           "if curvature <= 0:", "if curvature < 0:",
-           ("tests/test_newton_cg.py::test_cg_stops_at_exactly_zero_curvature_without_dividing_by_it",)),
+    Mutant(
+        "forward mode stops counting unary ops",
+        "gradbook/autodiff/forward.py",
+        "return self._new(value, slope * self.tangent)",
+        "return Dual(value, slope * self.tangent)",
+        (
+            "tests/test_autodiff.py::test_each_unary_op_counts_once_in_each_mode",
+            "tests/test_autodiff.py::test_op_counts_of_a_function_using_every_unary_op",
+        ),
+    ),
+    Mutant(
+        "reverse-mode relu'(0) = 1",
+        "gradbook/autodiff/reverse.py",
+        "step = 1.0 if _primal(self.data) > 0 else 0.0",
+        "step = 1.0 if _primal(self.data) >= 0 else 0.0",
+        ("tests/test_autodiff.py::test_relu_at_its_kink_has_derivative_zero_in_every_mode",),
+    ),
+    Mutant(
+        "RNN Jacobian as W·diag(f') instead of diag(f')·W",
+        "gradbook/networks.py",
+        "jac = jac @ (slope[:, None] * W)",
+        "jac = jac @ (W * slope[None, :])",
+        ("tests/test_networks.py::test_tanh_rnn_jacobian_norms_against_the_explicit_product_and_finite_differences",),
+    ),
+    Mutant(
+        "RMSProp with rho and 1 - rho swapped",
+        "gradbook/optimizers.py",
+        "sq = (1 - rho) * g * g if sq is None else dt.type(rho) * sq + dt.type(1 - rho) * g * g",
+        "sq = rho * g * g if sq is None else dt.type(1 - rho) * sq + dt.type(rho) * g * g",
+        ("tests/test_optimizers.py::test_rmsprop_first_steps_on_a_constant_gradient",),
+    ),
+    Mutant(
+        "damping added to every entry of F",
+        "gradbook/information.py",
+        "np.linalg.solve(f + lam * np.eye(g.size), g)",
+        "np.linalg.solve(f + lam, g)",
+        (
+            "tests/test_information.py::test_damping_is_added_to_the_diagonal",
+            "tests/test_optimizers.py::test_positive_damping_adds_lambda_to_the_diagonal_only",
+        ),
+    ),
+    Mutant(
+        "Armijo condition with its sign flipped",
+        "gradbook/newton_cg.py",
+        "fx + 1e-4 * t * float(g @ p)",
+        "fx - 1e-4 * t * float(g @ p)",
+        ("tests/test_newton_cg.py::test_armijo_shortens_a_full_newton_step_that_does_not_decrease_f",),
+    ),
+    Mutant(
+        "HVP counted once per Newton step",
+        "gradbook/newton_cg.py",
+        "calls += cg.iterations",
+        "calls += 1",
+        (
+            "tests/test_newton_cg.py::test_hvp_count_is_one_per_cg_iteration",
+            "tests/test_newton_cg.py::test_hvp_count_is_the_number_of_products_actually_computed",
+        ),
+    ),
+    Mutant(
+        "CG divides by exactly zero curvature",
+        "gradbook/newton_cg.py",
+        "if curvature <= 0:",
+        "if curvature < 0:",
+        ("tests/test_newton_cg.py::test_cg_stops_at_exactly_zero_curvature_without_dividing_by_it",),
+    ),
 )
 
 # Survivors of a later pass over boundaries and options (run with --extra).
 EXTRA_MUTANTS = (
-    Mutant("newton_cg ignores cg_iters", "gradbook/newton_cg.py", "max_iter=cg_iters)", "max_iter=None)",
-           ("tests/test_newton_cg.py::test_cg_iters_truncates_each_newton_step",)),
-    Mutant("CG allows 2n products by default", "gradbook/newton_cg.py", "max_iter = b.size if max_iter is None",
-           "max_iter = 2 * b.size if max_iter is None",
-           ("tests/test_newton_cg.py::test_cg_makes_at_most_n_products_by_default",)),
-    Mutant("MLP activation_grad_norms of G, not of dL/dH", "gradbook/networks.py",
-           "act_norms.insert(0, np.linalg.norm(grad_h))", "act_norms.insert(0, np.linalg.norm(G))",
-           ("tests/test_networks.py::test_mlp_backprop_matches_finite_differences",)),
-    Mutant("networks relu'(0) = 1", "gradbook/networks.py", "(a > 0).astype(float)", "(a >= 0).astype(float)",
-           ("tests/test_networks.py::test_activation_derivatives_and_the_sigmoid_bound",)),
-    Mutant("clipping a zero gradient divides by 0", "gradbook/networks.py", "if norm > 0 else 1.0",
-           "if norm >= 0 else 1.0", ("tests/test_networks.py::test_clipping_a_zero_gradient_leaves_it_zero",)),
-    Mutant("steps_to_reach excludes the threshold", "gradbook/optimizers.py",
-           "self._distances(point) <= positive(tol", "self._distances(point) < positive(tol",
-           ("tests/test_optimizers.py::test_trajectory_distances_at_exactly_the_threshold",)),
-    Mutant("steps_to_leave includes the threshold", "gradbook/optimizers.py",
-           "self._distances(point) > positive(radius", "self._distances(point) >= positive(radius",
-           ("tests/test_optimizers.py::test_trajectory_distances_at_exactly_the_threshold",)),
-    Mutant("an overflowing last gradient is not flagged", "gradbook/optimizers.py",
-           "diverged or not np.all(np.isfinite(norms))", "diverged",
-           ("tests/test_optimizers.py::test_a_gradient_that_overflows_at_the_last_iterate_marks_the_run_diverged",)),
-    Mutant("sgd ignores clip_norm", "gradbook/optimizers.py", "g = clip_by_norm(g, clip_norm)[0].astype(dt)", "g = g",
-           ("tests/test_optimizers.py::test_sgd_clips_each_minibatch_gradient",)),
-    Mutant("HVP of a constant function is not 0", "gradbook/autodiff/reverse.py", "return np.zeros_like(x)",
-           "return np.ones_like(x)",
-           ("tests/test_autodiff.py::test_a_function_that_ignores_its_inputs_has_zero_derivatives",)),
+    Mutant(
+        "newton_cg ignores cg_iters",
+        "gradbook/newton_cg.py",
+        "max_iter=cg_iters)",
+        "max_iter=None)",
+        ("tests/test_newton_cg.py::test_cg_iters_truncates_each_newton_step",),
+    ),
+    Mutant(
+        "CG allows 2n products by default",
+        "gradbook/newton_cg.py",
+        "max_iter = b.size if max_iter is None",
+        "max_iter = 2 * b.size if max_iter is None",
+        ("tests/test_newton_cg.py::test_cg_makes_at_most_n_products_by_default",),
+    ),
+    Mutant(
+        "MLP activation_grad_norms of G, not of dL/dH",
+        "gradbook/networks.py",
+        "act_norms.insert(0, np.linalg.norm(grad_h))",
+        "act_norms.insert(0, np.linalg.norm(G))",
+        ("tests/test_networks.py::test_mlp_backprop_matches_finite_differences",),
+    ),
+    Mutant(
+        "networks relu'(0) = 1",
+        "gradbook/networks.py",
+        "(a > 0).astype(float)",
+        "(a >= 0).astype(float)",
+        ("tests/test_networks.py::test_activation_derivatives_and_the_sigmoid_bound",),
+    ),
+    Mutant(
+        "clipping a zero gradient divides by 0",
+        "gradbook/networks.py",
+        "if norm > 0 else 1.0",
+        "if norm >= 0 else 1.0",
+        ("tests/test_networks.py::test_clipping_a_zero_gradient_leaves_it_zero",),
+    ),
+    Mutant(
+        "steps_to_reach excludes the threshold",
+        "gradbook/optimizers.py",
+        "self._distances(point) <= positive(tol",
+        "self._distances(point) < positive(tol",
+        ("tests/test_optimizers.py::test_trajectory_distances_at_exactly_the_threshold",),
+    ),
+    Mutant(
+        "steps_to_leave includes the threshold",
+        "gradbook/optimizers.py",
+        "self._distances(point) > positive(radius",
+        "self._distances(point) >= positive(radius",
+        ("tests/test_optimizers.py::test_trajectory_distances_at_exactly_the_threshold",),
+    ),
+    Mutant(
+        "an overflowing last gradient is not flagged",
+        "gradbook/optimizers.py",
+        "diverged or not np.all(np.isfinite(norms))",
+        "diverged",
+        ("tests/test_optimizers.py::test_a_gradient_that_overflows_at_the_last_iterate_marks_the_run_diverged",),
+    ),
+    Mutant(
+        "sgd ignores clip_norm",
+        "gradbook/optimizers.py",
+        "g = clip_by_norm(g, clip_norm)[0].astype(dt)",
+        "g = g",
+        ("tests/test_optimizers.py::test_sgd_clips_each_minibatch_gradient",),
+    ),
+    Mutant(
+        "HVP of a constant function is not 0",
+        "gradbook/autodiff/reverse.py",
+        "return np.zeros_like(x)",
+        "return np.ones_like(x)",
+        ("tests/test_autodiff.py::test_a_function_that_ignores_its_inputs_has_zero_derivatives",),
+    ),
 )
 
 
@@ -109,12 +190,23 @@ def copy_tree(dest: Path) -> None:
 
 def run_tests(copy: Path, targets: list[str]) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
-    where = subprocess.run([sys.executable, "-c", "import gradbook; print(gradbook.__file__)"],
-                           cwd=copy, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    where = subprocess.run(
+        [sys.executable, "-c", "import gradbook; print(gradbook.__file__)"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     if not Path(where).resolve().is_relative_to(copy.resolve()):
         sys.exit(f"the copy is not what gets imported: gradbook comes from {where}")
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-                           "-rf", *targets], cwd=copy, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "-rf", *targets],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def failed_tests(output: str) -> list[str]:

@@ -56,16 +56,19 @@ def main(argv: list[str] | None = None) -> int:
             for scheme in args.schemes.split(","):
                 for vp in args.viewports.split(","):
                     w, h = VIEWPORTS[vp]
-                    ctx = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme,
-                                              device_scale_factor=1)
+                    ctx = browser.new_context(
+                        viewport={"width": w, "height": h}, color_scheme=scheme, device_scale_factor=1
+                    )
                     page = ctx.new_page()
                     page.goto(base + path, wait_until="load")
                     load_fully(page)
                     total = page.evaluate("() => document.documentElement.scrollHeight")
                     for n in range(min(args.max_tiles, -(-total // h))):
-                        page.screenshot(path=folder / f"{scheme}-{vp}-{n:02d}.png",
-                                        clip={"x": 0, "y": n * h, "width": w, "height": min(h, total - n * h)},
-                                        full_page=True)
+                        page.screenshot(
+                            path=folder / f"{scheme}-{vp}-{n:02d}.png",
+                            clip={"x": 0, "y": n * h, "width": w, "height": min(h, total - n * h)},
+                            full_page=True,
+                        )
                         written += 1
                     if args.figures and vp == "desktop":
                         for fig in page.query_selector_all("figure.gb-figure"):

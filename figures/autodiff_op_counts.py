@@ -20,9 +20,13 @@ def data(n_max: int = 200, n_far: int = 2500):
     """Counted costs for a few n up to n_max, the predicted n² and 2n on a line out to n_far, and at n_far."""
     ns = np.unique(np.geomspace(1, n_max, 9).round().astype(int))
     line = np.unique(np.geomspace(1, n_far, 60).round().astype(int))
-    return dict(ns=ns, measured=[product_gradient_cost(int(n)) for n in ns], line=line,
-                predicted=[predicted_product_gradient_cost(int(n)) for n in line],
-                far=predicted_product_gradient_cost(n_far))
+    return dict(
+        ns=ns,
+        measured=[product_gradient_cost(int(n)) for n in ns],
+        line=line,
+        predicted=[predicted_product_gradient_cost(int(n)) for n in line],
+        far=predicted_product_gradient_cost(n_far),
+    )
 
 
 def make(n_max: int = 200, n_far: int = 2500) -> Figure:
@@ -32,14 +36,13 @@ def make(n_max: int = 200, n_far: int = 2500) -> Figure:
     ax = fig.add_subplot()
     ax.loglog(line, [c.forward for c in predicted], ls="--", lw=1.3, color=PALETTE["orange"], alpha=0.8)
     ax.loglog(line, [c.reverse for c in predicted], ls="--", lw=1.3, color=PALETTE["blue"], alpha=0.8)
-    ax.loglog(ns, [c.forward for c in measured], "o", color=PALETTE["orange"],
-              label="前向模式（实测）：每个输入一遍")
-    ax.loglog(ns, [c.reverse for c in measured], "s", color=PALETTE["blue"],
-              label="反向模式（实测）：前向记录 + 反向回放")
+    ax.loglog(ns, [c.forward for c in measured], "o", color=PALETTE["orange"], label="前向模式（实测）：每个输入一遍")
+    ax.loglog(
+        ns, [c.reverse for c in measured], "s", color=PALETTE["blue"], label="反向模式（实测）：前向记录 + 反向回放"
+    )
     for value, color in ((far.forward, PALETTE["orange"]), (far.reverse, PALETTE["blue"])):
         ax.plot([n_far], [value], "*", ms=13, color=color)
-        ax.annotate(f"{value:,}", (n_far, value), xytext=(-8, 8), textcoords="offset points",
-                    ha="right", color=color)
+        ax.annotate(f"{value:,}", (n_far, value), xytext=(-8, 8), textcoords="offset points", ha="right", color=color)
     ax.text(line[len(line) // 2], predicted[len(line) // 2].forward * 4, "$n^2$", color=PALETTE["orange"])
     ax.text(line[len(line) // 2], predicted[len(line) // 2].reverse / 6, "$2n$", color=PALETTE["blue"])
     ax.axvline(n_far, color=PALETTE["grey"], lw=0.8, ls=":")

@@ -34,18 +34,34 @@ def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.2, grid: int = 7, s
     d = data(x0, y0, extent, grid, scale)
     fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot()
-    cs = ax.contour(d["X"], d["Y"], d["Z"], levels=[0.5, 1, 2, 3, 4], cmap=CMAP, vmin=0, vmax=5.5,
-                    linewidths=1.2)
+    cs = ax.contour(d["X"], d["Y"], d["Z"], levels=[0.5, 1, 2, 3, 4], cmap=CMAP, vmin=0, vmax=5.5, linewidths=1.2)
     ax.clabel(cs, fmt="z=%g", fontsize=SMALL)
-    ax.quiver(d["GX"], d["GY"], d["U"] * scale, d["V"] * scale, angles="xy", scale_units="xy", scale=1,
-              color=PALETTE["grey"], width=0.004, alpha=0.8)
+    ax.quiver(
+        d["GX"],
+        d["GY"],
+        d["U"] * scale,
+        d["V"] * scale,
+        angles="xy",
+        scale_units="xy",
+        scale=1,
+        color=PALETTE["grey"],
+        width=0.004,
+        alpha=0.8,
+    )
     p, g = d["p"], d["g"]
     tip = p + 0.3 * g
-    ax.annotate("", xy=tip, xytext=p,
-                arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.8, mutation_scale=18))
-    ax.text(tip[0], tip[1] + 0.12, rf"$\nabla f({x0:g},{y0:g}) = ({g[0]:g},{g[1]:g})$",
-            color=PALETTE["orange"], ha="right", va="bottom",
-            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+    ax.annotate(
+        "", xy=tip, xytext=p, arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.8, mutation_scale=18)
+    )
+    ax.text(
+        tip[0],
+        tip[1] + 0.12,
+        rf"$\nabla f({x0:g},{y0:g}) = ({g[0]:g},{g[1]:g})$",
+        color=PALETTE["orange"],
+        ha="right",
+        va="bottom",
+        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"),
+    )
     tangent = np.array([-g[1], g[0]]) / np.linalg.norm(g)
     ends = np.array([p - 0.7 * tangent, p + 0.7 * tangent])
     ax.plot(ends[:, 0], ends[:, 1], color=PALETTE["green"], ls="--", lw=1.8, label="等高线的切线")

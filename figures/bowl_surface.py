@@ -17,8 +17,14 @@ ALT = (
 )
 
 
-def data(x0: float = 1.0, y0: float = 1.0, extent: float = 2.0, arrow_scale: float = 0.45,
-         elev: float = 22.0, azim: float = -40.0):
+def data(
+    x0: float = 1.0,
+    y0: float = 1.0,
+    extent: float = 2.0,
+    arrow_scale: float = 0.45,
+    elev: float = 22.0,
+    azim: float = -40.0,
+):
     """The bowl over a disc of radius extent, and at p = (x0, y0) its height z0 and gradient g."""
     f = bowl()
     R, T = np.meshgrid(np.linspace(0, extent, 30), np.linspace(0, 2 * np.pi, 73))
@@ -27,8 +33,14 @@ def data(x0: float = 1.0, y0: float = 1.0, extent: float = 2.0, arrow_scale: flo
     return dict(X=X, Y=Y, Z=on_grid(f.value, X, Y), p=p, z0=float(f.value(p)), g=f.grad(p))
 
 
-def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.0, arrow_scale: float = 0.45,
-         elev: float = 22.0, azim: float = -40.0) -> Figure:
+def make(
+    x0: float = 1.0,
+    y0: float = 1.0,
+    extent: float = 2.0,
+    arrow_scale: float = 0.45,
+    elev: float = 22.0,
+    azim: float = -40.0,
+) -> Figure:
     d = data(x0, y0, extent, arrow_scale, elev, azim)
     X, Y, Z, p, z0, g = d["X"], d["Y"], d["Z"], d["p"], d["z0"], d["g"]
     # No constrained layout: it blows a 3-D axes up to the whole figure, and the rasterised
@@ -41,11 +53,9 @@ def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.0, arrow_scale: flo
     ax.plot([x0, x0], [y0, y0], [0, z0], color=INK, ls="--", lw=1)
     ax.plot([x0], [y0], [0], "o", color=INK, ms=4)
     tip = p + arrow_scale * g
-    ax.quiver(x0, y0, 0, tip[0] - x0, tip[1] - y0, 0, color=PALETTE["orange"], lw=2.6,
-              arrow_length_ratio=0.3)
+    ax.quiver(x0, y0, 0, tip[0] - x0, tip[1] - y0, 0, color=PALETTE["orange"], lw=2.6, arrow_length_ratio=0.3)
     ax.text(tip[0], tip[1] + 0.15, 0.15, r"$\nabla f$", color=PALETTE["orange"])
-    ax.text2D(0.02, 0.95, f"圆点：你站在 $({x0:g},{y0:g})$，高度 $f={z0:g}$", transform=ax.transAxes,
-              color=INK)
+    ax.text2D(0.02, 0.95, f"圆点：你站在 $({x0:g},{y0:g})$，高度 $f={z0:g}$", transform=ax.transAxes, color=INK)
     ax.text2D(0.02, 0.89, "橙色箭头：梯度，画在地面上", transform=ax.transAxes, color=PALETTE["orange"])
     set_axes(ax, "$x$", "$y$")
     ax.set_zlabel("$z$")

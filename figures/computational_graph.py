@@ -26,9 +26,18 @@ def data(x: float = 2.0, y: float = 3.0):
     f = a * b
     f.backward()
     nodes = {"x": vx, "y": vy, "a": a, "b": b, "f": f}
-    return dict(value={k: float(v.data) for k, v in nodes.items()}, grad={k: float(v.grad) for k, v in nodes.items()},
-                local={("x", "a"): 1.0, ("y", "a"): 1.0, ("x", "b"): vy.data, ("y", "b"): vx.data,
-                       ("a", "f"): b.data, ("b", "f"): a.data})
+    return dict(
+        value={k: float(v.data) for k, v in nodes.items()},
+        grad={k: float(v.grad) for k, v in nodes.items()},
+        local={
+            ("x", "a"): 1.0,
+            ("y", "a"): 1.0,
+            ("x", "b"): vy.data,
+            ("y", "b"): vx.data,
+            ("a", "f"): b.data,
+            ("b", "f"): a.data,
+        },
+    )
 
 
 def make(x: float = 2.0, y: float = 3.0) -> Figure:
@@ -43,23 +52,38 @@ def make(x: float = 2.0, y: float = 3.0) -> Figure:
     for (src, dst), t in label_at.items():
         local = d["local"][src, dst]
         (x0, y0), (x1, y1) = pos[src], pos[dst]
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops=dict(arrowstyle="-|>", color=PALETTE["grey"], lw=1.4, mutation_scale=14,
-                                    shrinkA=25, shrinkB=25))
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            arrowprops=dict(arrowstyle="-|>", color=PALETTE["grey"], lw=1.4, mutation_scale=14, shrinkA=25, shrinkB=25),
+        )
         mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
-        ax.text(mx, my, f"${local:g}$", color=PALETTE["grey"], ha="center", va="center",
-                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=PALETTE["grey"], lw=0.6))
+        ax.text(
+            mx,
+            my,
+            f"${local:g}$",
+            color=PALETTE["grey"],
+            ha="center",
+            va="center",
+            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=PALETTE["grey"], lw=0.6),
+        )
     for key, label in ops.items():
         cx, cy = pos[key]
         ax.add_patch(Circle((cx, cy), r, fc="white", ec=INK, lw=1.6))
         ax.text(cx, cy, f"${label}$", ha="center", va="center", color=INK)
-        ax.text(cx, cy + r + 0.12, f"${key} = {d['value'][key]:g}$", ha="center", va="bottom",
-                color=PALETTE["blue"])
-        ax.text(cx, cy - r - 0.12, rf"$\bar{{{key}}} = {d['grad'][key]:g}$", ha="center", va="top",
-                color=PALETTE["orange"])
+        ax.text(cx, cy + r + 0.12, f"${key} = {d['value'][key]:g}$", ha="center", va="bottom", color=PALETTE["blue"])
+        ax.text(
+            cx, cy - r - 0.12, rf"$\bar{{{key}}} = {d['grad'][key]:g}$", ha="center", va="top", color=PALETTE["orange"]
+        )
     ax.text(2.6, 2.05, "前向：存下每个节点的值", color=PALETTE["blue"], ha="center")
-    ax.text(2.6, -2.1, r"反向：$\bar v = \partial f/\partial v$，沿边乘上框中的局部导数，汇合处相加",
-            color=PALETTE["orange"], ha="center")
+    ax.text(
+        2.6,
+        -2.1,
+        r"反向：$\bar v = \partial f/\partial v$，沿边乘上框中的局部导数，汇合处相加",
+        color=PALETTE["orange"],
+        ha="center",
+    )
     set_axes(ax, xlim=(-0.8, 6.0), ylim=(-2.35, 2.3), aspect="equal")
     ax.axis("off")
     return fig

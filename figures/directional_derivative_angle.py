@@ -33,9 +33,18 @@ def data(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45):
     units = [np.array([np.cos(np.radians(deg)), np.sin(np.radians(deg))]) for deg in range(0, 360, step_deg)]
     phis, marks = np.linspace(0, 360, 361), np.arange(0, 360, step_deg)
     on_circle = lambda a: np.stack([np.cos(np.radians(a)), np.sin(np.radians(a))], axis=-1)  # noqa: E731
-    return dict(p=p, g=g, norm=float(np.linalg.norm(g)), units=units, slopes=[float(g @ u) for u in units],
-                phis=phis, curve=on_circle(phis) @ g, marks=marks, at_marks=on_circle(marks) @ g,
-                best=float(np.degrees(np.arctan2(g[1], g[0]))) % 360)
+    return dict(
+        p=p,
+        g=g,
+        norm=float(np.linalg.norm(g)),
+        units=units,
+        slopes=[float(g @ u) for u in units],
+        phis=phis,
+        curve=on_circle(phis) @ g,
+        marks=marks,
+        at_marks=on_circle(marks) @ g,
+        best=float(np.degrees(np.arctan2(g[1], g[0]))) % 360,
+    )
 
 
 def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
@@ -49,29 +58,55 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
     left.plot(r * np.cos(t), r * np.sin(t), color=INK, lw=1.2, label=f"等高线 $f={r * r:g}$")
     for u, slope in zip(d["units"], d["slopes"]):
         c = _color(slope)
-        left.annotate("", xy=p + 0.8 * u, xytext=p,
-                      arrowprops=dict(arrowstyle="-|>", color=c, lw=2, mutation_scale=13))
-        left.text(*(p + 1.08 * u), f"{slope:.2f}".replace("-", "−").replace("−0.00", "0").replace("0.00", "0"),
-                  ha="center", va="center", fontsize=SMALL, color=c)
+        left.annotate("", xy=p + 0.8 * u, xytext=p, arrowprops=dict(arrowstyle="-|>", color=c, lw=2, mutation_scale=13))
+        left.text(
+            *(p + 1.08 * u),
+            f"{slope:.2f}".replace("-", "−").replace("−0.00", "0").replace("0.00", "0"),
+            ha="center",
+            va="center",
+            fontsize=SMALL,
+            color=c,
+        )
     left.plot(*p, "o", color=INK, ms=5, zorder=5)
-    set_axes(left, "$x$", "$y$", xlim=(x0 - 1.35, x0 + 1.35), ylim=(y0 - 1.35, y0 + 1.35), aspect="equal",
-             legend="lower left")
+    set_axes(
+        left,
+        "$x$",
+        "$y$",
+        xlim=(x0 - 1.35, x0 + 1.35),
+        ylim=(y0 - 1.35, y0 + 1.35),
+        aspect="equal",
+        legend="lower left",
+    )
 
     # 右：方向导数随角度变化
     right.plot(d["phis"], d["curve"], color=PALETTE["blue"], label=r"$D_{\mathbf{u}}f=\nabla f\cdot\mathbf{u}$")
     right.axhline(0, color=INK, lw=0.8)
     right.hlines([norm, -norm], 0, 360, color=PALETTE["grey"], lw=0.8, ls=":")
     right.scatter(d["marks"], d["at_marks"], c=[_color(float(v)) for v in d["at_marks"]], zorder=3, s=28)
-    right.annotate(rf"梯度方向：最大值 $\|\nabla f\|\approx{norm:.2f}$", xy=(best, norm),
-                   xytext=(best + 30, norm - 0.6), color=PALETTE["orange"],
-                   arrowprops=dict(arrowstyle="-", color=PALETTE["orange"], lw=0.8))
-    right.annotate("负梯度方向：下降最快", xy=((best + 180) % 360, -norm),
-                   xytext=((best + 180) % 360 - 205, -norm + 0.15), color=PALETTE["purple"],
-                   arrowprops=dict(arrowstyle="-", color=PALETTE["purple"], lw=0.8))
+    right.annotate(
+        rf"梯度方向：最大值 $\|\nabla f\|\approx{norm:.2f}$",
+        xy=(best, norm),
+        xytext=(best + 30, norm - 0.6),
+        color=PALETTE["orange"],
+        arrowprops=dict(arrowstyle="-", color=PALETTE["orange"], lw=0.8),
+    )
+    right.annotate(
+        "负梯度方向：下降最快",
+        xy=((best + 180) % 360, -norm),
+        xytext=((best + 180) % 360 - 205, -norm + 0.15),
+        color=PALETTE["purple"],
+        arrowprops=dict(arrowstyle="-", color=PALETTE["purple"], lw=0.8),
+    )
     right.text((best + 90) % 360, 0.25, "沿等高线：0", ha="center", fontsize=SMALL, color=PALETTE["grey"])
     right.set_xticks(range(0, 361, 45))
-    set_axes(right, r"方向与 $x$ 轴的夹角 $\varphi$（度）", "方向导数", xlim=(0, 360), ylim=(-norm - 0.6, norm + 0.7),
-             legend="upper right")
+    set_axes(
+        right,
+        r"方向与 $x$ 轴的夹角 $\varphi$（度）",
+        "方向导数",
+        xlim=(0, 360),
+        ylim=(-norm - 0.6, norm + 0.7),
+        legend="upper right",
+    )
     return fig
 
 

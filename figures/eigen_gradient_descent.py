@@ -26,8 +26,15 @@ def data(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0):
     lam, vecs = np.linalg.eigh(H)
     vecs = vecs * np.sign(vecs[0])  # first component positive: (1, −1)/√2 and (1, 1)/√2
     path = gradient_descent(Quadratic(H), np.array([x0, y0]), lr, steps).iterates
-    return dict(H=H, eigenvalues=lam, eigenvectors=vecs, path=path, coords=path @ vecs,
-                factors=1 - lr * lam, bound=2 / lam.max())
+    return dict(
+        H=H,
+        eigenvalues=lam,
+        eigenvectors=vecs,
+        path=path,
+        coords=path @ vecs,
+        factors=1 - lr * lam,
+        bound=2 / lam.max(),
+    )
 
 
 def make(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0) -> Figure:
@@ -51,8 +58,9 @@ def make(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0) -> 
     k = np.arange(len(p))
     for i, (name, c) in enumerate(zip(("平轴", "陡轴"), colours)):
         lam, f = d["eigenvalues"][i], d["factors"][i]
-        bx.plot(k, d["coords"][:, i], "-o", ms=3.5, color=c,
-                label=f"{name} $\\lambda = {lam:g}$：每步 $\\times({f:.2f})$")
+        bx.plot(
+            k, d["coords"][:, i], "-o", ms=3.5, color=c, label=f"{name} $\\lambda = {lam:g}$：每步 $\\times({f:.2f})$"
+        )
     bx.axhline(0, color=INK, lw=0.8)
     bx.set(xlabel="步数 $k$", ylabel="在特征向量上的坐标", xlim=(0, len(p) - 1))
     set_axes(bx, ylim=(-3.2, 3.6), legend="upper right")

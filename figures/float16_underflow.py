@@ -24,9 +24,11 @@ def data(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0)
     c = 2.0**log2_curvature
     L = Quadratic(np.array([[c]]))
     lr = 0.5 / c
-    return dict(float32=gradient_descent(L, [1.0], lr, steps, dtype=np.float32),
-                float16=gradient_descent(L, [1.0], lr, steps, dtype=np.float16),
-                scaled=gradient_descent(L, [1.0], lr, steps, dtype=np.float16, loss_scale=loss_scale))
+    return dict(
+        float32=gradient_descent(L, [1.0], lr, steps, dtype=np.float32),
+        float16=gradient_descent(L, [1.0], lr, steps, dtype=np.float16),
+        scaled=gradient_descent(L, [1.0], lr, steps, dtype=np.float16, loss_scale=loss_scale),
+    )
 
 
 def make(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0) -> Figure:
@@ -39,10 +41,13 @@ def make(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0)
     styles = dict(zip(results, ("-", "-", "--")))
     for name, tr in list(results.items())[:2]:
         k = np.arange(len(tr.grad_norms))
-        ax.plot(k, np.maximum(tr.grad_norms, floor), styles[name], marker="o", ms=3, color=PALETTE[colors[name]],
-                label=name)
-    for value, text in ((2.0**-14, r"最小正规数 $2^{-14}\approx 6.1\times10^{-5}$"),
-                        (2.0**-24, r"最小次正规数 $2^{-24}\approx 6.0\times10^{-8}$")):
+        ax.plot(
+            k, np.maximum(tr.grad_norms, floor), styles[name], marker="o", ms=3, color=PALETTE[colors[name]], label=name
+        )
+    for value, text in (
+        (2.0**-14, r"最小正规数 $2^{-14}\approx 6.1\times10^{-5}$"),
+        (2.0**-24, r"最小次正规数 $2^{-24}\approx 6.0\times10^{-8}$"),
+    ):
         ax.axhline(value, color=INK, lw=0.8, ls=":")
         ax.text(steps, value * 2, text, ha="right", va="bottom", fontsize=SMALL)
     ax.set_yscale("log", base=2)

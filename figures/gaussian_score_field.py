@@ -21,8 +21,9 @@ ALT = (
 )
 
 
-def data(var_x: float = 4.0, var_y: float = 1.0, rho: float = 0.0, x0: float = 2.0, y0: float = 1.0,
-         scale: float = 0.45):
+def data(
+    var_x: float = 4.0, var_y: float = 1.0, rho: float = 0.0, x0: float = 2.0, y0: float = 1.0, scale: float = 0.45
+):
     """log p of N(0, Σ) on a grid and its peak, its gradient (U, V) at grid points (GX, GY), and at p = (x0, y0)
     the gradient g and its angle (degrees) to the straight way to the mean."""
     cov_xy = rho * np.sqrt(var_x * var_y)
@@ -34,28 +35,71 @@ def data(var_x: float = 4.0, var_y: float = 1.0, rho: float = 0.0, x0: float = 2
     U, V = on_grid(logp.grad, GX[far], GY[far])
     p = np.array([x0, y0])
     g = logp.grad(p)
-    return dict(X=X, Y=Y, Z=on_grid(logp.value, X, Y), top=float(logp.value(logp.mean)), GX=GX[far], GY=GY[far],
-                U=U, V=V, p=p, g=g, mean=logp.mean, angle=angle_between(g, logp.mean - p))
+    return dict(
+        X=X,
+        Y=Y,
+        Z=on_grid(logp.value, X, Y),
+        top=float(logp.value(logp.mean)),
+        GX=GX[far],
+        GY=GY[far],
+        U=U,
+        V=V,
+        p=p,
+        g=g,
+        mean=logp.mean,
+        angle=angle_between(g, logp.mean - p),
+    )
 
 
-def make(var_x: float = 4.0, var_y: float = 1.0, rho: float = 0.0, x0: float = 2.0, y0: float = 1.0,
-         scale: float = 0.45) -> Figure:
+def make(
+    var_x: float = 4.0, var_y: float = 1.0, rho: float = 0.0, x0: float = 2.0, y0: float = 1.0, scale: float = 0.45
+) -> Figure:
     d = data(var_x, var_y, rho, x0, y0, scale)
     X, Y, Z, top, p, g, mean = d["X"], d["Y"], d["Z"], d["top"], d["p"], d["g"], d["mean"]
     fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot()
-    ax.contour(X, Y, Z, levels=top - np.array([4.5, 2.0, 1.125, 0.5, 0.125]),
-               cmap=CMAP, vmin=top - 5.5, vmax=top + 1.5, linewidths=1.3)
-    ax.quiver(d["GX"], d["GY"], d["U"] * scale, d["V"] * scale, angles="xy", scale_units="xy", scale=1,
-              color=PALETTE["grey"], width=0.0035, alpha=0.85)
-    ax.plot([x0, mean[0]], [y0, mean[1]], color=PALETTE["grey"], ls="--", lw=1.3,
-            label=r"直奔 $\boldsymbol{\mu}$ 的方向")
-    ax.annotate("", xy=p + 1.2 * g, xytext=p,
-                arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.8, mutation_scale=18))
-    ax.plot([], [], color=PALETTE["orange"], lw=2.8,
-            label=r"$\nabla\log p = -\Sigma^{-1}(\mathbf{x}-\boldsymbol{\mu})$")
-    ax.text(x0 + 0.15, y0 + 0.1, f"$({x0:g},{y0:g})$\n夹角 ${d['angle']:.1f}^\\circ$", color=INK,
-            va="bottom", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+    ax.contour(
+        X,
+        Y,
+        Z,
+        levels=top - np.array([4.5, 2.0, 1.125, 0.5, 0.125]),
+        cmap=CMAP,
+        vmin=top - 5.5,
+        vmax=top + 1.5,
+        linewidths=1.3,
+    )
+    ax.quiver(
+        d["GX"],
+        d["GY"],
+        d["U"] * scale,
+        d["V"] * scale,
+        angles="xy",
+        scale_units="xy",
+        scale=1,
+        color=PALETTE["grey"],
+        width=0.0035,
+        alpha=0.85,
+    )
+    ax.plot(
+        [x0, mean[0]], [y0, mean[1]], color=PALETTE["grey"], ls="--", lw=1.3, label=r"直奔 $\boldsymbol{\mu}$ 的方向"
+    )
+    ax.annotate(
+        "",
+        xy=p + 1.2 * g,
+        xytext=p,
+        arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.8, mutation_scale=18),
+    )
+    ax.plot(
+        [], [], color=PALETTE["orange"], lw=2.8, label=r"$\nabla\log p = -\Sigma^{-1}(\mathbf{x}-\boldsymbol{\mu})$"
+    )
+    ax.text(
+        x0 + 0.15,
+        y0 + 0.1,
+        f"$({x0:g},{y0:g})$\n夹角 ${d['angle']:.1f}^\\circ$",
+        color=INK,
+        va="bottom",
+        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"),
+    )
     ax.plot(*p, "o", color=INK, ms=5, zorder=5)
     mark_minimum(ax, *mean, ms=15)
     ax.text(mean[0] + 0.15, mean[1] - 0.3, r"$\boldsymbol{\mu}$", color=INK)

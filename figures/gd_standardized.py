@@ -18,8 +18,15 @@ ALT = (
 )
 
 
-def data(n: int = 50, seed: int = 0, lr: float = 0.25, steps: int = 12,
-         w0: float = 130.0, b0: float = 215.0, unit: float = 100.0):
+def data(
+    n: int = 50,
+    seed: int = 0,
+    lr: float = 0.25,
+    steps: int = 12,
+    w0: float = 130.0,
+    b0: float = 215.0,
+    unit: float = 100.0,
+):
     """The loss in standardized units (its minimum subtracted) around θ*, and the run from the line (w0, b0)."""
     x, y = house_data(n, seed)
     z, mean, std = standardize(x)
@@ -29,19 +36,40 @@ def data(n: int = 50, seed: int = 0, lr: float = 0.25, steps: int = 12,
     start = np.array([w0 * std / unit, b0 + w0 * mean / unit])
     r = 1.35 * float(np.linalg.norm(start - star))
     W, B = np.meshgrid(np.linspace(star[0] - r, star[0] + r, 200), np.linspace(star[1] - r, star[1] + r, 200))
-    return dict(model=model, star=star, run=gradient_descent(model, start, lr, steps), r=r, W=W, B=B,
-                Z=on_grid(model.value, W, B) - float(model.value(star)))
+    return dict(
+        model=model,
+        star=star,
+        run=gradient_descent(model, start, lr, steps),
+        r=r,
+        W=W,
+        B=B,
+        Z=on_grid(model.value, W, B) - float(model.value(star)),
+    )
 
 
-def make(n: int = 50, seed: int = 0, lr: float = 0.25, steps: int = 12,
-         w0: float = 130.0, b0: float = 215.0, unit: float = 100.0) -> Figure:
+def make(
+    n: int = 50,
+    seed: int = 0,
+    lr: float = 0.25,
+    steps: int = 12,
+    w0: float = 130.0,
+    b0: float = 215.0,
+    unit: float = 100.0,
+) -> Figure:
     d = data(n, seed, lr, steps, w0, b0, unit)
     path, star, r = d["run"].iterates, d["star"], d["r"]
     fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot()
     ax.contour(d["W"], d["B"], d["Z"], levels=np.geomspace(r**2 / 60, r**2 * 1.6, 7), cmap=CMAP, linewidths=1.0)
-    ax.plot(path[:, 0], path[:, 1], "-o", color=PALETTE["orange"], ms=3.5, lw=1.4,
-            label=f"梯度下降 {steps} 步，$\\eta = {lr:g}$")
+    ax.plot(
+        path[:, 0],
+        path[:, 1],
+        "-o",
+        color=PALETTE["orange"],
+        ms=3.5,
+        lw=1.4,
+        label=f"梯度下降 {steps} 步，$\\eta = {lr:g}$",
+    )
     mark_start(ax, *path[0], label="起点")
     mark_minimum(ax, *star, ms=18)
     set_axes(ax, "斜率 $w$（万元 / 一个标准差）", "截距 $b$（万元）", aspect="equal", legend="upper right")

@@ -18,8 +18,15 @@ ALT = (
 )
 
 
-def data(n: int = 50, seed: int = 0, unit: float = 100.0, lr_fraction: float = 0.95, steps: int = 40,
-         w0: float = 130.0, b0: float = 215.0):
+def data(
+    n: int = 50,
+    seed: int = 0,
+    unit: float = 100.0,
+    lr_fraction: float = 0.95,
+    steps: int = 40,
+    w0: float = 130.0,
+    b0: float = 215.0,
+):
     """The run at η = lr_fraction · 2/λ_max from (w0, b0), and the loss (its minimum subtracted) on a grid
     around the run and θ*."""
     x, y = house_data(n, seed)
@@ -32,24 +39,52 @@ def data(n: int = 50, seed: int = 0, unit: float = 100.0, lr_fraction: float = 0
     lo_w, hi_w = min(path[:, 0].min(), star[0]) - 40, max(path[:, 0].max(), star[0]) + 40
     lo_b, hi_b = min(path[:, 1].min(), star[1]) - 40, max(path[:, 1].max(), star[1]) + 40
     W, B = np.meshgrid(np.linspace(lo_w, hi_w, 240), np.linspace(lo_b, hi_b, 240))
-    return dict(model=model, star=star, lam_max=lam_max, lr=lr, run=run, W=W, B=B,
-                Z=on_grid(model.value, W, B) - float(model.value(star)))
+    return dict(
+        model=model,
+        star=star,
+        lam_max=lam_max,
+        lr=lr,
+        run=run,
+        W=W,
+        B=B,
+        Z=on_grid(model.value, W, B) - float(model.value(star)),
+    )
 
 
-def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_fraction: float = 0.95, steps: int = 40,
-         w0: float = 130.0, b0: float = 215.0) -> Figure:
+def make(
+    n: int = 50,
+    seed: int = 0,
+    unit: float = 100.0,
+    lr_fraction: float = 0.95,
+    steps: int = 40,
+    w0: float = 130.0,
+    b0: float = 215.0,
+) -> Figure:
     d = data(n, seed, unit, lr_fraction, steps, w0, b0)
     path, star, lr, W, B = d["run"].iterates, d["star"], d["lr"], d["W"], d["B"]
     fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot()
     ax.contour(W, B, d["Z"], levels=np.geomspace(20, 2e4, 8), cmap=CMAP, linewidths=1.0)
-    ax.plot(path[:, 0], path[:, 1], "-o", color=PALETTE["orange"], ms=3.5, lw=1.4,
-            label=f"梯度下降 {steps} 步，$\\eta = {lr_fraction:g} \\times 2/\\lambda_{{\\max}} = {lr:.3f}$")
+    ax.plot(
+        path[:, 0],
+        path[:, 1],
+        "-o",
+        color=PALETTE["orange"],
+        ms=3.5,
+        lw=1.4,
+        label=f"梯度下降 {steps} 步，$\\eta = {lr_fraction:g} \\times 2/\\lambda_{{\\max}} = {lr:.3f}$",
+    )
     mark_start(ax, *path[0], label="起点")
     mark_minimum(ax, *star, ms=18)
-    set_axes(ax, f"斜率 $w$（万元 / {unit:g} m²）", "截距 $b$（万元）", xlim=(W[0, 0], W[0, -1]),
-             ylim=(B[0, 0], B[-1, 0]),
-             aspect="equal", legend="upper right")
+    set_axes(
+        ax,
+        f"斜率 $w$（万元 / {unit:g} m²）",
+        "截距 $b$（万元）",
+        xlim=(W[0, 0], W[0, -1]),
+        ylim=(B[0, 0], B[-1, 0]),
+        aspect="equal",
+        legend="upper right",
+    )
     return fig
 
 

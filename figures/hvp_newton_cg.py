@@ -19,35 +19,73 @@ ALT = (
 )
 
 
-def data(condition: float = 50.0, angle: float = 0.5, lr: float = 0.03, gd_steps: int = 100,
-         newton_steps: int = 6, x0: float = -2.2, y0: float = 0.2):
+def data(
+    condition: float = 50.0,
+    angle: float = 0.5,
+    lr: float = 0.03,
+    gd_steps: int = 100,
+    newton_steps: int = 6,
+    x0: float = -2.2,
+    y0: float = 0.2,
+):
     """The valley f on a grid, and from (x0, y0) the gradient descent and Newton-CG runs."""
     f = narrow_valley(condition, angle)
     start = np.array([x0, y0])
     X, Y = np.meshgrid(np.linspace(-2.6, 2.6, 160), np.linspace(-2.2, 2.2, 140))
-    return dict(X=X, Y=Y, Z=on_grid(lambda p: f([p[..., 0], p[..., 1]]), X, Y),
-                gd=gradient_descent_path(f, start, lr, gd_steps), newton=newton_cg(f, start, newton_steps))
+    return dict(
+        X=X,
+        Y=Y,
+        Z=on_grid(lambda p: f([p[..., 0], p[..., 1]]), X, Y),
+        gd=gradient_descent_path(f, start, lr, gd_steps),
+        newton=newton_cg(f, start, newton_steps),
+    )
 
 
-def make(condition: float = 50.0, angle: float = 0.5, lr: float = 0.03, gd_steps: int = 100,
-         newton_steps: int = 6, x0: float = -2.2, y0: float = 0.2) -> Figure:
+def make(
+    condition: float = 50.0,
+    angle: float = 0.5,
+    lr: float = 0.03,
+    gd_steps: int = 100,
+    newton_steps: int = 6,
+    x0: float = -2.2,
+    y0: float = 0.2,
+) -> Figure:
     d = data(condition, angle, lr, gd_steps, newton_steps, x0, y0)
     gd, newton = d["gd"], d["newton"]
 
     fig = Figure(figsize=figsize("two"))
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
     left.contour(d["X"], d["Y"], np.log10(d["Z"] + 1e-3), levels=14, cmap=CMAP, linewidths=0.8)
-    left.plot(newton.iterates[:, 0], newton.iterates[:, 1], "o-", color=PALETTE["orange"], ms=5, lw=2,
-              label=f"牛顿-CG（{newton_steps} 步）")
-    left.plot(gd.iterates[:, 0], gd.iterates[:, 1], ".-", color=PALETTE["grey"], ms=3, lw=0.9,
-              label=f"梯度下降（{gd_steps} 步）")
+    left.plot(
+        newton.iterates[:, 0],
+        newton.iterates[:, 1],
+        "o-",
+        color=PALETTE["orange"],
+        ms=5,
+        lw=2,
+        label=f"牛顿-CG（{newton_steps} 步）",
+    )
+    left.plot(
+        gd.iterates[:, 0],
+        gd.iterates[:, 1],
+        ".-",
+        color=PALETTE["grey"],
+        ms=3,
+        lw=0.9,
+        label=f"梯度下降（{gd_steps} 步）",
+    )
     mark_minimum(left, 0, 0)
     set_axes(left, "$x$", "$y$", title=f"条件数 $\\kappa = {condition:g}$ 的山谷", aspect="equal", legend="lower right")
 
     floor = 1e-18
     right.semilogy(np.arange(gd_steps + 1), np.maximum(gd.losses, floor), color=PALETTE["grey"], label="梯度下降")
-    right.semilogy(np.arange(newton_steps + 1), np.maximum(newton.losses, floor), "o-", color=PALETTE["orange"],
-                   label=f"牛顿-CG（共 {newton.hvp_calls} 次 $H\\boldsymbol{{v}}$）")
+    right.semilogy(
+        np.arange(newton_steps + 1),
+        np.maximum(newton.losses, floor),
+        "o-",
+        color=PALETTE["orange"],
+        label=f"牛顿-CG（共 {newton.hvp_calls} 次 $H\\boldsymbol{{v}}$）",
+    )
     set_axes(right, "迭代次数", "$f$", ylim=(floor, 1e3), legend="upper right")
     return fig
 

@@ -41,25 +41,48 @@ def data(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9):
         lam = np.linalg.eigvalsh(L.hessian(theta)).max()
         run = gradient_descent(L, [w_star - 1.6, b_star - 1.6], lr=lr_fraction / lam, steps=steps)
         W, B = np.meshgrid(np.linspace(w_star - 2.2, w_star + 2.2, 200), np.linspace(b_star - 2.2, b_star + 2.2, 200))
-        panels.append(dict(scale=v, loss=L, star=star, kappa=np.linalg.cond(L.hessian(theta)), run=run,
-                           gap=np.linalg.norm(run.final - star), W=W, B=B, Z=on_grid(L.value, W, B)))
-    return dict(s=s, ratio=[abs(g[0]) / abs(g[1]) for g in grads], ratio_at_1=abs(g1[0] / g1[1]),
-                kappa=[np.linalg.cond(problem(v).hessian(theta)) for v in s], panels=panels)
+        panels.append(
+            dict(
+                scale=v,
+                loss=L,
+                star=star,
+                kappa=np.linalg.cond(L.hessian(theta)),
+                run=run,
+                gap=np.linalg.norm(run.final - star),
+                W=W,
+                B=B,
+                Z=on_grid(L.value, W, B),
+            )
+        )
+    return dict(
+        s=s,
+        ratio=[abs(g[0]) / abs(g[1]) for g in grads],
+        ratio_at_1=abs(g1[0] / g1[1]),
+        kappa=[np.linalg.cond(problem(v).hessian(theta)) for v in s],
+        panels=panels,
+    )
 
 
 def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figure:
     d = data(scale, steps, lr_fraction)
     fig = Figure(figsize=figsize("three"))
     ax, bx, cx = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1.25, 1, 1]))
-    ax.loglog(d["s"], d["ratio"], color=PALETTE["blue"],
-              label=r"$|\partial L/\partial w| \,/\, |\partial L/\partial b|$")
+    ax.loglog(
+        d["s"], d["ratio"], color=PALETTE["blue"], label=r"$|\partial L/\partial w| \,/\, |\partial L/\partial b|$"
+    )
     ax.loglog(d["s"], d["kappa"], color=PALETTE["orange"], label=r"条件数 $\kappa$")
     set_axes(ax, "输入尺度 $s$", title=f"$s=1$ 时梯度比 {d['ratio_at_1']:.2f}", legend="upper left")
 
     for axis, panel in zip((bx, cx), d["panels"]):
         L, (w_star, b_star), v, gap = panel["loss"], panel["star"], panel["scale"], panel["gap"]
-        axis.contour(panel["W"], panel["B"], panel["Z"], levels=L.value(L.minimizer()) + np.geomspace(0.05, 8, 8),
-                     cmap=CMAP, linewidths=0.7)
+        axis.contour(
+            panel["W"],
+            panel["B"],
+            panel["Z"],
+            levels=L.value(L.minimizer()) + np.geomspace(0.05, 8, 8),
+            cmap=CMAP,
+            linewidths=0.7,
+        )
         its = panel["run"].iterates
         axis.plot(its[:, 0], its[:, 1], "o-", ms=2.5, lw=1.2, color=PALETTE["orange"])
         mark_minimum(axis, w_star, b_star)

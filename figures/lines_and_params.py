@@ -24,8 +24,9 @@ def data(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: flo
     model = LinearMSE(x, y)
     thetas = [np.array([w1, b1]), np.array([w2, b2]), model.minimizer()]
     W, B = np.meshgrid(np.linspace(0, 6, 200), np.linspace(-250, 400, 200))
-    return dict(x=x, y=y, thetas=thetas, losses=[float(model.value(t)) for t in thetas], W=W, B=B,
-                Z=on_grid(model.value, W, B))
+    return dict(
+        x=x, y=y, thetas=thetas, losses=[float(model.value(t)) for t in thetas], W=W, B=B, Z=on_grid(model.value, W, B)
+    )
 
 
 def make(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: float = 4.5, b2: float = -150.0) -> Figure:
@@ -37,8 +38,7 @@ def make(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: flo
     left.scatter(x, y, s=14, color=PALETTE["grey"], label="数据（固定不动）")
     xs = np.linspace(x.min() - 5, x.max() + 5, 2)
     for theta, colour, _ in params:
-        left.plot(xs, theta[0] * xs + theta[1], color=colour, lw=1.8,
-                  label=f"$w={theta[0]:.2f},\\ b={theta[1]:.0f}$")
+        left.plot(xs, theta[0] * xs + theta[1], color=colour, lw=1.8, label=f"$w={theta[0]:.2f},\\ b={theta[1]:.0f}$")
     set_axes(left, "面积 $x$（m²）", "价格 $y$（万元）", legend="upper left")
     right.contour(d["W"], d["B"], d["Z"], levels=np.geomspace(1e3, 3e5, 9), cmap=CMAP, linewidths=1.0)
     for theta, colour, loss in params:

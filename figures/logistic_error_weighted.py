@@ -34,8 +34,18 @@ def data(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
         pushes = -model.per_example_grads(np.zeros(3)) / model.n_examples
         plane = np.c_[(pushes[:, 0] + pushes[:, 1]) / np.sqrt(2), pushes[:, 2]]
         pos, neg = plane[y == 1].sum(0), plane[y == 0].sum(0)
-        panels.append(dict(X=X, y=y, counts={1: int(np.sum(y == 1)), 0: int(np.sum(y == 0))}, w=w,
-                           p=model.probabilities(w), pos=pos, neg=neg, total=pos + neg))
+        panels.append(
+            dict(
+                X=X,
+                y=y,
+                counts={1: int(np.sum(y == 1)), 0: int(np.sum(y == 0))},
+                w=w,
+                p=model.probabilities(w),
+                pos=pos,
+                neg=neg,
+                total=pos + neg,
+            )
+        )
     return dict(balanced=panels[0], imbalanced=panels[1])
 
 
@@ -44,29 +54,62 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
     fig = Figure(figsize=figsize("three"))
     axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.15]})
     push_ax = axes[2]
-    for ax, panel, title, style in zip(axes[:2], (d["balanced"], d["imbalanced"]), ("平衡数据", "不平衡数据"),
-                                       ("--", "-")):
+    for ax, panel, title, style in zip(
+        axes[:2], (d["balanced"], d["imbalanced"]), ("平衡数据", "不平衡数据"), ("--", "-")
+    ):
         X, y, w, pos, neg, total = (panel[k] for k in ("X", "y", "w", "pos", "neg", "total"))
         err = np.abs(panel["p"] - y)
         for label, color, name in ((1, PALETTE["orange"], "正类"), (0, PALETTE["blue"], "负类")):
             m = y == label
-            ax.scatter(X[m, 0], X[m, 1], s=6 + 140 * err[m], color=color, alpha=0.55, lw=0,
-                       label=f"{name} {panel['counts'][label]} 个")
+            ax.scatter(
+                X[m, 0],
+                X[m, 1],
+                s=6 + 140 * err[m],
+                color=color,
+                alpha=0.55,
+                lw=0,
+                label=f"{name} {panel['counts'][label]} 个",
+            )
         xs = np.linspace(-4, 4, 2)
         ax.plot(xs, -(w[0] * xs + w[2]) / w[1], ls=":", color=INK, lw=1.4)
-        set_axes(ax, "$x_1$", "$x_2$", title=title, xlim=(-4, 4), ylim=(-4, 4), aspect="equal",
-                 legend=dict(loc="upper left", markerscale=0.6, handletextpad=0.2, borderaxespad=0.1))
+        set_axes(
+            ax,
+            "$x_1$",
+            "$x_2$",
+            title=title,
+            xlim=(-4, 4),
+            ylim=(-4, 4),
+            aspect="equal",
+            legend=dict(loc="upper left", markerscale=0.6, handletextpad=0.2, borderaxespad=0.1),
+        )
 
         for start, vec, color in (((0, 0), pos, PALETTE["orange"]), (pos, neg, PALETTE["blue"]), ((0, 0), total, INK)):
-            push_ax.annotate("", xy=np.add(start, vec), xytext=start,
-                             arrowprops=dict(arrowstyle="-|>", color=color, lw=2, ls=style, mutation_scale=13))
-        push_ax.text(total[0] + 0.04, total[1] + 0.07, f"{title}\n偏置分量 {round(float(total[1]), 2) + 0.0:.2f}",
-                     fontsize=SMALL, va="center", color=INK)
+            push_ax.annotate(
+                "",
+                xy=np.add(start, vec),
+                xytext=start,
+                arrowprops=dict(arrowstyle="-|>", color=color, lw=2, ls=style, mutation_scale=13),
+            )
+        push_ax.text(
+            total[0] + 0.04,
+            total[1] + 0.07,
+            f"{title}\n偏置分量 {round(float(total[1]), 2) + 0.0:.2f}",
+            fontsize=SMALL,
+            va="center",
+            color=INK,
+        )
     push_ax.axhline(0, color=PALETTE["grey"], lw=0.6)
     for color, label in ((PALETTE["orange"], "正类"), (PALETTE["blue"], "负类"), (INK, "合力 $-\\nabla L$")):
         push_ax.plot([], [], color=color, label=label)
-    set_axes(push_ax, "权重沿 $(1,1)$ 的分量", "偏置分量", title="$w = 0$ 处的推力", xlim=(-0.05, 1.25),
-             ylim=(-0.4, 0.6), legend="lower right")
+    set_axes(
+        push_ax,
+        "权重沿 $(1,1)$ 的分量",
+        "偏置分量",
+        title="$w = 0$ 处的推力",
+        xlim=(-0.05, 1.25),
+        ylim=(-0.4, 0.6),
+        legend="lower right",
+    )
     return fig
 
 

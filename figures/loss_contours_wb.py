@@ -19,25 +19,47 @@ ALT = (
 )
 
 
-def data(n: int = 50, seed: int = 0, unit: float = 100.0, half_width: float = 200.0,
-         level: float = 500.0, arrow: float = 45.0):
+def data(
+    n: int = 50,
+    seed: int = 0,
+    unit: float = 100.0,
+    half_width: float = 200.0,
+    level: float = 500.0,
+    arrow: float = 45.0,
+):
     """L − L* on a grid around θ*, five points p on the contour L − L* = level, and the gradient at each."""
     x, y = house_data(n, seed)
     model = LinearMSE(x / unit, y)
     star = model.minimizer()
-    W, B = np.meshgrid(np.linspace(star[0] - half_width, star[0] + half_width, 240),
-                       np.linspace(star[1] - half_width, star[1] + half_width, 240))
+    W, B = np.meshgrid(
+        np.linspace(star[0] - half_width, star[0] + half_width, 240),
+        np.linspace(star[1] - half_width, star[1] + half_width, 240),
+    )
     # 在等高线 L = L* + level 上取点：沿 Hessian 的两个主轴，半轴长为 √(2·level/λ)
     lams, vecs = np.linalg.eigh(model.hessian(star))
     radii = np.sqrt(2 * level / lams)
-    points = [star + radii[0] * np.cos(t) * vecs[:, 0] + radii[1] * np.sin(t) * vecs[:, 1]
-              for t in np.radians([35, 80, 145, 215, 290])]
-    return dict(star=star, W=W, B=B, Z=on_grid(model.value, W, B) - float(model.value(star)), points=points,
-                grads=[model.grad(p) for p in points])
+    points = [
+        star + radii[0] * np.cos(t) * vecs[:, 0] + radii[1] * np.sin(t) * vecs[:, 1]
+        for t in np.radians([35, 80, 145, 215, 290])
+    ]
+    return dict(
+        star=star,
+        W=W,
+        B=B,
+        Z=on_grid(model.value, W, B) - float(model.value(star)),
+        points=points,
+        grads=[model.grad(p) for p in points],
+    )
 
 
-def make(n: int = 50, seed: int = 0, unit: float = 100.0, half_width: float = 200.0,
-         level: float = 500.0, arrow: float = 45.0) -> Figure:
+def make(
+    n: int = 50,
+    seed: int = 0,
+    unit: float = 100.0,
+    half_width: float = 200.0,
+    level: float = 500.0,
+    arrow: float = 45.0,
+) -> Figure:
     d = data(n, seed, unit, half_width, level, arrow)
     W, B, Z, star = d["W"], d["B"], d["Z"], d["star"]
     fig = Figure(figsize=figsize("tall"))
@@ -47,8 +69,12 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, half_width: float = 20
     for p, g in zip(d["points"], d["grads"]):
         down = -g / np.linalg.norm(g) * arrow
         ax.plot([p[0], star[0]], [p[1], star[1]], color=PALETTE["grey"], ls="--", lw=1)
-        ax.annotate("", xy=p + down, xytext=p,
-                    arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.2, mutation_scale=16))
+        ax.annotate(
+            "",
+            xy=p + down,
+            xytext=p,
+            arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.2, mutation_scale=16),
+        )
         ax.plot(*p, "o", color=INK, ms=4)
     mark_minimum(ax, *star, ms=18)
     ax.plot([], [], color=PALETTE["orange"], lw=2.2, label=r"负梯度 $-\nabla L$（下降最快）")

@@ -19,8 +19,16 @@ ALT = (
 )
 
 
-def data(n: int = 50, seed: int = 0, w_min: float = 0.0, w_max: float = 6.0,
-         b_min: float = -200.0, b_max: float = 350.0, elev: float = 30.0, azim: float = -60.0):
+def data(
+    n: int = 50,
+    seed: int = 0,
+    w_min: float = 0.0,
+    w_max: float = 6.0,
+    b_min: float = -200.0,
+    b_max: float = 350.0,
+    elev: float = 30.0,
+    azim: float = -60.0,
+):
     """The loss L(w, b) (in 万) on the grid, its minimum (w*, b*, L*), and the valley floor through it."""
     model = LinearMSE(*house_data(n, seed))
     W, B = np.meshgrid(np.linspace(w_min, w_max, 80), np.linspace(b_min, b_max, 80))
@@ -29,24 +37,45 @@ def data(n: int = 50, seed: int = 0, w_min: float = 0.0, w_max: float = 6.0,
     t = np.linspace(-1, 1, 60) * (b_max - b_min)  # 谷底：沿最小曲率方向穿过最小值点
     floor = np.array([w_star, b_star]) + t[:, None] * vecs[:, 0] / abs(vecs[1, 0])
     keep = (floor[:, 0] >= w_min) & (floor[:, 0] <= w_max) & (floor[:, 1] >= b_min) & (floor[:, 1] <= b_max)
-    return dict(W=W, B=B, Z=on_grid(model.value, W, B) / 1e4, star=(w_star, b_star),  # 单位：万
-                lowest=float(model.value([w_star, b_star])) / 1e4, floor=floor[keep],
-                floor_loss=model.value(floor[keep]) / 1e4)
+    return dict(
+        W=W,
+        B=B,
+        Z=on_grid(model.value, W, B) / 1e4,
+        star=(w_star, b_star),  # 单位：万
+        lowest=float(model.value([w_star, b_star])) / 1e4,
+        floor=floor[keep],
+        floor_loss=model.value(floor[keep]) / 1e4,
+    )
 
 
-def make(n: int = 50, seed: int = 0, w_min: float = 0.0, w_max: float = 6.0,
-         b_min: float = -200.0, b_max: float = 350.0, elev: float = 30.0, azim: float = -60.0) -> Figure:
+def make(
+    n: int = 50,
+    seed: int = 0,
+    w_min: float = 0.0,
+    w_max: float = 6.0,
+    b_min: float = -200.0,
+    b_max: float = 350.0,
+    elev: float = 30.0,
+    azim: float = -60.0,
+) -> Figure:
     d = data(n, seed, w_min, w_max, b_min, b_max, elev, azim)
     (w_star, b_star), floor = d["star"], d["floor"]
     # No constrained layout: it blows a 3-D axes up to the whole figure, and the rasterised
     # surface with it (about 30 kB more gzipped on the page).
     fig = Figure(figsize=figsize("tall"), layout="none")
     ax = fig.add_subplot(projection="3d")
-    ax.plot_surface(d["W"], d["B"], d["Z"], cmap=CMAP, rstride=2, cstride=2, linewidth=0, alpha=0.92,
-                    rasterized=True)
+    ax.plot_surface(d["W"], d["B"], d["Z"], cmap=CMAP, rstride=2, cstride=2, linewidth=0, alpha=0.92, rasterized=True)
     ax.plot([w_star], [b_star], [d["lowest"]], marker="*", ms=16, color=PALETTE["orange"], mec=INK, zorder=10)
-    ax.plot(floor[:, 0], floor[:, 1], d["floor_loss"], color=PALETTE["orange"], lw=2,
-            ls="--", zorder=9, label="谷底：这里 $b$ 变很多，损失几乎不变")
+    ax.plot(
+        floor[:, 0],
+        floor[:, 1],
+        d["floor_loss"],
+        color=PALETTE["orange"],
+        lw=2,
+        ls="--",
+        zorder=9,
+        label="谷底：这里 $b$ 变很多，损失几乎不变",
+    )
     set_axes(ax, "斜率 $w$", "截距 $b$", legend="upper left")
     ax.set_zlabel("损失 $L(w,b)$（万）")
     ax.view_init(elev=elev, azim=azim)

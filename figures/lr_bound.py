@@ -27,8 +27,15 @@ def data(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95)
     bowl = Quadratic(model.hessian(model.minimizer()), model.minimizer())
     lam_min, lam_max = bowl.eigenvalues
     etas = np.linspace(0, 1.3 * bowl.max_stable_lr, 400)
-    return dict(lam_min=lam_min, lam_max=lam_max, bound=bowl.max_stable_lr, eta=lr_mark * bowl.max_stable_lr,
-                etas=etas, fast=abs(1 - etas * lam_max), slow=abs(1 - etas * lam_min))
+    return dict(
+        lam_min=lam_min,
+        lam_max=lam_max,
+        bound=bowl.max_stable_lr,
+        eta=lr_mark * bowl.max_stable_lr,
+        etas=etas,
+        fast=abs(1 - etas * lam_max),
+        slow=abs(1 - etas * lam_min),
+    )
 
 
 def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95) -> Figure:
@@ -39,20 +46,36 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95)
     ax.axvspan(bound, etas[-1], color=PALETTE["orange"], alpha=0.12, lw=0)
     ax.text(1.15 * bound, 1.42, "发散", color=PALETTE["orange"], ha="center")
     ax.axhline(1, color=INK, lw=0.8, ls=":")
-    ax.plot(etas, d["fast"], color=PALETTE["orange"],
-            label=f"快方向 $\\lambda_{{\\max}} = {lam_max:.2f}$")
-    ax.plot(etas, d["slow"], color=PALETTE["blue"],
-            label=f"慢方向 $\\lambda_{{\\min}} = {lam_min:.4f}$")
+    ax.plot(etas, d["fast"], color=PALETTE["orange"], label=f"快方向 $\\lambda_{{\\max}} = {lam_max:.2f}$")
+    ax.plot(etas, d["slow"], color=PALETTE["blue"], label=f"慢方向 $\\lambda_{{\\min}} = {lam_min:.4f}$")
     ax.axvline(bound, color=PALETTE["orange"], lw=1, ls="--")
-    ax.annotate(f"$2/\\lambda_{{\\max}} = {bound:.3f}$", (bound, 0.05), xytext=(-8, 0),
-                textcoords="offset points", ha="right", color=PALETTE["orange"])
+    ax.annotate(
+        f"$2/\\lambda_{{\\max}} = {bound:.3f}$",
+        (bound, 0.05),
+        xytext=(-8, 0),
+        textcoords="offset points",
+        ha="right",
+        color=PALETTE["orange"],
+    )
     for lam, colour in ((lam_max, PALETTE["orange"]), (lam_min, PALETTE["blue"])):
         ax.plot(eta, abs(1 - eta * lam), "o", color=colour, mec=INK, ms=6, zorder=4)
-    ax.annotate(f"锯齿图的 $\\eta$：慢方向每步 ×{1 - eta * lam_min:.3f}", (eta, 1 - eta * lam_min),
-                xytext=(-20, 24), textcoords="offset points", ha="right", color=PALETTE["blue"],
-                arrowprops=dict(arrowstyle="-", color=PALETTE["blue"], lw=0.8))
-    set_axes(ax, "学习率 $\\eta$", "每步误差的倍数 $|1 - \\eta\\lambda|$", xlim=(0, etas[-1]), ylim=(0, 1.6),
-             legend="lower left")
+    ax.annotate(
+        f"锯齿图的 $\\eta$：慢方向每步 ×{1 - eta * lam_min:.3f}",
+        (eta, 1 - eta * lam_min),
+        xytext=(-20, 24),
+        textcoords="offset points",
+        ha="right",
+        color=PALETTE["blue"],
+        arrowprops=dict(arrowstyle="-", color=PALETTE["blue"], lw=0.8),
+    )
+    set_axes(
+        ax,
+        "学习率 $\\eta$",
+        "每步误差的倍数 $|1 - \\eta\\lambda|$",
+        xlim=(0, etas[-1]),
+        ylim=(0, 1.6),
+        legend="lower left",
+    )
     return fig
 
 

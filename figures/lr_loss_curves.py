@@ -23,23 +23,38 @@ def sci(v: float) -> str:
     return f"{float(mantissa):g} \\times 10^{{{int(exponent)}}}"
 
 
-def data(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 40,
-         w0: float = 1.0, fix_b: bool = True):
+def data(
+    lr_small: float = 2e-6,
+    lr_good: float = 4e-5,
+    lr_big: float = 1e-4,
+    steps: int = 40,
+    w0: float = 1.0,
+    fix_b: bool = True,
+):
     """The minimum loss L*, and a run from w0 for each learning rate: w alone (b fixed at b*) or (w, b) from (w0, 0)."""
     model = LinearMSE(*house_data())
     w_star, b_star = model.minimizer()
     if fix_b:
-        objective = Objective(value=lambda t: model.value([t[0], b_star]),
-                              grad=lambda t: model.grad(np.array([t[0], b_star]))[:1])
+        objective = Objective(
+            value=lambda t: model.value([t[0], b_star]), grad=lambda t: model.grad(np.array([t[0], b_star]))[:1]
+        )
         start = np.array([w0])
     else:
         objective, start = model, np.array([w0, 0.0])
-    return dict(best=float(model.value([w_star, b_star])),
-                runs=[gradient_descent(objective, start, lr, steps) for lr in (lr_small, lr_good, lr_big)])
+    return dict(
+        best=float(model.value([w_star, b_star])),
+        runs=[gradient_descent(objective, start, lr, steps) for lr in (lr_small, lr_good, lr_big)],
+    )
 
 
-def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 40,
-         w0: float = 1.0, fix_b: bool = True) -> Figure:
+def make(
+    lr_small: float = 2e-6,
+    lr_good: float = 4e-5,
+    lr_big: float = 1e-4,
+    steps: int = 40,
+    w0: float = 1.0,
+    fix_b: bool = True,
+) -> Figure:
     d = data(lr_small, lr_good, lr_big, steps, w0, fix_b)
     fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
@@ -48,9 +63,14 @@ def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, st
     for lr, traj, name, colour in zip((lr_small, lr_good, lr_big), d["runs"], names, colours):
         gap = np.maximum(traj.losses - d["best"], 1e-12)
         ax.semilogy(np.arange(gap.size), gap, "-o", ms=3, color=colour, label=f"{name}：$\\eta = {sci(lr)}$")
-    set_axes(ax, "迭代步数 $k$", "$L(\\theta_k) - L^*$",
-             title="只学斜率 $w$" if fix_b else "斜率 $w$ 与截距 $b$ 一起学",
-             ylim=(1e-3, None), legend="best")
+    set_axes(
+        ax,
+        "迭代步数 $k$",
+        "$L(\\theta_k) - L^*$",
+        title="只学斜率 $w$" if fix_b else "斜率 $w$ 与截距 $b$ 一起学",
+        ylim=(1e-3, None),
+        legend="best",
+    )
     return fig
 
 

@@ -22,8 +22,9 @@ def slope_only(n: int = 50, seed: int = 0) -> tuple[Objective, float]:
     """L(w) = L(w, b*)：截距固定在最优值，只剩斜率一个参数。返回目标函数与最优 w*。"""
     model = LinearMSE(*house_data(n, seed))
     w_star, b_star = model.minimizer()
-    return Objective(value=lambda t: model.value([t[0], b_star]),
-                     grad=lambda t: model.grad(np.array([t[0], b_star]))[:1]), float(w_star)
+    return Objective(
+        value=lambda t: model.value([t[0], b_star]), grad=lambda t: model.grad(np.array([t[0], b_star]))[:1]
+    ), float(w_star)
 
 
 def sci(v: float) -> str:
@@ -45,8 +46,9 @@ def data(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, st
     return dict(objective=objective, w_star=w_star, runs=runs, curves=curves)
 
 
-def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 10,
-         w0: float = 1.0) -> Figure:
+def make(
+    lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 10, w0: float = 1.0
+) -> Figure:
     d = data(lr_small, lr_good, lr_big, steps, w0)
     fig = Figure(figsize=figsize("three"))
     axes = fig.subplots(1, 3)
@@ -55,8 +57,17 @@ def make(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, st
         ws = traj.iterates[:, 0]
         ax.plot(grid, loss / 1e4, color=PALETTE["blue"])
         ax.plot(ws, traj.losses / 1e4, color=PALETTE["grey"], lw=0.8)
-        ax.scatter(ws, traj.losses / 1e4, c=np.arange(ws.size), cmap="Oranges", vmin=-3,
-                   s=28, edgecolors=INK, linewidths=0.5, zorder=3)
+        ax.scatter(
+            ws,
+            traj.losses / 1e4,
+            c=np.arange(ws.size),
+            cmap="Oranges",
+            vmin=-3,
+            s=28,
+            edgecolors=INK,
+            linewidths=0.5,
+            zorder=3,
+        )
         set_axes(ax, "斜率 $w$", title=f"$\\eta = {sci(lr)}$\n{title}")
     axes[0].set_ylabel("损失 $L(w, b^*)$（万）")
     return fig

@@ -23,10 +23,16 @@ def data(n: int = 1000, lr: float = 0.05, steps: int = 120, seed: int = 0):
     L = LinearMSE(standardize(area)[0], standardize(price)[0])
     theta0 = np.array([-1.0, 1.5])
     W, B = np.meshgrid(np.linspace(-1.4, 1.6, 160), np.linspace(-0.6, 1.8, 160))
-    return dict(W=W, B=B, Z=on_grid(L.value, W, B), theta0=theta0, star=L.minimizer(),
-                sgd=sgd(L, theta0, lr, steps, batch_size=1, seed=seed),
-                minibatch=sgd(L, theta0, lr, steps, batch_size=32, seed=seed),
-                full=gradient_descent(L, theta0, lr, steps))
+    return dict(
+        W=W,
+        B=B,
+        Z=on_grid(L.value, W, B),
+        theta0=theta0,
+        star=L.minimizer(),
+        sgd=sgd(L, theta0, lr, steps, batch_size=1, seed=seed),
+        minibatch=sgd(L, theta0, lr, steps, batch_size=32, seed=seed),
+        full=gradient_descent(L, theta0, lr, steps),
+    )
 
 
 def make(n: int = 1000, lr: float = 0.05, steps: int = 120, seed: int = 0) -> Figure:

@@ -31,13 +31,22 @@ def data(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30
     G = L.per_example_grads(theta0)
     full = G.mean(axis=0)
     sizes = np.array([1, 2, 4, 8, 16, 32, 64, 128, 256])
-    measured = [np.mean([np.mean(np.sum((minibatch_gradients(G, int(b), s) - full) ** 2, axis=1))
-                         for s in range(shuffles)]) for b in sizes]
+    measured = [
+        np.mean([np.mean(np.sum((minibatch_gradients(G, int(b), s) - full) ** 2, axis=1)) for s in range(shuffles)])
+        for b in sizes
+    ]
     best = float(L.value(L.minimizer()))
     runs = {b: sgd(L, theta0, lr, budget // b, batch_size=b, seed=seed) for b in (1, 32)}
     runs["full"] = gradient_descent(L, theta0, lr, budget // n)
-    return dict(grads=G, tr_sigma=float(np.sum(G.var(axis=0))), sizes=sizes, measured=measured, best=best, runs=runs,
-                gaps={b: run.losses - best for b, run in runs.items()})
+    return dict(
+        grads=G,
+        tr_sigma=float(np.sum(G.var(axis=0))),
+        sizes=sizes,
+        measured=measured,
+        best=best,
+        runs=runs,
+        gaps={b: run.losses - best for b, run in runs.items()},
+    )
 
 
 def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30, seed: int = 0) -> Figure:
@@ -47,16 +56,23 @@ def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30
     ax, bx = fig.subplots(1, 2)
     bb = np.geomspace(1, 256, 100)
     ax.loglog(bb, tr_sigma / bb, color=PALETTE["grey"], label=r"$\mathrm{tr}\,\Sigma / B$")
-    ax.loglog(bb, tr_sigma / bb * (n - bb) / (n - 1), "--", color=PALETTE["blue"], lw=1.5,
-              label=r"$\times\,(n-B)/(n-1)$")
+    ax.loglog(
+        bb, tr_sigma / bb * (n - bb) / (n - 1), "--", color=PALETTE["blue"], lw=1.5, label=r"$\times\,(n-B)/(n-1)$"
+    )
     ax.loglog(sizes, measured, "o", color=PALETTE["orange"], label=f"实测（{shuffles} 次随机分批）")
     set_axes(ax, "批大小 $B$", r"$\mathbb{E}\,\|g_B - \nabla L\|^2$", legend="lower left")
 
     for b, color in ((1, "orange"), (32, "green")):
         cost = np.arange(len(gaps[b])) * b
         bx.plot(cost[1:], gaps[b][1:], color=PALETTE[color], lw=1.0, alpha=0.9, label=f"B = {b}")
-    bx.plot(np.arange(1, len(gaps["full"])) * n, gaps["full"][1:], "o-", ms=3, color=PALETTE["blue"],
-            label=f"全量 B = n = {n}")
+    bx.plot(
+        np.arange(1, len(gaps["full"])) * n,
+        gaps["full"][1:],
+        "o-",
+        ms=3,
+        color=PALETTE["blue"],
+        label=f"全量 B = n = {n}",
+    )
     set_axes(bx, "算过的样本梯度个数（计算量）", r"$L(\theta) - L^*$", xscale="log", yscale="log", legend="lower left")
     return fig
 

@@ -30,8 +30,18 @@ def data(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
     nat = natural_direction(F, g)
     lr = lr_fraction * loss.max_stable_lr
     X, Y = np.meshgrid(np.linspace(-2.0 * offset, 2.0 * offset, 300), np.linspace(-0.5 * offset, 1.4 * offset, 200))
-    return dict(X=X, Y=Y, Z=on_grid(loss.value, X, Y), start=start, level=float(loss.value(start)), g=g,
-                natural=nat, angle=angle_between(g, nat), lr=lr, path=gradient_descent(loss, start, lr, steps).iterates)
+    return dict(
+        X=X,
+        Y=Y,
+        Z=on_grid(loss.value, X, Y),
+        start=start,
+        level=float(loss.value(start)),
+        g=g,
+        natural=nat,
+        angle=angle_between(g, nat),
+        lr=lr,
+        path=gradient_descent(loss, start, lr, steps).iterates,
+    )
 
 
 def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.9, steps: int = 30) -> Figure:
@@ -40,24 +50,40 @@ def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
 
     fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
-    ax.contour(X, Y, d["Z"], levels=d["level"] * np.array([0.25, 1.0, 2.25, 4.0]), colors=PALETTE["sky"],
-               linewidths=1.0)
-    ax.plot(path[:, 0], path[:, 1], "--o", color=PALETTE["orange"], lw=1.0, ms=2.5, alpha=0.8,
-            label=f"梯度下降 {steps} 步，$\\eta = {lr:.3f}$")
+    ax.contour(
+        X, Y, d["Z"], levels=d["level"] * np.array([0.25, 1.0, 2.25, 4.0]), colors=PALETTE["sky"], linewidths=1.0
+    )
+    ax.plot(
+        path[:, 0],
+        path[:, 1],
+        "--o",
+        color=PALETTE["orange"],
+        lw=1.0,
+        ms=2.5,
+        alpha=0.8,
+        label=f"梯度下降 {steps} 步，$\\eta = {lr:.3f}$",
+    )
     length = 0.9 * np.linalg.norm(start)
-    for direction, colour, name in [(-g, PALETTE["orange"], "负梯度 $-\\nabla L$"),
-                            (-nat, PALETTE["green"], "自然梯度 $-F^{-1}\\nabla L$")]:
+    for direction, colour, name in [
+        (-g, PALETTE["orange"], "负梯度 $-\\nabla L$"),
+        (-nat, PALETTE["green"], "自然梯度 $-F^{-1}\\nabla L$"),
+    ]:
         tip = start + direction / np.linalg.norm(direction) * length
-        ax.annotate("", xy=tip, xytext=start,
-                    arrowprops=dict(arrowstyle="-|>", color=colour, lw=2.6, mutation_scale=18))
+        ax.annotate(
+            "", xy=tip, xytext=start, arrowprops=dict(arrowstyle="-|>", color=colour, lw=2.6, mutation_scale=18)
+        )
         ax.plot([], [], color=colour, lw=2.6, label=name)
     ax.plot(*start, "o", color=INK, ms=6, zorder=6)
     ax.annotate(f"{d['angle']:.2f}°", start, xytext=(-62, -20), textcoords="offset points", color=INK)
     mark_minimum(ax, 0, 0)
     set_axes(ax, xlim=(X[0, 0], X[0, -1]), ylim=(Y[0, 0], Y[-1, 0]), aspect="equal")
     ax.ticklabel_format(style="sci", scilimits=(-2, 2))
-    set_axes(ax, "$\\Delta_1 = \\theta_1 - \\theta_1^*$（敏感）", "$\\Delta_2 = \\theta_2 - \\theta_2^*$（迟钝）",
-             legend="lower left")
+    set_axes(
+        ax,
+        "$\\Delta_1 = \\theta_1 - \\theta_1^*$（敏感）",
+        "$\\Delta_2 = \\theta_2 - \\theta_2^*$（迟钝）",
+        legend="lower left",
+    )
     return fig
 
 

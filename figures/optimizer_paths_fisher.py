@@ -21,8 +21,15 @@ ALT = (
 )
 
 
-def data(scale: float = 10.0, n: int = 200, seed: int = 0, lr_gd: float = 0.4, lr_adam: float = 0.1,
-         lr_natural: float = 1.0, steps: int = 60):
+def data(
+    scale: float = 10.0,
+    n: int = 200,
+    seed: int = 0,
+    lr_gd: float = 0.4,
+    lr_adam: float = 0.1,
+    lr_natural: float = 1.0,
+    steps: int = 60,
+):
     """The logistic model on two blobs with feature 1 scaled, its minimum w* (Newton) and L*, L − L* on a grid,
     and from w = 0 the gradient descent, Adam and natural-gradient runs."""
     X, y = two_blobs(n, seed=seed, separation=2.0)
@@ -31,18 +38,37 @@ def data(scale: float = 10.0, n: int = 200, seed: int = 0, lr_gd: float = 0.4, l
     w0 = np.zeros(2)
     star = newton(model, w0, 25).final
     W1, W2 = np.meshgrid(np.linspace(-0.3, 2.4, 160), np.linspace(-0.4, 2.8, 160))
-    return dict(X=X, model=model, w0=w0, star=star, best=float(model.value(star)), W1=W1, W2=W2,
-                Z=on_grid(model.value, W1, W2) - float(model.value(star)),
-                gd=gradient_descent(model, w0, lr_gd, steps), adam=adam(model, w0, lr_adam, steps),
-                natural=natural_gradient_descent(model, lambda w: logistic_fisher(X, w), w0, lr_natural, steps))
+    return dict(
+        X=X,
+        model=model,
+        w0=w0,
+        star=star,
+        best=float(model.value(star)),
+        W1=W1,
+        W2=W2,
+        Z=on_grid(model.value, W1, W2) - float(model.value(star)),
+        gd=gradient_descent(model, w0, lr_gd, steps),
+        adam=adam(model, w0, lr_adam, steps),
+        natural=natural_gradient_descent(model, lambda w: logistic_fisher(X, w), w0, lr_natural, steps),
+    )
 
 
-def make(scale: float = 10.0, n: int = 200, seed: int = 0, lr_gd: float = 0.4, lr_adam: float = 0.1,
-         lr_natural: float = 1.0, steps: int = 60) -> Figure:
+def make(
+    scale: float = 10.0,
+    n: int = 200,
+    seed: int = 0,
+    lr_gd: float = 0.4,
+    lr_adam: float = 0.1,
+    lr_natural: float = 1.0,
+    steps: int = 60,
+) -> Figure:
     d = data(scale, n, seed, lr_gd, lr_adam, lr_natural, steps)
     best = d["best"]
-    runs = [("梯度下降", PALETTE["orange"], d["gd"], lr_gd), ("Adam", PALETTE["purple"], d["adam"], lr_adam),
-            ("自然梯度", PALETTE["green"], d["natural"], lr_natural)]
+    runs = [
+        ("梯度下降", PALETTE["orange"], d["gd"], lr_gd),
+        ("Adam", PALETTE["purple"], d["adam"], lr_adam),
+        ("自然梯度", PALETTE["green"], d["natural"], lr_natural),
+    ]
     fig = Figure(figsize=figsize("two"))
     ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1.0]})
     ax.contour(d["W1"], d["W2"], d["Z"], levels=np.geomspace(0.003, 3.0, 7), cmap=CMAP, linewidths=0.8)

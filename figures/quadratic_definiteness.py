@@ -25,8 +25,9 @@ def data(scale: float = 1.0):
     out = {}
     for name, a in MATRICES.items():
         lam, vecs = np.linalg.eigh(scale * np.array(a))
-        out[name] = dict(matrix=scale * np.array(a), eigenvalues=np.round(lam, 12) + 0.0,
-                         eigenvectors=vecs * np.sign(vecs[0]))
+        out[name] = dict(
+            matrix=scale * np.array(a), eigenvalues=np.round(lam, 12) + 0.0, eigenvectors=vecs * np.sign(vecs[0])
+        )
     return out
 
 
@@ -34,7 +35,13 @@ def make(scale: float = 1.0) -> Figure:
     d = data(scale)
     fig = Figure(figsize=figsize("three"))
     X, Y = np.meshgrid(np.linspace(-2, 2, 201), np.linspace(-2, 2, 201))
-    for ax, (name, m) in zip(fig.subplots(1, 3, ), d.items()):
+    for ax, (name, m) in zip(
+        fig.subplots(
+            1,
+            3,
+        ),
+        d.items(),
+    ):
         Z = on_grid(lambda t, A=m["matrix"]: np.einsum("...i,ij,...j->...", t, A, t), X, Y)
         levels = scale * np.array([0.25, 1, 2.5, 5, 9, 14])
         ax.contour(X, Y, Z, levels=levels, colors=PALETTE["blue"], linewidths=1.0)
@@ -45,8 +52,13 @@ def make(scale: float = 1.0) -> Figure:
             ax.plot(*np.outer([-3, 3], v).T, color=PALETTE["grey"], lw=1.2)
         for lam, v in zip(m["eigenvalues"], m["eigenvectors"].T):
             ax.annotate("", xy=1.4 * v, xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", color=INK, lw=1.3, ls="--"))
-            ax.text(*(1.55 * v), f"$\\lambda = {lam:g}$", ha="center", va="center",
-                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+            ax.text(
+                *(1.55 * v),
+                f"$\\lambda = {lam:g}$",
+                ha="center",
+                va="center",
+                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"),
+            )
         ax.set_title(name)
         ax.set(xlim=(-2, 2), ylim=(-2, 2), aspect="equal", xticks=[-2, 0, 2], yticks=[-2, 0, 2], xlabel=r"$\theta_1$")
     fig.axes[0].set_ylabel(r"$\theta_2$")

@@ -21,8 +21,15 @@ ALT = (
 )
 
 
-def data(n: int = 200, seed: int = 0, mu0: float = 2.0, sigma0: float = 0.5, lr_gd: float = 0.02,
-         lr_natural: float = 0.02, steps: int = 200):
+def data(
+    n: int = 200,
+    seed: int = 0,
+    mu0: float = 2.0,
+    sigma0: float = 0.5,
+    lr_gd: float = 0.02,
+    lr_natural: float = 0.02,
+    steps: int = 200,
+):
     """The negative log-likelihood (its minimum subtracted) on a (μ, σ) grid, the fit θ*, and the four runs
     (gradient descent and natural gradient, in (μ, σ) and in (μ, log σ)), each as iterates in (μ, σ)."""
     samples = np.random.default_rng(seed).normal(0.0, 1.0, size=n)
@@ -36,23 +43,34 @@ def data(n: int = 200, seed: int = 0, mu0: float = 2.0, sigma0: float = 0.5, lr_
         def fisher(t, fit=fit, param=param):
             return gaussian_fisher(float(fit.sigma(t)), param)
 
-        for name, traj in [("gd", gradient_descent(fit, theta0, lr_gd, steps)),
-                           ("natural", natural_gradient_descent(fit, fisher, theta0, lr_natural, steps))]:
+        for name, traj in [
+            ("gd", gradient_descent(fit, theta0, lr_gd, steps)),
+            ("natural", natural_gradient_descent(fit, fisher, theta0, lr_natural, steps)),
+        ]:
             it = traj.iterates
             out[f"{name}_{param}"] = np.stack([it[:, 0], fit.sigma(it)], axis=1)
     return out
 
 
-def make(n: int = 200, seed: int = 0, mu0: float = 2.0, sigma0: float = 0.5, lr_gd: float = 0.02,
-         lr_natural: float = 0.02, steps: int = 200) -> Figure:
+def make(
+    n: int = 200,
+    seed: int = 0,
+    mu0: float = 2.0,
+    sigma0: float = 0.5,
+    lr_gd: float = 0.02,
+    lr_natural: float = 0.02,
+    steps: int = 200,
+) -> Figure:
     d = data(n, seed, mu0, sigma0, lr_gd, lr_natural, steps)
     M, S, Z, star = d["M"], d["S"], d["Z"], d["star"]
     fig = Figure(figsize=figsize("two"))
     axes = fig.subplots(1, 2, sharey=True)
     for ax, kind, title, lr in [(axes[0], "gd", "梯度下降", lr_gd), (axes[1], "natural", "自然梯度", lr_natural)]:
         ax.contour(M, S, Z, levels=np.geomspace(0.02, 4.0, 7), cmap=CMAP, linewidths=0.8)
-        for param, ls, label, colour in [("sigma", "-", "按 $(\\mu, \\sigma)$", PALETTE["orange"]),
-                                         ("log_sigma", "--", "按 $(\\mu, \\log\\sigma)$", PALETTE["blue"])]:
+        for param, ls, label, colour in [
+            ("sigma", "-", "按 $(\\mu, \\sigma)$", PALETTE["orange"]),
+            ("log_sigma", "--", "按 $(\\mu, \\log\\sigma)$", PALETTE["blue"]),
+        ]:
             p = d[f"{kind}_{param}"]
             ax.plot(p[:, 0], p[:, 1], ls=ls, color=colour, lw=2.2, label=label)
             ax.plot(p[::20, 0], p[::20, 1], "o", color=colour, ms=3.5)

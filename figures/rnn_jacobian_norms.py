@@ -21,8 +21,13 @@ def data(size: int = 16, steps: int = 50, low: float = 0.9, high: float = 1.1, s
     lines = []
     for rho in (high, 1.0, low):
         W = recurrent_matrix(size, rho, seed=seed)
-        lines.append(dict(rho=rho, linear=hidden_state_jacobian_norms(W, steps, "linear", seed=seed),
-                          tanh=hidden_state_jacobian_norms(W, steps, "tanh", seed=seed)))
+        lines.append(
+            dict(
+                rho=rho,
+                linear=hidden_state_jacobian_norms(W, steps, "linear", seed=seed),
+                tanh=hidden_state_jacobian_norms(W, steps, "tanh", seed=seed),
+            )
+        )
     return dict(k=np.arange(steps + 1), lines=lines)
 
 
@@ -36,8 +41,14 @@ def make(size: int = 16, steps: int = 50, low: float = 0.9, high: float = 1.1, s
         ax.plot(k, line["linear"], color=PALETTE[color], label=f"线性，$\\rho = {rho:g}$")
         if rho != 1.0:
             ax.plot(k, line["tanh"], "--", color=PALETTE[color], lw=1.5, label=f"tanh，$\\rho = {rho:g}$")
-    set_axes(ax, "回传的步数 $k = T - t$", r"$\|\partial h_T / \partial h_t\|_2$", xlim=(0, steps), yscale="log",
-             legend=dict(loc="upper left", ncol=2))
+    set_axes(
+        ax,
+        "回传的步数 $k = T - t$",
+        r"$\|\partial h_T / \partial h_t\|_2$",
+        xlim=(0, steps),
+        yscale="log",
+        legend=dict(loc="upper left", ncol=2),
+    )
     return fig
 
 

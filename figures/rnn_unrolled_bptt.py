@@ -44,25 +44,44 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
     set_axes(top, xlim=(-0.7, steps + 1.0), ylim=(-1.55, 1.25))
     top.axis("off")
     for t in range(steps + 1):
-        top.add_patch(FancyBboxPatch((t - 0.3, -0.25), 0.6, 0.5, boxstyle="round,pad=0.04",
-                                     fc="white", ec=INK, lw=1.4))
+        top.add_patch(FancyBboxPatch((t - 0.3, -0.25), 0.6, 0.5, boxstyle="round,pad=0.04", fc="white", ec=INK, lw=1.4))
         top.text(t, 0, f"$h_{t}$", ha="center", va="center")
         if t:
-            top.annotate("", xy=(t - 0.34, 0.08), xytext=(t - 0.66, 0.08),
-                         arrowprops=dict(arrowstyle="-|>", color=PALETTE["blue"], lw=1.6, mutation_scale=12))
+            top.annotate(
+                "",
+                xy=(t - 0.34, 0.08),
+                xytext=(t - 0.66, 0.08),
+                arrowprops=dict(arrowstyle="-|>", color=PALETTE["blue"], lw=1.6, mutation_scale=12),
+            )
             top.text(t - 0.5, 0.2, "$W$", ha="center", fontsize=SMALL, color=PALETTE["blue"])
-            top.annotate("", xy=(t, 0.3), xytext=(t, 0.72),
-                         arrowprops=dict(arrowstyle="-|>", color=PALETTE["grey"], lw=1.0, mutation_scale=10))
+            top.annotate(
+                "",
+                xy=(t, 0.3),
+                xytext=(t, 0.72),
+                arrowprops=dict(arrowstyle="-|>", color=PALETTE["grey"], lw=1.0, mutation_scale=10),
+            )
             top.text(t, 0.78, f"$x_{t}$", ha="center", va="bottom", color=PALETTE["grey"])
             width = 0.6 + 5.0 * norms[t - 1] / norms.max()
-            top.annotate("", xy=(t - 0.5, -0.75), xytext=(t + 0.5 if t < steps else t + 0.55, -0.75),
-                         arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=width,
-                                         mutation_scale=10 + width))
-    top.annotate("", xy=(steps + 0.85, 0), xytext=(steps + 0.32, 0),
-                 arrowprops=dict(arrowstyle="-|>", color=INK, lw=1.4, mutation_scale=12))
+            top.annotate(
+                "",
+                xy=(t - 0.5, -0.75),
+                xytext=(t + 0.5 if t < steps else t + 0.55, -0.75),
+                arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=width, mutation_scale=10 + width),
+            )
+    top.annotate(
+        "",
+        xy=(steps + 0.85, 0),
+        xytext=(steps + 0.32, 0),
+        arrowprops=dict(arrowstyle="-|>", color=INK, lw=1.4, mutation_scale=12),
+    )
     top.text(steps + 0.92, 0, "$L$", va="center")
-    top.text(steps / 2, -1.35, "反向：$\\nabla_{h_{t-1}}L = W^\\top\\,(\\tanh'(a_t)\\odot\\nabla_{h_t}L)$，"
-             "每退一步乘一次雅可比矩阵", ha="center", color=PALETTE["orange"])
+    top.text(
+        steps / 2,
+        -1.35,
+        "反向：$\\nabla_{h_{t-1}}L = W^\\top\\,(\\tanh'(a_t)\\odot\\nabla_{h_t}L)$，每退一步乘一次雅可比矩阵",
+        ha="center",
+        color=PALETTE["orange"],
+    )
 
     t_axis = np.arange(1, steps + 1)
     bottom.bar(t_axis, norms, color=PALETTE["orange"], width=0.6)
@@ -70,8 +89,13 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
     bottom.set_xticks(t_axis)
     bottom.set_xticklabels([f"$t={t}$" for t in t_axis])
     bottom.set_ylabel(r"$\|\nabla_{a_t}L\|$")
-    bottom.text(0.02, 0.9, f"$\\rho = {rho:g}$：每往回一步，梯度平均乘以 {d['back_ratio']:.2f}",
-                transform=bottom.transAxes, va="top")
+    bottom.text(
+        0.02,
+        0.9,
+        f"$\\rho = {rho:g}$：每往回一步，梯度平均乘以 {d['back_ratio']:.2f}",
+        transform=bottom.transAxes,
+        va="top",
+    )
     return fig
 
 

@@ -19,22 +19,29 @@ ALT = (
 )
 
 
-def data(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float = 1e-3, steps: int = 60,
-         seed: int = 0):
+def data(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float = 1e-3, steps: int = 60, seed: int = 0):
     """The saddle on a grid, and four runs with each step's distance ‖θ_k‖ from the saddle: gradient descent
     from (1, 0), the same with gradient noise, and gradient descent and momentum from (1, offset)."""
     L = saddle()
     X, Y = np.meshgrid(np.linspace(-2.2, 2.2, 200), np.linspace(-2.2, 2.2, 200))
-    runs = dict(plain=gradient_descent(L, [1.0, 0.0], lr, steps),
-                noisy=gradient_descent(L, [1.0, 0.0], lr, steps, noise=noise, seed=seed),
-                offset=gradient_descent(L, [1.0, offset], lr, steps),
-                momentum=momentum(L, [1.0, offset], lr, steps, beta=beta))
-    return dict(X=X, Y=Y, Z=on_grid(L.value, X, Y), **runs,
-                distance={k: np.linalg.norm(r.iterates.astype(float), axis=1) for k, r in runs.items()})
+    runs = dict(
+        plain=gradient_descent(L, [1.0, 0.0], lr, steps),
+        noisy=gradient_descent(L, [1.0, 0.0], lr, steps, noise=noise, seed=seed),
+        offset=gradient_descent(L, [1.0, offset], lr, steps),
+        momentum=momentum(L, [1.0, offset], lr, steps, beta=beta),
+    )
+    return dict(
+        X=X,
+        Y=Y,
+        Z=on_grid(L.value, X, Y),
+        **runs,
+        distance={k: np.linalg.norm(r.iterates.astype(float), axis=1) for k, r in runs.items()},
+    )
 
 
-def make(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float = 1e-3, steps: int = 60,
-         seed: int = 0) -> Figure:
+def make(
+    lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float = 1e-3, steps: int = 60, seed: int = 0
+) -> Figure:
     d = data(lr, beta, noise, offset, steps, seed)
     runs = (
         ("梯度下降，起点 (1, 0)", "plain", "grey", "-"),
@@ -51,9 +58,10 @@ def make(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float 
     for label, run, color, ls in runs:
         its, dist = d[run].iterates, d["distance"][run]
         ax.plot(its[:, 0], its[:, 1], ls, color=PALETTE[color], lw=1.6)
-        bx.plot(k[:len(dist)], dist, ls, color=PALETTE[color], label=label)
-    set_axes(ax, r"$\theta_1$", r"$\theta_2$", title=r"$L = \theta_1^2 - \theta_2^2$", xlim=(-1.6, 1.6),
-             ylim=(-2.2, 2.2))
+        bx.plot(k[: len(dist)], dist, ls, color=PALETTE[color], label=label)
+    set_axes(
+        ax, r"$\theta_1$", r"$\theta_2$", title=r"$L = \theta_1^2 - \theta_2^2$", xlim=(-1.6, 1.6), ylim=(-2.2, 2.2)
+    )
     bx.axhline(2.0, color=PALETTE["grey"], lw=0.8, ls=":")
     set_axes(bx, "步数 $k$", r"离鞍点的距离 $\|\theta_k\|$", ylim=(1e-7, 1e3), yscale="log", legend="lower left")
     return fig

@@ -30,8 +30,12 @@ def data(eps: float = 0.05, radius: float = 0.3, step: float = 0.1):
         around.append(dict(mu=mu, sigma=sigma, half=half, M=M, S=S, KL=kl(mu, sigma, M, S)))
     sigmas = np.geomspace(0.1, 10, 60)
     delta = np.array([step, step])
-    return dict(around=around, sigmas=sigmas, exact=[kl_gaussian(0.0, s, step, s + step) for s in sigmas],
-                quad=[0.5 * delta @ gaussian_fisher(s) @ delta for s in sigmas])
+    return dict(
+        around=around,
+        sigmas=sigmas,
+        exact=[kl_gaussian(0.0, s, step, s + step) for s in sigmas],
+        quad=[0.5 * delta @ gaussian_fisher(s) @ delta for s in sigmas],
+    )
 
 
 def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
@@ -44,12 +48,20 @@ def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
         ax.contour(point["M"], point["S"], point["KL"], levels=[eps], colors=[colour], linewidths=2.2)
         ax.plot(mu + radius * np.cos(t), sigma + radius * np.sin(t), ls="--", color=colour, lw=1.2)
         ax.plot(mu, sigma, "o", color=colour, ms=4)
-        ax.annotate(f"$\\sigma = {sigma:g}$", (mu, sigma + max(radius, half)), xytext=(0, 4),
-                    textcoords="offset points", ha="center", va="bottom", color=colour)
+        ax.annotate(
+            f"$\\sigma = {sigma:g}$",
+            (mu, sigma + max(radius, half)),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            color=colour,
+        )
     ax.plot([], [], color=INK, lw=2.2, label=f"$\\mathrm{{KL}} = {eps:g}$")
     ax.plot([], [], color=INK, lw=1.2, ls="--", label=f"$\\|\\delta\\| = {radius:g}$")
-    set_axes(ax, "均值 $\\mu$", "标准差 $\\sigma$", xlim=(-2.6, 3.3), ylim=(0, 3.1), aspect="equal",
-             legend="upper left")
+    set_axes(
+        ax, "均值 $\\mu$", "标准差 $\\sigma$", xlim=(-2.6, 3.3), ylim=(0, 3.1), aspect="equal", legend="upper left"
+    )
 
     bx.loglog(d["sigmas"], d["exact"], color=PALETTE["blue"], lw=3, alpha=0.7, label="精确 KL")
     bx.loglog(d["sigmas"], d["quad"], color=INK, ls="--", lw=1.3, label="$\\frac{1}{2}\\delta^\\top F\\delta$")

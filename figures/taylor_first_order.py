@@ -24,23 +24,38 @@ def data(x0: float = 1.0, delta: float = 0.5):
     first = lambda d: f(x0) + df * d  # noqa: E731
     second = lambda d: first(d) + 0.5 * d2f * d**2  # noqa: E731
     deltas = np.geomspace(1e-3, 1, 61)
-    return dict(f=f, first=first, second=second, deltas=deltas,
-                err1=np.abs(f(x0 + deltas) - first(deltas)), err2=np.abs(f(x0 + deltas) - second(deltas)),
-                gap=f(x0 + delta) - first(delta))
+    return dict(
+        f=f,
+        first=first,
+        second=second,
+        deltas=deltas,
+        err1=np.abs(f(x0 + deltas) - first(deltas)),
+        err2=np.abs(f(x0 + deltas) - second(deltas)),
+        gap=f(x0 + delta) - first(delta),
+    )
 
 
 def make(x0: float = 1.0, delta: float = 0.5) -> Figure:
     d = data(x0, delta)
     fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2, )
+    ax, bx = fig.subplots(
+        1,
+        2,
+    )
     x = np.linspace(0.2, 1.8, 200)
     ax.plot(x, d["f"](x), color=INK, label="$f(x) = x^3$")
     ax.plot(x, d["first"](x - x0), color=PALETTE["orange"], label=r"一阶：$f + f'\delta$")
     ax.plot(x, d["second"](x - x0), "--", color=PALETTE["blue"], label=r"二阶：$+\frac{1}{2}f''\delta^2$")
     top = d["f"](x0 + delta)
     ax.plot([x0 + delta] * 2, [top - d["gap"], top], color=PALETTE["purple"], lw=3)
-    ax.annotate(f"误差 {d['gap']:.3f}", (x0 + delta, top - d["gap"] / 2), xytext=(8, 0),
-                textcoords="offset points", va="center", color=PALETTE["purple"])
+    ax.annotate(
+        f"误差 {d['gap']:.3f}",
+        (x0 + delta, top - d["gap"] / 2),
+        xytext=(8, 0),
+        textcoords="offset points",
+        va="center",
+        color=PALETTE["purple"],
+    )
     ax.plot([x0], [d["f"](x0)], "o", color=INK, ms=5, zorder=5)
     ax.set(xlabel="$x$", ylabel="$y$", ylim=(-0.5, 5.5))
     ax.legend(loc="upper left")

@@ -44,7 +44,7 @@ class TanhField:
     @classmethod
     def from_theta(cls, theta: np.ndarray, dim: int) -> TanhField:
         theta = as_array(theta, "theta", shape=(dim * dim + dim,))
-        return cls(theta[: dim * dim].reshape(dim, dim), theta[dim * dim:])
+        return cls(theta[: dim * dim].reshape(dim, dim), theta[dim * dim :])
 
     def __call__(self, h: np.ndarray) -> np.ndarray:
         return np.tanh(self.W @ h + self.b)
@@ -101,11 +101,12 @@ class AdjointGradient:
 
     @property
     def grad_b(self) -> np.ndarray:
-        return self.grad_theta[self.grad_h0.size ** 2:]
+        return self.grad_theta[self.grad_h0.size**2 :]
 
 
-def adjoint_gradient(field: TanhField, h0: np.ndarray, target: np.ndarray, t_end: float = 1.0,
-                     steps: int = 100) -> AdjointGradient:
+def adjoint_gradient(
+    field: TanhField, h0: np.ndarray, target: np.ndarray, t_end: float = 1.0, steps: int = 100
+) -> AdjointGradient:
     """Forward to h(T) keeping nothing else, then solve (h, h̄, g) backwards from T to 0 with RK4.
 
     In reversed time s = T − t: dh/ds = −f(h), dh̄/ds = (∂f/∂h)ᵀ h̄, dg/ds = (∂f/∂θ)ᵀ h̄, with h̄ = h(T) − target
@@ -117,7 +118,7 @@ def adjoint_gradient(field: TanhField, h0: np.ndarray, target: np.ndarray, t_end
     d, p = field.dim, field.theta.size
 
     def rhs(y: np.ndarray) -> np.ndarray:
-        h, hbar = y[:d], y[d:2 * d]
+        h, hbar = y[:d], y[d : 2 * d]
         hbar_fh, hbar_ftheta = field.vjp(h, hbar)
         return np.concatenate([-field(h), hbar_fh, hbar_ftheta])
 
@@ -125,11 +126,15 @@ def adjoint_gradient(field: TanhField, h0: np.ndarray, target: np.ndarray, t_end
     ds = t_end / steps
     for _ in range(steps):
         y = rk4_step(rhs, y, ds)
-    return AdjointGradient(0.5 * float(np.sum((hT - target) ** 2)), y[2 * d:], y[d:2 * d], 1)
+    return AdjointGradient(0.5 * float(np.sum((hT - target) ** 2)), y[2 * d :], y[d : 2 * d], 1)
 
 
-def finite_difference_gradient(field: TanhField, h0: np.ndarray, target: np.ndarray, t_end: float = 1.0,
-                               steps: int = 100, eps: float = 1e-6) -> np.ndarray:
+def finite_difference_gradient(
+    field: TanhField, h0: np.ndarray, target: np.ndarray, t_end: float = 1.0, steps: int = 100, eps: float = 1e-6
+) -> np.ndarray:
     """dL/dθ by central differences of ``loss``: 2·len(θ) forward solves, the oracle for the adjoint."""
-    return numerical_gradient(lambda theta: loss(TanhField.from_theta(theta, field.dim), h0, target, t_end, steps),
-                              field.theta, h=positive(eps, "eps"))
+    return numerical_gradient(
+        lambda theta: loss(TanhField.from_theta(theta, field.dim), h0, target, t_end, steps),
+        field.theta,
+        h=positive(eps, "eps"),
+    )

@@ -49,8 +49,9 @@ def numerical_hessian(f: Callable[[np.ndarray], float], x: np.ndarray, h: float 
     return hess
 
 
-def directional_derivative(f: Callable[[np.ndarray], float], x: np.ndarray, direction: np.ndarray,
-                           h: float = 1e-6) -> float:
+def directional_derivative(
+    f: Callable[[np.ndarray], float], x: np.ndarray, direction: np.ndarray, h: float = 1e-6
+) -> float:
     """D_u f(x) = lim (f(x + h u) − f(x − h u)) / 2h along the unit vector u = direction/‖direction‖."""
     x = as_array(x, "x")
     d = as_array(direction, "direction", shape=x.shape)

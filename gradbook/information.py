@@ -48,8 +48,9 @@ def gaussian_scores(samples: np.ndarray, mu: float, sigma: float, parametrizatio
     return np.stack([z / s, d_sigma if _param(parametrization) == "sigma" else s * d_sigma], axis=1)
 
 
-def gaussian_empirical_fisher(samples: np.ndarray, mu: float, sigma: float,
-                              parametrization: str = "sigma") -> np.ndarray:
+def gaussian_empirical_fisher(
+    samples: np.ndarray, mu: float, sigma: float, parametrization: str = "sigma"
+) -> np.ndarray:
     """(1/n) Σ sᵢsᵢᵀ over the samples' scores; tends to ``gaussian_fisher`` for samples drawn from N(μ, σ²)."""
     scores = gaussian_scores(samples, mu, sigma, parametrization)
     return scores.T @ scores / scores.shape[0]

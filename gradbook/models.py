@@ -128,8 +128,9 @@ def add_bias(x: np.ndarray) -> np.ndarray:
     return np.hstack([x, np.ones((x.shape[0], 1))])
 
 
-def two_blobs(n: int = 100, seed: int = 0, positive_fraction: float = 0.5,
-              separation: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+def two_blobs(
+    n: int = 100, seed: int = 0, positive_fraction: float = 0.5, separation: float = 2.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Seeded 2-D binary data: class 1 around (+s/2, +s/2), class 0 around (−s/2, −s/2); labels y ∈ {0, 1}."""
     n = positive_int(n, "n", minimum=2)
     frac = in_interval(positive_fraction, "positive_fraction", 0.0, 1.0, closed_low=False)
@@ -277,4 +278,3 @@ def _indices(idx: np.ndarray, n: int) -> np.ndarray:
     if idx.min() < 0 or idx.max() >= n:
         raise ValueError(f"idx must index examples 0..{n - 1}, got values from {idx.min()} to {idx.max()}")
     return idx
-

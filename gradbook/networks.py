@@ -82,12 +82,14 @@ class MLP:
             W = as_array(W, f"W[{i}]", ndim=2)
             as_array(b, f"b[{i}]", shape=(W.shape[0],))
             if i and W.shape[1] != self.params[i - 1][0].shape[0]:
-                raise ValueError(f"W[{i}] takes {W.shape[1]} inputs but layer {i - 1} gives "
-                                 f"{self.params[i - 1][0].shape[0]} outputs")
+                raise ValueError(
+                    f"W[{i}] takes {W.shape[1]} inputs but layer {i - 1} gives {self.params[i - 1][0].shape[0]} outputs"
+                )
 
     @classmethod
-    def create(cls, sizes: Sequence[int], activation: str = "tanh", init: str = "xavier", seed: int = 0,
-               naive_std: float = 1.0) -> MLP:
+    def create(
+        cls, sizes: Sequence[int], activation: str = "tanh", init: str = "xavier", seed: int = 0, naive_std: float = 1.0
+    ) -> MLP:
         """A fresh network with ``init_params(sizes, init, seed, naive_std)``."""
         return cls(init_params(sizes, init, seed, naive_std), activation)
 
@@ -150,8 +152,9 @@ def rnn_forward(W: np.ndarray, U: np.ndarray, b: np.ndarray, xs: np.ndarray, h0:
     return np.array(hs)
 
 
-def rnn_bptt(W: np.ndarray, U: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray,
-             targets: np.ndarray) -> RNNGrads:
+def rnn_bptt(
+    W: np.ndarray, U: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray, targets: np.ndarray
+) -> RNNGrads:
     """Backpropagation through time: walk t = T … 1 carrying ∂L/∂h_t back through W."""
     hs = rnn_forward(W, U, b, xs, h0)
     W, U, b, xs, h0 = _rnn_inputs(W, U, b, xs, h0)
@@ -178,8 +181,9 @@ def recurrent_matrix(size: int, spectral_radius: float, seed: int = 0) -> np.nda
     return rho * q * np.sign(np.diag(r))
 
 
-def hidden_state_jacobian_norms(W: np.ndarray, steps: int, activation_name: str = "linear", seed: int = 0,
-                                h0_scale: float = 0.5) -> np.ndarray:
+def hidden_state_jacobian_norms(
+    W: np.ndarray, steps: int, activation_name: str = "linear", seed: int = 0, h0_scale: float = 0.5
+) -> np.ndarray:
     """‖∂h_T/∂h_{T−k}‖₂ for k = 0 … steps, running h_t = f(W h_{t−1}) from a seeded random h_0."""
     W = as_array(W, "W", ndim=2)
     if W.shape[0] != W.shape[1]:
@@ -217,5 +221,10 @@ def _rnn_inputs(W, U, b, xs, h0):
         raise ValueError(f"W must be square (hidden × hidden), got shape {W.shape}")
     hidden = W.shape[0]
     U = as_array(U, "U", shape=(hidden, None))
-    return (W, U, as_array(b, "b", shape=(hidden,)), as_array(xs, "xs", shape=(None, U.shape[1])),
-            as_array(h0, "h0", shape=(hidden,)))
+    return (
+        W,
+        U,
+        as_array(b, "b", shape=(hidden,)),
+        as_array(xs, "xs", shape=(None, U.shape[1])),
+        as_array(h0, "h0", shape=(hidden,)),
+    )

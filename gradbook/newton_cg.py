@@ -29,8 +29,9 @@ class CGResult:
     negative_curvature: bool
 
 
-def conjugate_gradient(matvec: Callable[[np.ndarray], np.ndarray], b: np.ndarray, tol: float = 1e-10,
-                       max_iter: int | None = None) -> CGResult:
+def conjugate_gradient(
+    matvec: Callable[[np.ndarray], np.ndarray], b: np.ndarray, tol: float = 1e-10, max_iter: int | None = None
+) -> CGResult:
     """Solve A x = b for symmetric positive definite A given only v ↦ A v (at most n products in exact arithmetic).
 
     Truncated for Newton: if a search direction p has pᵀAp ≤ 0 the iteration stops and returns the
@@ -60,8 +61,15 @@ def conjugate_gradient(matvec: Callable[[np.ndarray], np.ndarray], b: np.ndarray
     return CGResult(x, max_iter, False)
 
 
-def newton_cg(f: ScalarFunction, x0: np.ndarray, steps: int, cg_iters: int | None = None, tol: float = 1e-4,
-              gtol: float = 1e-8, line_search: bool = True) -> Trajectory:
+def newton_cg(
+    f: ScalarFunction,
+    x0: np.ndarray,
+    steps: int,
+    cg_iters: int | None = None,
+    tol: float = 1e-4,
+    gtol: float = 1e-8,
+    line_search: bool = True,
+) -> Trajectory:
     """Minimise f with matrix-free Newton steps: gradient by reverse mode, H·v by forward over reverse.
 
     ``f`` takes a sequence of numbers and is written with +, −, ·, /, ** and gradbook.autodiff's

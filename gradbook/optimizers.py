@@ -79,9 +79,18 @@ class Trajectory:
         return np.linalg.norm(self.iterates.astype(np.float64) - p, axis=1)
 
 
-def gradient_descent(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, *,
-                     dtype: object = np.float64, loss_scale: float | None = None, clip_norm: float | None = None,
-                     noise: float = 0.0, seed: int = 0) -> Trajectory:
+def gradient_descent(
+    objective: Differentiable,
+    theta0: np.ndarray,
+    lr: float,
+    steps: int,
+    *,
+    dtype: object = np.float64,
+    loss_scale: float | None = None,
+    clip_norm: float | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> Trajectory:
     """θ ← θ − η ∇L(θ).
 
     ``loss_scale=s`` multiplies the loss by s before its gradient is rounded to ``dtype`` and divides it
@@ -113,8 +122,15 @@ def gradient_descent(objective: Differentiable, theta0: np.ndarray, lr: float, s
     return run(objective, theta0, steps, step, dtype=work)
 
 
-def momentum(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, beta: float = 0.9, *,
-             dtype: object = np.float64) -> Trajectory:
+def momentum(
+    objective: Differentiable,
+    theta0: np.ndarray,
+    lr: float,
+    steps: int,
+    beta: float = 0.9,
+    *,
+    dtype: object = np.float64,
+) -> Trajectory:
     """Heavy ball: v ← β v − η ∇L(θ), θ ← θ + v, i.e. θ_{k+1} = θ_k − η∇L(θ_k) + β(θ_k − θ_{k−1})."""
     lr, beta = positive(lr, "lr"), in_interval(beta, "beta", 0.0, 1.0)
     dt = float_dtype(dtype, "momentum")
@@ -122,15 +138,25 @@ def momentum(objective: Differentiable, theta0: np.ndarray, lr: float, steps: in
 
     def step(theta, _k):
         nonlocal velocity
-        velocity = (np.zeros_like(theta) if velocity is None else dt.type(beta) * velocity) \
-            - dt.type(lr) * _grad(objective, theta, dt)
+        velocity = (np.zeros_like(theta) if velocity is None else dt.type(beta) * velocity) - dt.type(lr) * _grad(
+            objective, theta, dt
+        )
         return theta + velocity
 
     return run(objective, theta0, steps, step, dtype=dt)
 
 
-def sgd(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, batch_size: int, seed: int = 0, *,
-        dtype: object = np.float64, clip_norm: float | None = None) -> Trajectory:
+def sgd(
+    objective: Differentiable,
+    theta0: np.ndarray,
+    lr: float,
+    steps: int,
+    batch_size: int,
+    seed: int = 0,
+    *,
+    dtype: object = np.float64,
+    clip_norm: float | None = None,
+) -> Trajectory:
     """Minibatch SGD: each step uses the gradient of ``batch_size`` examples drawn without replacement.
 
     The objective needs ``batch_grad(θ, idx)`` and ``n_examples`` (LinearMSE, LogisticRegression).
@@ -156,8 +182,16 @@ def sgd(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, ba
     return run(objective, theta0, steps, step, dtype=dt)
 
 
-def rmsprop(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, rho: float = 0.9,
-            eps: float = 1e-8, *, dtype: object = np.float64) -> Trajectory:
+def rmsprop(
+    objective: Differentiable,
+    theta0: np.ndarray,
+    lr: float,
+    steps: int,
+    rho: float = 0.9,
+    eps: float = 1e-8,
+    *,
+    dtype: object = np.float64,
+) -> Trajectory:
     """θ ← θ − η g / (√s + ε) with s a running mean of g²: a per-coordinate (diagonal) step size."""
     lr, rho, eps = positive(lr, "lr"), in_interval(rho, "rho", 0.0, 1.0), positive(eps, "eps")
     dt = float_dtype(dtype, "rmsprop")
@@ -172,8 +206,17 @@ def rmsprop(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int
     return run(objective, theta0, steps, step, dtype=dt)
 
 
-def adam(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, beta1: float = 0.9, beta2: float = 0.999,
-         eps: float = 1e-8, *, dtype: object = np.float64) -> Trajectory:
+def adam(
+    objective: Differentiable,
+    theta0: np.ndarray,
+    lr: float,
+    steps: int,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    *,
+    dtype: object = np.float64,
+) -> Trajectory:
     """Adam: bias-corrected running means m of g and v of g², step −η m̂/(√v̂ + ε)."""
     lr, eps = positive(lr, "lr"), positive(eps, "eps")
     beta1, beta2 = in_interval(beta1, "beta1", 0.0, 1.0), in_interval(beta2, "beta2", 0.0, 1.0)
@@ -191,8 +234,15 @@ def adam(objective: Differentiable, theta0: np.ndarray, lr: float, steps: int, b
     return run(objective, theta0, steps, step, dtype=dt)
 
 
-def newton(objective: Differentiable, theta0: np.ndarray, steps: int, lr: float = 1.0, damping: float = 0.0, *,
-           dtype: object = np.float64) -> Trajectory:
+def newton(
+    objective: Differentiable,
+    theta0: np.ndarray,
+    steps: int,
+    lr: float = 1.0,
+    damping: float = 0.0,
+    *,
+    dtype: object = np.float64,
+) -> Trajectory:
     """θ ← θ − η (H + λI)⁻¹ ∇L(θ); one step reaches a quadratic's minimum when η = 1, λ = 0."""
     lr, damping = positive(lr, "lr"), in_interval(damping, "damping", 0.0, np.inf)
     dt = float_dtype(dtype, "newton (it solves a linear system)", HIGH_PRECISION)
@@ -207,9 +257,16 @@ def newton(objective: Differentiable, theta0: np.ndarray, steps: int, lr: float 
     return run(objective, theta0, steps, step, dtype=dt)
 
 
-def natural_gradient_descent(objective: Differentiable, fisher: Callable[[np.ndarray], np.ndarray], theta0: np.ndarray,
-                             lr: float, steps: int, damping: float = 0.0, *,
-                             dtype: object = np.float64) -> Trajectory:
+def natural_gradient_descent(
+    objective: Differentiable,
+    fisher: Callable[[np.ndarray], np.ndarray],
+    theta0: np.ndarray,
+    lr: float,
+    steps: int,
+    damping: float = 0.0,
+    *,
+    dtype: object = np.float64,
+) -> Trajectory:
     """θ ← θ − η (F(θ) + λI)⁻¹ ∇L(θ): steepest descent when distance is measured by KL, not by ‖δ‖."""
     lr, damping = positive(lr, "lr"), in_interval(damping, "damping", 0.0, np.inf)
     dt = float_dtype(dtype, "natural_gradient_descent (it solves a linear system)", HIGH_PRECISION)
@@ -222,8 +279,9 @@ def natural_gradient_descent(objective: Differentiable, fisher: Callable[[np.nda
     return run(objective, theta0, steps, step, dtype=dt)
 
 
-def gradient_flow(objective: Differentiable, theta0: np.ndarray, t_end: float, steps: int, *,
-                  dtype: object = np.float64) -> Trajectory:
+def gradient_flow(
+    objective: Differentiable, theta0: np.ndarray, t_end: float, steps: int, *, dtype: object = np.float64
+) -> Trajectory:
     """The ODE dθ/dt = −∇L(θ) integrated by classical Runge–Kutta (RK4) with ``steps`` steps up to ``t_end``."""
     t_end = positive(t_end, "t_end")
     dt = float_dtype(dtype, "gradient_flow", HIGH_PRECISION)
@@ -236,8 +294,14 @@ def gradient_flow(objective: Differentiable, theta0: np.ndarray, t_end: float, s
     return replace(traj, times=np.arange(len(traj.iterates)) * float(h))
 
 
-def run(objective: Differentiable, theta0: np.ndarray, steps: int, step: Callable[[np.ndarray, int], np.ndarray],
-        *, dtype: object = np.float64) -> Trajectory:
+def run(
+    objective: Differentiable,
+    theta0: np.ndarray,
+    steps: int,
+    step: Callable[[np.ndarray, int], np.ndarray],
+    *,
+    dtype: object = np.float64,
+) -> Trajectory:
     """Iterate ``theta ← step(theta, k)`` from theta0, recording iterates, losses and gradient norms.
 
     The one loop behind every optimiser: ``step`` holds the method, ``run`` the bookkeeping.

@@ -50,8 +50,9 @@ class LinearRecurrence:
         return (t * w ** (t - 1) * self.h0 * (w**t * self.h0 - self.target))[..., None]
 
 
-def teacher_logistic_data(n: int = 512, dim: int = 20, seed: int = 0,
-                          label_noise: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def teacher_logistic_data(
+    n: int = 512, dim: int = 20, seed: int = 0, label_noise: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(X, y, w_teacher): rows x ~ N(0, I), labels y = [xᵀw_teacher + ε > 0] with ε ~ N(0, label_noise²)."""
     n, dim = positive_int(n, "n", minimum=2), positive_int(dim, "dim")
     rng = np.random.default_rng(seed)
@@ -61,8 +62,9 @@ def teacher_logistic_data(n: int = 512, dim: int = 20, seed: int = 0,
     return X, y, w
 
 
-def ordered_sgd(objective: object, theta0: np.ndarray, lr: float,
-                batches: Sequence[Sequence[int]] | np.ndarray) -> Trajectory:
+def ordered_sgd(
+    objective: object, theta0: np.ndarray, lr: float, batches: Sequence[Sequence[int]] | np.ndarray
+) -> Trajectory:
     """θ_{k+1} = θ_k − η ∇L_{B_k}(θ_k) for the batches B_0, B_1, … in the order given (one pass).
 
     The objective needs ``batch_grad(θ, idx)``, ``value`` and ``grad`` (LinearMSE, LogisticRegression).

@@ -9,8 +9,15 @@ import numpy as np
 FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
-def as_array(x: object, name: str, *, ndim: int | None = None, shape: Sequence[int | None] | None = None,
-             last_dim: int | None = None, min_ndim: int = 0) -> np.ndarray:
+def as_array(
+    x: object,
+    name: str,
+    *,
+    ndim: int | None = None,
+    shape: Sequence[int | None] | None = None,
+    last_dim: int | None = None,
+    min_ndim: int = 0,
+) -> np.ndarray:
     """Return ``x`` as a finite float64 array, checking its rank and shape (None in ``shape`` = any size)."""
     try:
         arr = np.asarray(x, dtype=np.float64)
@@ -20,8 +27,9 @@ def as_array(x: object, name: str, *, ndim: int | None = None, shape: Sequence[i
         raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}")
     if arr.ndim < min_ndim:
         raise ValueError(f"{name} must have at least {min_ndim} dimension(s), got shape {arr.shape}")
-    if shape is not None and (arr.ndim != len(shape)
-                              or any(s is not None and s != a for s, a in zip(shape, arr.shape))):
+    if shape is not None and (
+        arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape))
+    ):
         want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
         raise ValueError(f"{name} must have shape {want}, got {arr.shape}")
     if last_dim is not None and (arr.ndim == 0 or arr.shape[-1] != last_dim):
@@ -39,8 +47,9 @@ def positive(x: float, name: str) -> float:
     return value
 
 
-def in_interval(x: float, name: str, low: float, high: float, *, closed_low: bool = True,
-                closed_high: bool = False) -> float:
+def in_interval(
+    x: float, name: str, low: float, high: float, *, closed_low: bool = True, closed_high: bool = False
+) -> float:
     """Return ``x`` as a float after checking it lies in the interval from ``low`` to ``high``."""
     value = _scalar(x, name)
     ok_low = value >= low if closed_low else value > low
@@ -71,8 +80,9 @@ def float_dtype(dtype: object, routine: str, allowed: Sequence[object] = FLOAT_D
     return dt
 
 
-def square_matrix(a: object, name: str, *, size: int | None = None, symmetric: bool = False,
-                  positive_definite: bool = False) -> np.ndarray:
+def square_matrix(
+    a: object, name: str, *, size: int | None = None, symmetric: bool = False, positive_definite: bool = False
+) -> np.ndarray:
     """Return ``a`` as a finite square float64 matrix, optionally checking symmetry and positive definiteness."""
     arr = as_array(a, name, ndim=2)
     if arr.shape[0] != arr.shape[1] or (size is not None and arr.shape[0] != size):

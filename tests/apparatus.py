@@ -15,9 +15,17 @@ FURTHER_READING = "延伸阅读"
 
 # Short or loose names readers type, beyond the names the entries list: query -> entry it must find.
 READER_QUERIES = {
-    "海森": "海森矩阵", "黑塞": "海森矩阵", "Fisher": "Fisher 信息矩阵", "费舍尔": "Fisher 信息矩阵",
-    "费希尔": "Fisher 信息矩阵", "最速下降": "最陡下降", "拟牛顿": "拟牛顿法", "quasi-Newton": "拟牛顿法",
-    "凸": "凸函数", "预条件矩阵": "预条件", "Jacobian": "雅可比矩阵",
+    "海森": "海森矩阵",
+    "黑塞": "海森矩阵",
+    "Fisher": "Fisher 信息矩阵",
+    "费舍尔": "Fisher 信息矩阵",
+    "费希尔": "Fisher 信息矩阵",
+    "最速下降": "最陡下降",
+    "拟牛顿": "拟牛顿法",
+    "quasi-Newton": "拟牛顿法",
+    "凸": "凸函数",
+    "预条件矩阵": "预条件",
+    "Jacobian": "雅可比矩阵",
 }
 
 _LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(([^)\s]+)\)")
@@ -117,11 +125,18 @@ def anchors(page: str) -> frozenset[str]:
 
     text = (DOCS / page).read_text(encoding="utf-8")
     if text.startswith("---\n"):
-        text = text[text.index("\n---", 4) + 4:]
-    md = markdown.Markdown(extensions=["toc", "attr_list", "admonition", "pymdownx.arithmatex",
-                                       "pymdownx.superfences", "pymdownx.details"],
-                           extension_configs={"toc": {"slugify": slugify(case="lower")},
-                                              "pymdownx.arithmatex": {"generic": True}})
+        text = text[text.index("\n---", 4) + 4 :]
+    md = markdown.Markdown(
+        extensions=[
+            "toc",
+            "attr_list",
+            "admonition",
+            "pymdownx.arithmatex",
+            "pymdownx.superfences",
+            "pymdownx.details",
+        ],
+        extension_configs={"toc": {"slugify": slugify(case="lower")}, "pymdownx.arithmatex": {"generic": True}},
+    )
     md.convert(text)
 
     def walk(tokens):

@@ -41,7 +41,7 @@ def front_matter(page: str) -> dict:
     text = markdown(page)
     if not text.startswith("---\n"):
         return {}
-    head = text[4:text.index("\n---", 4)]
+    head = text[4 : text.index("\n---", 4)]
     return yaml.safe_load(head) or {}
 
 
@@ -56,8 +56,9 @@ def parse_number(text: str) -> float:
     return float(m.group(0).replace("−", "-").replace(",", ""))
 
 
-def claim(page: str, computed: float, text: str, *, value: float | None = None,
-          rel: float = 1e-9, abs: float | None = None) -> None:
+def claim(
+    page: str, computed: float, text: str, *, value: float | None = None, rel: float = 1e-9, abs: float | None = None
+) -> None:
     """Assert that ``text`` occurs in the page and spells ``computed``.
 
     By default the number is the first one in ``text`` and must match to the digits shown: the
@@ -71,7 +72,7 @@ def claim(page: str, computed: float, text: str, *, value: float | None = None,
     m = _NUMBER.search(text) if value is None else None
     if abs is None:
         digits = len(m.group(0).split(".")[1]) if m and "." in m.group(0) and "e" not in m.group(0).lower() else 0
-        abs = 0.5 * 10.0 ** -digits if m else 0.0
+        abs = 0.5 * 10.0**-digits if m else 0.0
     computed = float(computed)
     where = f"{chapter_path(page).name} says {text!r}"
     assert math.isclose(computed, shown, rel_tol=rel, abs_tol=abs), f"{where} but the computation gives {computed!r}"
@@ -97,8 +98,9 @@ def display_unit(shown: float, literal: str | None = None) -> float:
     return 10.0 ** Decimal(f"{shown:.15g}").normalize().as_tuple().exponent
 
 
-def check_off_the_edge(computed: float, shown: float, where: str, *, rel: float, abs: float,
-                       literal: str | None = None) -> None:
+def check_off_the_edge(
+    computed: float, shown: float, where: str, *, rel: float, abs: float, literal: str | None = None
+) -> None:
     """A value the page rounds for display must not sit on a rounding edge: moved by ±1e-9 relative
     (a different CPU's last bits), it must still match the claim and, if it rounds to the printed
     digits, still round to them. Claims of exact values (a tolerance of 1e-6 relative or less) are
@@ -107,12 +109,14 @@ def check_off_the_edge(computed: float, shown: float, where: str, *, rel: float,
         return
     nudged = (computed * (1 - EDGE), computed * (1 + EDGE))
     assert all(math.isclose(v, shown, rel_tol=rel, abs_tol=abs) for v in nudged), (
-        f"{where}: the computed {computed!r} sits within {EDGE:g} (relative) of the claim's tolerance edge")
+        f"{where}: the computed {computed!r} sits within {EDGE:g} (relative) of the claim's tolerance edge"
+    )
     half = 0.5 * display_unit(shown, literal)
     if math.fabs(computed - shown) <= half:  # the claim is the value rounded to the printed digits
         assert all(math.fabs(v - shown) < half for v in nudged), (
             f"{where}: the computed {computed!r} sits within {EDGE:g} (relative) of a rounding edge of the "
-            f"printed digits (±{half:g} around {shown:g}); another CPU could print a different last digit")
+            f"printed digits (±{half:g} around {shown:g}); another CPU could print a different last digit"
+        )
 
 
 @dataclass
@@ -145,7 +149,7 @@ def snippets(page: str, languages: tuple[str, ...] = ("python", "py")) -> list[S
         j = i + 1
         while j < len(lines) and lines[j].strip() != fence:
             j += 1
-        body = "\n".join(ln[len(indent):] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1:j])
+        body = "\n".join(ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1 : j])
         body = textwrap.dedent(body)
         if language in languages:
             last_python = Snippet(i + 1, language, body)

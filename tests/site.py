@@ -16,16 +16,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 CHROMIUM = os.environ.get("GRADBOOK_CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
-def mkdocs_build(config: Path, site: Path, *extra: str, env: dict | None = None,
-                 cwd: Path | None = None) -> subprocess.CompletedProcess:
+def mkdocs_build(
+    config: Path, site: Path, *extra: str, env: dict | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     """``mkdocs build --strict`` of ``config`` into ``site``, with this interpreter; output captured."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site), *extra],
-        capture_output=True, text=True, env=env or ENV, cwd=cwd or ROOT, timeout=900,
+        capture_output=True,
+        text=True,
+        env=env or ENV,
+        cwd=cwd or ROOT,
+        timeout=900,
     )
 
 

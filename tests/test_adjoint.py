@@ -36,8 +36,9 @@ def test_vector_jacobian_products_match_numerical_jacobians():
 def test_adjoint_gradient_matches_finite_differences(seed, steps):
     field, h0, target = _problem(seed)
     got = adj.adjoint_gradient(field, h0, target, t_end=1.0, steps=steps)
-    np.testing.assert_allclose(got.grad_theta, adj.finite_difference_gradient(field, h0, target, 1.0, steps),
-                               atol=1e-6, rtol=1e-5)
+    np.testing.assert_allclose(
+        got.grad_theta, adj.finite_difference_gradient(field, h0, target, 1.0, steps), atol=1e-6, rtol=1e-5
+    )
     fd_h0 = numerical_gradient(lambda h: adj.loss(field, h, target, 1.0, steps), h0)
     np.testing.assert_allclose(got.grad_h0, fd_h0, atol=1e-6, rtol=1e-5)
     assert got.loss == pytest.approx(adj.loss(field, h0, target, 1.0, steps))
@@ -77,6 +78,13 @@ def test_with_few_steps_the_adjoint_is_the_continuous_gradient_not_the_solver_s(
     # optimise-then-discretise: the backward ODE is solved afresh, so on a coarse grid the adjoint and the
     # exact derivative of the coarse solver differ by the discretisation error, which shrinks like Δt⁴
     field, h0, target = _problem(seed=1)
-    gaps = [np.max(np.abs(adj.adjoint_gradient(field, h0, target, 1.0, s).grad_theta
-                          - adj.finite_difference_gradient(field, h0, target, 1.0, s))) for s in (5, 10)]
+    gaps = [
+        np.max(
+            np.abs(
+                adj.adjoint_gradient(field, h0, target, 1.0, s).grad_theta
+                - adj.finite_difference_gradient(field, h0, target, 1.0, s)
+            )
+        )
+        for s in (5, 10)
+    ]
     assert gaps[0] > 1e-6 and gaps[1] < gaps[0] / 8

@@ -62,7 +62,8 @@ def test_glossary_names_are_unique_and_carry_the_synonym_sets_readers_type(entri
     for e in entries:
         for name in e.names:
             assert owner.setdefault(name.casefold(), e.term) == e.term, (
-                f"{name!r} names both {owner[name.casefold()]!r} and {e.term!r}")
+                f"{name!r} names both {owner[name.casefold()]!r} and {e.term!r}"
+            )
     by_term = {e.term: e for e in entries}
     for term, names in SYNONYM_SETS.items():
         assert term in by_term, f"no glossary entry {term!r}"
@@ -79,8 +80,7 @@ def test_search_dictionary_keeps_every_chinese_glossary_name_whole(entries):
     or the search index holds its pieces and a reader's query for the whole word goes astray."""
     import jieba
 
-    words = {ln.split()[0] for ln in (DOCS / "search-terms.txt").read_text(encoding="utf-8").splitlines()
-             if ln.strip()}
+    words = {ln.split()[0] for ln in (DOCS / "search-terms.txt").read_text(encoding="utf-8").splitlines() if ln.strip()}
     tokenizer = jieba.Tokenizer()
     tokenizer.load_userdict(str(DOCS / "search-terms.txt"))
     problems = []
@@ -125,8 +125,10 @@ def test_every_link_from_a_chapter_or_the_glossary_lands_on_a_heading_or_figure(
             if anchor and page.endswith(".md") and anchor not in anchors(page):
                 problems.append(f"{md.name}: {page}#{anchor} does not exist")
         for n, k, target, fig in re.findall(r"\[图 (\d+)\.(\d+)\]\(([\w.-]*)#fig-([\w-]+)\)", text):
-            names = re.findall(r"!\[[^\]]*\]\(\.\./figures/([\w-]+)\.svg", (md.parent / target).read_text(
-                encoding="utf-8") if target else text)
+            names = re.findall(
+                r"!\[[^\]]*\]\(\.\./figures/([\w-]+)\.svg",
+                (md.parent / target).read_text(encoding="utf-8") if target else text,
+            )
             if len(names) < int(k) or names[int(k) - 1] != fig:
                 problems.append(f"{md.name}: 图 {n}.{k} links to #fig-{fig}, but that figure is not number {k}")
     assert not problems, "\n".join(problems)

@@ -36,6 +36,7 @@ def exercise(n: int) -> str:
 
 # --- 向量、点积与范数 -----------------------------------------------------------------------------
 
+
 def test_dot_product_angle_and_projection():
     d = figure_data("dot_product_norms")
     a, b = d["a"], d["b"]
@@ -94,6 +95,7 @@ def test_singular_and_diagonal_examples():
 
 # --- 特征值与梯度下降 ------------------------------------------------------------------------------
 
+
 def test_eigenvalues_of_H_trace_and_determinant():
     d = figure_data("eigen_gradient_descent")
     H, lam, Q = d["H"], d["eigenvalues"], d["eigenvectors"]
@@ -145,6 +147,7 @@ def test_eigen_figure_alt_states_the_data():
 
 # --- 正定性 --------------------------------------------------------------------------------------
 
+
 def test_definiteness_examples():
     d = figure_data("quadratic_definiteness")
     assert d["正定"]["eigenvalues"].tolist() == pytest.approx([1, 9])
@@ -168,6 +171,7 @@ def test_damping_makes_a_semidefinite_matrix_definite():
 
 
 # --- 泰勒展开 ------------------------------------------------------------------------------------
+
 
 def test_one_d_taylor_of_x_cubed():
     d = figure_data("taylor_first_order")
@@ -221,6 +225,7 @@ def test_a_gradient_step_on_the_bowl_decreases_as_predicted():
 
 # --- 期望、方差与协方差 ---------------------------------------------------------------------------
 
+
 def test_die_expectation_and_variance():
     faces = np.arange(1, 7)
     shown(faces.mean(), r"$\mathbb{E}[X] = (1 + 2 + \cdots + 6)/6 = 3.5$", "3.5")
@@ -244,6 +249,7 @@ def test_covariance_of_four_points():
 
 # --- 大 O 记号 -----------------------------------------------------------------------------------
 
+
 def test_big_o_numbers():
     n = 1000
     assert n**2 == 10**6 and n**3 == 10**9
@@ -253,6 +259,7 @@ def test_big_o_numbers():
 
 
 # --- 习题 ----------------------------------------------------------------------------------------
+
 
 def test_exercise_1_dot_product_in_three_d():
     a, b = np.array([1.0, 2.0, 2.0]), np.array([2.0, -1.0, 2.0])
@@ -353,6 +360,7 @@ def test_at_least_four_exercises_with_folded_answers():
 
 # --- the page in the book ------------------------------------------------------------------------
 
+
 def test_every_figure_is_embedded_referred_to_and_exists():
     md = markdown(PAGE)
     names = re.findall(r"^!\[\]\(\.\./figures/(\w+)\.svg\)$", md, re.M)
@@ -369,15 +377,18 @@ def test_search_terms_occur_in_the_page():
         assert term in markdown(PAGE).split("---", 2)[2] and term in words, term
 
 
-@pytest.mark.parametrize("chapter, target", [
-    ("chapters/01-gradient.md", "math-prep.md#向量点积与范数"),
-    ("chapters/01-gradient.md", "math-prep.md#逆矩阵与行列式"),
-    ("chapters/01-gradient.md", "math-prep.md#协方差与协方差矩阵"),
-    ("chapters/02-linear-model.md", "math-prep.md#对称矩阵的特征值与特征向量"),
-    ("chapters/03-chain-rule.md", "math-prep.md#大-o-记号"),
-    ("chapters/04-pitfalls.md", "math-prep.md#期望方差与协方差"),
-    ("chapters/05-natural-gradient.md", "math-prep.md#泰勒展开与一阶近似"),
-])
+@pytest.mark.parametrize(
+    "chapter, target",
+    [
+        ("chapters/01-gradient.md", "math-prep.md#向量点积与范数"),
+        ("chapters/01-gradient.md", "math-prep.md#逆矩阵与行列式"),
+        ("chapters/01-gradient.md", "math-prep.md#协方差与协方差矩阵"),
+        ("chapters/02-linear-model.md", "math-prep.md#对称矩阵的特征值与特征向量"),
+        ("chapters/03-chain-rule.md", "math-prep.md#大-o-记号"),
+        ("chapters/04-pitfalls.md", "math-prep.md#期望方差与协方差"),
+        ("chapters/05-natural-gradient.md", "math-prep.md#泰勒展开与一阶近似"),
+    ],
+)
 def test_chapters_link_to_the_appendix_where_they_first_rely_on_it(chapter, target):
     assert f"(../appendix/{target})" in markdown(chapter)
 

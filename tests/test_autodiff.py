@@ -78,7 +78,6 @@ def test_the_notes_pytorch_example_and_gradient_accumulation():
     assert x.grad == 14.0
 
 
-
 def test_relu_at_its_kink_has_derivative_zero_in_every_mode():
     """Convention (as PyTorch and the networks' relu): relu'(0) = 0, the same in forward, reverse and HVP."""
     assert ad.relu(0.0) == 0.0
@@ -97,7 +96,9 @@ def test_relu_at_its_kink_has_derivative_zero_in_every_mode():
     for x, slope in ((1e-300, 1.0), (-1e-300, 0.0)):
         assert ad.derivative(ad.relu, x) == ad.gradient_reverse(lambda z: ad.relu(z[0]), [x])[0] == slope
 
+
 # --- compositions the engine was not written for -------------------------------------------------
+
 
 def comp_a(x):
     return ad.sin(x[0] * x[1]) / (1 + x[2] ** 2) + ad.exp(ad.tanh(x[0])) * ad.log(1 + ad.sigmoid(x[2]))
@@ -117,12 +118,16 @@ s = sp.symbols("x0 x1 x2", real=True)
 SYMBOLIC = {
     comp_a: sp.sin(s[0] * s[1]) / (1 + s[2] ** 2) + sp.exp(sp.tanh(s[0])) * sp.log(1 + 1 / (1 + sp.exp(-s[2]))),
     comp_b: (lambda u: sp.cos(u) ** 3 - (s[1] - s[2]) ** 2 / (1 + sp.exp(-u)) + sp.log(2 + sp.sin(s[0] * s[2])))(
-        s[0] ** 2 - 2 * s[1] + s[2] / 3),
-    comp_c: ((sp.tanh(s[0] / 2 - s[1]) * sp.Rational(3, 2) + s[2] + 4 - 1) ** 2 / (1 + s[0] ** 2 * s[1] ** 2)
-             + sp.exp(-s[2] ** 2)),  # relu(x₂ + 4) = x₂ + 4 on the sampled box
+        s[0] ** 2 - 2 * s[1] + s[2] / 3
+    ),
+    comp_c: (
+        (sp.tanh(s[0] / 2 - s[1]) * sp.Rational(3, 2) + s[2] + 4 - 1) ** 2 / (1 + s[0] ** 2 * s[1] ** 2)
+        + sp.exp(-(s[2] ** 2))
+    ),  # relu(x₂ + 4) = x₂ + 4 on the sampled box
 }
-LAMBDIFIED = {f: (sp.lambdify(s, [sp.diff(e, v) for v in s]), sp.lambdify(s, sp.hessian(e, s)))
-              for f, e in SYMBOLIC.items()}
+LAMBDIFIED = {
+    f: (sp.lambdify(s, [sp.diff(e, v) for v in s]), sp.lambdify(s, sp.hessian(e, s))) for f, e in SYMBOLIC.items()
+}
 COMPOSITIONS = {"a": comp_a, "b": comp_b, "c": comp_c}
 
 
@@ -151,6 +156,7 @@ def test_both_modes_and_hvp_agree_with_sympy_and_finite_differences(name, x, v):
 def test_autodiff_reproduces_the_analytic_rosenbrock(theta):
     def rosen(t):
         return (1 - t[0]) ** 2 + 100 * (t[1] - t[0] ** 2) ** 2
+
     r = Rosenbrock()
     assert_close(ad.gradient_reverse(rosen, theta), r.grad(theta), rtol=1e-12, atol=1e-9)
     assert_close(ad.gradient_forward(rosen, theta), r.grad(theta), rtol=1e-12, atol=1e-9)
@@ -168,8 +174,12 @@ def test_a_function_that_ignores_its_inputs_has_zero_derivatives():
 
 
 def test_autodiff_reproduces_the_analytic_models():
-    assert_close(ad.gradient_reverse(lambda t: 0.5 * (3 * t[0] + t[1] - 8) ** 2, [1.0, 1.0]),
-                 OnePointLinear().grad([1.0, 1.0]), rtol=0, atol=0)
+    assert_close(
+        ad.gradient_reverse(lambda t: 0.5 * (3 * t[0] + t[1] - 8) ** 2, [1.0, 1.0]),
+        OnePointLinear().grad([1.0, 1.0]),
+        rtol=0,
+        atol=0,
+    )
     X, y = two_blobs(12, seed=4)
     model = LogisticRegression(X, y)
 
@@ -186,6 +196,7 @@ def test_autodiff_reproduces_the_analytic_models():
 
 
 # --- operation counts: the notes' product f = x₁·x₂·…·xₙ --------------------------------------------
+
 
 def test_op_counts_match_exact_formulas_for_n_up_to_50():
     for n in range(1, 51):
@@ -234,9 +245,11 @@ def test_op_counts_of_a_function_using_every_unary_op():
 
     Forward mode needs one pass per input (7 × 13 = 91); reverse records 13 and replays 13 (26).
     """
+
     def f(z):
-        return (ad.exp(z[0]) + ad.log(z[1]) + ad.sin(z[2]) + ad.cos(z[3]) + ad.tanh(z[4]) + ad.sigmoid(z[5])
-                + ad.relu(z[6]))
+        return (
+            ad.exp(z[0]) + ad.log(z[1]) + ad.sin(z[2]) + ad.cos(z[3]) + ad.tanh(z[4]) + ad.sigmoid(z[5]) + ad.relu(z[6])
+        )
 
     x = np.array([0.3, 1.7, -0.4, 0.9, 0.2, -1.1, 0.6])
     with ad.counting() as one_pass:

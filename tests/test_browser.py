@@ -116,8 +116,11 @@ def open_page(browser, url: str, viewport: str = "desktop", scheme: str = "light
 
 
 def external_requests(page) -> list[str]:
-    return [u for u in page.requests if urlparse(u).hostname not in {"127.0.0.1", None} and
-            not u.startswith(("data:", "blob:"))]
+    return [
+        u
+        for u in page.requests
+        if urlparse(u).hostname not in {"127.0.0.1", None} and not u.startswith(("data:", "blob:"))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -148,14 +151,16 @@ def test_every_page_is_self_contained_and_renders(browser, site_url, pages, view
             return root.innerText;
         }""")
         if m := RAW_TEX.search(text):
-            problems.append(f"{where}: raw TeX visible: {text[max(0, m.start() - 40): m.end() + 40]!r}")
+            problems.append(f"{where}: raw TeX visible: {text[max(0, m.start() - 40) : m.end() + 40]!r}")
         toc = page.evaluate("""() => [...document.querySelectorAll('nav.md-nav')].map(n => {
             const c = n.cloneNode(true);
             c.querySelectorAll('mjx-container').forEach(e => e.remove());
             return c.textContent;
         }).join(' ')""")  # the table of contents and the phone drawer, shown or not
         if m := RAW_TEX.search(toc):
-            problems.append(f"{where}: raw TeX in the table of contents: {toc[max(0, m.start() - 40): m.end() + 40]!r}")
+            problems.append(
+                f"{where}: raw TeX in the table of contents: {toc[max(0, m.start() - 40) : m.end() + 40]!r}"
+            )
         bad_math = page.evaluate("""() => {
             const spans = [...document.querySelectorAll('article .arithmatex')];
             const untypeset = spans.filter(s => !s.querySelector('mjx-container')).length;
@@ -179,8 +184,9 @@ def test_every_page_is_self_contained_and_renders(browser, site_url, pages, view
         if chrome["title"] is False:
             problems.append(f"{where}: the page title is not in the text's colour (full contrast)")
         if chrome["caption"] and chrome["caption"] != ["normal", "left", True]:
-            problems.append(f"{where}: a caption is not upright, left-aligned and smaller than the text: "
-                            f"{chrome['caption']}")
+            problems.append(
+                f"{where}: a caption is not upright, left-aligned and smaller than the text: {chrome['caption']}"
+            )
         if chrome["loud"]:
             problems.append(f"{where}: a figure's source fold is a bar, not a quiet line: {chrome['loud']}")
         boxes = page.evaluate(CLIPPED_JS)
@@ -189,24 +195,37 @@ def test_every_page_is_self_contained_and_renders(browser, site_url, pages, view
         if boxes["wrapped"]:
             problems.append(f"{where}: notebook output wraps: {boxes['wrapped']}")
         if overflow := page.evaluate(OVERFLOW_JS):
-            problems.append(f"{where}: wider than the screen ({overflow['width']} px > {overflow['view']} px), "
-                            f"widened by: {overflow['culprits']}")
+            problems.append(
+                f"{where}: wider than the screen ({overflow['width']} px > {overflow['view']} px), "
+                f"widened by: {overflow['culprits']}"
+            )
         if scheme == "dark":
             for fig in page.evaluate(FIGURE_CONTRAST_JS):
                 if fig["ratio"] < 3:
-                    problems.append(f"{where}: figure {fig['id']} blends into the page "
-                                    f"(card {fig['card']} on page {fig['page']}, contrast {fig['ratio']:.1f} < 3)")
+                    problems.append(
+                        f"{where}: figure {fig['id']} blends into the page "
+                        f"(card {fig['card']} on page {fig['page']}, contrast {fig['ratio']:.1f} < 3)"
+                    )
         page.context.close()
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("source, path, constructs", [
-    ("docs/index.md", "", (r"\begin{pmatrix}", r"\boldsymbol", r"\nabla", r"\frac", r"\partial", r"\begin{aligned}")),
-    ("docs/practice/01_gradient_by_hand.py", "practice/01_gradient_by_hand/",
-     (r"\begin{pmatrix}", r"\boldsymbol", r"\nabla", r"\frac", r"\partial")),
-])
-def test_chapter_and_notebook_pages_typeset_the_constructs_the_book_uses(browser, site_url, source, path,
-                                                                         constructs):
+@pytest.mark.parametrize(
+    "source, path, constructs",
+    [
+        (
+            "docs/index.md",
+            "",
+            (r"\begin{pmatrix}", r"\boldsymbol", r"\nabla", r"\frac", r"\partial", r"\begin{aligned}"),
+        ),
+        (
+            "docs/practice/01_gradient_by_hand.py",
+            "practice/01_gradient_by_hand/",
+            (r"\begin{pmatrix}", r"\boldsymbol", r"\nabla", r"\frac", r"\partial"),
+        ),
+    ],
+)
+def test_chapter_and_notebook_pages_typeset_the_constructs_the_book_uses(browser, site_url, source, path, constructs):
     text = (ROOT / source).read_text(encoding="utf-8")
     for construct in constructs:
         assert construct in text, f"{source} no longer exercises {construct}"

@@ -61,8 +61,9 @@ class Project:
         self.site = root / "site"
         self.docs.mkdir(parents=True)
         self.figures.mkdir()
-        shutil.copytree(Path(gradbook.__file__).parent, self.pkg / "gradbook",
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            Path(gradbook.__file__).parent, self.pkg / "gradbook", ignore=shutil.ignore_patterns("__pycache__")
+        )
         (self.root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
 
     def page(self, name: str, text: str) -> None:
@@ -85,12 +86,15 @@ class Project:
 @pytest.fixture
 def project(tmp_path) -> Project:
     p = Project(tmp_path / "book")
-    p.figure("alpha", figure_source(caption="第一张图。", imports="from gradbook.probe_dep import SLOPE",
-                                    extra=" * SLOPE"))
+    p.figure(
+        "alpha", figure_source(caption="第一张图。", imports="from gradbook.probe_dep import SLOPE", extra=" * SLOPE")
+    )
     p.figure("beta", figure_source(caption="第二张图。"))
     (p.pkg / "gradbook" / "probe_dep.py").write_text("SLOPE = 1.0\n", encoding="utf-8")
-    p.page("index.md", "---\nchapter: 3\n---\n# 首页\n\n![](figures/alpha.svg)\n\n正文。\n\n"
-                       "![自己写的替代文字](figures/beta.svg)\n")
+    p.page(
+        "index.md",
+        "---\nchapter: 3\n---\n# 首页\n\n![](figures/alpha.svg)\n\n正文。\n\n![自己写的替代文字](figures/beta.svg)\n",
+    )
     p.page("sub/deep.md", "# 子页\n\n![](../figures/beta.svg?k=2)\n\n```markdown\n![](figures/nope.svg)\n```\n")
     return p
 
@@ -156,34 +160,71 @@ RAISING = figure_source().replace("    fig = Figure", "    raise RuntimeError('�
 BROKEN = "# 坏页\n\n{}\n"  # a page whose line 3 is the reference under test
 
 
-@pytest.mark.parametrize("edit, heading, says", [
-    # The page is at fault: the reference.
-    (lambda p: p.page("broken.md", BROKEN.format("![](figures/no_such_figure.svg)")), "bad figure reference",
-     ["broken.md:3: figure 'no_such_figure': no such figure in ", "available: alpha, beta"]),
-    (lambda p: p.page("sub/deep.md", BROKEN.format("![](../figures/beta.svg?lr=0.1)")), "bad figure reference",
-     ["sub/deep.md:3: figure 'beta': no parameter 'lr'; valid parameters: k"]),
-    (lambda p: p.page("sub/deep.md", BROKEN.format("![](../figures/beta.svg?k=abc)")), "bad figure reference",
-     ["sub/deep.md:3: figure 'beta': parameter 'k' expects float (default 1.0), got 'abc'"]),
-    # References the build would otherwise turn into a bare <img> of the default figure.
-    (lambda p: p.page("broken.md", BROKEN.format("见下图 ![](figures/beta.svg?k=2) 所示。")), "bad figure reference",
-     ["broken.md:3: figure 'beta': a figure must stand on a line of its own"]),
-    (lambda p: p.page("broken.md", BROKEN.format('<img src="figures/beta.svg">')), "bad figure reference",
-     ["broken.md:3: figure 'beta': an HTML <img> of a figure is not rendered"]),
-    (lambda p: p.page("broken.md", BROKEN.format("![](figures/beta.svg?k=2 '单引号标题')")), "bad figure reference",
-     ["broken.md:3: figure 'beta': not a figure reference the build understands"]),
-    (lambda p: p.page("broken.md", BROKEN.format('![](figures/beta.svg "")')), "bad figure reference",
-     ["broken.md:3: figure 'beta': empty caption"]),
-    # The script is at fault, found before it runs, or while it runs.
-    (lambda p: p.figure("beta", figure_source().replace('ALT = "一条直线。"', "")), "broken figure script",
-     ["index.md:10: figure 'beta': beta.py needs a non-empty module-level ALT string"]),
-    (lambda p: p.figure("beta", figure_source().replace("def make(", "def draw(")), "broken figure script",
-     ["index.md:10: figure 'beta': beta.py needs a function make"]),
-    (lambda p: p.figure("beta", RAISING), "figure script failed",
-     ["index.md:10: figure 'beta': RuntimeError: 坐标轴坏了", "sub/deep.md:3: figure 'beta' (k=2.0): RuntimeError",
-      'beta.py", line 9, in make']),
-])
+@pytest.mark.parametrize(
+    "edit, heading, says",
+    [
+        # The page is at fault: the reference.
+        (
+            lambda p: p.page("broken.md", BROKEN.format("![](figures/no_such_figure.svg)")),
+            "bad figure reference",
+            ["broken.md:3: figure 'no_such_figure': no such figure in ", "available: alpha, beta"],
+        ),
+        (
+            lambda p: p.page("sub/deep.md", BROKEN.format("![](../figures/beta.svg?lr=0.1)")),
+            "bad figure reference",
+            ["sub/deep.md:3: figure 'beta': no parameter 'lr'; valid parameters: k"],
+        ),
+        (
+            lambda p: p.page("sub/deep.md", BROKEN.format("![](../figures/beta.svg?k=abc)")),
+            "bad figure reference",
+            ["sub/deep.md:3: figure 'beta': parameter 'k' expects float (default 1.0), got 'abc'"],
+        ),
+        # References the build would otherwise turn into a bare <img> of the default figure.
+        (
+            lambda p: p.page("broken.md", BROKEN.format("见下图 ![](figures/beta.svg?k=2) 所示。")),
+            "bad figure reference",
+            ["broken.md:3: figure 'beta': a figure must stand on a line of its own"],
+        ),
+        (
+            lambda p: p.page("broken.md", BROKEN.format('<img src="figures/beta.svg">')),
+            "bad figure reference",
+            ["broken.md:3: figure 'beta': an HTML <img> of a figure is not rendered"],
+        ),
+        (
+            lambda p: p.page("broken.md", BROKEN.format("![](figures/beta.svg?k=2 '单引号标题')")),
+            "bad figure reference",
+            ["broken.md:3: figure 'beta': not a figure reference the build understands"],
+        ),
+        (
+            lambda p: p.page("broken.md", BROKEN.format('![](figures/beta.svg "")')),
+            "bad figure reference",
+            ["broken.md:3: figure 'beta': empty caption"],
+        ),
+        # The script is at fault, found before it runs, or while it runs.
+        (
+            lambda p: p.figure("beta", figure_source().replace('ALT = "一条直线。"', "")),
+            "broken figure script",
+            ["index.md:10: figure 'beta': beta.py needs a non-empty module-level ALT string"],
+        ),
+        (
+            lambda p: p.figure("beta", figure_source().replace("def make(", "def draw(")),
+            "broken figure script",
+            ["index.md:10: figure 'beta': beta.py needs a function make"],
+        ),
+        (
+            lambda p: p.figure("beta", RAISING),
+            "figure script failed",
+            [
+                "index.md:10: figure 'beta': RuntimeError: 坐标轴坏了",
+                "sub/deep.md:3: figure 'beta' (k=2.0): RuntimeError",
+                'beta.py", line 9, in make',
+            ],
+        ),
+    ],
+)
 def test_each_error_is_headed_by_who_must_fix_it_and_names_page_line_figure_and_reason_once(
-        project, edit, heading, says):
+    project, edit, heading, says
+):
     edit(project)
     result = project.build()
     _assert_fails(result, f"gradbook: {heading}\n", *says)
@@ -194,8 +235,11 @@ def test_each_error_is_headed_by_who_must_fix_it_and_names_page_line_figure_and_
 
 
 def test_a_use_can_have_its_own_caption_and_alt_and_repeats_get_their_own_ids(project):
-    project.page("index.md", "# 首页\n\n![](figures/beta.svg)\n\n"
-                             '![k 为 2 的直线。](figures/beta.svg?k=2 "同一张图，k = 2 时更陡。"){ .wide }\n')
+    project.page(
+        "index.md",
+        "# 首页\n\n![](figures/beta.svg)\n\n"
+        '![k 为 2 的直线。](figures/beta.svg?k=2 "同一张图，k = 2 时更陡。"){ .wide }\n',
+    )
     project.page("gallery.md", "# 图库\n\n<!-- gradbook:gallery -->\n")
     result = project.build()
     assert result.returncode == 0, result.log
@@ -240,19 +284,30 @@ def test_truncated_cache_entry_is_rerendered_by_the_build(project):
     assert svg.rstrip().endswith(b"</svg>")
 
 
-@pytest.mark.parametrize("page, says", [
-    ("# 数学\n\n梯度 $\\nabla f$。\n\n拼错的 $\\nabal f$。\n",
-     "math.md:5: TeX does not typeset (Undefined control sequence \\nabal): \\nabal f\n"),
-    ("# 数学\n\n一行。\n\n$$\n\\frac{1}{2\n$$\n",
-     "math.md:5: TeX does not typeset (Missing close brace): \n\\frac{1}{2\n"),
-    # A figure above it becomes a dozen lines of Markdown: the line is still the page's as written.
-    ("# 数学\n\n![](figures/beta.svg)\n\n拼错的 $\\nabal f$。\n",
-     "math.md:5: TeX does not typeset (Undefined control sequence \\nabal): \\nabal f\n"),
-])
+@pytest.mark.parametrize(
+    "page, says",
+    [
+        (
+            "# 数学\n\n梯度 $\\nabla f$。\n\n拼错的 $\\nabal f$。\n",
+            "math.md:5: TeX does not typeset (Undefined control sequence \\nabal): \\nabal f\n",
+        ),
+        (
+            "# 数学\n\n一行。\n\n$$\n\\frac{1}{2\n$$\n",
+            "math.md:5: TeX does not typeset (Missing close brace): \n\\frac{1}{2\n",
+        ),
+        # A figure above it becomes a dozen lines of Markdown: the line is still the page's as written.
+        (
+            "# 数学\n\n![](figures/beta.svg)\n\n拼错的 $\\nabal f$。\n",
+            "math.md:5: TeX does not typeset (Undefined control sequence \\nabal): \\nabal f\n",
+        ),
+    ],
+)
 def test_tex_that_does_not_typeset_stops_the_build_naming_page_line_reason_and_formula(project, page, says):
     (project.root / "mkdocs.yml").write_text(
         MKDOCS_YML.replace("  - gradbook/figures\n", "  - gradbook/figures\n  - gradbook/math\n")
-        + "  - pymdownx.arithmatex:\n      generic: true\n", encoding="utf-8")
+        + "  - pymdownx.arithmatex:\n      generic: true\n",
+        encoding="utf-8",
+    )
     project.page("math.md", page)
     result = project.build()
     _assert_fails(result, "gradbook: " + says)  # MathJax's own words, and the TeX as written (not escaped)
@@ -260,10 +315,17 @@ def test_tex_that_does_not_typeset_stops_the_build_naming_page_line_reason_and_f
 
 
 def _with_notebooks(project) -> None:
-    (project.root / "mkdocs.yml").write_text(MKDOCS_YML.replace("  - gradbook/figures\n", (
-        "  - gradbook/figures\n  - mkdocs-jupyter:\n      include: ['practice/*.py']\n      execute: true\n"
-        "      allow_errors: false\n      custom_mathjax_url: 'data:text/javascript,'\n"
-        "  - gradbook/notebooks\n")), encoding="utf-8")
+    (project.root / "mkdocs.yml").write_text(
+        MKDOCS_YML.replace(
+            "  - gradbook/figures\n",
+            (
+                "  - gradbook/figures\n  - mkdocs-jupyter:\n      include: ['practice/*.py']\n      execute: true\n"
+                "      allow_errors: false\n      custom_mathjax_url: 'data:text/javascript,'\n"
+                "  - gradbook/notebooks\n"
+            ),
+        ),
+        encoding="utf-8",
+    )
 
 
 def test_a_notebook_that_raises_stops_the_build_naming_it(project):
@@ -277,23 +339,33 @@ def test_a_cells_printed_output_is_one_block_however_slow_the_cell(project):
     # ipykernel flushes print() on a 0.2 s timer: without coalescing, a cell slower than that
     # (any cell on a loaded CI machine) splits its output, and the page depends on the load.
     _with_notebooks(project)
-    project.page("practice/nb.py", (
-        "# %%\nimport sys, time\n"
-        "print('一'); time.sleep(0.5); print('二')\n"
-        "print('警告', file=sys.stderr); time.sleep(0.5); print('三')\n"))
+    project.page(
+        "practice/nb.py",
+        (
+            "# %%\nimport sys, time\n"
+            "print('一'); time.sleep(0.5); print('二')\n"
+            "print('警告', file=sys.stderr); time.sleep(0.5); print('三')\n"
+        ),
+    )
     result = project.build()
     assert result.returncode == 0, result.log[-3000:]
     page = (project.site / "practice" / "nb" / "index.html").read_text(encoding="utf-8")
     outputs = re.findall(r'jp-OutputArea-output" data-mime-type="([^"]+)"[^>]*>\s*<pre>([^<]*)</pre>', page)
     assert [(mime, text.split()) for mime, text in outputs] == [
-        ("text/plain", ["一", "二", "三"]), ("application/vnd.jupyter.stderr", ["警告"])], outputs
+        ("text/plain", ["一", "二", "三"]),
+        ("application/vnd.jupyter.stderr", ["警告"]),
+    ], outputs
 
 
 def test_a_truncated_notebook_cache_entry_is_executed_again(project):
     _with_notebooks(project)
     yml = project.root / "mkdocs.yml"
-    yml.write_text(yml.read_text(encoding="utf-8").replace(
-        "      allow_errors: false\n", "      allow_errors: false\n      cache: true\n"), encoding="utf-8")
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace(
+            "      allow_errors: false\n", "      allow_errors: false\n      cache: true\n"
+        ),
+        encoding="utf-8",
+    )
     project.page("practice/nb.py", "# %%\nprint(6 * 7)\n")
     assert project.build().returncode == 0
     (entry,) = (project.root / ".cache" / "gradbook" / "notebooks").rglob("*.json")  # in the one store

@@ -19,11 +19,13 @@ def cubic_grad(x):
 
 
 def cubic_hessian(x):
-    return np.array([
-        [6 * x[0] * x[1], 3 * x[0] ** 2, 0],
-        [3 * x[0] ** 2, -np.sin(x[1]) * x[2] ** 2, 2 * np.cos(x[1]) * x[2]],
-        [0, 2 * np.cos(x[1]) * x[2], 2 * np.sin(x[1])],
-    ])
+    return np.array(
+        [
+            [6 * x[0] * x[1], 3 * x[0] ** 2, 0],
+            [3 * x[0] ** 2, -np.sin(x[1]) * x[2] ** 2, 2 * np.cos(x[1]) * x[2]],
+            [0, 2 * np.cos(x[1]) * x[2], 2 * np.sin(x[1])],
+        ]
+    )
 
 
 @CORE

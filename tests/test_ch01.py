@@ -41,6 +41,7 @@ def spec(name: str):
 
 # --- 从一元函数说起 --------------------------------------------------------------------------------
 
+
 def test_derivative_of_x_squared_at_one():
     claim(CH, derivative(square, 1.0), "f'(1) = 2$ 这个**数**", value=2)
     # the derivative is a ratio of changes, not a factor that multiplies f
@@ -62,6 +63,7 @@ def test_one_d_arrows_of_the_figure():
 
 
 # --- 两个变量：碗 ----------------------------------------------------------------------------------
+
 
 def test_bowl_partials_gradient_and_length():
     f = bowl()
@@ -108,14 +110,18 @@ def test_bowl_figures_state_what_the_prose_says():
 
 # --- 方向导数 --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("deg, text", [
-    (0, "（正东）得 $2$"),
-    (45, "（东北）得 $2.83$"),
-    (90, "（正北）又是 $2$"),
-    (135, "（西北）得 $0$"),
-    (180, "（正西）得 $-2$"),
-    (225, "（西南）得 $-2.83$"),
-])
+
+@pytest.mark.parametrize(
+    "deg, text",
+    [
+        (0, "（正东）得 $2$"),
+        (45, "（东北）得 $2.83$"),
+        (90, "（正北）又是 $2$"),
+        (135, "（西北）得 $0$"),
+        (180, "（正西）得 $-2$"),
+        (225, "（西南）得 $-2.83$"),
+    ],
+)
 def test_directional_derivatives_at_chosen_angles(deg, text):
     f = bowl()
     p = np.array([1.0, 1.0])
@@ -195,6 +201,7 @@ def test_directional_derivative_figure():
 
 # --- 几个要背下来的结果 -----------------------------------------------------------------------------
 
+
 def test_norm_squared_gradient_example():
     x = np.array([1.0, -2.0, 3.0])
     claim(CH, float(x @ x), r"$\lVert \boldsymbol{x} \rVert^2 = 14$", value=14)
@@ -235,12 +242,16 @@ def test_layout_shapes_in_the_table():
     # 本书：梯度与自变量同形状（分母布局）；雅可比矩阵 m×n（分子布局）
     assert numerical_gradient(lambda v: float(v @ v), x).shape == (n,)
     from gradbook.calculus import numerical_jacobian
+
     J = numerical_jacobian(lambda v: A @ v, x)
     assert J.shape == (m, n)
     np.testing.assert_allclose(J, A, atol=1e-8)
     md = markdown(CH)
-    rows = ["$1 \\times n$（行） | $n \\times 1$（列）", "$m \\times n$ | $n \\times m$",
-            "$n \\times m$ | $m \\times n$"]
+    rows = [
+        "$1 \\times n$（行） | $n \\times 1$（列）",
+        "$m \\times n$ | $n \\times m$",
+        "$n \\times m$ | $m \\times n$",
+    ]
     for row in rows:
         assert row in md
 
@@ -261,8 +272,8 @@ def test_quadratic_form_gradient():
 
 def test_one_d_gaussian_log_density():
     x, mu, sigma = sp.symbols("x mu sigma", real=True)
-    logp = -(x - mu) ** 2 / (2 * sigma**2) - sp.log(sigma * sp.sqrt(2 * sp.pi))
-    density = sp.exp(-(x - mu) ** 2 / (2 * sigma**2)) / (sigma * sp.sqrt(2 * sp.pi))
+    logp = -((x - mu) ** 2) / (2 * sigma**2) - sp.log(sigma * sp.sqrt(2 * sp.pi))
+    density = sp.exp(-((x - mu) ** 2) / (2 * sigma**2)) / (sigma * sp.sqrt(2 * sp.pi))
     assert sp.simplify(sp.expand_log(sp.log(density), force=True) - logp) == 0
     assert sp.simplify(sp.diff(logp, x) + (x - mu) / sigma**2) == 0
     for s, text in [(2.0, "导数是 $-0.75$"), (1.0, "时是 $-3$")]:
@@ -295,8 +306,13 @@ def test_gaussian_gradient_and_hessian_worked_example():
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.floats(0.3, 3), st.floats(0.3, 3), st.floats(-0.8, 0.8),
-       arrays(np.float64, 2, elements=st.floats(-3, 3)), arrays(np.float64, 2, elements=st.floats(-3, 3)))
+@given(
+    st.floats(0.3, 3),
+    st.floats(0.3, 3),
+    st.floats(-0.8, 0.8),
+    arrays(np.float64, 2, elements=st.floats(-3, 3)),
+    arrays(np.float64, 2, elements=st.floats(-3, 3)),
+)
 def test_gaussian_log_density_gradient_matches_finite_differences(sx, sy, rho, mu, x):
     cov = np.array([[sx * sx, rho * sx * sy], [rho * sx * sy, sy * sy]])
     logp = GaussianLogDensity(mean=mu, cov=cov)
@@ -317,6 +333,7 @@ def test_saddle_has_zero_gradient_but_is_not_a_minimum():
 
 
 # --- 代码与页面 ------------------------------------------------------------------------------------
+
 
 def test_snippet_outputs_are_the_computed_numbers():
     f = bowl()
@@ -343,6 +360,7 @@ def test_every_figure_is_embedded_and_exists():
 
 # --- 习题 -----------------------------------------------------------------------------------------
 
+
 def test_exercise_1_elliptic_bowl():
     def g(v):
         return v[0] ** 2 + 3 * v[1] ** 2
@@ -351,8 +369,9 @@ def test_exercise_1_elliptic_bowl():
     grad = numerical_gradient(g, p)
     np.testing.assert_allclose(grad, [2.0, 6.0], atol=1e-8)
     claim(CH, np.linalg.norm(grad), r"2\sqrt{10} \approx 6.32", value=6.32, abs=0.005)
-    claim(CH, directional_derivative(g, p, np.array([1.0, 0.0])), r"就是 $\partial g/\partial x = 2$", value=2,
-          abs=1e-6)
+    claim(
+        CH, directional_derivative(g, p, np.array([1.0, 0.0])), r"就是 $\partial g/\partial x = 2$", value=2, abs=1e-6
+    )
     d = -grad / np.linalg.norm(grad)
     claim(CH, d[0], "约为 $(-0.316, -0.949)$")
     claim(CH, d[1], "-0.949)$")
@@ -362,8 +381,13 @@ def test_exercise_2_directions_at_three_four():
     f = bowl()
     p = np.array([3.0, 4.0])
     claim(CH, directional_derivative(f.value, p, np.array([1.0, 0.0])), "(a) $6$", abs=1e-6)
-    claim(CH, directional_derivative(f.value, p, np.array([-0.6, -0.8])), r"6 \times (-0.6) + 8 \times (-0.8) = -10",
-          value=-10, abs=1e-6)
+    claim(
+        CH,
+        directional_derivative(f.value, p, np.array([-0.6, -0.8])),
+        r"6 \times (-0.6) + 8 \times (-0.8) = -10",
+        value=-10,
+        abs=1e-6,
+    )
     assert directional_derivative(f.value, p, np.array([-0.6, -0.8])) == pytest.approx(-10, abs=1e-6)
     assert directional_derivative(f.value, p, np.array([-0.8, 0.6])) == pytest.approx(0, abs=1e-6)
     claim(CH, np.sqrt(float(f.value(p))), "半径 $5$ 的圆")
@@ -415,6 +439,7 @@ def test_at_least_four_exercises_with_folded_answers():
 
 
 # --- 习题（第 6 节：更好的习题） -----------------------------------------------------------------------
+
 
 def test_exercise_5_where_the_wide_arrow_catches_up():
     narrow = GaussianLogDensity(mean=np.array([1.0]), cov=np.array([[0.25]]))

@@ -52,6 +52,7 @@ def steps_to_tol(hessian: np.ndarray, error0: np.ndarray, lr: float, tol: float)
 
 # ---------------------------------------------------------------- 数据不动，参数在动
 
+
 def test_data_and_the_three_lines():
     x, y = house_data()
     assert x.size == 50
@@ -62,6 +63,7 @@ def test_data_and_the_three_lines():
 
 
 # ---------------------------------------------------------------- 损失曲面
+
 
 def test_expansion_coefficients_and_the_10000_to_1():
     x, y = house_data()
@@ -94,8 +96,9 @@ def test_sensitivity_of_w_and_b_at_the_minimum():
 def test_hessian_eigenvalues_and_condition_number():
     model = house()
     h = model.hessian(ORIGIN)
-    assert h == pytest.approx(numerical_hessian(lambda t: float(model.value(t)), np.array([1.0, 2.0]), h=1e-2),
-                              rel=1e-6)
+    assert h == pytest.approx(
+        numerical_hessian(lambda t: float(model.value(t)), np.array([1.0, 2.0]), h=1e-2), rel=1e-6
+    )
     claim(CH, h[0, 0], "\\begin{pmatrix} 21708 & 205.2")
     claim_shown(h[0, 1], "21708 & 205.2", "205.2")
     lam_min, lam_max = bowl(model).eigenvalues
@@ -106,6 +109,7 @@ def test_hessian_eigenvalues_and_condition_number():
 
 
 # ---------------------------------------------------------------- 等高线
+
 
 def test_the_quadratic_form_is_exact_and_its_gradient_is_h_times_the_offset():
     model = house()
@@ -145,7 +149,8 @@ def test_negative_gradient_is_perpendicular_to_the_contour_but_misses_the_minimu
     on_axis = model.minimizer() + 3.0 * vecs[:, 0]
     d = -model.grad(on_axis)
     assert abs(d @ (model.minimizer() - on_axis)) == pytest.approx(
-        np.linalg.norm(d) * np.linalg.norm(model.minimizer() - on_axis), rel=1e-6)
+        np.linalg.norm(d) * np.linalg.norm(model.minimizer() - on_axis), rel=1e-6
+    )
 
 
 def test_h_shrinks_the_flat_component_and_stretches_the_steep_one():
@@ -171,6 +176,7 @@ def test_zigzag_alt_names_the_start_the_script_uses():
 
 
 # ---------------------------------------------------------------- 链式法则
+
 
 def test_one_house_information_flow():
     model = LinearMSE(np.array([100.0]), np.array([300.0]))
@@ -215,6 +221,7 @@ def test_worked_point_of_note_000():
 
 # ---------------------------------------------------------------- 学习率
 
+
 def test_the_minus_100_example_and_subtracting_the_raw_gradient():
     claim_shown(5 - (-100), "= 5 - (-100) = 105", "105")
     claim_shown(5 - 0.01 * (-100), "5 - 0.01 \\times (-100) = 6", "6")
@@ -231,14 +238,16 @@ def test_one_dimensional_rates_and_the_two_over_lambda_bound():
     lam = 2 * np.mean(x**2)
     d = figure_data("lr_paths", steps=5)  # the figure's three rates, five steps each
     objective, w_star = d["objective"], d["w_star"]
-    assert numerical_hessian(lambda t: float(objective.value(t)), np.array([1.0]), h=1e-2)[0, 0] == \
-        pytest.approx(lam, rel=1e-6)
+    assert numerical_hessian(lambda t: float(objective.value(t)), np.array([1.0]), h=1e-2)[0, 0] == pytest.approx(
+        lam, rel=1e-6
+    )
     claim_shown(lam, "\\lambda = 2\\,\\overline{x^2} = 21708", "21708")
     claim_shown(1 / lam * 1e5, "\\eta = 1/\\lambda = 4.61 \\times 10^{-5}", "4.61")
     claim_shown(2 / lam * 1e5, "\\frac{2}{\\lambda} = 9.21 \\times 10^{-5}", "9.21")
     rates = find_figure("lr_paths", ROOT / "figures").defaults()
-    for rate, text, traj in zip(("lr_small", "lr_good", "lr_big"), ("因子是 0.957", "因子是 0.132", "因子是 −1.17"),
-                                d["runs"]):
+    for rate, text, traj in zip(
+        ("lr_small", "lr_good", "lr_big"), ("因子是 0.957", "因子是 0.132", "因子是 −1.17"), d["runs"]
+    ):
         factor = 1 - rates[rate] * lam
         claim(CH, factor, text)
         errors = traj.iterates[:, 0] - w_star
@@ -302,6 +311,7 @@ def test_zigzag_numbers_in_hundreds_of_square_metres():
 
 # ---------------------------------------------------------------- 特征缩放
 
+
 def test_standardisation_makes_the_bowl_round():
     x, y = house_data()
     z, mean, std = standardize(x)
@@ -330,6 +340,7 @@ def test_standardisation_makes_the_bowl_round():
 
 
 # ---------------------------------------------------------------- 习题
+
 
 def test_exercise_1_one_point_gradient():
     model = OnePointLinear(x=(2.0, -1.0), y=3.0)
@@ -381,6 +392,7 @@ def test_exercise_5_best_fixed_learning_rate():
 
 # ---------------------------------------------------------------- 页面
 
+
 def test_front_matter_and_figures():
     fm = front_matter(CH)
     md = markdown(CH)
@@ -389,14 +401,23 @@ def test_front_matter_and_figures():
         assert term in md.split("---", 2)[2]
     terms = (DOCS / "search-terms.txt").read_text(encoding="utf-8")
     assert all(t in terms.split() for t in fm["search_terms"])
-    figures = ["lines_and_params", "loss_surface_wb", "loss_contours_wb", "lr_paths", "lr_loss_curves",
-               "gd_zigzag_raw", "lr_bound", "gd_standardized"]
+    figures = [
+        "lines_and_params",
+        "loss_surface_wb",
+        "loss_contours_wb",
+        "lr_paths",
+        "lr_loss_curves",
+        "gd_zigzag_raw",
+        "lr_bound",
+        "gd_standardized",
+    ]
     for name in figures:
         assert f"](../figures/{name}.svg" in md
-    assert md.count("??? success \"答案\"") >= 4
+    assert md.count('??? success "答案"') >= 4
 
 
 # ---------------------------------------------------------------- 习题（先猜再验、证明、编程）
+
 
 def _figure_index(name: str) -> int:
     """1-based number of the first figure ``name`` in the chapter (图 2.N)."""
@@ -451,8 +472,10 @@ def test_exercise_7_line_through_the_centroid_and_the_angle_bound():
     star = figure_data("gd_standardized")["star"]
     claim(CH, star[1], "拟合出的截距是 358.73")
     claim(CH, y.mean(), "平均房价就是 358.73 万元")
-    for unit, text, kappa_text in ((100, "夹角最大约 79.93°", r"$\kappa \approx 129$"),
-                                   (1, "最大约 89.81°", r"$\kappa \approx 35$ 万")):
+    for unit, text, kappa_text in (
+        (100, "夹角最大约 79.93°", r"$\kappa \approx 129$"),
+        (1, "最大约 89.81°", r"$\kappa \approx 35$ 万"),
+    ):
         H = LinearMSE(x / unit, y).hessian(ORIGIN)
         lam = np.linalg.eigvalsh(H)
         kappa = lam[1] / lam[0]

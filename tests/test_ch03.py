@@ -26,6 +26,7 @@ CH = "3"
 
 # --- 链式法则 --------------------------------------------------------------------------------------
 
+
 def test_one_variable_chain_rule_numbers():
     x = 1.0
     u = 3 * x + 1
@@ -55,6 +56,7 @@ def test_jacobians_compose_in_the_stated_shapes():
 
 
 # --- 计算图 ----------------------------------------------------------------------------------------
+
 
 def _graph(**params):
     """Figure 3.1's forward values and backward sensitivities, as the figure labels its nodes."""
@@ -89,13 +91,22 @@ def test_the_graph_as_a_vector_jacobian_product():
 def test_the_graph_figure_shows_the_same_numbers():
     alt = find_figure("computational_graph", ROOT / "figures").alt
     value, grad = _graph()
-    for text in (f"x = {value['x']:g}", f"y = {value['y']:g}", f"a = x + y = {value['a']:g}",
-                 f"b = xy = {value['b']:g}", f"f = ab = {value['f']:g}", f"a 为 {grad['a']:g}", f"b 为 {grad['b']:g}",
-                 f"y 为 {grad['y']:g}", f"x 为 {grad['x']:g}"):
+    for text in (
+        f"x = {value['x']:g}",
+        f"y = {value['y']:g}",
+        f"a = x + y = {value['a']:g}",
+        f"b = xy = {value['b']:g}",
+        f"f = ab = {value['f']:g}",
+        f"a 为 {grad['a']:g}",
+        f"b 为 {grad['b']:g}",
+        f"y 为 {grad['y']:g}",
+        f"x 为 {grad['x']:g}",
+    ):
         assert text in alt
 
 
 # --- 逻辑回归 --------------------------------------------------------------------------------------
+
 
 def test_logistic_local_derivatives_and_their_product():
     yhat, y, z = sp.symbols("yhat y z")
@@ -157,6 +168,7 @@ def test_class_imbalance_numbers():
 
 # --- 仿射层与多层网络 ------------------------------------------------------------------------------
 
+
 def test_affine_layer_worked_example():
     W = np.array([[1.0, 0.0], [2.0, 1.0]])
     X = np.array([[1.0, 0.0], [2.0, 1.0]])
@@ -174,6 +186,7 @@ def test_affine_layer_worked_example():
 
 # --- 沿时间反向传播 --------------------------------------------------------------------------------
 
+
 def test_bptt_figure_decay_ratio():
     d = figure_data("rnn_unrolled_bptt")
     rho = find_figure("rnn_unrolled_bptt", ROOT / "figures").defaults()["rho"]
@@ -184,6 +197,7 @@ def test_bptt_figure_decay_ratio():
 
 
 # --- 自动微分 --------------------------------------------------------------------------------------
+
 
 def test_dual_number_product_rule():
     a, b, c, d = sp.symbols("a b c d")
@@ -207,6 +221,7 @@ def test_product_operation_counts():
 
 
 # --- 伴随方法 --------------------------------------------------------------------------------------
+
 
 def test_adjoint_snippet_numbers():
     field = adj.TanhField(np.array([[0.5, -1.0], [1.0, 0.2]]), np.array([0.1, -0.3]))
@@ -232,6 +247,7 @@ def test_the_adjoint_equation_is_the_limit_of_the_bptt_recursion():
 
 
 # --- 二阶方法 --------------------------------------------------------------------------------------
+
 
 def _L(v):
     return v[0] ** 2 * v[1] + v[1] ** 3
@@ -294,6 +310,7 @@ def test_newton_cg_against_gradient_descent():
 
 # --- PyTorch autograd ------------------------------------------------------------------------------
 
+
 def test_autograd_numbers():
     claim(CH, ad.derivative(lambda x: x**2 + 3 * x, 2.0), "2x + 3 = 7", value=7)
     claim(CH, 2 * ad.derivative(lambda x: x**2 + 3 * x, 2.0), "**累加**成 $7 + 7 = 14$", value=14)
@@ -317,6 +334,7 @@ def test_front_matter_and_terms():
 
 
 # --- 习题 ------------------------------------------------------------------------------------------
+
 
 def test_exercise_1():
     g = ad.gradient_reverse(lambda v: (v[0] * v[1] + v[1]) ** 2, np.array([2.0, 1.0]))
@@ -403,6 +421,7 @@ def test_exercise_6():
 
 # --- 习题（先猜再验、证明、编程） ---------------------------------------------------------------------
 
+
 def _figure_numbers() -> list[str]:
     return re.findall(r"!\[\]\(\.\./figures/([a-z0-9_]+)\.svg", markdown(CH))
 
@@ -410,10 +429,12 @@ def _figure_numbers() -> list[str]:
 def test_exercise_2_redrawn_graph_edge_labels():
     assert _figure_numbers()[0] == "computational_graph" and "再重画图 3.1 核对" in markdown(CH)
     d = figure_data("computational_graph", x=1.0, y=2.0)
-    for edge, node, text, shown in ((("x", "b"), "y", r"$x \to b$ 那条的局部导数是 $y = 2$", 2),
-                                    (("y", "b"), "x", r"$y \to b$ 那条是 $x = 1$", 1),
-                                    (("a", "f"), "b", r"$a \to f$ 是 $b = 2$", 2),
-                                    (("b", "f"), "a", r"$b \to f$ 是 $a = 3$", 3)):
+    for edge, node, text, shown in (
+        (("x", "b"), "y", r"$x \to b$ 那条的局部导数是 $y = 2$", 2),
+        (("y", "b"), "x", r"$y \to b$ 那条是 $x = 1$", 1),
+        (("a", "f"), "b", r"$a \to f$ 是 $b = 2$", 2),
+        (("b", "f"), "a", r"$b \to f$ 是 $a = 3$", 3),
+    ):
         assert d["local"][edge] == d["value"][node]  # the redrawn figure's edge label ∂to/∂from is that node's value
         claim(CH, d["local"][edge], text, value=shown)
 
@@ -430,8 +451,9 @@ def test_exercise_5_redrawn_op_counts_and_the_crossing():
     claim(CH, crossing, "两条线在 $n = 2$ 相交")
     claim(CH, two.forward, "相交（都是 4 次）")
     claim(CH, one.forward, "1 次对 2 次")
-    assert one.reverse == 2 and all(ad.product_gradient_cost(n).forward > ad.product_gradient_cost(n).reverse
-                                    for n in (3, 5, 10))
+    assert one.reverse == 2 and all(
+        ad.product_gradient_cost(n).forward > ad.product_gradient_cost(n).reverse for n in (3, 5, 10)
+    )
 
 
 def test_exercise_7_thirty_percent_minority():

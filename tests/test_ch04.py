@@ -42,6 +42,7 @@ def layer_norms(act: str, init: str) -> np.ndarray:
 
 # --- vanishing gradients ---------------------------------------------------------------------
 
+
 def test_sigmoid_slope_formula_and_its_quarter_bound():
     z = sp.symbols("z")
     s = 1 / (1 + sp.exp(-z))
@@ -126,6 +127,7 @@ def test_ten_layer_gradient_norms():
 
 # --- exploding gradients -----------------------------------------------------------------------
 
+
 def test_linear_rnn_jacobian_norm_is_radius_to_the_k():
     d = figure_data("rnn_jacobian_norms")  # figure 4.3's lines: ρ = 1.1, 1 and 0.9
     assert [line["rho"] for line in d["lines"]] == [1.1, 1.0, 0.9]
@@ -141,6 +143,7 @@ def test_rnn_growth_numbers():
 
 
 # --- remedies: clipping --------------------------------------------------------------------------
+
 
 def test_clipping_formula_keeps_direction():
     g = np.array([3.0, 4.0])
@@ -158,6 +161,7 @@ def test_residual_jacobian_is_identity_plus_branch():
         return h + np.tanh(A @ h)
 
     from gradbook.calculus import numerical_jacobian
+
     J = numerical_jacobian(block, np.zeros(3))
     assert np.allclose(J, np.eye(3) + A, atol=1e-8)
 
@@ -187,6 +191,7 @@ def test_clipping_tames_the_exploding_run():
 
 
 # --- saddle points ---------------------------------------------------------------------------------
+
 
 def test_saddle_gradient_and_gd_factors():
     L = saddle()
@@ -238,6 +243,7 @@ def test_momentum_growth_rate_is_the_larger_root():
 
 # --- anisotropy ------------------------------------------------------------------------------------
 
+
 def anisotropy(scale: float = 5.0) -> list[dict]:
     """Figure 4.6's two panels: the loss, its run and its gap at s = 1 and at s = ``scale``."""
     return figure_data("input_scale_anisotropy", scale=scale)["panels"]
@@ -273,6 +279,7 @@ def test_condition_numbers_and_the_slow_run():
 
 # --- minibatch noise -------------------------------------------------------------------------------
 
+
 def test_minibatch_variance_falls_as_one_over_b():
     d = figure_data("minibatch_variance", shuffles=60)  # figure 4.7's measurement, with twice its shuffles
     G, tr_sigma = d["grads"], d["tr_sigma"]
@@ -296,6 +303,7 @@ def test_batch_gradient_descent_takes_four_steps_for_the_budget():
 
 
 # --- gradient confusion ------------------------------------------------------------------------------
+
 
 def test_hamming_snippet_value():
     assert hamming_distance(np.array([0.3, -1.2, 0.5, 2.0]), np.array([0.1, 0.4, -0.2, 1.5])) == 2
@@ -321,6 +329,7 @@ def test_curriculum_lowers_confusion_and_speeds_early_descent():
 
 
 # --- floating-point underflow ---------------------------------------------------------------------------
+
 
 def test_float16_thresholds():
     f = np.finfo(F16)
@@ -364,6 +373,7 @@ def test_loss_scaling_buys_ten_more_steps():
 
 
 # --- exercises ------------------------------------------------------------------------------------------
+
 
 def test_exercise_1_sigmoid_slope_and_twenty_layers():
     claim(CH, float(sigmoid(2.0)), "$\\sigma(2) \\approx 0.881$", value=0.881, abs=5e-4)
@@ -416,6 +426,7 @@ def test_exercise_6_smaller_loss_scale():
 
 # --- the page ----------------------------------------------------------------------------------------------
 
+
 def test_front_matter_and_search_terms_are_on_the_page():
     fm = front_matter(CH)
     assert fm["chapter"] == 4 and fm["title"] == "第 4 章 梯度的陷阱"
@@ -425,13 +436,23 @@ def test_front_matter_and_search_terms_are_on_the_page():
 
 def test_every_figure_of_the_chapter_is_embedded():
     text = markdown(CH)
-    for name in ("sigmoid_saturation", "layer_grad_norms", "rnn_jacobian_norms", "clipping_exploding",
-                 "saddle_escape", "input_scale_anisotropy", "minibatch_variance", "minibatch_paths",
-                 "gradient_confusion", "float16_underflow"):
+    for name in (
+        "sigmoid_saturation",
+        "layer_grad_norms",
+        "rnn_jacobian_norms",
+        "clipping_exploding",
+        "saddle_escape",
+        "input_scale_anisotropy",
+        "minibatch_variance",
+        "minibatch_paths",
+        "gradient_confusion",
+        "float16_underflow",
+    ):
         assert f"![](../figures/{name}.svg)" in text
 
 
 # --- 习题（先猜再验、证明、编程） ---------------------------------------------------------------------
+
 
 def _figures() -> list[str]:
     import re

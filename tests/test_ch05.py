@@ -49,6 +49,7 @@ def gap_steps(traj, best: float, tol: float) -> int:
 
 # --- 参数空间与分布空间 -----------------------------------------------------------------------------
 
+
 def test_same_step_in_mu_gives_a_hundredfold_kl():
     wide, narrow = kl_gaussian(0, 1, 0.1, 1), kl_gaussian(0, 0.1, 0.1, 0.1)
     claim(CH, wide, "= 0.005$")
@@ -70,6 +71,7 @@ def test_kl_formula_of_two_gaussians_matches_an_integral():
 
 
 # --- Fisher 信息矩阵 --------------------------------------------------------------------------------
+
 
 def standard_normal_mean(expr, z):
     """E[expr] for z ~ N(0, 1), expr a polynomial in z: E[z^k] is 0 for odd k and (k − 1)!! for even k."""
@@ -115,6 +117,7 @@ def test_scores_in_the_prose_match_finite_differences():
 
 def test_kl_hessian_at_zero_step_is_the_fisher():
     for sigma in (0.5, 1.0, 2.0):
+
         def kl(d, sigma=sigma):
             return kl_gaussian(0.3, sigma, 0.3 + d[0], sigma + d[1])
 
@@ -134,9 +137,11 @@ def test_gaussian_fisher_entries_and_the_mean_only_kl():
 
 
 def test_quadratic_approximation_table():
-    rows = [(0.1, "| 0.1 | 0.01267 | 0.015 | 0.844 |"),
-            (0.01, "| 0.01 | 0.0001474 | 0.00015 | 0.982 |"),
-            (0.001, "| 0.001 | 0.000001497 | 0.0000015 | 0.998 |")]
+    rows = [
+        (0.1, "| 0.1 | 0.01267 | 0.015 | 0.844 |"),
+        (0.01, "| 0.01 | 0.0001474 | 0.00015 | 0.982 |"),
+        (0.001, "| 0.001 | 0.000001497 | 0.0000015 | 0.998 |"),
+    ]
     md = markdown(CH)
     for h, row in rows:
         assert row in md
@@ -181,6 +186,7 @@ def test_empirical_and_true_fisher_of_logistic_regression_are_close_at_the_optim
 
 # --- 拉格朗日乘子 ------------------------------------------------------------------------------------
 
+
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 10_000))
 def test_natural_direction_solves_the_constrained_problem(seed):
@@ -201,6 +207,7 @@ def test_natural_direction_solves_the_constrained_problem(seed):
 
 
 # --- 手算例子 ---------------------------------------------------------------------------------------
+
 
 def test_worked_case_directions_and_angle():
     d = figure_data("natural_vs_euclidean")  # figure 5.2 draws the worked case
@@ -271,7 +278,6 @@ def test_natural_gradient_on_standardised_data_is_herons_method():
     assert errors[2] < errors[1] ** 2 and errors[3] < errors[2] ** 2  # the error is squared each step
 
 
-
 def test_scaled_logistic_fisher_and_condition_number():
     X, _, model = scaled_logistic()
     F0 = logistic_fisher(X, np.zeros(2))
@@ -337,6 +343,7 @@ def test_reparametrisation_figure_numbers():
 
 
 # --- 与实践的联系 -----------------------------------------------------------------------------------
+
 
 def test_hessian_and_fisher_differ_far_from_the_optimum():
     data = np.random.default_rng(0).normal(0.0, 1.0, size=200)
@@ -412,12 +419,14 @@ def test_front_matter_and_terms():
     body = markdown(CH).split("---", 2)[2]
     for term in fm["search_terms"]:
         assert term in body
-    listed = {line.split()[0] for line in (DOCS / "search-terms.txt").read_text(encoding="utf-8").splitlines()
-              if line.strip()}
+    listed = {
+        line.split()[0] for line in (DOCS / "search-terms.txt").read_text(encoding="utf-8").splitlines() if line.strip()
+    }
     assert set(fm["search_terms"]) <= listed
 
 
 # --- 习题 -------------------------------------------------------------------------------------------
+
 
 def test_exercise_1():
     F = gaussian_fisher(0.5)
@@ -475,6 +484,7 @@ def test_exercise_6():
 
 
 # --- 习题（证明、先猜再验、编程） ---------------------------------------------------------------------
+
 
 def test_exercise_3_bernoulli_fisher_from_the_score():
     p, x = sp.symbols("p x", positive=True)

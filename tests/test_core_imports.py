@@ -32,8 +32,15 @@ def test_the_core_is_found_on_disk():
     core = core_modules()
     top = {name.split(".")[1] for name in core if name.count(".")}
     assert len(top) >= 11, top  # fails if the search stops finding the modules
-    assert {"gradbook", "gradbook.autodiff", "gradbook.autodiff.forward", "gradbook.autodiff.reverse",
-            "gradbook.adjoint", "gradbook.newton_cg", "gradbook.pitfalls"} <= set(core)
+    assert {
+        "gradbook",
+        "gradbook.autodiff",
+        "gradbook.autodiff.forward",
+        "gradbook.autodiff.reverse",
+        "gradbook.adjoint",
+        "gradbook.newton_cg",
+        "gradbook.pitfalls",
+    } <= set(core)
     assert not any(name.split(".")[1] in MACHINERY for name in core if name.count("."))
 
 

@@ -28,15 +28,17 @@ def section(page: str) -> tuple[int, str]:
     assert md.count("\n## 习题\n") == 1, f"{page}: one '## 习题' heading"
     start = md.index("\n## 习题\n") + 1
     nxt = md.find("\n## ", start)
-    return md[:start].count("\n") + 1, md[start:] if nxt < 0 else md[start:nxt + 1]
+    return md[:start].count("\n") + 1, md[start:] if nxt < 0 else md[start : nxt + 1]
 
 
 def exercises(page: str) -> list[tuple[int, str, str]]:
     """(number, kind, text up to the next exercise) for each exercise."""
     _, text = section(page)
     found = list(HEADING.finditer(text))
-    return [(int(m[1]), m[2], text[m.start():found[i + 1].start() if i + 1 < len(found) else len(text)])
-            for i, m in enumerate(found)]
+    return [
+        (int(m[1]), m[2], text[m.start() : found[i + 1].start() if i + 1 < len(found) else len(text)])
+        for i, m in enumerate(found)
+    ]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -80,8 +82,13 @@ def test_predict_then_check_commands_name_real_figures_and_render(page, tmp_path
             params = resolve_params(spec, sets)
             assert all(params[k] != spec.defaults()[k] for k in sets), f"{page} 习题 {n}: {sets} are the defaults"
             assert f"figures/{args.name}.svg" in markdown(page), f"{page} 习题 {n}: {args.name} is not in this chapter"
-            out = render_to_file(args.name, tmp_path / f"{n}-{checked}.svg", sets, figures,
-                                 cache_dir=ROOT / ".cache" / "gradbook" / "figures")
+            out = render_to_file(
+                args.name,
+                tmp_path / f"{n}-{checked}.svg",
+                sets,
+                figures,
+                cache_dir=ROOT / ".cache" / "gradbook" / "figures",
+            )
             assert out.stat().st_size > 1000
             checked += 1
     assert checked >= 1
@@ -99,7 +106,7 @@ def test_coding_answers_are_run_and_their_output_checked(page):
         answer = body.split(FOLD, 1)[1]
         assert "```python" in answer and "```text" in answer, f"{page} 习题 {n}: code and its output"
         start = text.index(body)
-        offset = first + text[:start].count("\n") + body[:body.index(FOLD)].count("\n")
+        offset = first + text[:start].count("\n") + body[: body.index(FOLD)].count("\n")
         code_line = next(i + 1 for i in range(offset, len(lines)) if lines[i].strip() == "```python")
         snippet = runnable.get(code_line)
         assert snippet is not None and snippet.expected_output, f"{page} 习题 {n}: the snippet runner sees it"

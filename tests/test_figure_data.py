@@ -72,7 +72,7 @@ NOT_A_VALUE = {
         "32": None,  # the batch size the script draws, named in its legend
     },
     "minibatch_variance": {
-        "10⁻²": lambda d: 1e-3 < np.median(d["gaps"][1][len(d["gaps"][1]) // 2:]) < 1e-1,  # 停在 10⁻² 附近
+        "10⁻²": lambda d: 1e-3 < np.median(d["gaps"][1][len(d["gaps"][1]) // 2 :]) < 1e-1,  # 停在 10⁻² 附近
         "10⁻⁴": lambda d: 1e-5 < d["gaps"][32][-1] < 1e-3,  # 最后降到 10⁻⁴ 附近
     },
     "natural_vs_euclidean": {
@@ -90,9 +90,13 @@ NOT_A_VALUE = {
         "0.01": lambda d: np.all(d["slope"][d["z"] > d["edge"]] < 0.01),  # 灰色区域里导数小于 0.01 (σ' is even)
     },
     "taylor_first_order": {  # the error at δ = 0.1 and the slopes are pinned in tests/test_appendix_math.py
-        "0.2": None, "1.8": None,  # the x range of the left panel
+        "0.2": None,
+        "1.8": None,  # the x range of the left panel
         "1.5": None,  # x0 + delta, where the error is marked
-        "2": None, "3": None, "0.1": None, "0.031": None,
+        "2": None,
+        "3": None,
+        "0.1": None,
+        "0.031": None,
     },
 }
 
@@ -176,5 +180,11 @@ def test_the_alt_check_reads_numbers_as_printed():
     assert _quotes("−0.8", [-0.8]) and _quotes("6,250,000", [6250000.0]) and _quotes("2⁻¹⁵", [2.0**-15])
     assert not _quotes("10⁻²⁰", [1e-20])  # an order of magnitude is never a value: it needs its own check
     assert [m[0] for m in _TOKEN.finditer("x1 从 -4 到 4，(1, 1)，n²，2n，共 6,250,000 次，10⁻¹⁵ 以下")] == [
-        "-4", "4", "1", "1", "6,250,000", "10⁻¹⁵"]
+        "-4",
+        "4",
+        "1",
+        "1",
+        "6,250,000",
+        "10⁻¹⁵",
+    ]
     assert numbers({"a": np.arange(100.0), "b": [1, (2.5,)]}, []) == [0.0, 99.0, 0.0, 99.0, 1.0, 2.5]

@@ -116,8 +116,16 @@ def test_module_deps_follow_imports_transitively(tmp_path):
     script.write_text("from gradbook.engine.pool import FigureEngine\nimport numpy\n", encoding="utf-8")
     found = _rel(module_deps(script))
     # pool imports deps, store, registry and request; deps imports style; __init__s run on any import.
-    assert {"__init__.py", "engine/__init__.py", "engine/pool.py", "engine/deps.py", "engine/store.py",
-            "engine/style.py", "engine/registry.py", "engine/request.py"} <= found
+    assert {
+        "__init__.py",
+        "engine/__init__.py",
+        "engine/pool.py",
+        "engine/deps.py",
+        "engine/store.py",
+        "engine/style.py",
+        "engine/registry.py",
+        "engine/request.py",
+    } <= found
     assert "engine/cli.py" not in found and not any(p.startswith("mkdocs/") for p in found)
     script.write_text("import numpy\n", encoding="utf-8")
     assert module_deps(script) == []
@@ -125,8 +133,14 @@ def test_module_deps_follow_imports_transitively(tmp_path):
 
 def test_the_render_code_is_computed_from_the_pools_imports():
     code = _rel(deps.render_code())
-    assert {"engine/pool.py", "engine/render.py", "engine/request.py", "engine/style.py", "engine/registry.py",
-            "engine/__init__.py"} <= code
+    assert {
+        "engine/pool.py",
+        "engine/render.py",
+        "engine/request.py",
+        "engine/style.py",
+        "engine/registry.py",
+        "engine/__init__.py",
+    } <= code
     assert not code & {"engine/cli.py", "engine/gallery.py", "engine/tex.py", "engine/pages.py"}, code
 
 
@@ -182,12 +196,14 @@ def test_corrupt_cache_entry_is_detected_and_rerendered(engine, damage):
     key = figure_key(engine.spec("line"), req)
     path = engine.store.path("figures", key, "svg")
     blob = path.read_bytes()
-    path.write_bytes({
-        "truncate": blob[: len(blob) // 2],
-        "flip": blob[:-10] + bytes([blob[-10] ^ 0xFF]) + blob[-9:],
-        "garbage": b"not a cache entry",
-        "empty": b"",
-    }[damage])
+    path.write_bytes(
+        {
+            "truncate": blob[: len(blob) // 2],
+            "flip": blob[:-10] + bytes([blob[-10] ^ 0xFF]) + blob[-9:],
+            "garbage": b"not a cache entry",
+            "empty": b"",
+        }[damage]
+    )
     assert engine.store.get("figures", key, "svg") is None
     engine.stats.rendered.clear()
     assert engine.ensure([req])[req] == good
@@ -366,8 +382,11 @@ def test_the_carried_font_covers_every_figure_label():
     for script in default_figures_dir().glob("[!_]*.py"):
         sources.add(script)
         # The engine's modules draw no strings of their own, except the house style's marks.
-        sources.update(p for p in module_deps(script)
-                       if p.name != "__init__.py" and (p.parent.name != "engine" or p.name == "style.py"))
+        sources.update(
+            p
+            for p in module_deps(script)
+            if p.name != "__init__.py" and (p.parent.name != "engine" or p.name == "style.py")
+        )
     assert len(sources) > 30
     cmap = _carried_cmap()
     assert 0x2212 in cmap, "MINUS SIGN (tick labels, axes.unicode_minus) must be in the subset"
@@ -412,8 +431,13 @@ except FigureError as exc:
 
 def test_the_carried_font_is_used_even_where_a_system_font_has_its_name(figures, tmp_path):
     env = dict(os.environ, MPLCONFIGDIR=str(tmp_path / "mpl"))
-    proc = subprocess.run([sys.executable, "-c", FONT_PROBE, str(figures), str(tmp_path)],
-                          capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", FONT_PROBE, str(figures), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     resolved, guard = proc.stdout.splitlines()
     assert Path(resolved) == style.FONT_PATH, f"text resolves to {resolved}\n{proc.stderr}"
@@ -450,12 +474,19 @@ def test_data_is_the_scripts_own_over_makes_defaults(figures):
         data("dots", figures, scale=2.0)
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda s: SCRIPT, "needs a function data"),
-    (lambda s: s.replace("def data(k: float = 1.0,", "def data(k: float = 2.0,"), "does not take make"),
-    (lambda s: s.replace("def data(k: float = 1.0, points: int = 5):", "def data(k: float = 1.0):")
-                .replace("d = data(k, points)", "d = data(k)"), "does not take make"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda s: SCRIPT, "needs a function data"),
+        (lambda s: s.replace("def data(k: float = 1.0,", "def data(k: float = 2.0,"), "does not take make"),
+        (
+            lambda s: s.replace("def data(k: float = 1.0, points: int = 5):", "def data(k: float = 1.0):").replace(
+                "d = data(k, points)", "d = data(k)"
+            ),
+            "does not take make",
+        ),
+    ],
+)
 def test_data_must_take_exactly_makes_parameters(figures, edit, message):
     from gradbook.engine.registry import FigureScriptError
     from gradbook.engine.render import data

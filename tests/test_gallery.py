@@ -24,8 +24,11 @@ def test_gallery_markdown_lists_every_script_with_params_commands_and_places(tmp
     (tmp_path / "alpha.py").write_text(SCRIPT.format(caption="甲图。", params="lr: float = 0.1, steps: int = 20"))
     (tmp_path / "beta.py").write_text(SCRIPT.format(caption="乙图。", params="flag: bool = False"))
     (tmp_path / "gamma.py").write_text(SCRIPT.format(caption="丙图。", params=""))
-    md = gallery_markdown(tmp_path, {"alpha": [Appearance("第 2 章 线性模型", "chapters/02.md#fig-alpha", "2.4")]},
-                          [("第 2 章 线性模型", ["alpha"])])
+    md = gallery_markdown(
+        tmp_path,
+        {"alpha": [Appearance("第 2 章 线性模型", "chapters/02.md#fig-alpha", "2.4")]},
+        [("第 2 章 线性模型", ["alpha"])],
+    )
     assert md.startswith("共 3 张图。")
     assert md.index("## 第 2 章 线性模型") < md.index("### `alpha`") < md.index("## 其他图") < md.index("### `beta`")
     assert "![](figures/alpha.svg)" in md and "![](figures/gamma.svg)" in md
@@ -67,10 +70,19 @@ def test_the_built_gallery_shows_every_figure_where_the_book_uses_it(site_dir):
 def test_nav_order_flattens_sections_in_reading_order():
     from gradbook.mkdocs.figures import nav_order
 
-    nav = [{"导读": "index.md"}, {"第 1 章": "chapters/01.md"},
-           {"附录": [{"附录 A": "appendix/a.md"}, "appendix/b.md"]}, {"图库": "gallery.md"}]
-    assert nav_order(nav) == {"index.md": 0, "chapters/01.md": 1, "appendix/a.md": 2, "appendix/b.md": 3,
-                              "gallery.md": 4}
+    nav = [
+        {"导读": "index.md"},
+        {"第 1 章": "chapters/01.md"},
+        {"附录": [{"附录 A": "appendix/a.md"}, "appendix/b.md"]},
+        {"图库": "gallery.md"},
+    ]
+    assert nav_order(nav) == {
+        "index.md": 0,
+        "chapters/01.md": 1,
+        "appendix/a.md": 2,
+        "appendix/b.md": 3,
+        "gallery.md": 4,
+    }
     assert nav_order(None) == {}
 
 

@@ -43,8 +43,9 @@ def test_gaussian_fisher_matches_sympy(param):
     sigma = t if param == "sigma" else sp.exp(t)
     logp = -sp.log(sigma) - (x - mu) ** 2 / (2 * sigma**2) - sp.log(2 * sp.pi) / 2
     z = sp.Symbol("z", real=True)
-    fisher = sp.Matrix(2, 2, lambda i, j: _gaussian_expectation(
-        (-sp.diff(logp, (mu, t)[i], (mu, t)[j])).subs(x, mu + z), z, sigma))
+    fisher = sp.Matrix(
+        2, 2, lambda i, j: _gaussian_expectation((-sp.diff(logp, (mu, t)[i], (mu, t)[j])).subs(x, mu + z), z, sigma)
+    )
     for value in (0.3, 1.0, 2.5):
         tv = value if param == "sigma" else np.log(value)
         assert_close(gaussian_fisher(value, param), np.array(fisher.subs(t, tv), dtype=float), rtol=1e-12)
@@ -64,8 +65,11 @@ def test_gaussian_empirical_fisher_tends_to_the_analytic_one(param):
 def test_logistic_fisher_equals_the_bce_hessian_and_the_expected_empirical_fisher(w):
     assert_close(logistic_fisher(XB, w), LogisticRegression(XB, Y).hessian(w), rtol=1e-12, atol=1e-15)
     p = sigmoid(XB @ w)
-    expected = sum(pi * logistic_empirical_fisher(XB[i:i + 1], [1.0], w)
-                   + (1 - pi) * logistic_empirical_fisher(XB[i:i + 1], [0.0], w) for i, pi in enumerate(p)) / len(p)
+    expected = sum(
+        pi * logistic_empirical_fisher(XB[i : i + 1], [1.0], w)
+        + (1 - pi) * logistic_empirical_fisher(XB[i : i + 1], [0.0], w)
+        for i, pi in enumerate(p)
+    ) / len(p)
     assert_close(logistic_fisher(XB, w), expected, rtol=1e-10, atol=1e-15)
     per = LogisticRegression(XB, Y).per_example_grads(w)
     assert_close(logistic_empirical_fisher(XB, Y, w), per.T @ per / len(Y), rtol=1e-12, atol=1e-15)
@@ -87,7 +91,8 @@ def test_kl_for_logistic_against_its_fisher():
     delta = 1e-4 * np.array([1.0, 2.0, -1.0])
     assert kl_logistic(XB, w, w + delta) == pytest.approx(delta @ logistic_fisher(XB, w) @ delta / 2, rel=1e-3)
     assert kl_logistic(XB, w, w + delta) == pytest.approx(
-        float(np.mean(kl_bernoulli(sigmoid(XB @ w), sigmoid(XB @ (w + delta))))), rel=1e-8)
+        float(np.mean(kl_bernoulli(sigmoid(XB @ w), sigmoid(XB @ (w + delta))))), rel=1e-8
+    )
 
 
 def test_kl_closed_forms_against_quadrature_and_each_other():
@@ -137,8 +142,10 @@ def test_damping_is_added_to_the_diagonal():
 
 
 def test_natural_gradient_does_not_care_how_sigma_is_parametrised():
-    fit_s, fit_l = GaussianFit(np.array([0.3, 1.7, -0.4, 2.2]), "sigma"), GaussianFit(np.array([0.3, 1.7, -0.4, 2.2]),
-                                                                                     "log_sigma")
+    fit_s, fit_l = (
+        GaussianFit(np.array([0.3, 1.7, -0.4, 2.2]), "sigma"),
+        GaussianFit(np.array([0.3, 1.7, -0.4, 2.2]), "log_sigma"),
+    )
     mu, sigma = 0.4, 1.8
     nat_s = natural_direction(gaussian_fisher(sigma, "sigma"), fit_s.grad([mu, sigma]))
     nat_l = natural_direction(gaussian_fisher(sigma, "log_sigma"), fit_l.grad([mu, np.log(sigma)]))

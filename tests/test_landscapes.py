@@ -33,8 +33,11 @@ SYMBOLIC = {
     "shifted": sp.Rational(1, 2) * (3 * (t1 - 1) ** 2 + 2 * (t1 - 1) * (t2 + 2) + 2 * (t2 + 2) ** 2),
 }
 SYMPY_FUNCS = {
-    name: (sp.lambdify((t1, t2), e), sp.lambdify((t1, t2), [sp.diff(e, v) for v in (t1, t2)]),
-           sp.lambdify((t1, t2), sp.hessian(e, (t1, t2))))
+    name: (
+        sp.lambdify((t1, t2), e),
+        sp.lambdify((t1, t2), [sp.diff(e, v) for v in (t1, t2)]),
+        sp.lambdify((t1, t2), sp.hessian(e, (t1, t2))),
+    )
     for name, e in SYMBOLIC.items()
 }
 

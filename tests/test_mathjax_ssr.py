@@ -77,9 +77,11 @@ def test_a_damaged_cache_entry_is_typeset_again_never_served(tmp_path):
 
 
 def test_notebook_dollars_are_typeset_outside_code_only(renderer):
-    cell = ('<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput" '
-            'data-mime-type="text/markdown">\n<p>梯度 $\\nabla f$，价格 <code>$5$</code></p>\n'
-            '<p>$$L = \\tfrac12 (f - y)^2$$</p>\n</div>')
+    cell = (
+        '<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput" '
+        'data-mime-type="text/markdown">\n<p>梯度 $\\nabla f$，价格 <code>$5$</code></p>\n'
+        "<p>$$L = \\tfrac12 (f - y)^2$$</p>\n</div>"
+    )
     out = renderer.typeset_dollars(cell)
     assert out.count("<mjx-container") == 2
     assert "<code>$5$</code>" in out

@@ -24,6 +24,7 @@ from tests.core_helpers import CORE, assert_close
 
 def fd_wrt(f, arr):
     """Finite-difference gradient of f with respect to one array it reads (modified in place)."""
+
     def g(z):
         saved = arr.copy()
         arr[...] = z
@@ -31,6 +32,7 @@ def fd_wrt(f, arr):
             return f()
         finally:
             arr[...] = saved
+
     return numerical_gradient(g, arr.copy())
 
 
@@ -109,8 +111,14 @@ def test_init_scales():
 
 def _rnn(seed, T=6, hidden=4, features=3):
     rng = np.random.default_rng(seed)
-    return (rng.normal(0, 0.6, (hidden, hidden)), rng.normal(0, 0.6, (hidden, features)), rng.normal(0, 0.3, hidden),
-            rng.normal(size=(T, features)), rng.normal(0, 0.5, hidden), rng.normal(0, 0.5, (T, hidden)))
+    return (
+        rng.normal(0, 0.6, (hidden, hidden)),
+        rng.normal(0, 0.6, (hidden, features)),
+        rng.normal(0, 0.3, hidden),
+        rng.normal(size=(T, features)),
+        rng.normal(0, 0.5, hidden),
+        rng.normal(0, 0.5, (T, hidden)),
+    )
 
 
 @CORE

@@ -149,6 +149,7 @@ def test_armijo_shortens_a_full_newton_step_that_does_not_decrease_f():
 
     Armijo asks f(x + tp) ≤ f(x) + 10⁻⁴·t·∇f·p (∇f·p < 0), so t = 1 is refused and t = ½ lands on the minimum 0.
     """
+
     def f(xs):
         return (1 + xs[0] ** 2) ** 0.5
 

@@ -57,6 +57,7 @@ def test_the_page_offers_the_notebook_for_download(site_dir, notebook):
 
 # --- folded solutions --------------------------------------------------------------------------
 
+
 def _cells(notebook):
     import jupytext
 
@@ -90,18 +91,20 @@ def test_every_stub_is_followed_by_its_folded_solution(notebook):
 def test_fold_solutions_wraps_the_tagged_cell_with_its_output():
     from gradbook.engine.notebook import fold_solutions
 
-    cell = ('<div class="jp-Cell jp-CodeCell jp-Notebook-cell celltag_solution">\n'
-            '<div class="jp-Cell jp-CodeCell jp-Notebook-cell celltag_solution" id="cell-2">\n'
-            '<div class="celltoolbar"><div><span class="cell-tag">solution</span></div></div>\n'
-            '<div class="highlight-ipynb"><pre>x = 1</pre></div>\n'
-            '<div class="jp-OutputArea"><div><pre>1</pre></div></div>\n</div>\n</div>')
+    cell = (
+        '<div class="jp-Cell jp-CodeCell jp-Notebook-cell celltag_solution">\n'
+        '<div class="jp-Cell jp-CodeCell jp-Notebook-cell celltag_solution" id="cell-2">\n'
+        '<div class="celltoolbar"><div><span class="cell-tag">solution</span></div></div>\n'
+        '<div class="highlight-ipynb"><pre>x = 1</pre></div>\n'
+        '<div class="jp-OutputArea"><div><pre>1</pre></div></div>\n</div>\n</div>'
+    )
     plain = '<div class="jp-Cell jp-CodeCell jp-Notebook-cell">\n<div><pre>y = 2</pre></div>\n</div>'
     page = f"<p>a</p>{plain}{cell}{plain}"
     folded = fold_solutions(page)
     assert folded.count("<details") == 1 and folded.count("</details>") == 1
-    inside = folded[folded.index("<details"):folded.index("</details>")]
+    inside = folded[folded.index("<details") : folded.index("</details>")]
     assert "x = 1" in inside and "<pre>1</pre>" in inside and "y = 2" not in inside
-    assert "celltoolbar" not in folded and '<summary>参考答案</summary>' in inside
+    assert "celltoolbar" not in folded and "<summary>参考答案</summary>" in inside
     assert folded.count("<div") == folded.count("</div>") == page.count("<div") - 2  # the tag chip is gone
     assert folded.replace(inside, "").count("y = 2") == 2
     assert fold_solutions(plain) == plain

@@ -28,8 +28,7 @@ ORIGIN = np.zeros(2)
 
 
 @CORE
-@given(c1=st.floats(1.0, 50.0), ratio=st.floats(1.0, 20.0), angle=st.floats(0, np.pi),
-       factor=st.floats(0.2, 0.95))
+@given(c1=st.floats(1.0, 50.0), ratio=st.floats(1.0, 20.0), angle=st.floats(0, np.pi), factor=st.floats(0.2, 0.95))
 def test_gd_on_a_quadratic_converges_below_two_over_lambda_max(c1, ratio, angle, factor):
     q = elongated((c1, c1 / ratio), angle)
     traj = gradient_descent(q, [1.0, -0.7], factor * q.max_stable_lr, 200)
@@ -39,8 +38,7 @@ def test_gd_on_a_quadratic_converges_below_two_over_lambda_max(c1, ratio, angle,
 
 
 @CORE
-@given(c1=st.floats(1.0, 50.0), ratio=st.floats(1.0, 20.0), angle=st.floats(0, np.pi),
-       factor=st.floats(1.05, 1.5))
+@given(c1=st.floats(1.0, 50.0), ratio=st.floats(1.0, 20.0), angle=st.floats(0, np.pi), factor=st.floats(1.05, 1.5))
 def test_gd_on_a_quadratic_diverges_above_two_over_lambda_max(c1, ratio, angle, factor):
     q = elongated((c1, c1 / ratio), angle)
     traj = gradient_descent(q, [1.0, -0.7], factor * q.max_stable_lr, 400)
@@ -120,8 +118,11 @@ def test_adam_and_rmsprop_take_per_coordinate_steps():
     q = elongated((100.0, 0.01))
     first = adam(q, [1.0, 1.0], 0.1, 1).final
     assert_close(np.abs(first - 1.0), [0.1, 0.1], rtol=1e-5)  # |step| = η in each coordinate, whatever the curvature
-    assert_close(adam(Objective(lambda t: 1e4 * q.value(t), lambda t: 1e4 * q.grad(t)), [1.0, 1.0], 0.1, 50).iterates,
-                 adam(q, [1.0, 1.0], 0.1, 50).iterates, atol=1e-5)  # invariant to scaling the loss (ε aside)
+    assert_close(
+        adam(Objective(lambda t: 1e4 * q.value(t), lambda t: 1e4 * q.grad(t)), [1.0, 1.0], 0.1, 50).iterates,
+        adam(q, [1.0, 1.0], 0.1, 50).iterates,
+        atol=1e-5,
+    )  # invariant to scaling the loss (ε aside)
     assert adam(q, [1.0, 1.0], 0.05, 500).losses[-1] < 1e-4
     assert rmsprop(q, [1.0, 1.0], 0.01, 500).losses[-1] < 1e-4 * q.value([1.0, 1.0])
 

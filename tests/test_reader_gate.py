@@ -78,6 +78,7 @@ def _html_files(site: Path) -> list[Path]:
 
 # -- static checks over the built HTML -----------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def parsed(site_dir) -> dict[Path, _Doc]:
     """Every built page, parsed once for all the static checks."""
@@ -131,8 +132,7 @@ def test_every_figure_has_alt_text_and_headings_go_in_order(site_dir, parsed):
 
 
 def test_each_chapter_names_at_least_two_key_terms_that_it_uses_and_search_knows():
-    words = {ln.split()[0] for ln in (DOCS / "search-terms.txt").read_text(encoding="utf-8").splitlines()
-             if ln.strip()}
+    words = {ln.split()[0] for ln in (DOCS / "search-terms.txt").read_text(encoding="utf-8").splitlines() if ln.strip()}
     for md in sorted((DOCS / "chapters").glob("*.md")):
         rel = md.relative_to(DOCS).as_posix()
         terms = front_matter(rel).get("search_terms", [])
@@ -147,7 +147,7 @@ def test_figure_ink_reads_on_the_figure_paper():
     from gradbook.engine.style import INK, PALETTE, PAPER
 
     def lum(hex_colour: str) -> float:
-        rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        rgb = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
         f = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
         return 0.2126 * f[0] + 0.7152 * f[1] + 0.0722 * f[2]
 
@@ -181,18 +181,20 @@ def test_two_clean_builds_are_byte_identical(site_dir, tmp_path):
     walk(filecmp.dircmp(site_dir, tmp_path / "site"))
     assert not missing, f"files in only one build: {missing[:10]}"
     assert not differ, f"files that differ between two clean builds: {differ[:10]}\n" + "\n".join(
-        _first_difference(site_dir / name, tmp_path / "site" / name) for name in differ[:3])
+        _first_difference(site_dir / name, tmp_path / "site" / name) for name in differ[:3]
+    )
 
 
 def _first_difference(a: Path, b: Path, context: int = 120) -> str:
     """Where two files part, with some text either side: what CI shows when a build drifts."""
     x, y = a.read_bytes(), b.read_bytes()
     i = next((k for k, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
-    show = lambda s: s[max(0, i - context): i + context].decode("utf-8", "replace")  # noqa: E731
+    show = lambda s: s[max(0, i - context) : i + context].decode("utf-8", "replace")  # noqa: E731
     return f"{a.name} at byte {i}:\n  first:  {show(x)!r}\n  second: {show(y)!r}"
 
 
 # -- in the browser ------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def pages(site_dir):
@@ -253,7 +255,8 @@ def test_page_weight_stays_within_budget(browser, site_url, site_dir, pages):  #
     report.write_text(json.dumps({k: v[0] for k, v in weights.items()}, indent=1), encoding="utf-8")
     budget = {k: GALLERY_BUDGET if k == "gallery/" else PAGE_BUDGET for k in weights}
     over = {k: v for k, v in weights.items() if v[0] > budget[k]}
-    assert not over, "\n".join(f"/{k}: {v[0] / 1000:.0f} kB > {budget[k] / 1000:.0f} kB; largest: {v[1]}"
-                               for k, v in over.items())
+    assert not over, "\n".join(
+        f"/{k}: {v[0] / 1000:.0f} kB > {budget[k] / 1000:.0f} kB; largest: {v[1]}" for k, v in over.items()
+    )
     chapters = {k: v[0] for k, v in weights.items() if k.startswith("chapters/")}
     assert chapters and max(chapters.values()) < 500_000, chapters

@@ -17,16 +17,39 @@ from tests.conftest import ROOT
 
 
 def test_ruff_is_clean():
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "gradbook", "figures", "tests", "dev.py", "bench"],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "gradbook", "figures", "tests", "dev.py", "bench"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_applied():
+    # One format for the code, so diffs show changes, not taste; the book's snippets are excluded.
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "gradbook", "figures", "tests", "dev.py", "bench"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_workflow_validates_against_the_github_schema():
     result = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-         *map(str, sorted((ROOT / ".github" / "workflows").glob("*.yml")))],
-        capture_output=True, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            *map(str, sorted((ROOT / ".github" / "workflows").glob("*.yml"))),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -47,12 +70,24 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_lock_pins_every_installed_dependency_exactly():
-    lines = [ln for ln in (ROOT / "requirements" / "lock.txt").read_text().splitlines()
-             if ln and not ln.startswith("#")]
+    lines = [
+        ln for ln in (ROOT / "requirements" / "lock.txt").read_text().splitlines() if ln and not ln.startswith("#")
+    ]
     assert all("==" in ln for ln in lines)
     pinned = {ln.split("==")[0].lower().replace("_", "-"): ln.split("==")[1] for ln in lines}
-    for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "mkdocs-jupyter", "numpy", "matplotlib",
-                 "jieba", "django-static-mathjax", "playwright", "pytest", "torch"):
+    for dist in (
+        "mkdocs",
+        "mkdocs-material",
+        "pymdown-extensions",
+        "mkdocs-jupyter",
+        "numpy",
+        "matplotlib",
+        "jieba",
+        "django-static-mathjax",
+        "playwright",
+        "pytest",
+        "torch",
+    ):
         # A local label (torch's "+cpu") is not part of the pin.
         installed = metadata.version(dist).split("+")[0]
         assert pinned[dist] == installed, f"{dist}: installed version differs from the lock"
@@ -61,9 +96,11 @@ def test_lock_pins_every_installed_dependency_exactly():
 
 def test_each_adapter_is_registered_through_its_own_entry_point():
     eps = {ep.name: ep.value for ep in metadata.entry_points(group="mkdocs.plugins") if ep.name.startswith("gradbook")}
-    assert eps == {"gradbook/figures": "gradbook.mkdocs.figures:FiguresPlugin",
-                   "gradbook/math": "gradbook.mkdocs.math:MathPlugin",
-                   "gradbook/notebooks": "gradbook.mkdocs.notebooks:NotebooksPlugin"}
+    assert eps == {
+        "gradbook/figures": "gradbook.mkdocs.figures:FiguresPlugin",
+        "gradbook/math": "gradbook.mkdocs.math:MathPlugin",
+        "gradbook/notebooks": "gradbook.mkdocs.notebooks:NotebooksPlugin",
+    }
     for name, value in eps.items():
         assert f"  - {name}" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), f"mkdocs.yml does not use {name}"
         module, _, cls = value.partition(":")

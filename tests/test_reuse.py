@@ -27,8 +27,14 @@ BIN = Path(sys.executable).parent
 
 
 def _run(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300,
-                          env=env or dict(os.environ, GRADBOOK_CACHE=str(cwd / ".cache")))
+    return subprocess.run(
+        args,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env or dict(os.environ, GRADBOOK_CACHE=str(cwd / ".cache")),
+    )
 
 
 # Pages whose ```bash blocks show commands a reader will paste (README.md is the repository's).
@@ -144,19 +150,23 @@ def test_list_json_names_every_figure_with_its_parameters(workdir):
     rows = json.loads(proc.stdout)
     assert [r["name"] for r in rows] == figure_names(FIGURES)
     assert all(r["caption"] and r["alt"] for r in rows)
-    assert rows[[r["name"] for r in rows].index("derivative_arrow")]["params"] == {"x0": 1.0, "xmin": -1.0,
-                                                                                   "xmax": 3.5}
+    assert rows[[r["name"] for r in rows].index("derivative_arrow")]["params"] == {"x0": 1.0, "xmin": -1.0, "xmax": 3.5}
 
 
-@pytest.mark.parametrize("args, says", [
-    (["render", "arow", "-o", "a.svg"], ["figure 'arow': no such figure", "derivative_arrow"]),
-    (["render", "derivative_arrow", "-o", "a.svg", "--set", "lr=0.1"],
-     ["no parameter 'lr'", "valid parameters: x0, xmin, xmax"]),
-    (["render", "derivative_arrow", "-o", "a.svg", "--set", "x0=abc"], ["'x0' expects float", "'abc'"]),
-    (["render", "derivative_arrow", "-o", "a.pdf"], ["unsupported suffix", ".svg, .png"]),
-    (["render", "derivative_arrow", "-o", "a.svg", "--set", "x0"], ["--set expects key=value"]),
-    (["export", "out", "nope"], ["figure 'nope': no such figure"]),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["render", "arow", "-o", "a.svg"], ["figure 'arow': no such figure", "derivative_arrow"]),
+        (
+            ["render", "derivative_arrow", "-o", "a.svg", "--set", "lr=0.1"],
+            ["no parameter 'lr'", "valid parameters: x0, xmin, xmax"],
+        ),
+        (["render", "derivative_arrow", "-o", "a.svg", "--set", "x0=abc"], ["'x0' expects float", "'abc'"]),
+        (["render", "derivative_arrow", "-o", "a.pdf"], ["unsupported suffix", ".svg, .png"]),
+        (["render", "derivative_arrow", "-o", "a.svg", "--set", "x0"], ["--set expects key=value"]),
+        (["export", "out", "nope"], ["figure 'nope': no such figure"]),
+    ],
+)
 def test_bad_input_stops_with_a_clear_error_and_exit_code_2(workdir, args, says):
     proc = _run([str(BIN / "gradbook"), *args], workdir)
     assert proc.returncode == 2, proc.stderr
@@ -187,8 +197,12 @@ def test_the_install_instructions_name_no_placeholder_address():
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     (found,) = out.glob("gradbook-*.whl")
     return found
@@ -208,11 +222,19 @@ def test_an_installed_wheel_lists_and_renders_every_figure_without_a_checkout(wh
     zipfile.ZipFile(wheel).extractall(target)
     # -S: no site processing, so the checkout's editable install cannot leak in; the
     # environment's site-packages supply only numpy and matplotlib.
-    env = {"PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]]),
-           "PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)}
+    env = {
+        "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]]),
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+    }
     py = [sys.executable, "-S", "-m", "gradbook.engine.cli"]
-    where = subprocess.run([*py[:2], "-c", "import gradbook.figures as f; print(f.__file__)"], cwd=tmp_path,
-                           env=env, capture_output=True, text=True)
+    where = subprocess.run(
+        [*py[:2], "-c", "import gradbook.figures as f; print(f.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert where.stdout.startswith(str(target)), where.stdout + where.stderr
     listed = json.loads(_run([*py, "list", "--json"], tmp_path, env).stdout)
     assert [r["name"] for r in listed] == figure_names(FIGURES)

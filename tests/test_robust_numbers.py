@@ -55,6 +55,7 @@ def _nudged(which: int | None) -> Start:
         if which is None:
             return x0.copy()
         return x0 + NUDGE * max(float(np.linalg.norm(x0)), 1.0) * _direction(x0.size, which).reshape(x0.shape)
+
     return start
 
 
@@ -105,13 +106,23 @@ def rerun(name: str, replace: dict[str, Callable[[Callable], Callable]], **param
 
 
 # the optimizers a figure may call, and what they call their start point
-RUNS = ("gradient_descent", "momentum", "sgd", "adam", "newton", "natural_gradient_descent", "newton_cg",
-        "gradient_descent_path", "ordered_sgd")
+RUNS = (
+    "gradient_descent",
+    "momentum",
+    "sgd",
+    "adam",
+    "newton",
+    "natural_gradient_descent",
+    "newton_cg",
+    "gradient_descent_path",
+    "ordered_sgd",
+)
 START_NAMES = ("theta0", "x0", "w0")
 
 
 def nudging(start: Start) -> dict[str, Callable[[Callable], Callable]]:
     """Replacements for ``rerun`` that pass the start of every run a figure makes through ``start``."""
+
     def wrap(run):
         signature = inspect.signature(run)
         (name,) = [p for p in signature.parameters if p in START_NAMES]
@@ -120,11 +131,14 @@ def nudging(start: Start) -> dict[str, Callable[[Callable], Callable]]:
             bound = signature.bind(*args, **kwargs)
             bound.arguments[name] = start(bound.arguments[name])
             return run(*bound.args, **bound.kwargs)
+
         return nudged
+
     return {name: wrap for name in RUNS}
 
 
 # --- chapter 2: linear models -------------------------------------------------------------------------
+
 
 def _house(unit: float = 1.0) -> LinearMSE:
     x, y = house_data()
@@ -146,11 +160,13 @@ def test_ch2_closed_form_one_point_six_one_million_steps():
 def _steps_in(name: str, x0=(130.0, 215.0), steps: int = 1000, **params) -> Count:
     """Steps of figure ``name``'s run (gd_zigzag_raw or gd_standardized) to 0.01 of θ*, from the line
     (w0, b0) = x0."""
+
     def count(scale, start):
         w0, b0 = start(np.array(x0))
         d = figure_data(name, w0=float(w0), b0=float(b0), steps=steps, **params)
         n = d["run"].steps_to_reach(d["star"], 0.01 * scale)
         return -1 if n is None else n
+
     return count
 
 
@@ -188,9 +204,15 @@ def test_ch2_exercise_learning_rate_sweep():
 
 # --- chapter 3: backpropagation and Newton-CG ------------------------------------------------------------
 
-@pytest.mark.parametrize("minority, panel, text", [(0.1, "balanced", "负类有 92% 被分对"),
-                                                   (0.1, "imbalanced", "只有 80% 被分对"),
-                                                   (0.3, "imbalanced", "30 个负样本里分对了 28 个")])
+
+@pytest.mark.parametrize(
+    "minority, panel, text",
+    [
+        (0.1, "balanced", "负类有 92% 被分对"),
+        (0.1, "imbalanced", "只有 80% 被分对"),
+        (0.3, "imbalanced", "30 个负样本里分对了 28 个"),
+    ],
+)
 def test_ch3_negatives_classified_right(minority, panel, text):
     def count(scale, start):  # the tolerance is the decision threshold p = 0.5
         d = rerun("logistic_error_weighted", nudging(start), minority=minority)[panel]
@@ -210,11 +232,15 @@ def _newton_count(tol: float = 1e-4, gtol: float = 1e-8, f_scale: float = 1.0) -
     """HVPs of the chapter's Newton-CG run. ``f_scale`` multiplies the objective: in exact arithmetic
     that changes nothing (Newton steps and CG's relative test are scale-free, and gtol is far away),
     so it only changes the last bits, like another CPU does."""
+
     def count(scale, start):
         def newton_cg(original):  # the figure's call, newton_cg(f, start, steps), with f and the tolerances changed
-            return lambda f, x0, steps: original(lambda xs: f(xs) * f_scale, start(x0), steps, tol=tol * scale,
-                                                 gtol=gtol * scale)
+            return lambda f, x0, steps: original(
+                lambda xs: f(xs) * f_scale, start(x0), steps, tol=tol * scale, gtol=gtol * scale
+            )
+
         return rerun("hvp_newton_cg", {"newton_cg": newton_cg})["newton"].hvp_calls
+
     return count
 
 
@@ -266,6 +292,7 @@ def test_ch3_adjoint_snippet_agrees_with_finite_differences_by_a_wide_margin():
 
     field = TanhField(np.array([[0.5, -1.0], [1.0, 0.2]]), np.array([0.1, -0.3]))
     for steps in (100, 1000):
+
         def count(scale, start, steps=steps):
             h0 = start(np.array([1.0, 0.0]))
             adj = adjoint_gradient(field, h0, np.array([0.0, 1.0]), t_end=2.0, steps=steps)
@@ -277,6 +304,7 @@ def test_ch3_adjoint_snippet_agrees_with_finite_differences_by_a_wide_margin():
 
 
 # --- chapter 4: pitfalls ------------------------------------------------------------------------------------
+
 
 def test_ch4_clipped_run_reaches_w_star_at_step_17():
     def count(scale, start):
@@ -298,11 +326,14 @@ def test_ch4_unclipped_run_overflows_after_step_2_in_the_figure_and_the_prose():
     assert 7 * (1 + 1e-3) < figure_data("clipping_exploding")["plain_distance"][1]
 
 
-@pytest.mark.parametrize("text, run", [
-    ("在第 48 步离开了半径为 2 的圆", "noisy"),
-    ("不加噪声、但起点偏离 $10^{-3}$ 的梯度下降在第 42 步离开", "offset"),
-    ("动量在第 20 步就离开", "momentum"),
-])
+@pytest.mark.parametrize(
+    "text, run",
+    [
+        ("在第 48 步离开了半径为 2 的圆", "noisy"),
+        ("不加噪声、但起点偏离 $10^{-3}$ 的梯度下降在第 42 步离开", "offset"),
+        ("动量在第 20 步就离开", "momentum"),
+    ],
+)
 def test_ch4_saddle_escape_steps(text, run):
     def count(scale, start):  # figure 4.5's runs
         return rerun("saddle_escape", nudging(start))[run].steps_to_leave(np.zeros(2), 2.0 * scale)
@@ -325,7 +356,9 @@ def test_ch4_batch_size_for_a_variance_below_two():
             class Nudged(model):
                 def per_example_grads(self, theta):
                     return super().per_example_grads(start(theta))
+
             return Nudged
+
         return {"LinearMSE": wrap}
 
     def count(scale, start):
@@ -347,8 +380,10 @@ def test_ch4_gradient_confusion_counts_and_the_figure_legend():
     claim("04", curr, "平均汉明距离降到 8.4")
 
 
-@pytest.mark.parametrize("scale, text", [(None, "到第 15 步，梯度是 $2^{-25}$"), (1024.0, "直到第 25 步梯度"),
-                                         (32.0, "第 20 步等于 $2^{-25}$")])
+@pytest.mark.parametrize(
+    "scale, text",
+    [(None, "到第 15 步，梯度是 $2^{-25}$"), (1024.0, "直到第 25 步梯度"), (32.0, "第 20 步等于 $2^{-25}$")],
+)
 def test_ch4_float16_stops(scale, text):
     def count(_tol_scale, start):  # exact arithmetic on powers of two: no tolerance, and float16 rounds the nudge away
         if scale is None:
@@ -362,8 +397,11 @@ def test_ch4_float16_stops(scale, text):
 
 # --- chapter 5: natural gradient ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("lr_fraction, shrink, text, value", [(0.5, 0.01, "要缩小到百分之一需要 459 步", 459),
-                                                              (0.9, 0.1, "所以至少 127 步", 127)])
+
+@pytest.mark.parametrize(
+    "lr_fraction, shrink, text, value",
+    [(0.5, 0.01, "要缩小到百分之一需要 459 步", 459), (0.9, 0.1, "所以至少 127 步", 127)],
+)
 def test_ch5_slow_direction_steps(lr_fraction, shrink, text, value):
     # figure 5.2's run (η = 0.9 × 2/100 = 0.018), and at the prose's η = 0.01, continued to 600 steps
     def count(scale, start):
@@ -373,8 +411,10 @@ def test_ch5_slow_direction_steps(lr_fraction, shrink, text, value):
     claim("05", robust(count), text, value=value)
 
 
-@pytest.mark.parametrize("method, text, value", [("natural", "自然梯度用 4 步", 4), ("adam", "Adam 用 34 步", 34),
-                                                 ("gd", "梯度下降用 104 步", 104)])
+@pytest.mark.parametrize(
+    "method, text, value",
+    [("natural", "自然梯度用 4 步", 4), ("adam", "Adam 用 34 步", 34), ("gd", "梯度下降用 104 步", 104)],
+)
 def test_ch5_steps_to_a_loss_gap_below_1e_minus_3(method, text, value):
     def count(scale, start):  # figure 5.4's runs, continued to 200 steps
         d = rerun("optimizer_paths_fisher", nudging(start), steps=200)
@@ -384,6 +424,7 @@ def test_ch5_steps_to_a_loss_gap_below_1e_minus_3(method, text, value):
 
 
 # --- practice notebooks --------------------------------------------------------------------------------------
+
 
 @functools.cache
 def notebook(name: str) -> dict:
@@ -427,6 +468,7 @@ def test_practice_2_standardised_steps():
     nb = notebook("02_house_prices.py")
     z, y, target = nb["z"], nb["y"], nb["scaled"].minimizer()
     for lr in (0.1, 0.25, 0.5):
+
         def count(scale, start, lr=lr):
             return nb["steps_to"](nb["descend"](start(np.zeros(2)), z, y, lr=lr, steps=200), target, 0.01 * scale)
 
@@ -438,6 +480,7 @@ def test_practice_2_standardised_steps():
 
 # --- the robustness checks themselves -----------------------------------------------------------------------
 
+
 def test_robust_catches_a_count_on_an_edge():
     with pytest.raises(AssertionError, match="on an edge"):
         robust(lambda scale, start: first(np.array([1.0, 0.5, 0.25]) <= 0.5 * scale))  # d = tol exactly
@@ -446,19 +489,23 @@ def test_robust_catches_a_count_on_an_edge():
     assert robust(lambda scale, start: first(np.array([1.0, 0.6, 0.3]) <= 0.5 * scale)) == 2
 
 
-@pytest.mark.parametrize("computed, literal, fine", [
-    (0.5349999999, "0.53", False),  # a last-bit change would print 0.54
-    (0.5350000001, "0.54", False),
-    (0.534, "0.53", True),
-    (0.5, "0.5", True),             # exact values printed exactly are fine
-    (2.0, "2", True),
-    (12.0, "12", True),
-    (12.4999999999, "12", False),
-])
+@pytest.mark.parametrize(
+    "computed, literal, fine",
+    [
+        (0.5349999999, "0.53", False),  # a last-bit change would print 0.54
+        (0.5350000001, "0.54", False),
+        (0.534, "0.53", True),
+        (0.5, "0.5", True),  # exact values printed exactly are fine
+        (2.0, "2", True),
+        (12.0, "12", True),
+        (12.4999999999, "12", False),
+    ],
+)
 def test_claims_must_sit_off_the_rounding_edge(computed, literal, fine):
     decimals = len(literal.split(".")[1]) if "." in literal else 0
-    call = functools.partial(check_off_the_edge, computed, float(literal), "test", rel=1e-9,
-                             abs=0.5 * 10.0**-decimals, literal=literal)
+    call = functools.partial(
+        check_off_the_edge, computed, float(literal), "test", rel=1e-9, abs=0.5 * 10.0**-decimals, literal=literal
+    )
     if fine:
         call()
     else:
@@ -475,6 +522,7 @@ def test_display_unit_reads_the_printed_digits():
 
 # --- numbers a figure formats into its text ------------------------------------------------------------------
 
+
 def _formatted_fields(source: str) -> dict[int, list[tuple[str, str]]]:
     """Line -> (expression, format spec) of every number a script rounds for display: f-string fields
     with a spec ("{gap:.2g}") and roundings to k decimals (``x.round(3)``, ``np.round(x, 3)``), as ".3f"."""
@@ -485,11 +533,16 @@ def _formatted_fields(source: str) -> dict[int, list[tuple[str, str]]]:
         if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
             spec = "".join(v.value for v in node.format_spec.values if isinstance(v, ast.Constant))
             fields.setdefault(node.lineno, []).append((ast.unparse(node.value), spec))
-        elif isinstance(node, ast.Call) and (isinstance(node.func, ast.Attribute) and node.func.attr == "round"
-                                             or isinstance(node.func, ast.Name) and node.func.id == "round"):
+        elif isinstance(node, ast.Call) and (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "round"
+            or isinstance(node.func, ast.Name)
+            and node.func.id == "round"
+        ):
             method = isinstance(node.func, ast.Attribute) and len(node.args) == 1
-            target, digits = (node.func.value, node.args) if method else (
-                node.args[0] if node.args else None, node.args[1:])
+            target, digits = (
+                (node.func.value, node.args) if method else (node.args[0] if node.args else None, node.args[1:])
+            )
             if target is not None and len(digits) == 1 and isinstance(digits[0], ast.Constant):
                 fields.setdefault(node.lineno, []).append((ast.unparse(target), f".{digits[0].value}f"))
     return fields
@@ -573,21 +626,29 @@ def test_numbers_a_figure_prints_sit_off_the_rounding_edge(name):
 def test_the_figure_edge_check_sees_a_value_on_the_edge(tmp_path):
     (tmp_path / "edgy.py").write_text(
         '"""A figure whose title rounds 0.125 to two decimals."""\n\n'
-        "from matplotlib.figure import Figure\n\nALT = \"一幅图。\"\n\n\n"
+        'from matplotlib.figure import Figure\n\nALT = "一幅图。"\n\n\n'
         "def make(scale: float = 1.0) -> Figure:\n"
         "    fig = Figure()\n    ax = fig.subplots()\n"
         "    for v in (0.5 * scale, 0.125 * scale, 0.1 + 0.2 - 0.3):\n"
-        "        ax.set_title(f\"{v:.2g}\")\n"
+        '        ax.set_title(f"{v:.2g}")\n'
         "    ax.set_xlabel(str(np.round(np.array([0.25, 1.0 / 3.0]) * scale, 1)))\n"
-        "    ax.set_ylabel(f\"{1.0 / 3.0:.17f}\")  # full precision: no edge to speak of\n"
-        "    return fig\n", encoding="utf-8")
-    (tmp_path / "edgy.py").write_text((tmp_path / "edgy.py").read_text(encoding="utf-8").replace(
-        "from matplotlib", "import numpy as np\nfrom matplotlib"), encoding="utf-8")
+        '    ax.set_ylabel(f"{1.0 / 3.0:.17f}")  # full precision: no edge to speak of\n'
+        "    return fig\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "edgy.py").write_text(
+        (tmp_path / "edgy.py")
+        .read_text(encoding="utf-8")
+        .replace("from matplotlib", "import numpy as np\nfrom matplotlib"),
+        encoding="utf-8",
+    )
     values = formatted_values("edgy", tmp_path)
     assert [v for *_, v in values] == [0.5, 0.125, 0.1 + 0.2 - 0.3, 0.25, 1.0 / 3.0, 1.0 / 3.0]
-    assert edges(values) == ["line 13: {v:.2g} = 0.125 prints as ['0.12', '0.13']",
-                             "line 13: {v:.2g} = 5.551115123125783e-17 prints rounding noise as 5.6e-17",
-                             "line 14: {np.array([0.25, 1.0 / 3.0]) * scale:.1f} = 0.25 prints as ['0.2', '0.3']"]
+    assert edges(values) == [
+        "line 13: {v:.2g} = 0.125 prints as ['0.12', '0.13']",
+        "line 13: {v:.2g} = 5.551115123125783e-17 prints rounding noise as 5.6e-17",
+        "line 14: {np.array([0.25, 1.0 / 3.0]) * scale:.1f} = 0.25 prints as ['0.2', '0.3']",
+    ]
 
 
 NOTEBOOKS = sorted(p.name for p in (DOCS / "practice").glob("*.py"))
@@ -655,15 +716,19 @@ def snippet_prints_the_same(page: str, marker: str, variants: list[dict[str, str
 
 
 def test_ch4_exercise_clipping_thresholds_step_counts(tmp_path):
-    variants = [{"< 1e-6:": f"< {tol!r}:", "np.array([1.1])": f"np.array([{start!r}])"}
-                for tol in (1e-6, 1e-6 * TOL_SCALES[0], 1e-6 * TOL_SCALES[1])
-                for start in (1.1, 1.1 * (1 + NUDGE), 1.1 * (1 - NUDGE))]
+    variants = [
+        {"< 1e-6:": f"< {tol!r}:", "np.array([1.1])": f"np.array([{start!r}])"}
+        for tol in (1e-6, 1e-6 * TOL_SCALES[0], 1e-6 * TOL_SCALES[1])
+        for start in (1.1, 1.1 * (1 + NUDGE), 1.1 * (1 - NUDGE))
+    ]
     snippet_prints_the_same("4", "clip_by_norm(loss.grad(w), max_norm=c)", variants, tmp_path)
 
 
 def test_ch1_steepest_whole_degree_is_72(tmp_path):
     # an argmax over a grid of numerical slopes: 72° beats 71° by about 2e-5 (relative), far above rounding
-    variants = [{"p = np.array([1.0, 1.0])": f"p = np.array([{1 + a * NUDGE!r}, {1 + b * NUDGE!r}])"}
-                for a, b in ((0, 0), (1, 1), (-1, 2))]
+    variants = [
+        {"p = np.array([1.0, 1.0])": f"p = np.array([{1 + a * NUDGE!r}, {1 + b * NUDGE!r}])"}
+        for a, b in ((0, 0), (1, 1), (-1, 2))
+    ]
     snippet_prints_the_same("1", "best = int(np.argmax(slopes))", variants, tmp_path)
     claim("01", 72, "整数角度里 $72°$ 最陡")

@@ -10,8 +10,18 @@ import pytest
 
 pytestmark = pytest.mark.site
 
-ASSET_ATTRS = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src"),
-               ("source", "srcset"), ("video", "src"), ("audio", "src"), ("object", "data"), ("embed", "src")}
+ASSET_ATTRS = {
+    ("script", "src"),
+    ("link", "href"),
+    ("img", "src"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("object", "data"),
+    ("embed", "src"),
+}
 
 
 class AssetCollector(HTMLParser):
@@ -35,12 +45,13 @@ def test_no_page_references_a_third_party_asset(site_dir):
     for html in site_dir.rglob("*.html"):
         collector = AssetCollector()
         collector.feed(html.read_text(encoding="utf-8"))
-        offenders += [f"{html.relative_to(site_dir)}: {a}" for a in collector.assets
-                      if re.match(r"(https?:)?//", a)]
+        offenders += [f"{html.relative_to(site_dir)}: {a}" for a in collector.assets if re.match(r"(https?:)?//", a)]
     for css in site_dir.rglob("*.css"):
         text = css.read_text(encoding="utf-8", errors="replace")
-        offenders += [f"{css.relative_to(site_dir)}: {u}" for u in
-                      re.findall(r"(?:url\(|@import\s+)['\"]?((?:https?:)?//[^'\")\s]+)", text)]
+        offenders += [
+            f"{css.relative_to(site_dir)}: {u}"
+            for u in re.findall(r"(?:url\(|@import\s+)['\"]?((?:https?:)?//[^'\")\s]+)", text)
+        ]
     assert not offenders, "\n".join(offenders)
 
 
@@ -98,14 +109,38 @@ def test_figure_ids_are_unique_and_a_repeated_figure_keeps_its_own_caption_and_a
 # --- Chinese typesetting and the table of contents (issue 15) -----------------------------------
 # Chinese characters and the punctuation of Chinese text (full-width forms, 、。「」, curly quotes,
 # em dash, ellipsis); Han alone for the spaces the book sets on purpose.
-CJK = ("\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-       "\u2014\u2018\u2019\u201c\u201d\u2026")
+CJK = (
+    "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+    "\u2014\u2018\u2019\u201c\u201d\u2026"
+)
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 EDGE = "\x01"  # marks where a link or a bold run starts or ends, inside a run of prose
 OBJECT = "\ufffc"  # code or math inside a run of prose
 NOT_PROSE = {"pre", "code", "kbd", "samp", "script", "style", "svg", "math", "mjx-container", "textarea"}
-INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "del", "dfn", "em", "i", "ins", "mark", "q", "s", "small",
-          "span", "strong", "sub", "sup", "u", "var", "wbr"}
+INLINE = {
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "bdo",
+    "cite",
+    "del",
+    "dfn",
+    "em",
+    "i",
+    "ins",
+    "mark",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "u",
+    "var",
+    "wbr",
+}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 RAW_TEX = re.compile(r"\\[A-Za-z]+|\\[(\[)\]]|\$[^$\s][^$]*\$")
 
@@ -174,8 +209,11 @@ class PageText(HTMLParser):
 @pytest.fixture(scope="module")
 def site_html(site_dir) -> dict[str, str]:
     """Every page of the built site, read once: {path: html}."""
-    return {p.relative_to(site_dir).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(site_dir.rglob("*.html")) if "assets" not in p.parts}
+    return {
+        p.relative_to(site_dir).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(site_dir.rglob("*.html"))
+        if "assets" not in p.parts
+    }
 
 
 @pytest.fixture(scope="module")
@@ -200,10 +238,9 @@ def stray_spaces(run: str) -> list[str]:
     run = CHAPTER.sub("第N章", run)
     found = []
     for m in STRAY.finditer(run):
-        deliberate = ("\n" not in m[0] and EDGE in m[0]
-                      and re.fullmatch(rf"[{HAN}]{EDGE}* {EDGE}*[{HAN}]", m[0]))
+        deliberate = "\n" not in m[0] and EDGE in m[0] and re.fullmatch(rf"[{HAN}]{EDGE}* {EDGE}*[{HAN}]", m[0])
         if not deliberate:
-            found.append(run[max(0, m.start() - 12):m.end() + 12].replace(EDGE, "").replace("\n", "⏎"))
+            found.append(run[max(0, m.start() - 12) : m.end() + 12].replace(EDGE, "").replace("\n", "⏎"))
     return found
 
 
@@ -219,8 +256,11 @@ def test_stray_spaces_detector_catches_a_line_break_inside_a_chinese_sentence():
 def test_no_stray_space_between_chinese_characters_in_prose(page_text):
     """Source lines stay wrapped inside Chinese sentences; the build joins them
     (gradbook/engine/typeset.py), so no line break shows as a space on any page."""
-    found = {path: spaces for path, text in page_text.items()
-             if (spaces := [s for run in text.runs for s in stray_spaces(run)])}
+    found = {
+        path: spaces
+        for path, text in page_text.items()
+        if (spaces := [s for run in text.runs for s in stray_spaces(run)])
+    }
     assert sum(len(run) for text in page_text.values() for run in text.runs) > 100_000, "prose was read"
     assert not found, "\n".join(f"{path}: {len(s)}: {s[:5]}" for path, s in found.items())
 
@@ -234,8 +274,11 @@ HALF_WIDTH = re.compile(rf"[{HAN}]{EDGE}*[,;:!?()]|[,;:!?(]{EDGE}*[{HAN}]")
 
 
 def copywriting(run: str) -> list[str]:
-    return [run[max(0, m.start() - 8):m.end() + 8].replace(EDGE, "")
-            for rule in (TIGHT, HALF_WIDTH) for m in rule.finditer(run)]
+    return [
+        run[max(0, m.start() - 8) : m.end() + 8].replace(EDGE, "")
+        for rule in (TIGHT, HALF_WIDTH)
+        for m in rule.finditer(run)
+    ]
 
 
 def test_chinese_and_latin_are_spaced_and_punctuation_next_to_chinese_is_full_width(page_text):
@@ -246,24 +289,27 @@ def test_chinese_and_latin_are_spaced_and_punctuation_next_to_chinese_is_full_wi
 
 
 # Inline math, and the Chinese punctuation right after it that must not start a line.
-INLINE_MATH = re.compile(r'<span class="arithmatex"><mjx-container class="MathJax" jax="SVG"([^>]*)>'
-                         r".*?</mjx-container></span>", re.S)
+INLINE_MATH = re.compile(
+    r'<span class="arithmatex"><mjx-container class="MathJax" jax="SVG"([^>]*)>'
+    r".*?</mjx-container></span>",
+    re.S,
+)
 CLOSING = "，。、；：！？）」』】》”…"
 
 
 def test_punctuation_after_inline_math_cannot_start_a_line(site_html):
-    """"cos α⏎，": a line may break between inline math and a comma, unless both sit in a span
+    """ "cos α⏎，": a line may break between inline math and a comma, unless both sit in a span
     that the stylesheet keeps on one line."""
     loose, kept = [], 0
     for path, html in site_html.items():
         for m in INLINE_MATH.finditer(html):
-            if "display" in m[1] or html[m.end():m.end() + 1] not in CLOSING:
+            if "display" in m[1] or html[m.end() : m.end() + 1] not in CLOSING:
                 continue
-            before = html[:m.start()].rstrip("（「『【《〈“‘")
+            before = html[: m.start()].rstrip("（「『【《〈“‘")
             if before.endswith('<span class="gb-nowrap">'):
                 kept += 1
             else:
-                loose.append(f"{path}: ...{re.sub(r'<[^>]+>', '', html[m.start() - 200:m.start()])[-20:]}")
+                loose.append(f"{path}: ...{re.sub(r'<[^>]+>', '', html[m.start() - 200 : m.start()])[-20:]}")
     assert kept > 200, kept
     assert not loose, "\n".join(loose[:10])
     from tests.conftest import ROOT
@@ -275,8 +321,11 @@ def test_punctuation_after_inline_math_cannot_start_a_line(site_html):
 def test_chinese_inside_formulas_is_set_in_the_body_font(site_html):
     """MathJax draws characters its fonts lack (Chinese in \\text{}) in a generic serif, one glyph
     at a time; the build hands them to the page's sans face at their full width."""
-    serif = [f"{path}: {m[1]}" for path, html in site_html.items()
-             for m in re.finditer(rf'<text [^>]*font-family="serif"[^>]*>([^<]*[{HAN}][^<]*)</text>', html)]
+    serif = [
+        f"{path}: {m[1]}"
+        for path, html in site_html.items()
+        for m in re.finditer(rf'<text [^>]*font-family="serif"[^>]*>([^<]*[{HAN}][^<]*)</text>', html)
+    ]
     assert not serif, serif
     home = "".join(re.findall(r'<text [^>]*class="gb-math-cjk">([^<]*)</text>', site_html["index.html"]))
     assert "（学习率）" in home, "the home page's η > 0（学习率）"
@@ -299,10 +348,17 @@ UNICODE_MATH = re.compile("[\u0370-\u03ff\u00b2\u00b3\u00b9\u1d2c-\u1d6a\u2070-\
 
 def test_captions_set_their_math_in_tex(site_html):
     """One math style in captions, the prose's: TeX, typeset like the text around the figure."""
-    captions = [(path, c) for path, html in site_html.items()
-                for c in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", html, re.S)]
+    captions = [
+        (path, c)
+        for path, html in site_html.items()
+        for c in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", html, re.S)
+    ]
     assert len(captions) > 60
-    unicode = [f"{path}: {text}" for path, c in captions
-               if UNICODE_MATH.search(text := re.sub(r"<[^>]+>", "", re.sub(r"<mjx-container.*?</mjx-container>",
-                                                                         "", c, flags=re.S)))]
+    unicode = [
+        f"{path}: {text}"
+        for path, c in captions
+        if UNICODE_MATH.search(
+            text := re.sub(r"<[^>]+>", "", re.sub(r"<mjx-container.*?</mjx-container>", "", c, flags=re.S))
+        )
+    ]
     assert not unicode, "\n".join(unicode)

@@ -31,7 +31,9 @@ print("\n@@RESULTS@@" + json.dumps(results))
 
 # Every chapter, plus the other pages that show Python a reader would copy.
 PAGES = sorted(p.relative_to(ROOT / "docs").as_posix() for p in CHAPTERS.glob("*.md")) + [
-    "reuse.md", "appendix/math-prep.md"]
+    "reuse.md",
+    "appendix/math-prep.md",
+]
 
 
 def _lines(text: str) -> list[str]:
@@ -42,8 +44,14 @@ def _lines(text: str) -> list[str]:
 def test_every_snippet_runs_and_prints_what_the_page_shows(page, tmp_path):
     blocks = snippets(page)
     assert blocks, f"{page} shows no runnable Python: every chapter has code the reader can run"
-    proc = subprocess.run([sys.executable, "-c", RUNNER], input=json.dumps([b.code for b in blocks]),
-                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-c", RUNNER],
+        input=json.dumps([b.code for b in blocks]),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
     assert proc.returncode == 0 and "@@RESULTS@@" in proc.stdout, proc.stderr[-3000:]
     results = json.loads(proc.stdout.rsplit("@@RESULTS@@", 1)[1])
     for block, result in zip(blocks, results):
@@ -51,7 +59,8 @@ def test_every_snippet_runs_and_prints_what_the_page_shows(page, tmp_path):
         assert result["ok"], f"{where} raised:\n{result['error']}"
         if block.expected_output is not None:
             assert _lines(result["stdout"]) == _lines(block.expected_output), (
-                f"{where} printed\n{result['stdout']}\nbut the page shows\n{block.expected_output}")
+                f"{where} printed\n{result['stdout']}\nbut the page shows\n{block.expected_output}"
+            )
     assert len(results) == len(blocks)
 
 

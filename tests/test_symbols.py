@@ -19,12 +19,28 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$", re.M)
 _TOKEN = re.compile(
-    r"\\(?:begin|end)\{[^}]*\}"                              # environments: dropped
-    r"|\\\\\[[^\]]*\]"                                        # line break with spacing: dropped
+    r"\\(?:begin|end)\{[^}]*\}"  # environments: dropped
+    r"|\\\\\[[^\]]*\]"  # line break with spacing: dropped
     r"|\\(?:operatorname|mathrm|mathbb|mathcal|text)\s*\{[^}]*\}"  # one token with its argument
-    r"|\\[A-Za-z]+|\\.|[^\s{}]")
-_SPACING = {r"\,", r"\;", r"\!", r"\ ", r"\quad", r"\qquad", r"\left", r"\right", r"\big", r"\Big",
-            r"\bigl", r"\bigr", r"\Bigl", r"\Bigr", r"\displaystyle"}
+    r"|\\[A-Za-z]+|\\.|[^\s{}]"
+)
+_SPACING = {
+    r"\,",
+    r"\;",
+    r"\!",
+    r"\ ",
+    r"\quad",
+    r"\qquad",
+    r"\left",
+    r"\right",
+    r"\big",
+    r"\Big",
+    r"\bigl",
+    r"\bigr",
+    r"\Bigl",
+    r"\Bigr",
+    r"\displaystyle",
+}
 # \cdot right inside a pair of delimiters stands for "anything": ‖·‖, O(·).
 WILDCARD = r"\cdot"
 _PAIRS = {r"\lVert": r"\rVert", "(": ")"}
@@ -78,7 +94,7 @@ class Chapter:
         heads = [(len(h.group(1)), SLUG(h.group(2), "-"), h.start()) for h in _HEADING.finditer(self.text)]
         spans = {}
         for i, (level, slug, start) in enumerate(heads):
-            end = next((s for lv, _, s in heads[i + 1:] if lv <= level), len(self.text))
+            end = next((s for lv, _, s in heads[i + 1 :] if lv <= level), len(self.text))
             spans[slug] = (start, end)
         return spans
 
@@ -135,8 +151,22 @@ ROWS = rows()
 
 def test_the_table_has_the_symbols_the_book_relies_on():
     listed = {s for r in ROWS for s in r.symbols}
-    for sym in [r"\boldsymbol{\theta}", r"\eta", "L", r"\nabla", "H", r"F(\boldsymbol{\theta})", "J", r"\lambda",
-                r"\kappa", r"\sigma", r"\mathbb{E}", r"\mu", r"\Sigma", r"\boldsymbol{\delta}"]:
+    for sym in [
+        r"\boldsymbol{\theta}",
+        r"\eta",
+        "L",
+        r"\nabla",
+        "H",
+        r"F(\boldsymbol{\theta})",
+        "J",
+        r"\lambda",
+        r"\kappa",
+        r"\sigma",
+        r"\mathbb{E}",
+        r"\mu",
+        r"\Sigma",
+        r"\boldsymbol{\delta}",
+    ]:
         assert sym in listed, f"the symbol table lacks ${sym}$"
     assert len(ROWS) >= 60
 
@@ -156,16 +186,22 @@ def test_first_use_is_in_the_chapter_and_section_the_table_names(chapters, row):
 
 
 def test_every_greek_letter_and_operator_the_chapters_use_is_listed(chapters):
-    greek = set("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
-                "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi "
-                "Omega".split())
+    greek = set(
+        "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+        "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi "
+        "Omega".split()
+    )
     operators = {r"\nabla", r"\partial", r"\odot", r"\otimes", r"\det"}
     used = set()
     for ch in chapters:
         for _, seq in ch.math():
             for t in seq:
-                if t[1:] in greek or t in operators or t.startswith((r"\mathbb{", r"\mathcal{")) or (
-                        re.fullmatch(r"\\op\{[A-Za-z]{2,}\}", t) and t not in {r"\op{GN}"}):
+                if (
+                    t[1:] in greek
+                    or t in operators
+                    or t.startswith((r"\mathbb{", r"\mathcal{"))
+                    or (re.fullmatch(r"\\op\{[A-Za-z]{2,}\}", t) and t not in {r"\op{GN}"})
+                ):
                     used.add(t)
     used -= {r"\pi"}  # the constant
     listed = {t for r in ROWS for s in r.symbols for t in tokens(s)}

@@ -101,5 +101,7 @@ def float_sigmoid(x: float) -> float:
 
 def check_exponent(p: object) -> None:
     if isinstance(p, bool) or not isinstance(p, int | float):
-        raise ValueError(f"the exponent must be a plain number, got {type(p).__name__}; "
-                         "write exp(b * log(a)) for a variable exponent")
+        raise ValueError(
+            f"the exponent must be a plain number, got {type(p).__name__}; "
+            "write exp(b * log(a)) for a variable exponent"
+        )

@@ -34,8 +34,9 @@ def output_format(path: Path) -> str:
     return fmt
 
 
-def render_to_file(name: str, out: Path, sets: dict[str, str], figures_dir: Path,
-                   cache_dir: Path | None = None) -> Path:
+def render_to_file(
+    name: str, out: Path, sets: dict[str, str], figures_dir: Path, cache_dir: Path | None = None
+) -> Path:
     """Render one figure into ``out`` (format from its suffix), in this process."""
     from gradbook.engine.pool import FigureEngine
 
@@ -53,8 +54,9 @@ def cmd_list(args) -> int:
     rows = []
     for name in figure_names(figures_dir):
         spec = find_figure(name, figures_dir)
-        rows.append({"name": name, "caption": spec.caption, "alt": spec.alt,
-                     "params": {p.name: p.default for p in spec.params}})
+        rows.append(
+            {"name": name, "caption": spec.caption, "alt": spec.alt, "params": {p.name: p.default for p in spec.params}}
+        )
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
@@ -65,8 +67,13 @@ def cmd_list(args) -> int:
 
 
 def cmd_render(args) -> int:
-    out = render_to_file(args.name, Path(args.output), parse_sets(args.set),
-                         Path(args.figures_dir), Path(args.cache_dir) if args.cache_dir else None)
+    out = render_to_file(
+        args.name,
+        Path(args.output),
+        parse_sets(args.set),
+        Path(args.figures_dir),
+        Path(args.cache_dir) if args.cache_dir else None,
+    )
     print(out)
     return 0
 
@@ -77,8 +84,9 @@ def cmd_export(args) -> int:
 
     figures_dir = Path(args.figures_dir)
     out = Path(args.folder)
-    engine = FigureEngine(figures_dir, Path(args.cache_dir) if args.cache_dir else user_cache_root(),
-                          workers=max(1, args.workers))
+    engine = FigureEngine(
+        figures_dir, Path(args.cache_dir) if args.cache_dir else user_cache_root(), workers=max(1, args.workers)
+    )
     # Unknown names fail before any work.
     data = engine.ensure([engine.request(name, fmt=args.format) for name in args.names or figure_names(figures_dir)])
     out.mkdir(parents=True, exist_ok=True)
@@ -93,8 +101,11 @@ CACHE_HELP = "the store of rendered figures (default: $GRADBOOK_CACHE, else ~/.c
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gradbook", description="List and render the book's figures.")
-    parser.add_argument("--figures-dir", default=str(default_figures_dir()),
-                        help="folder of figure scripts (default: the ones shipped with gradbook)")
+    parser.add_argument(
+        "--figures-dir",
+        default=str(default_figures_dir()),
+        help="folder of figure scripts (default: the ones shipped with gradbook)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p_list = sub.add_parser("list", help="list figures with captions and parameters")
     p_list.add_argument("--json", action="store_true", help="machine-readable output")
@@ -102,8 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_render = sub.add_parser("render", help="render one figure to .svg or .png")
     p_render.add_argument("name")
     p_render.add_argument("-o", "--output", required=True, help="output file (.svg or .png)")
-    p_render.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                          help="override a parameter (repeatable)")
+    p_render.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="override a parameter (repeatable)"
+    )
     p_render.add_argument("--cache-dir", default=None, help=CACHE_HELP)
     p_render.set_defaults(func=cmd_render)
     p_export = sub.add_parser("export", help="render every figure (or the NAMEs given) into a folder")

@@ -65,8 +65,12 @@ def figure_section(spec: FigureSpec, appearances: list[Appearance], figures_link
     return "\n".join(lines)
 
 
-def gallery_markdown(figures_dir: Path, appearances: dict[str, list[Appearance]],
-                     groups: list[tuple[str, list[str]]], figures_link: str = "figures") -> str:
+def gallery_markdown(
+    figures_dir: Path,
+    appearances: dict[str, list[Appearance]],
+    groups: list[tuple[str, list[str]]],
+    figures_link: str = "figures",
+) -> str:
     """Every figure in ``figures_dir``, grouped: ``groups`` is [(heading, [names])] in book order;
     figures in no group are listed last, under 其他图."""
     names = figure_names(figures_dir)

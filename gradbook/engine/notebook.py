@@ -32,11 +32,15 @@ def fold_solutions(text: str, summary: str = "参考答案") -> str:
     out, pos = [], 0
     while m := _SOLUTION_CELL.search(text, pos):
         end = _div_end(text, m.start())
-        cell = text[m.start():end]
+        cell = text[m.start() : end]
         if (t := cell.find(_TOOLBAR)) >= 0:  # the tag chip says "solution": the summary says it
-            cell = cell[:t] + cell[_div_end(cell, t):]
-        out += [text[pos:m.start()], f'<details class="success gb-solution"><summary>{summary}</summary>\n',
-                cell, "\n</details>"]
+            cell = cell[:t] + cell[_div_end(cell, t) :]
+        out += [
+            text[pos : m.start()],
+            f'<details class="success gb-solution"><summary>{summary}</summary>\n',
+            cell,
+            "\n</details>",
+        ]
         pos = end
     return "".join(out) + text[pos:]
 

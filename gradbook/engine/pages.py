@@ -98,13 +98,14 @@ def unhandled_figure(line: str) -> tuple[str, str] | None:
         return m["src_name"], f"an HTML <img> of a figure is not rendered; write {FIGURE_SYNTAX} on a line of its own"
     if not re.search(r"\.(svg|png)(\?|$)", m["url"]):
         return m["name"], f"'{posixpath.basename(m['url'])}': figures are .svg or .png"
-    if m.start() > 0 or not re.fullmatch(r"\s*(\{[^}]*\})?", text[m.end():]):
+    if m.start() > 0 or not re.fullmatch(r"\s*(\{[^}]*\})?", text[m.end() :]):
         return m["name"], f"a figure must stand on a line of its own (it becomes a numbered block): {FIGURE_SYNTAX}"
     return m["name"], f"not a figure reference the build understands; write {FIGURE_SYNTAX}"
 
 
-def scan(page: str, text: str, spec_of: Callable[[str], FigureSpec], chapter=None,
-         errors: Errors | None = None) -> list[Ref]:
+def scan(
+    page: str, text: str, spec_of: Callable[[str], FigureSpec], chapter=None, errors: Errors | None = None
+) -> list[Ref]:
     """The page's figure references, each resolved once; each problem goes into ``errors``
     under its heading (a FigureError is raised instead when no ``errors`` is given)."""
     refs: list[Ref] = []
@@ -129,13 +130,21 @@ def scan(page: str, text: str, spec_of: Callable[[str], FigureSpec], chapter=Non
             continue
         uses[spec.name] += 1
         written = posixpath.normpath(posixpath.join(posixpath.dirname(page), m["url"].split("?", 1)[0]))
-        refs.append(Ref(
-            page, line, spec, request, m["alt"].strip(),
-            m["title"].strip() if m["title"] is not None else None, m["attrs"] or "", m["indent"],
-            target=posixpath.join(posixpath.dirname(written), request.filename),
-            anchor=f"fig-{spec.name}" + (f"-{uses[spec.name]}" if uses[spec.name] > 1 else ""),
-            number=figure_number(chapter, len(refs) + 1),
-        ))
+        refs.append(
+            Ref(
+                page,
+                line,
+                spec,
+                request,
+                m["alt"].strip(),
+                m["title"].strip() if m["title"] is not None else None,
+                m["attrs"] or "",
+                m["indent"],
+                target=posixpath.join(posixpath.dirname(written), request.filename),
+                anchor=f"fig-{spec.name}" + (f"-{uses[spec.name]}" if uses[spec.name] > 1 else ""),
+                number=figure_number(chapter, len(refs) + 1),
+            )
+        )
     return refs
 
 
@@ -143,7 +152,7 @@ def replace_lines(text: str, blocks: Mapping[int, str]) -> str:
     """``text`` with line n (1-based, as ``scan`` numbers them) replaced by ``blocks[n]``."""
     lines = text.splitlines(keepends=True)
     for n, block in blocks.items():
-        ending = lines[n - 1][len(lines[n - 1].rstrip("\r\n")):]
+        ending = lines[n - 1][len(lines[n - 1].rstrip("\r\n")) :]
         lines[n - 1] = block + ending
     return "".join(lines)
 
@@ -158,8 +167,9 @@ def failure_report(failures: list[tuple[Request, str]], refs: list[Ref]) -> str:
     for req, message in failures:
         pages = sorted({f"{r.page}:{r.line}" for r in refs if r.request == req})
         params = ", ".join(f"{k}={v!r}" for k, v in req.params)
-        lines.append(f"{', '.join(pages)}: figure '{req.name}'" + (f" ({params})" if params else "")
-                     + f": {message}")  # a script's own error ends with its file and line
+        lines.append(
+            f"{', '.join(pages)}: figure '{req.name}'" + (f" ({params})" if params else "") + f": {message}"
+        )  # a script's own error ends with its file and line
     return report({SCRIPT_FAILED: lines})
 
 

@@ -80,9 +80,7 @@ def default_figures_dir() -> Path:
 
 
 def figure_names(figures_dir: Path) -> list[str]:
-    return sorted(
-        p.stem for p in Path(figures_dir).glob("*.py") if NAME_RE.match(p.stem)
-    )
+    return sorted(p.stem for p in Path(figures_dir).glob("*.py") if NAME_RE.match(p.stem))
 
 
 def find_figure(name: str, figures_dir: Path) -> FigureSpec:
@@ -110,9 +108,7 @@ def _read_spec(path: Path, _mtime: int, _size: int) -> FigureSpec:
     alt = None
     make = None
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "ALT" for t in node.targets
-        ):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "ALT" for t in node.targets):
             try:
                 alt = ast.literal_eval(node.value)
             except ValueError:

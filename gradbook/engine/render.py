@@ -70,8 +70,11 @@ def figure_bytes(fig, fmt: str) -> bytes:
         raise FigureError(f"unsupported output format '.{fmt}'; use one of: {', '.join(FORMATS)}")
     metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
     buf = io.BytesIO()
-    with (matplotlib.rc_context(style.rcparams()), warnings.catch_warnings(record=True) as caught,
-          _mathtext_log() as math_log):
+    with (
+        matplotlib.rc_context(style.rcparams()),
+        warnings.catch_warnings(record=True) as caught,
+        _mathtext_log() as math_log,
+    ):
         warnings.simplefilter("always")
         fig.savefig(buf, format=fmt, metadata=metadata)
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
@@ -168,10 +171,12 @@ def data_function(spec: FigureSpec, module):
 
     fn = getattr(module, "data", None)
     if not callable(fn):
-        raise FigureScriptError(f"{spec.path.name} needs a function data(**params) with make()'s parameters",
-                                spec.name)
+        raise FigureScriptError(f"{spec.path.name} needs a function data(**params) with make()'s parameters", spec.name)
     mine, theirs = inspect.signature(fn).parameters, inspect.signature(module.make).parameters
     if [(p.name, p.default, p.kind) for p in mine.values()] != [(p.name, p.default, p.kind) for p in theirs.values()]:
-        raise FigureScriptError(f"{spec.path.name}: data{inspect.signature(fn)} does not take make()'s parameters "
-                                f"{inspect.signature(module.make)}", spec.name)
+        raise FigureScriptError(
+            f"{spec.path.name}: data{inspect.signature(fn)} does not take make()'s parameters "
+            f"{inspect.signature(module.make)}",
+            spec.name,
+        )
     return fn

@@ -114,14 +114,31 @@ def figsize(layout: str = "one", medium: str = "page") -> tuple[float, float]:
     return FIGSIZES[medium][layout]
 
 
-def set_axes(ax, xlabel=None, ylabel=None, *, title=None, xlim=None, ylim=None, xscale=None, yscale=None,
-             aspect=None, legend=None):
+def set_axes(
+    ax,
+    xlabel=None,
+    ylabel=None,
+    *,
+    title=None,
+    xlim=None,
+    ylim=None,
+    xscale=None,
+    yscale=None,
+    aspect=None,
+    legend=None,
+):
     """Label and frame one Axes in one call, as d2l's ``set_axes`` does; None leaves a setting alone.
 
     ``legend`` is True (best place), a location string such as "upper right", or a dict of
     ``Axes.legend`` keywords. Returns ``ax`` so calls can chain."""
-    for value, setter in ((xlabel, ax.set_xlabel), (ylabel, ax.set_ylabel), (title, ax.set_title),
-                          (xscale, ax.set_xscale), (yscale, ax.set_yscale), (aspect, ax.set_aspect)):
+    for value, setter in (
+        (xlabel, ax.set_xlabel),
+        (ylabel, ax.set_ylabel),
+        (title, ax.set_title),
+        (xscale, ax.set_xscale),
+        (yscale, ax.set_yscale),
+        (aspect, ax.set_aspect),
+    ):
         if value is not None:
             setter(value)
     if xlim is not None:

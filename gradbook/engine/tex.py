@@ -21,8 +21,15 @@ from gradbook.engine import store
 
 # Loaded in this order into one V8 context; tex-full carries every TeX extension, so nothing
 # is fetched on demand (there is no network or file loader inside the engine).
-COMPONENTS = ("startup.js", "core.js", "adaptors/liteDOM.js", "input/tex-full.js", "output/svg.js",
-              "output/svg/fonts/tex.js", "a11y/assistive-mml.js")
+COMPONENTS = (
+    "startup.js",
+    "core.js",
+    "adaptors/liteDOM.js",
+    "input/tex-full.js",
+    "output/svg.js",
+    "output/svg/fonts/tex.js",
+    "a11y/assistive-mml.js",
+)
 
 # No "noundefined" among the packages: a misspelt macro must stop the build, not render in red.
 # fontCache "local": each formula carries its own glyph definitions, so a cached formula stands
@@ -161,11 +168,12 @@ class MathRenderer:
     def typeset_arithmatex(self, html_text: str) -> str:
         """Typeset pymdownx.arithmatex's generic output: ``<span class="arithmatex">\\(…\\)</span>``
         and ``<div class="arithmatex">\\[…\\]</div>``. Everything else stays byte for byte."""
+
         def inline(m: re.Match) -> str:
-            return f'{m[1]}{self.tex(html.unescape(m[2]), False)}</span>'
+            return f"{m[1]}{self.tex(html.unescape(m[2]), False)}</span>"
 
         def display(m: re.Match) -> str:
-            return f'{m[1]}{self.tex(html.unescape(m[2]), True)}</div>'
+            return f"{m[1]}{self.tex(html.unescape(m[2]), True)}</div>"
 
         html_text = _ARITHMATEX_DISPLAY.sub(display, html_text)
         return _ARITHMATEX_INLINE.sub(inline, html_text)
@@ -173,13 +181,16 @@ class MathRenderer:
     def typeset_dollars(self, html_text: str) -> str:
         """Typeset ``$$…$$`` and ``$…$`` in rendered notebook markdown cells (``jp-RenderedMarkdown``),
         outside ``<code>`` and ``<pre>``."""
+
         def cell(m: re.Match) -> str:
             parts = _CODE.split(m[2])
             for i in range(0, len(parts), 2):  # even parts are outside code
                 parts[i] = _DISPLAY_DOLLARS.sub(
-                    lambda d: f'<span class="arithmatex">{self.tex(html.unescape(d[1]), True)}</span>', parts[i])
+                    lambda d: f'<span class="arithmatex">{self.tex(html.unescape(d[1]), True)}</span>', parts[i]
+                )
                 parts[i] = _INLINE_DOLLARS.sub(
-                    lambda d: f'<span class="arithmatex">{self.tex(html.unescape(d[1]), False)}</span>', parts[i])
+                    lambda d: f'<span class="arithmatex">{self.tex(html.unescape(d[1]), False)}</span>', parts[i]
+                )
             return m[1] + "".join(parts) + m[3]
 
         return _NOTEBOOK_MARKDOWN.sub(cell, html_text)
@@ -227,7 +238,8 @@ def share_glyphs(html_text: str) -> str:
 _ARITHMATEX_INLINE = re.compile(r'(<span class="arithmatex">)\\\((.*?)\\\)</span>', re.S)
 _ARITHMATEX_DISPLAY = re.compile(r'(<div class="arithmatex">)\\\[(.*?)\\\]</div>', re.S)
 _NOTEBOOK_MARKDOWN = re.compile(
-    r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S)
+    r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S
+)
 _CODE = re.compile(r"(<code[^>]*>.*?</code>|<pre[^>]*>.*?</pre>)", re.S)
 _DISPLAY_DOLLARS = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE_DOLLARS = re.compile(r"(?<![\\$\w])\$(?![\s$])([^$\n]+?)(?<![\s\\])\$(?!\w)")

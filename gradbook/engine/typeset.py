@@ -27,8 +27,10 @@ import re
 
 # Chinese characters and the punctuation set in Chinese text (full-width forms, 、。「」《》,
 # the curly quotes, the em dash and the ellipsis).
-CJK = ("\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-       "\u2014\u2018\u2019\u201c\u201d\u2026")
+CJK = (
+    "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+    "\u2014\u2018\u2019\u201c\u201d\u2026"
+)
 # Punctuation that may not start a line (after math) or end one (before math).
 CLOSING = "，。、；：！？）」』】》〉”’…"
 OPENING = "（「『【《〈“‘"
@@ -37,8 +39,30 @@ _TOKEN = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][\w:-]*)\b[^>]*>|[^<]+|<", re.S)
 # Inside these nothing is prose; each one counts as a single non-Chinese object in the text.
 _SKIP = {"pre", "code", "kbd", "samp", "script", "style", "svg", "math", "mjx-container", "textarea"}
 # Tags that do not interrupt a run of text; any other tag ends it.
-_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "del", "dfn", "em", "i", "ins", "mark", "q", "s",
-           "small", "span", "strong", "sub", "sup", "u", "var", "wbr"}
+_INLINE = {
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "bdo",
+    "cite",
+    "del",
+    "dfn",
+    "em",
+    "i",
+    "ins",
+    "mark",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "u",
+    "var",
+    "wbr",
+}
 # mkdocs-jupyter's copy-to-clipboard text of a code cell is code in a <div>.
 _SKIP_CLASS = re.compile(r'\sclass="[^"]*\bclipboard-copy-txt\b')
 _OBJECT = "\ufffc"  # stands for code or math inside a run of text
@@ -46,8 +70,10 @@ _BOLD_END = "\x02"  # where a bold run ends, inside a run of text
 # A line break between two Chinese characters or punctuation marks; and the space Markdown needs
 # after a bold label that ends in punctuation ("**证明。** 对第", as "**证明。**对第" is no bold),
 # which would otherwise follow the full stop's own blank half as a second gap.
-_BREAK = re.compile(rf"(?<=[{CJK}]){_BOLD_END}*[ \t\r]*\n[ \t\r\n]*(?={_BOLD_END}*[{CJK}])"
-                    rf"|(?<=[{CLOSING}]){_BOLD_END}+[ \t]+(?=[{CJK}])")
+_BREAK = re.compile(
+    rf"(?<=[{CJK}]){_BOLD_END}*[ \t\r]*\n[ \t\r\n]*(?={_BOLD_END}*[{CJK}])"
+    rf"|(?<=[{CLOSING}]){_BOLD_END}+[ \t]+(?=[{CJK}])"
+)
 
 
 def join_cjk_breaks(html: str) -> str:
@@ -100,8 +126,11 @@ def join_cjk_breaks(html: str) -> str:
     return "".join(parts)
 
 
-_INLINE_MATH = re.compile(r'<span class="arithmatex"><mjx-container class="MathJax" jax="SVG"(?P<attrs>[^>]*)>'
-                          r".*?</mjx-container></span>", re.S)
+_INLINE_MATH = re.compile(
+    r'<span class="arithmatex"><mjx-container class="MathJax" jax="SVG"(?P<attrs>[^>]*)>'
+    r".*?</mjx-container></span>",
+    re.S,
+)
 _CLOSING_RUN = re.compile(f"[{CLOSING}]+")
 _NOWRAP = '<span class="gb-nowrap">'
 
@@ -118,13 +147,15 @@ def keep_punctuation_with_math(html: str) -> str:
             start -= 1
         if html.endswith(_NOWRAP, 0, start):  # wrapped already
             continue
-        out += [html[pos:start], _NOWRAP, html[start:close.end()], "</span>"]
+        out += [html[pos:start], _NOWRAP, html[start : close.end()], "</span>"]
         pos = close.end()
     return "".join(out) + html[pos:]
 
 
-_MATH_TEXT = re.compile(rf'<text data-variant="[^"]*" (transform="[^"]*") font-size="[\d.]+px" '
-                        rf'font-family="serif">([{CJK}]+)</text>')
+_MATH_TEXT = re.compile(
+    rf'<text data-variant="[^"]*" (transform="[^"]*") font-size="[\d.]+px" '
+    rf'font-family="serif">([{CJK}]+)</text>'
+)
 
 
 def cjk_text_in_math(html: str) -> str:

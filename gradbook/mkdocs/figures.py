@@ -85,7 +85,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             elif not existing.generated_by:
                 raise PluginError(
                     f"gradbook: {ref.page}: docs/{ref.target} exists, but figures are generated "
-                    f"at build time; delete the file and keep the script figures/{ref.request.name}.py")
+                    f"at build time; delete the file and keep the script figures/{ref.request.name}.py"
+                )
         # Each page's Markdown with its figure blocks on the lines scanned: MkDocs reads this.
         for file, page_refs in refs.items():
             if page_refs or file is gallery:
@@ -93,8 +94,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 blocks = {ref.line: self._block(ref, outputs[ref.request], numbered) for ref in page_refs}
                 file.content_string = pages.replace_lines(texts[file], blocks)
         if self.engine.stats.rendered:
-            log.info("gradbook: rendered %d figure(s), %d from cache: %s", len(self.engine.stats.rendered),
-                     self.engine.stats.hits, ", ".join(self.engine.stats.rendered))
+            log.info(
+                "gradbook: rendered %d figure(s), %d from cache: %s",
+                len(self.engine.stats.rendered),
+                self.engine.stats.hits,
+                ", ".join(self.engine.stats.rendered),
+            )
         return files
 
     def _scan(self, file: File, text: str, errors: pages.Errors) -> list[pages.Ref]:
@@ -143,8 +148,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             f"{indent}</figure>",
         ]
         if self.config.source_fold:
-            out += ["", f'{indent}<details class="gb-source" data-search-exclude markdown>',
-                    f"{indent}<summary>生成此图的代码：figures/{ref.spec.name}.py</summary>", f"{indent}```python"]
+            out += [
+                "",
+                f'{indent}<details class="gb-source" data-search-exclude markdown>',
+                f"{indent}<summary>生成此图的代码：figures/{ref.spec.name}.py</summary>",
+                f"{indent}```python",
+            ]
             out += [f"{indent}{line}".rstrip() for line in ref.spec.source.splitlines()]
             out += [f"{indent}```", f"{indent}</details>", ""]
         return "\n".join(out)

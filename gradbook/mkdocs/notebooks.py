@@ -60,8 +60,9 @@ class NotebooksPlugin(BasePlugin[NotebooksConfig]):
         if file.abs_src_path is None or not file.src_uri.endswith(".py"):
             return False
         path = PurePath(file.abs_src_path)
-        return (not any(path.match(p) for p in self.jupyter.config["ignore"])
-                and any(path.match(p) for p in self.jupyter.config["include"]))
+        return not any(path.match(p) for p in self.jupyter.config["ignore"]) and any(
+            path.match(p) for p in self.jupyter.config["include"]
+        )
 
     def on_files(self, files: Files, config) -> Files:
         notebooks = [file for file in files if self.notebook(file)]
@@ -74,8 +75,12 @@ class NotebooksPlugin(BasePlugin[NotebooksConfig]):
     def _key_execution_cache(self, notebooks: list[File]) -> None:
         code = [p for file in notebooks for p in deps.module_deps(Path(file.abs_src_path))]
         versions = {dist: metadata.version(dist) for dist in ("mkdocs-jupyter", "nbconvert")}
-        key = store.key("notebooks", environment=deps.environment_digest(), versions=versions,
-                        code=deps.code_digests([*code, deps.PACKAGE_DIR / "engine" / "notebook.py"]))
+        key = store.key(
+            "notebooks",
+            environment=deps.environment_digest(),
+            versions=versions,
+            code=deps.code_digests([*code, deps.PACKAGE_DIR / "engine" / "notebook.py"]),
+        )
         folder = store.cache_root(self.root / ".cache" / "gradbook") / "notebooks" / key[:16]
         self.jupyter.config["cache_dir"] = str(folder)
         for entry in sorted(folder.glob("*.json")) if folder.is_dir() else ():
