@@ -254,6 +254,40 @@ def test_a_use_can_have_its_own_caption_and_alt_and_repeats_get_their_own_ids(pr
     assert 'href="../#fig-beta"' in gallery and 'href="../#fig-beta-2"' in gallery, "the gallery links each use"
 
 
+def test_figures_are_referred_to_by_name_on_the_same_page_another_page_and_in_a_caption(project):
+    yml = project.root / "mkdocs.yml"
+    validation = re.search(r"^validation:\n(?:[ #].*\n)+", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    yml.write_text(MKDOCS_YML + validation[0], encoding="utf-8")  # every link it writes must land
+    project.page(
+        "index.md",
+        "---\nchapter: 3\n---\n# 首页\n\n![](figures/alpha.svg)\n\n"
+        '![](figures/beta.svg?k=2 "比[图](#fig:alpha)陡。"){ #fig:beta_steep }\n\n'
+        "如[图](#fig:alpha)所示；另见 [](#fig:beta_steep)。\n\n"
+        '??? note "答案"\n    | 表 |\n    | --- |\n    | [图](#fig:alpha) |\n',
+    )
+    project.page("sub/deep.md", "# 子页\n\n回看[图](#fig:beta_steep)。`[图](#fig:nope)` 是写法。\n")
+    result = project.build()
+    assert result.returncode == 0, result.log
+    html = (project.site / "index.html").read_text(encoding="utf-8")
+    assert '如<a href="#fig-alpha">图 3.1</a>所示；另见 <a href="#fig-beta_steep">3.2</a>。' in html
+    assert '<figure class="gb-figure" id="fig-beta_steep"' in html
+    assert '比<a href="#fig-alpha">图 3.1</a>陡。' in html, "a caption may refer to a figure"
+    assert '<td><a href="#fig-alpha">图 3.1</a></td>' in html, "inside a fold and a table"
+    deep = (project.site / "sub" / "deep" / "index.html").read_text(encoding="utf-8")
+    assert '回看<a href="../../#fig-beta_steep">图 3.2</a>。' in deep, "another page: a relative URL"
+    assert "<code>[图](#fig:nope)</code>" in deep, "code is an example, left as written"
+
+
+def test_an_unknown_figure_name_stops_the_build_naming_page_line_and_a_guess(project):
+    project.page("sub/deep.md", "# 子页\n\n正文。\n\n如[图](#fig:alpah)所示。\n")
+    _assert_fails(
+        project.build(),
+        "gradbook: bad figure cross-reference\n",
+        "sub/deep.md:5: [图](#fig:alpah): no figure or figure label named 'alpah' is shown in the book; "
+        "did you mean 'alpha'?",
+    )
+
+
 def test_a_link_to_a_missing_anchor_stops_the_build_under_the_books_validation(project):
     validation = re.search(r"^validation:\n(?:[ #].*\n)+", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
     assert validation, "mkdocs.yml turns on MkDocs' link validation"

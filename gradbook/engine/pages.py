@@ -61,6 +61,26 @@ class Ref:
     target: str  # the output's path in the site
     anchor: str  # the HTML id: fig-NAME, then fig-NAME-2, fig-NAME-3 for repeats on one page
     number: str  # 图 N.k on a chapter page (front matter ``chapter: N``), 图 k elsewhere
+    label: str | None = None  # this use's name for cross-references, from ``{ #fig:LABEL }``; anchor fig-LABEL
+
+
+def use_label(attrs: str, figure: str) -> tuple[str | None, str]:
+    """(label, the other attrs) from a figure line's attrs: ``{ #fig:LABEL .cls }`` names this use
+    for cross-references (gradbook.engine.xref); any other id is the build's to give."""
+    label = None
+    rest = []
+    for token in attrs.strip("{} ").split():
+        if token.startswith("#fig:") and re.fullmatch(r"[a-z][a-z0-9_]*", token[5:]) and label is None:
+            label = token[5:]
+        elif token.startswith("#"):
+            raise FigureError(
+                f"'{token}': the build gives a figure its id; name this use with {{ #fig:LABEL }} "
+                "(lower case, digits, _) and refer to it as [图](#fig:LABEL)",
+                figure,
+            )
+        else:
+            rest.append(token)
+    return label, "{ " + " ".join(rest) + " }" if rest else ""
 
 
 def figure_number(chapter, index: int) -> str:
@@ -122,13 +142,15 @@ def scan(
             request = resolve(spec, dict(parse_qsl(m["query"] or "", keep_blank_values=True)), m["fmt"])
             if m["title"] is not None and not m["title"].strip():
                 raise FigureError('empty caption: give the title text, or drop the ""', spec.name)
+            label, attrs = use_label(m["attrs"] or "", spec.name)
         except FigureError as exc:  # its message names the figure
             if errors is None:
                 raise FigureError(f"{where}: {exc}") from None
             heading = BROKEN_SCRIPT if isinstance(exc, FigureScriptError) else BAD_REFERENCE
             errors.setdefault(heading, []).append(f"{where}: {exc}")
             continue
-        uses[spec.name] += 1
+        if label is None:
+            uses[spec.name] += 1
         written = posixpath.normpath(posixpath.join(posixpath.dirname(page), m["url"].split("?", 1)[0]))
         refs.append(
             Ref(
@@ -138,11 +160,14 @@ def scan(
                 request,
                 m["alt"].strip(),
                 m["title"].strip() if m["title"] is not None else None,
-                m["attrs"] or "",
+                attrs,
                 m["indent"],
                 target=posixpath.join(posixpath.dirname(written), request.filename),
-                anchor=f"fig-{spec.name}" + (f"-{uses[spec.name]}" if uses[spec.name] > 1 else ""),
+                anchor=f"fig-{label}"
+                if label
+                else f"fig-{spec.name}" + (f"-{uses[spec.name]}" if uses[spec.name] > 1 else ""),
                 number=figure_number(chapter, len(refs) + 1),
+                label=label,
             )
         )
     return refs

@@ -22,9 +22,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils.meta import get_data
 
-from gradbook.engine import pages
+from gradbook.engine import pages, xref
 from gradbook.engine.gallery import MARKER, gallery_page
 from gradbook.engine.pool import FigureEngine, RenderFailed
+from gradbook.engine.registry import figure_names
 from gradbook.engine.store import cache_root
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
@@ -76,6 +77,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             refs[gallery] = self._scan(gallery, texts[gallery], errors)
         if errors:
             raise PluginError(pages.report(errors))
+        # Cross-references by name, once every page's figures are numbered; before any render.
+        self.xrefs, linked = self._cross_references(texts, refs, gallery, errors)
+        if errors:
+            raise PluginError(pages.report(errors))
         everything = [ref for page_refs in refs.values() for ref in page_refs]
         outputs = self._render(everything)
         for ref in everything:
@@ -89,7 +94,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 )
         # Each page's Markdown with its figure blocks on the lines scanned: MkDocs reads this.
         for file, page_refs in refs.items():
-            if page_refs or file is gallery:
+            if page_refs or file is gallery or file in linked:
                 numbered = get_data(texts[file])[1].get("figure_numbers") is not False
                 blocks = {ref.line: self._block(ref, outputs[ref.request], numbered) for ref in page_refs}
                 file.content_string = pages.replace_lines(texts[file], blocks)
@@ -101,6 +106,27 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 ", ".join(self.engine.stats.rendered),
             )
         return files
+
+    def _cross_references(self, texts: dict, refs: dict, gallery: File | None, errors: pages.Errors):
+        """Every page's ``[图](#fig:NAME)`` resolved in ``texts`` (in place); returns the index (so
+        captions are resolved as their blocks are written) and the pages that changed."""
+        unnumbered = {f.src_uri for f in texts if get_data(texts[f])[1].get("figure_numbers") is False}
+        book = {f.src_uri: r for f, r in refs.items() if f is not gallery}
+        index = xref.CrossRefs(book, unnumbered, figure_names(self.figures_dir), errors)
+        linked = set()
+        for file, text in texts.items():
+            if "#fig:" not in text:
+                continue
+            if not file.src_uri.endswith(".md"):
+                errors.setdefault(xref.BAD_XREF, []).append(
+                    f"{file.src_uri}: figure cross-references are resolved in Markdown pages only"
+                )
+                continue
+            resolved = index.resolve(file.src_uri, text, errors)
+            if resolved != text:
+                texts[file] = resolved
+                linked.add(file)
+        return index, linked
 
     def _scan(self, file: File, text: str, errors: pages.Errors) -> list[pages.Ref]:
         return pages.scan(file.src_uri, text, self.engine.spec, get_data(text)[1].get("chapter"), errors)
@@ -140,6 +166,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if ref.attrs:
             attrs.append(ref.attrs.strip("{} "))
         caption = html.escape(ref.spec.caption if ref.caption is None else ref.caption, quote=False)
+        if "#fig:" in caption:
+            errors: pages.Errors = {}
+            caption = self.xrefs.resolve_inline(ref.page, ref.line, caption, errors)
+            if errors:
+                raise PluginError(pages.report(errors))
         fignum = f'<span class="gb-fignum">图 {ref.number}</span>　' if numbered else ""
         out = [
             f'{indent}<figure class="gb-figure" id="{ref.anchor}" markdown="span">',
