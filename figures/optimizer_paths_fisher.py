@@ -8,11 +8,12 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.adaptive import adam
 from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start, set_axes
 from gradbook.information import logistic_fisher
 from gradbook.landscapes import on_grid
 from gradbook.models import LogisticRegression, two_blobs
-from gradbook.optimizers import adam, gradient_descent, natural_gradient_descent, newton
+from gradbook.optimizers import gradient_descent, natural_gradient_descent, newton
 
 ALT = (
     "左右两张图。左图是逻辑回归损失的等高线，横轴 w₁、纵轴 w₂，最小值（星）在 (0.21, 2.1)。从原点出发，橙色的梯度下降"

@@ -1,10 +1,12 @@
-"""Optimisers that return whole trajectories: GD, momentum, minibatch SGD, RMSProp, Adam, Newton,
-natural gradient and the gradient-flow ODE.
+"""Optimisers that return whole trajectories: GD, momentum (heavy ball and Nesterov), minibatch SGD, Newton,
+natural gradient and the gradient-flow ODE. The adaptive methods (AdaGrad, RMSProp, Adam, AdamW) are in
+``gradbook.adaptive``, BFGS and L-BFGS in ``gradbook.quasi_newton``: all return this module's ``Trajectory``.
 
 An objective is anything with ``value(θ)`` and ``grad(θ)`` (every landscape and model in gradbook;
 wrap plain functions in ``Objective``). Precision: the iterate and the optimiser's state live in
 ``dtype``; the objective computes in float64 and its gradient is rounded to ``dtype`` before use, as a
 float16 gradient buffer would hold it, so a gradient smaller than the format's tiniest number becomes 0.
+``lr`` is a number or a schedule (``gradbook.schedules``: step k ↦ η_k).
 A run stops early, with ``diverged=True``, once the iterate or its gradient is no longer finite.
 Every optimiser in gradbook is one ``step`` function handed to ``run``, the single loop that records
 the ``Trajectory``; ``pitfalls.ordered_sgd`` and ``newton_cg`` use it too.
@@ -21,6 +23,7 @@ import numpy as np
 from gradbook.calculus import rk4_step
 from gradbook.information import natural_direction
 from gradbook.networks import clip_by_norm
+from gradbook.schedules import Schedule, as_schedule
 from gradbook.validation import as_array, float_dtype, in_interval, positive, positive_int
 
 HIGH_PRECISION = (np.float32, np.float64)  # routines that solve linear systems or integrate ODEs
@@ -82,7 +85,7 @@ class Trajectory:
 def gradient_descent(
     objective: Differentiable,
     theta0: np.ndarray,
-    lr: float,
+    lr: float | Schedule,
     steps: int,
     *,
     dtype: object = np.float64,
@@ -97,7 +100,7 @@ def gradient_descent(
     out again in float32 master weights (mixed-precision training). ``clip_norm`` clips each gradient by
     norm; ``noise`` adds N(0, noise²) to each gradient component, a stand-in for minibatch noise.
     """
-    lr = positive(lr, "lr")
+    rate = as_schedule(lr)
     noise = in_interval(noise, "noise", 0.0, np.inf)
     clip_norm = None if clip_norm is None else positive(clip_norm, "clip_norm")
     rng = np.random.default_rng(seed)
@@ -107,7 +110,7 @@ def gradient_descent(
         float_dtype(dtype, "gradient_descent with loss_scale", (np.float16,))
     work = low if loss_scale is None else np.dtype(np.float32)  # float32 master weights under loss scaling
 
-    def step(theta, _k):
+    def step(theta, k):
         g = _grad(objective, theta, low, scale)
         if not np.all(np.isfinite(g)) and scale != 1.0:
             raise ValueError(f"loss_scale={scale:g} is too large: the scaled gradient overflowed {low.name}")
@@ -117,7 +120,7 @@ def gradient_descent(
         if clip_norm is not None:
             g, _ = clip_by_norm(g, clip_norm)
             g = g.astype(work)
-        return theta - work.type(lr) * g
+        return theta - work.type(rate(k)) * g
 
     return run(objective, theta0, steps, step, dtype=work)
 
@@ -125,22 +128,26 @@ def gradient_descent(
 def momentum(
     objective: Differentiable,
     theta0: np.ndarray,
-    lr: float,
+    lr: float | Schedule,
     steps: int,
     beta: float = 0.9,
     *,
+    nesterov: bool = False,
     dtype: object = np.float64,
 ) -> Trajectory:
-    """Heavy ball: v ← β v − η ∇L(θ), θ ← θ + v, i.e. θ_{k+1} = θ_k − η∇L(θ_k) + β(θ_k − θ_{k−1})."""
-    lr, beta = positive(lr, "lr"), in_interval(beta, "beta", 0.0, 1.0)
-    dt = float_dtype(dtype, "momentum")
+    """Heavy ball: v ← β v − η ∇L(θ), θ ← θ + v, i.e. θ_{k+1} = θ_k − η∇L(θ_k) + β(θ_k − θ_{k−1}).
+
+    ``nesterov=True``: Nesterov's variant, v ← β v − η ∇L(θ + β v), the gradient at the look-ahead point.
+    """
+    rate, beta = as_schedule(lr), in_interval(beta, "beta", 0.0, 1.0)
+    dt = float_dtype(dtype, "nesterov" if nesterov else "momentum")
     velocity = None
 
-    def step(theta, _k):
+    def step(theta, k):
         nonlocal velocity
-        velocity = (np.zeros_like(theta) if velocity is None else dt.type(beta) * velocity) - dt.type(lr) * _grad(
-            objective, theta, dt
-        )
+        coasted = np.zeros_like(theta) if velocity is None else dt.type(beta) * velocity
+        at = theta + coasted if nesterov else theta
+        velocity = coasted - dt.type(rate(k)) * _grad(objective, at, dt)
         return theta + velocity
 
     return run(objective, theta0, steps, step, dtype=dt)
@@ -149,7 +156,7 @@ def momentum(
 def sgd(
     objective: Differentiable,
     theta0: np.ndarray,
-    lr: float,
+    lr: float | Schedule,
     steps: int,
     batch_size: int,
     seed: int = 0,
@@ -161,7 +168,7 @@ def sgd(
 
     The objective needs ``batch_grad(θ, idx)`` and ``n_examples`` (LinearMSE, LogisticRegression).
     """
-    lr = positive(lr, "lr")
+    rate = as_schedule(lr)
     clip_norm = None if clip_norm is None else positive(clip_norm, "clip_norm")
     dt = float_dtype(dtype, "sgd")
     if not hasattr(objective, "batch_grad") or not hasattr(objective, "n_examples"):
@@ -172,64 +179,12 @@ def sgd(
         raise ValueError(f"batch_size must be at most the number of examples ({n}), got {batch_size}")
     rng = np.random.default_rng(seed)
 
-    def step(theta, _k):
+    def step(theta, k):
         idx = rng.choice(n, size=batch_size, replace=False)
         g = _round(objective.batch_grad(theta.astype(np.float64), idx), dt)
         if clip_norm is not None:
             g = clip_by_norm(g, clip_norm)[0].astype(dt)
-        return theta - dt.type(lr) * g
-
-    return run(objective, theta0, steps, step, dtype=dt)
-
-
-def rmsprop(
-    objective: Differentiable,
-    theta0: np.ndarray,
-    lr: float,
-    steps: int,
-    rho: float = 0.9,
-    eps: float = 1e-8,
-    *,
-    dtype: object = np.float64,
-) -> Trajectory:
-    """θ ← θ − η g / (√s + ε) with s a running mean of g²: a per-coordinate (diagonal) step size."""
-    lr, rho, eps = positive(lr, "lr"), in_interval(rho, "rho", 0.0, 1.0), positive(eps, "eps")
-    dt = float_dtype(dtype, "rmsprop")
-    sq = None
-
-    def step(theta, _k):
-        nonlocal sq
-        g = _grad(objective, theta, dt)
-        sq = (1 - rho) * g * g if sq is None else dt.type(rho) * sq + dt.type(1 - rho) * g * g
-        return theta - dt.type(lr) * g / (np.sqrt(sq) + dt.type(eps))
-
-    return run(objective, theta0, steps, step, dtype=dt)
-
-
-def adam(
-    objective: Differentiable,
-    theta0: np.ndarray,
-    lr: float,
-    steps: int,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    eps: float = 1e-8,
-    *,
-    dtype: object = np.float64,
-) -> Trajectory:
-    """Adam: bias-corrected running means m of g and v of g², step −η m̂/(√v̂ + ε)."""
-    lr, eps = positive(lr, "lr"), positive(eps, "eps")
-    beta1, beta2 = in_interval(beta1, "beta1", 0.0, 1.0), in_interval(beta2, "beta2", 0.0, 1.0)
-    dt = float_dtype(dtype, "adam")
-    state = {}
-
-    def step(theta, k):
-        g = _grad(objective, theta, dt)
-        m = state.get("m", np.zeros_like(theta)) * dt.type(beta1) + dt.type(1 - beta1) * g
-        v = state.get("v", np.zeros_like(theta)) * dt.type(beta2) + dt.type(1 - beta2) * g * g
-        state.update(m=m, v=v)
-        m_hat, v_hat = m / dt.type(1 - beta1 ** (k + 1)), v / dt.type(1 - beta2 ** (k + 1))
-        return theta - dt.type(lr) * m_hat / (np.sqrt(v_hat) + dt.type(eps))
+        return theta - dt.type(rate(k)) * g
 
     return run(objective, theta0, steps, step, dtype=dt)
 

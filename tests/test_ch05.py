@@ -10,6 +10,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gradbook.adaptive import adam
 from gradbook.calculus import numerical_gradient, numerical_hessian
 from gradbook.engine.registry import find_figure
 from gradbook.engine.render import data as figure_data
@@ -27,7 +28,7 @@ from gradbook.information import (
 )
 from gradbook.landscapes import Quadratic
 from gradbook.models import GaussianFit, sigmoid, standardize
-from gradbook.optimizers import adam, gradient_descent, natural_gradient_descent, newton
+from gradbook.optimizers import gradient_descent, natural_gradient_descent, newton
 from tests.chapters import DOCS, ROOT, claim, front_matter, markdown
 
 CH = "05"

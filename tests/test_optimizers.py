@@ -7,19 +7,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gradbook.adaptive import adam, rmsprop
 from gradbook.information import gaussian_fisher
 from gradbook.landscapes import Quadratic, Rosenbrock, elongated, saddle
 from gradbook.models import GaussianFit, LinearMSE, house_data, standardize
 from gradbook.optimizers import (
     Objective,
     Trajectory,
-    adam,
     gradient_descent,
     gradient_flow,
     momentum,
     natural_gradient_descent,
     newton,
-    rmsprop,
     sgd,
 )
 from tests.core_helpers import CORE, assert_close
@@ -103,6 +102,32 @@ def test_natural_gradient_on_the_gaussian_needs_far_fewer_steps_than_gd():
         except ValueError:  # the step overshot to σ ≤ 0
             gd_steps = None
         assert gd_steps is None  # not within 20 times as many steps, whatever the rate
+
+
+def test_nesterov_is_the_look_ahead_two_sequence_method():
+    """Oracle: y_k = θ_k + β(θ_k − θ_{k−1}), θ_{k+1} = y_k − η∇L(y_k) (Sutskever et al. 2013), written out here."""
+    r, beta, lr = Rosenbrock(), 0.9, 1e-3
+    theta, prev, expected = np.array([-1.2, 1.0]), np.array([-1.2, 1.0]), [np.array([-1.2, 1.0])]
+    for _ in range(40):
+        look = theta + beta * (theta - prev)
+        prev, theta = theta, look - lr * r.grad(look)
+        expected.append(theta)
+    assert_close(momentum(r, [-1.2, 1.0], lr, 40, beta, nesterov=True).iterates, expected, rtol=1e-12, atol=1e-12)
+
+
+@CORE
+@given(lam=st.floats(0.1, 10.0), factor=st.floats(0.1, 1.9), beta=st.floats(0.0, 0.95))
+def test_momentum_on_a_1d_quadratic_follows_its_linear_recurrence(lam, factor, beta):
+    """On L = ½λθ²: heavy ball θ_{k+1} = (1 + β − ηλ)θ_k − βθ_{k−1}; Nesterov (1 + β)(1 − ηλ)θ_k − β(1 − ηλ)θ_{k−1}."""
+    lr, q = factor / lam, Quadratic([[lam]])
+    heavy = momentum(q, [1.0], lr, 12, beta).iterates[:, 0]
+    ahead = momentum(q, [1.0], lr, 12, beta, nesterov=True).iterates[:, 0]
+    a, b = [1.0, 1.0], [1.0, 1.0]
+    for _ in range(12):
+        a.append((1 + beta - lr * lam) * a[-1] - beta * a[-2])
+        b.append((1 + beta) * (1 - lr * lam) * b[-1] - beta * (1 - lr * lam) * b[-2])
+    assert_close(heavy, a[1:], rtol=1e-9, atol=1e-12)
+    assert_close(ahead, b[1:], rtol=1e-9, atol=1e-12)
 
 
 def test_newton_solves_a_quadratic_in_one_step_and_rosenbrock_quickly():
