@@ -7,6 +7,8 @@ g is the gradient at the current iterate, squares and roots act coordinate by co
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from gradbook.optimizers import Differentiable, Trajectory, _grad, run
@@ -26,7 +28,7 @@ def adagrad(
     """θ ← θ − η g / (√s + ε) with s the SUM of every g² so far: each coordinate's step only shrinks."""
     rate, eps = as_schedule(lr), positive(eps, "eps")
     dt = float_dtype(dtype, "adagrad")
-    state = {}
+    state: dict[str, Any] = {}
 
     def step(theta, k):
         g = _grad(objective, theta, dt)
@@ -104,7 +106,7 @@ def _adam(objective, theta0, lr, steps, beta1, beta2, eps, weight_decay, decoupl
     beta1, beta2 = in_interval(beta1, "beta1", 0.0, 1.0), in_interval(beta2, "beta2", 0.0, 1.0)
     decay = in_interval(weight_decay, "weight_decay", 0.0, np.inf)
     dt = float_dtype(dtype, "adamw" if decoupled else "adam")
-    state = {}
+    state: dict[str, Any] = {}
 
     def step(theta, k):
         g = _grad(objective, theta, dt)

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from gradbook.validation import as_array, in_interval, positive_int, square_matrix
 
@@ -115,7 +116,7 @@ class OnePointLinear:
         return np.broadcast_to(np.outer(self.x, self.x), t.shape[:-1] + (self.x.size,) * 2).copy()
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: npt.ArrayLike) -> np.ndarray:
     """σ(z) = 1/(1 + e^(−z)), computed without overflow."""
     z = np.asarray(z, dtype=np.float64)
     e = np.exp(-np.abs(z))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -110,12 +111,12 @@ class MLP:
         _, dact = activation(self.activation)
         grad_h = (hs[-1] - Y) / n
         grads: Params = []
-        act_norms = []
+        act_norms: list[float] = []
         for i in reversed(range(len(self.params))):
             G = grad_h if i == len(self.params) - 1 else grad_h * dact(pre[i], hs[i + 1])
             dW, db, grad_h = affine_backward(self.params[i][0], hs[i], G)
             grads.insert(0, (dW, db))
-            act_norms.insert(0, np.linalg.norm(grad_h))
+            act_norms.insert(0, float(np.linalg.norm(grad_h)))
         loss = 0.5 * float(np.sum((hs[-1] - Y) ** 2)) / n
         return Backprop(loss, grads, np.array([np.linalg.norm(dW) for dW, _ in grads]), np.array(act_norms))
 
@@ -200,11 +201,11 @@ def hidden_state_jacobian_norms(
     norms = [1.0]
     for slope in reversed(slopes):  # ∂h_T/∂h_{t−1} = ∂h_T/∂h_t · diag(f'(a_t)) W
         jac = jac @ (slope[:, None] * W)
-        norms.append(np.linalg.norm(jac, 2))
+        norms.append(float(np.linalg.norm(jac, 2)))
     return np.array(norms)
 
 
-def clip_by_norm(grads: np.ndarray | Sequence[np.ndarray], max_norm: float) -> tuple[object, float]:
+def clip_by_norm(grads: np.ndarray | Sequence[np.ndarray], max_norm: float) -> tuple[Any, float]:
     """Scale gradients so their joint L2 norm is at most ``max_norm``; returns (clipped, norm before)."""
     max_norm = positive(max_norm, "max_norm")
     single = isinstance(grads, np.ndarray)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -201,11 +201,12 @@ def newton(
     """θ ← θ − η (H + λI)⁻¹ ∇L(θ); one step reaches a quadratic's minimum when η = 1, λ = 0."""
     lr, damping = positive(lr, "lr"), in_interval(damping, "damping", 0.0, np.inf)
     dt = float_dtype(dtype, "newton (it solves a linear system)", HIGH_PRECISION)
-    if getattr(objective, "hessian", None) is None:
+    hessian = getattr(objective, "hessian", None)
+    if hessian is None:
         raise ValueError("newton needs an objective with a hessian(theta) method")
 
     def step(theta, _k):
-        h = np.asarray(objective.hessian(theta.astype(np.float64)), dtype=np.float64)
+        h = np.asarray(hessian(theta.astype(np.float64)), dtype=np.float64)
         g = _grad(objective, theta, dt).astype(np.float64)
         return theta - dt.type(lr) * _round(natural_direction(h, g, damping), dt)
 
@@ -255,7 +256,7 @@ def run(
     steps: int,
     step: Callable[[np.ndarray, int], np.ndarray],
     *,
-    dtype: object = np.float64,
+    dtype: Any = np.float64,
 ) -> Trajectory:
     """Iterate ``theta ← step(theta, k)`` from theta0, recording iterates, losses and gradient norms.
 

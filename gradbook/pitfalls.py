@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -63,7 +64,7 @@ def teacher_logistic_data(
 
 
 def ordered_sgd(
-    objective: object, theta0: np.ndarray, lr: float, batches: Sequence[Sequence[int]] | np.ndarray
+    objective: Any, theta0: np.ndarray, lr: float, batches: Sequence[Sequence[int]] | np.ndarray
 ) -> Trajectory:
     """θ_{k+1} = θ_k − η ∇L_{B_k}(θ_k) for the batches B_0, B_1, … in the order given (one pass).
 
@@ -73,14 +74,14 @@ def ordered_sgd(
     lr = positive(lr, "lr")
     if not hasattr(objective, "batch_grad"):
         raise ValueError("ordered_sgd needs an objective with batch_grad(theta, idx)")
-    batches = [np.asarray(b, dtype=int) for b in batches]
-    if not batches:
+    idx = [np.asarray(b, dtype=int) for b in batches]
+    if not idx:
         raise ValueError("batches must hold at least one batch")
     used = []
 
     def step(theta, k):
-        used.append(np.asarray(objective.batch_grad(theta, batches[k]), dtype=np.float64))
+        used.append(np.asarray(objective.batch_grad(theta, idx[k]), dtype=np.float64))
         return theta - lr * used[-1]
 
-    traj = run(objective, theta0, len(batches), step)
+    traj = run(objective, theta0, len(idx), step)
     return replace(traj, step_grads=np.array(used))

@@ -9,6 +9,7 @@ condition H y = s. Both run through ``optimizers.run`` and return its ``Trajecto
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 import numpy as np
 
@@ -89,7 +90,7 @@ def lbfgs(
     the iterates are BFGS's."""
     dt, search = _setup(objective, line_search, "lbfgs", dtype)
     pairs: deque = deque(maxlen=positive_int(memory, "memory"))
-    state = {}
+    state: dict[str, Any] = {}
 
     def direction(theta, g):
         if "g" in state:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -67,7 +68,7 @@ def positive_int(n: int, name: str, *, minimum: int = 1) -> int:
     return int(n)
 
 
-def float_dtype(dtype: object, routine: str, allowed: Sequence[object] = FLOAT_DTYPES) -> np.dtype:
+def float_dtype(dtype: Any, routine: str, allowed: Sequence[Any] = FLOAT_DTYPES) -> np.dtype:
     """Return ``dtype`` as a numpy dtype if ``routine`` can compute in it, else raise ValueError."""
     try:
         dt = np.dtype(dtype)

@@ -15,7 +15,7 @@ from gradbook.validation import positive_int
 
 def product(xs: Sequence[Scalar]) -> Scalar:
     """The notes' chain f = x₁·x₂·…·xₙ: start from 1 and multiply by each input in turn (n multiplications)."""
-    out = 1.0
+    out: Scalar = 1.0
     for x in xs:
         out = out * x
     return out

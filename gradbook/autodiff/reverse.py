@@ -6,24 +6,38 @@ Forward over reverse: a ``Value`` whose data are ``Dual`` numbers gives Hessian-
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from gradbook.autodiff import ops
 from gradbook.autodiff.forward import Dual, tangent
-from gradbook.autodiff.ops import ADNumber, Number, ScalarFunction, check_exponent, cos, exp, log, sigmoid, sin, tanh
+from gradbook.autodiff.ops import (
+    ADNumber,
+    Number,
+    Scalar,
+    ScalarFunction,
+    check_exponent,
+    cos,
+    exp,
+    log,
+    sigmoid,
+    sin,
+    tanh,
+)
 from gradbook.validation import as_array
 
 
 class Value(ADNumber):
     """A scalar on the reverse-mode tape: ``data``, ``grad`` (∂output/∂self after ``backward()``), parents."""
 
-    def __init__(self, data: Number | Dual, _parents: tuple[Value, ...] = (), _locals: tuple = (), _op: str = ""):
+    def __init__(self, data: Scalar, _parents: tuple[Value, ...] = (), _locals: tuple = (), _op: str = ""):
         self.data = data
-        self.grad: Number | Dual = 0.0
+        self.grad: Scalar = 0.0
         self._parents, self._locals, self._op = _parents, _locals, _op
 
     @staticmethod
-    def _node(data: Number | Dual, parents: tuple[Value, ...], local_grads: tuple, op: str) -> Value:
+    def _node(data: Scalar, parents: tuple[Value, ...], local_grads: tuple, op: str) -> Value:
         ops.current.recorded += 1
         return Value(data, parents, local_grads, op)
 
@@ -122,7 +136,7 @@ def gradient_reverse(f: ScalarFunction, x: np.ndarray) -> np.ndarray:
     """∇f(x) by reverse mode: one forward sweep recording the tape, one backward sweep."""
     xs = [Value(float(a)) for a in as_array(x, "x", ndim=1)]
     _as_value(f(xs)).backward()
-    return np.array([float(v.grad) for v in xs])
+    return np.array([v.grad for v in xs], dtype=np.float64)
 
 
 def hessian_vector_product(f: ScalarFunction, x: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -143,9 +157,9 @@ def hessian(f: ScalarFunction, x: np.ndarray) -> np.ndarray:
     return np.stack([hessian_vector_product(f, x, e) for e in np.eye(x.size)], axis=1)
 
 
-def _as_value(x: Value | Number | Dual) -> Value:
+def _as_value(x: Value | Scalar) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
-def _primal(x: Number | Dual) -> float:
-    return x.value if isinstance(x, Dual) else x
+def _primal(x: Scalar) -> float:
+    return x.value if isinstance(x, Dual) else cast(float, x)  # data is a number or a Dual, never a Value

@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from gradbook.engine.registry import FORMATS, FigureError, default_figures_dir, figure_names, find_figure
 from gradbook.engine.store import user_cache_root
@@ -51,7 +52,7 @@ def render_to_file(
 
 def cmd_list(args) -> int:
     figures_dir = Path(args.figures_dir)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in figure_names(figures_dir):
         spec = find_figure(name, figures_dir)
         rows.append(

@@ -55,7 +55,7 @@ def _module_file(dotted: str) -> Path | None:
 def module_deps(script: Path) -> list[Path]:
     """All gradbook source files a script can execute, by static import closure."""
     seen: dict[str, Path] = {}
-    todo = [(script, None)]
+    todo: list[tuple[Path, str | None]] = [(script, None)]
     while todo:
         path, package = todo.pop()
         for dotted in _imported_gradbook_modules(path, package):

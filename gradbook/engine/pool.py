@@ -77,14 +77,15 @@ class FigureEngine:
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(min(self.workers, len(jobs)), mp_context=ctx) as pool:
                 results = list(pool.map(render_job, jobs))
-        out, failures = {}, []
+        out: dict[Request, bytes] = {}
+        failures: list[tuple[Request, str]] = []
         for (req, _, key), (ok, value) in zip(missing, results):
-            if ok:
+            if ok and isinstance(value, bytes):
                 self.store.put(KIND, key, req.fmt, value)
                 out[req] = value
                 self.stats.rendered.append(req.label())
             else:
-                failures.append((req, value))
+                failures.append((req, str(value)))
         if failures:
             raise RenderFailed(failures)
         return out

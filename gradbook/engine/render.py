@@ -19,6 +19,8 @@ from gradbook.engine.registry import FORMATS, FigureError, FigureScriptError, Fi
 def _load_module(spec: FigureSpec):
     mod_name = f"gradbook_figure_{spec.name}"
     module_spec = importlib.util.spec_from_file_location(mod_name, spec.path)
+    if module_spec is None or module_spec.loader is None:
+        raise FigureScriptError(f"cannot load {spec.path} as a Python module", spec.name)
     module = importlib.util.module_from_spec(module_spec)
     sys.modules[mod_name] = module  # dataclasses and pickling look the module up by name
     module_spec.loader.exec_module(module)
@@ -51,10 +53,10 @@ def _mathtext_log():
 
     messages: list[str] = []
     handler = logging.Handler(logging.WARNING)
-    handler.emit = lambda record: messages.append(record.getMessage())
+    handler.emit = lambda record: messages.append(record.getMessage())  # type: ignore[method-assign]
     logger = logging.getLogger("matplotlib.mathtext")
     # Parsed formulas are cached per process; parse again so this figure's misses are logged.
-    MathTextParser._parse_cached.cache_clear()
+    MathTextParser._parse_cached.cache_clear()  # type: ignore[attr-defined]
     logger.addHandler(handler)
     try:
         yield messages

@@ -96,7 +96,7 @@ def register_font() -> None:
     # What fontManager.addfont does, but under our own family name (addfont keeps the file's).
     entry = font_manager.ttfFontProperty(ft2font.FT2Font(str(FONT_PATH)))
     font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=FONT_FAMILY))
-    font_manager.fontManager._findfont_cached.cache_clear()  # as addfont does: forget old lookups
+    font_manager.fontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]  # as addfont does: forget old lookups
     _registered = True
 
 

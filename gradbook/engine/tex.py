@@ -16,6 +16,7 @@ import json
 import re
 import threading
 from pathlib import Path
+from typing import Any
 
 from gradbook.engine import store
 
@@ -97,8 +98,8 @@ class MathRenderer:
     def __init__(self, cache_dir: Path | store.Store | None = None):
         # The book's one store: checksummed entries written atomically, so half a file is never served.
         self.cache = cache_dir if isinstance(cache_dir, store.Store) or cache_dir is None else store.Store(cache_dir)
-        self._mathjax = None  # digest of the MathJax code loaded, read once
-        self._ctx = None
+        self._mathjax: str | None = None  # digest of the MathJax code loaded, read once
+        self._ctx: Any = None  # a MiniRacer, made on first use
         self._lock = threading.Lock()
         self.stats = {"typeset": 0, "cached": 0}
 
