@@ -422,12 +422,8 @@ def test_exercise_6():
 # --- 习题（先猜再验、证明、编程） ---------------------------------------------------------------------
 
 
-def _figure_numbers() -> list[str]:
-    return re.findall(r"!\[\]\(\.\./figures/([a-z0-9_]+)\.svg", markdown(CH))
-
-
 def test_exercise_2_redrawn_graph_edge_labels():
-    assert _figure_numbers()[0] == "computational_graph" and "再重画图 3.1 核对" in markdown(CH)
+    assert "再重画[图](#fig:computational_graph) 核对" in markdown(CH)
     d = figure_data("computational_graph", x=1.0, y=2.0)
     for edge, node, text, shown in (
         (("x", "b"), "y", r"$x \to b$ 那条的局部导数是 $y = 2$", 2),
@@ -440,7 +436,7 @@ def test_exercise_2_redrawn_graph_edge_labels():
 
 
 def test_exercise_5_redrawn_op_counts_and_the_crossing():
-    assert _figure_numbers()[3] == "autodiff_op_counts" and "把图 3.4 外推到 $n = 1000$" in markdown(CH)
+    assert "把[图](#fig:autodiff_op_counts) 外推到 $n = 1000$" in markdown(CH)
     far = figure_data("autodiff_op_counts", n_far=1000)["far"]
     assert f"{far.forward:,}" == "1,000,000" and f"{far.reverse:,}" == "2,000"
     claim(CH, far.forward, "正标着 1,000,000 和 2,000", value=1_000_000)
@@ -457,7 +453,7 @@ def test_exercise_5_redrawn_op_counts_and_the_crossing():
 
 
 def test_exercise_7_thirty_percent_minority():
-    assert _figure_numbers()[1] == "logistic_error_weighted"
+    assert "[图](#fig:logistic_error_weighted) 的不平衡数据里" in markdown(CH)
     default, redrawn = figure_data("logistic_error_weighted"), figure_data("logistic_error_weighted", minority=0.3)
     claim(CH, redrawn["imbalanced"]["total"][1], "偏置分量是 $p - 0.5 = 0.7 - 0.5 = 0.20$", value=0.20)
     panels = {0.5: default["balanced"], 0.7: redrawn["imbalanced"], 0.9: default["imbalanced"]}

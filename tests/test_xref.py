@@ -3,6 +3,7 @@ scanned, on the same page or another, a named second use, and errors that name p
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,61 @@ def test_every_use_named_and_unnumbered_pages():
     index = CrossRefs({"g.md": pages.scan("g.md", page, spec_of)}, unnumbered={"g.md"})
     with pytest.raises(XrefError, match="figure 'a_one' on g.md has no number"):
         index.link("p.md", "a_one")
+
+
+# --- The book itself --------------------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+# 图 2.3, 图A.1, 图 12: a figure number typed into prose. The build writes them: [图](#fig:NAME).
+TYPED_NUMBER = re.compile(r"图\s*(?:[A-Z]|\d+)(?:\.\d+)?(?![\d.])")
+
+
+def typed_numbers(path: Path) -> list[str]:
+    """'file:line: text' for each figure number typed by hand (outside code, which shows syntax)."""
+    text = path.read_text(encoding="utf-8")
+    lines = pages.lines_outside_fences(text) if path.suffix == ".md" else enumerate(text.splitlines(), 1)
+    return [
+        f"{path.name}:{n}: {m.group(0)!r}"
+        for n, line in lines
+        for m in TYPED_NUMBER.finditer(pages.CODE_SPAN.sub("", line))
+    ]
+
+
+def test_no_figure_number_is_typed_by_hand():
+    """Markdown pages, the practice notebooks (their Markdown cells are comments of the .py) and the
+    README: a figure is referred to by name, and the build numbers it."""
+    sources = [*DOCS.rglob("*.md"), *DOCS.glob("practice/*.py"), ROOT / "README.md"]
+    assert len(sources) > 10
+    found = [hit for path in sources for hit in typed_numbers(path)]
+    assert not found, "write [图](#fig:NAME) instead of a number:\n" + "\n".join(found)
+
+
+def test_the_typed_number_check_can_fail(tmp_path):
+    page = tmp_path / "sample.md"
+    page.write_text(
+        "# 样\n\n如图 2.3 所示，图A.1 与图 12；`图 2.1` 是写法。\n```\n图 4.4\n```\n如[图](#fig:x)所示。\n", "utf-8"
+    )
+    assert typed_numbers(page) == ["sample.md:3: '图 2.3'", "sample.md:3: '图A.1'", "sample.md:3: '图 12'"]
+
+
+def test_every_cross_reference_in_the_book_resolves():
+    """Cheap before a build (which checks it again): each [图](#fig:NAME) in docs/ names one figure use."""
+    from mkdocs.utils.meta import get_data
+
+    from gradbook.engine.registry import figure_names, find_figure
+
+    figures = ROOT / "figures"
+    texts = {md.relative_to(DOCS).as_posix(): md.read_text(encoding="utf-8") for md in sorted(DOCS.rglob("*.md"))}
+    errors: pages.Errors = {}
+    refs = {
+        page: pages.scan(page, text, lambda n: find_figure(n, figures), get_data(text)[1].get("chapter"), errors)
+        for page, text in texts.items()
+        if page != "gallery.md"
+    }
+    index = CrossRefs(refs, known=figure_names(figures), errors=errors)
+    found = 0
+    for page, text in texts.items():
+        found += len(references(text))
+        index.resolve(page, text, errors)
+    assert not errors, pages.report(errors)
+    assert found >= 40, f"only {found} references: is the syntax still read?"
