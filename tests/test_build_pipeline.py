@@ -10,6 +10,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -286,6 +288,35 @@ def test_an_unknown_figure_name_stops_the_build_naming_page_line_and_a_guess(pro
         "sub/deep.md:5: [图](#fig:alpah): no figure or figure label named 'alpah' is shown in the book; "
         "did you mean 'alpha'?",
     )
+
+
+def test_the_source_fold_shows_the_call_this_use_made_and_its_command_draws_the_same_figure(project):
+    result = project.build()
+    assert result.returncode == 0, result.log
+    deep = (project.site / "sub" / "deep" / "index.html").read_text(encoding="utf-8")
+    fold = re.search(r'<details class="gb-source"[^>]*>(.*?)</details>', deep, re.S)[1]
+    assert "<code>make(k=2.0)</code>" in fold
+    command = re.search(r"gradbook render beta -o beta.svg --set k=2.0", re.sub(r"<[^>]+>", "", fold))
+    assert command, fold
+    index = (project.site / "index.html").read_text(encoding="utf-8")
+    assert "<code>make()</code> 画出（参数全取默认值）" in index
+    # Run the command the fold shows: the same bytes as the page's figure.
+    out = project.root / "out"
+    out.mkdir()
+    argv = [*command[0].split()[1:], "--cache-dir", str(project.root / "cli-cache")]
+    code = "import sys; from gradbook.engine.cli import main; sys.exit(main(sys.argv[1:]))"
+    env = dict(ENV, PYTHONPATH=os.pathsep.join([str(project.pkg), str(project.root)]))
+    ran = subprocess.run(
+        [sys.executable, "-c", code, "--figures-dir", str(project.figures), *argv],
+        cwd=out,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ran.returncode == 0, ran.stderr
+    src = re.search(r'src="(\.\./\.\./figures/beta-[0-9a-f]{8}\.svg)"', deep)[1]
+    assert (out / "beta.svg").read_bytes() == (project.site / "sub" / "deep" / src).resolve().read_bytes()
 
 
 def test_a_link_to_a_missing_anchor_stops_the_build_under_the_books_validation(project):

@@ -53,3 +53,23 @@ def resolve(spec: FigureSpec, overrides: Mapping[str, Any] | None = None, fmt: s
         if type(value) is not type(default) or value != default:
             changed[key] = value
     return Request(spec.name, tuple(sorted(changed.items())), fmt)
+
+
+def python_call(request: Request) -> str:
+    """The call a use of the figure makes, as its script reads: ``make(fix_b=False)``."""
+    return "make(" + ", ".join(f"{k}={v!r}" for k, v in request.params) + ")"
+
+
+def _cli_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def cli_command(request: Request) -> str:
+    """The shell command that renders the same request: ``gradbook render NAME -o NAME.svg --set k=v``.
+    Each value is written so that the command line reads it back as the same value (registry.coerce)."""
+    import shlex
+
+    sets = [f"--set {shlex.quote(f'{k}={_cli_value(v)}')}" for k, v in request.params]
+    return " ".join([f"gradbook render {request.name} -o {request.name}.{request.fmt}", *sets])

@@ -26,6 +26,7 @@ from gradbook.engine import pages, xref
 from gradbook.engine.gallery import MARKER, gallery_page
 from gradbook.engine.pool import FigureEngine, RenderFailed
 from gradbook.engine.registry import figure_names
+from gradbook.engine.request import cli_command, python_call
 from gradbook.engine.store import cache_root
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
@@ -183,6 +184,15 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 "",
                 f'{indent}<details class="gb-source" data-search-exclude markdown>',
                 f"{indent}<summary>生成此图的代码：figures/{ref.spec.name}.py</summary>",
+                # The call this use makes, and the command that draws the same figure.
+                f"{indent}这张图由 `{python_call(ref.request)}` 画出"
+                + ("（参数全取默认值）" if not ref.request.params else "")
+                + "，在命令行里重画它：",
+                "",
+                f"{indent}```bash",
+                f"{indent}{cli_command(ref.request)}",
+                f"{indent}```",
+                "",
                 f"{indent}```python",
             ]
             out += [f"{indent}{line}".rstrip() for line in ref.spec.source.splitlines()]
