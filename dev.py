@@ -92,7 +92,8 @@ def lock() -> int:
         run(py, "-m", "pip", "install", "-q", "--upgrade", "pip")
         run(py, "-m", "pip", "install", "-q", ".[test]")
         frozen = subprocess.run(
-            [py, "-m", "pip", "freeze", "--exclude", "gradbook"],
+            # --all: setuptools too (it builds the wheel the site serves); pip is upgraded separately
+            [py, "-m", "pip", "freeze", "--all", "--exclude", "gradbook", "--exclude", "pip"],
             check=True,
             capture_output=True,
             text=True,

@@ -15,6 +15,7 @@ the site generator's adapters (``gradbook.mkdocs``). Nothing here imports an ada
 - ``tex``: TeX typeset at build time (MathJax in V8)
 - ``notebook``: executed-notebook helpers (stream coalescing, folded solutions)
 - ``cli``: the ``gradbook`` command
+- ``wheel``: gradbook's own wheel, built from the sources once per content (the site serves it)
 
 Kept import-free on purpose: a figure script importing ``gradbook.engine.style`` pulls in
 nothing else, and only what it imports enters its cache key.

@@ -102,4 +102,5 @@ def figure_key(spec: FigureSpec, request: Request) -> str:
         name=request.name,
         request=request.digest,
         fmt=request.fmt,
+        **({"dpi": request.dpi} if request.dpi is not None else {}),  # the book's keys stay as they were
     )

@@ -47,8 +47,10 @@ class FigureEngine:
     def spec(self, name: str) -> FigureSpec:
         return find_figure(name, self.figures_dir)
 
-    def request(self, name: str, overrides: Mapping[str, Any] | None = None, fmt: str = "svg") -> Request:
-        return resolve(self.spec(name), overrides, fmt)
+    def request(
+        self, name: str, overrides: Mapping[str, Any] | None = None, fmt: str = "svg", dpi: int | None = None
+    ) -> Request:
+        return resolve(self.spec(name), overrides, fmt, dpi)
 
     def ensure(self, requests: Iterable[Request]) -> dict[Request, bytes]:
         """Bytes for every request; raises RenderFailed naming each figure that failed."""
@@ -70,7 +72,7 @@ class FigureEngine:
     def _render_all(self, missing: list[tuple[Request, FigureSpec, str]]) -> dict[Request, bytes]:
         from gradbook.engine.render import render_job
 
-        jobs = [(spec, req.arguments(spec), req.fmt) for req, spec, _ in missing]
+        jobs = [(spec, req.arguments(spec), req.fmt, req.dpi) for req, spec, _ in missing]
         if self.workers == 0:
             results = [render_job(job) for job in jobs]
         else:

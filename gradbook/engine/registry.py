@@ -66,7 +66,10 @@ class FigureSpec:
             if p.name == key:
                 return p
         valid = ", ".join(p.name for p in self.params) or "(none)"
-        raise FigureError(f"no parameter '{key}'; valid parameters: {valid}", self.name)
+        raise FigureError(
+            f"no parameter '{key}'{did_you_mean(key, [p.name for p in self.params])}; valid parameters: {valid}",
+            self.name,
+        )
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
@@ -79,6 +82,20 @@ def default_figures_dir() -> Path:
     return Path(gradbook.figures.__file__).resolve().parent
 
 
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """``" (did you mean 'x'?)"`` naming the closest choices, else ``""``. A one-word guess is also
+    matched against the words of snake_case names, so ``arow`` finds ``derivative_arrow``."""
+    from difflib import SequenceMatcher
+
+    def score(choice: str) -> float:
+        parts = [choice] if "_" in word else [choice, *choice.split("_")]
+        return max(SequenceMatcher(None, word, part).ratio() for part in parts)
+
+    scored = sorted(((score(c), c) for c in choices if c != word), key=lambda sc: (-sc[0], sc[1]))
+    close = [c for s, c in scored if s >= 0.75 and s >= scored[0][0] - 0.1][:3]
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
 def figure_names(figures_dir: Path) -> list[str]:
     return sorted(p.stem for p in Path(figures_dir).glob("*.py") if NAME_RE.match(p.stem))
 
@@ -87,7 +104,10 @@ def find_figure(name: str, figures_dir: Path) -> FigureSpec:
     path = Path(figures_dir) / f"{name}.py"
     if not NAME_RE.match(name) or not path.is_file():
         names = figure_names(figures_dir)
-        raise FigureError(f"no such figure in {figures_dir}; available: {', '.join(names) or '(none)'}", name)
+        raise FigureError(
+            f"no such figure in {figures_dir}{did_you_mean(name, names)}; available: {', '.join(names) or '(none)'}",
+            name,
+        )
     stat = path.stat()
     return _read_spec(path, stat.st_mtime_ns, stat.st_size)
 

@@ -1,4 +1,9 @@
-"""Run a figure script and turn its Figure into deterministic SVG or PNG bytes."""
+"""Run a figure script and turn its Figure into deterministic SVG or PNG bytes.
+
+For readers: ``figure(name, **params)`` returns a figure of the book as a matplotlib ``Figure``,
+``data(name, **params)`` the numbers it draws, and ``save(fig, path)`` writes any Figure the way
+the book and ``gradbook render`` do (house resolution, cropped to the drawing, same bytes each run).
+"""
 
 from __future__ import annotations
 
@@ -64,8 +69,9 @@ def _mathtext_log():
         logger.removeHandler(handler)
 
 
-def figure_bytes(fig, fmt: str) -> bytes:
-    """Save with fixed metadata so the same figure gives the same bytes on every run."""
+def figure_bytes(fig, fmt: str, dpi: int | None = None) -> bytes:
+    """Save with fixed metadata so the same figure gives the same bytes on every run; ``dpi``
+    overrides the house resolution (``savefig.dpi``)."""
     import matplotlib
 
     if fmt not in FORMATS:
@@ -78,7 +84,7 @@ def figure_bytes(fig, fmt: str) -> bytes:
         _mathtext_log() as math_log,
     ):
         warnings.simplefilter("always")
-        fig.savefig(buf, format=fmt, metadata=metadata)
+        fig.savefig(buf, format=fmt, metadata=metadata, **({"dpi": dpi} if dpi else {}))
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     missing += [m for m in math_log if "does not have a glyph" in m]
     if missing:
@@ -115,23 +121,23 @@ def compact_svg(data: bytes) -> bytes:
     return _BETWEEN_TAGS.sub(b"><", data)
 
 
-def render(spec: FigureSpec, params: dict[str, Any], fmt: str) -> bytes:
+def render(spec: FigureSpec, params: dict[str, Any], fmt: str, dpi: int | None = None) -> bytes:
     """Render one figure to bytes in this process."""
     import matplotlib.pyplot as plt
 
     fig = make_figure(spec, params)
     try:
-        return figure_bytes(fig, fmt)
+        return figure_bytes(fig, fmt, dpi)
     finally:
         plt.close(fig)
 
 
-def render_job(job: tuple[FigureSpec, dict[str, Any], str]) -> tuple[bool, bytes | str]:
-    """Worker entry point: (spec, every make() argument, fmt) -> (ok, bytes or error text)."""
-    spec, params, fmt = job
+def render_job(job: tuple[FigureSpec, dict[str, Any], str, int | None]) -> tuple[bool, bytes | str]:
+    """Worker entry point: (spec, every make() argument, fmt, dpi) -> (ok, bytes or error text)."""
+    spec, params, fmt, dpi = job
     script = str(spec.path)
     try:
-        return True, render(spec, params, fmt)
+        return True, render(spec, params, fmt, dpi)
     except FigureError as exc:
         return False, exc.reason  # the caller names the figure
     except Exception as exc:  # the script's own error: keep its traceback for the author
@@ -141,6 +147,42 @@ def render_job(job: tuple[FigureSpec, dict[str, Any], str]) -> tuple[bool, bytes
         return False, f"{type(exc).__name__}: {exc}" + (f"\n    at {where}" if where else "")
 
 
+def output_format(path: Path | str) -> str:
+    """The format a file name asks for, from its suffix: ``"svg"`` or ``"png"``; else FigureError."""
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        valid = ", ".join(f".{f}" for f in FORMATS)
+        raise FigureError(f"cannot write '{path.name}': unsupported suffix; use one of {valid}")
+    return fmt
+
+
+def save(fig, path: Path | str, dpi: int | None = None) -> Path:
+    """Write ``fig`` to ``path`` as the book and ``gradbook render`` do.
+
+    The format comes from the suffix (``.svg`` or ``.png``). The house style's resolution
+    (150 dpi, or ``dpi``), a crop to what is drawn, fixed metadata (the same figure gives the same
+    bytes on every run), and a check that the carried font has every character used; a plain
+    ``fig.savefig()`` outside the house style gives none of these.
+
+    Args:
+        fig: a matplotlib Figure, for example from `figure`.
+        path: the file to write; its folder is created if missing.
+        dpi: resolution of a PNG (and of rasterised parts of an SVG), instead of the house 150.
+
+    Returns:
+        The path written.
+
+    Raises:
+        FigureError: the suffix is not ``.svg`` or ``.png``, or a character is missing from the font.
+    """
+    path = Path(path)
+    data = figure_bytes(fig, output_format(path), dpi)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
 def _spec(name: str, figures_dir: Path | None) -> FigureSpec:
     from gradbook.engine.registry import default_figures_dir
 
@@ -148,7 +190,20 @@ def _spec(name: str, figures_dir: Path | None) -> FigureSpec:
 
 
 def figure(name: str, figures_dir: Path | None = None, **params: Any):
-    """Return the matplotlib Figure for ``name`` with ``params`` over its defaults (for notebooks)."""
+    """The book's figure ``name`` as a matplotlib Figure, with ``params`` over its defaults.
+
+    Parameters may be values or strings (as on the command line); an unknown name or parameter,
+    or a value of the wrong type, raises FigureError saying which. Save it with `save` to get
+    the book's look. In Jupyter, a Figure on a cell's last line is shown.
+
+    Example:
+        ```python
+        from gradbook.engine.render import figure, save
+
+        fig = figure("derivative_arrow", x0=1.5)
+        save(fig, "arrow.png")
+        ```
+    """
     spec = _spec(name, figures_dir)
     return make_figure(spec, resolve_params(spec, params))
 

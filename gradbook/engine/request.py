@@ -20,6 +20,7 @@ class Request:
     name: str
     params: tuple[tuple[str, Any], ...] = ()
     fmt: str = "svg"
+    dpi: int | None = None  # None: the house style's (savefig.dpi); the book's figures all use it
 
     @cached_property
     def digest(self) -> str:
@@ -37,22 +38,26 @@ class Request:
         return {**spec.defaults(), **dict(self.params)}
 
     def label(self) -> str:
-        extra = ", ".join(f"{k}={v!r}" for k, v in self.params)
+        extra = ", ".join([f"{k}={v!r}" for k, v in self.params] + ([f"dpi={self.dpi}"] if self.dpi else []))
         return f"{self.name}.{self.fmt}" + (f" ({extra})" if extra else "")
 
 
-def resolve(spec: FigureSpec, overrides: Mapping[str, Any] | None = None, fmt: str = "svg") -> Request:
+def resolve(
+    spec: FigureSpec, overrides: Mapping[str, Any] | None = None, fmt: str = "svg", dpi: int | None = None
+) -> Request:
     """The canonical request for ``spec`` with ``overrides`` (strings from a URL or command line,
     or values): each coerced once to its default's type, unknown or mistyped ones refused
-    (FigureError), and those equal to the default dropped."""
+    (FigureError), and those equal to the default dropped. ``dpi`` overrides the house resolution."""
     if fmt not in FORMATS:
         raise FigureError(f"unsupported output format '.{fmt}'; use one of: {', '.join(FORMATS)}", spec.name)
+    if dpi is not None and (isinstance(dpi, bool) or not isinstance(dpi, int) or not 10 <= dpi <= 2400):
+        raise FigureError(f"dpi must be a whole number from 10 to 2400, got {dpi!r}", spec.name)
     changed = {}
     for key, raw in (overrides or {}).items():
         value, default = coerce(spec, key, raw), spec.param(key).default
         if type(value) is not type(default) or value != default:
             changed[key] = value
-    return Request(spec.name, tuple(sorted(changed.items())), fmt)
+    return Request(spec.name, tuple(sorted(changed.items())), fmt, dpi)
 
 
 def python_call(request: Request) -> str:
