@@ -23,7 +23,7 @@ def bfgs_update(h: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
     """H⁺ = (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ with ρ = 1/(yᵀs): the closest update with H⁺ y = s."""
     ys = float(y @ s)
     if not ys > 0:
-        raise ValueError(f"the BFGS update needs yᵀs > 0 (curvature along the step), got {ys:g}")
+        raise ValueError(f"the BFGS update needs s·y > 0 (curvature along the step), got {ys:g}")
     rho = 1.0 / ys
     left = np.eye(len(s)) - rho * np.outer(s, y)
     return left @ h @ left.T + rho * np.outer(s, s)

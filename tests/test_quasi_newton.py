@@ -115,7 +115,7 @@ def test_the_house_price_valley_takes_bfgs_two_steps():
 
 def test_bad_input_says_what_was_wrong():
     q = Quadratic(np.eye(2))
-    with pytest.raises(ValueError, match="needs yᵀs > 0"):
+    with pytest.raises(ValueError, match="needs s·y > 0"):
         bfgs_update(np.eye(2), np.array([1.0, 0.0]), np.array([-1.0, 0.0]))
     with pytest.raises(ValueError, match="line_search must be one of exact, wolfe, none"):
         bfgs(q, [1.0, 1.0], 3, line_search="armijo")
