@@ -76,9 +76,9 @@ class Project:
     def figure(self, name: str, source: str) -> None:
         (self.figures / f"{name}.py").write_text(source, encoding="utf-8")
 
-    def build(self):
+    def build(self, *extra: str):
         env = dict(ENV, PYTHONPATH=os.pathsep.join([str(self.pkg), str(self.root)]))
-        result = mkdocs_build(self.root / "mkdocs.yml", self.site, env=env, cwd=self.root)
+        result = mkdocs_build(self.root / "mkdocs.yml", self.site, *extra, env=env, cwd=self.root)
         result.log = result.stdout + result.stderr
         m = re.search(r"gradbook: rendered \d+ figure\(s\), \d+ from cache: (.*)", result.log)
         result.rendered = sorted(m.group(1).split(", ")) if m else []
@@ -422,7 +422,11 @@ def test_a_cells_printed_output_is_one_block_however_slow_the_cell(project):
     ], outputs
 
 
-def test_a_truncated_notebook_cache_entry_is_executed_again(project):
+def _notebook_entries(project) -> list[Path]:
+    return sorted((project.root / ".cache" / "gradbook" / "notebooks").glob("*/*.json"))
+
+
+def _with_cached_notebook(project) -> None:
     _with_notebooks(project)
     yml = project.root / "mkdocs.yml"
     yml.write_text(
@@ -432,11 +436,50 @@ def test_a_truncated_notebook_cache_entry_is_executed_again(project):
         encoding="utf-8",
     )
     project.page("practice/nb.py", "# %%\nprint(6 * 7)\n")
-    assert project.build().returncode == 0
-    (entry,) = (project.root / ".cache" / "gradbook" / "notebooks").rglob("*.json")  # in the one store
-    entry.write_bytes(entry.read_bytes()[:1000])  # what a build killed mid-write leaves
+
+
+def test_an_executed_notebook_is_a_checksummed_store_entry_and_a_truncated_one_runs_again(project):
+    from gradbook.engine.store import Store
+
+    _with_cached_notebook(project)
+    first = project.build()
+    assert first.returncode == 0, first.log[-3000:]
+    assert "executing notebook practice/nb.py" in first.log
+    assert not (project.root / ".cache" / "mkdocs-jupyter").exists(), "mkdocs-jupyter's own cache stays off"
+    (entry,) = _notebook_entries(project)  # in the one store
+    assert entry.read_bytes().startswith(b"GBSTORE1 notebooks ")  # kind in the header, with the checksum
+    assert "executing notebook" not in project.build().log, "the second build reads the store"
+    entry.write_bytes(entry.read_bytes()[:1000])  # what a build killed mid-write would leave
     again = project.build()
     assert again.returncode == 0, again.log[-3000:]
-    assert "dropped a broken notebook cache entry" in again.log
-    assert json.loads(entry.read_text(encoding="utf-8"))["content"], "the entry is written afresh"
+    assert "executing notebook practice/nb.py" in again.log, "a broken entry is a miss, never served"
+    payload = Store(entry.parents[2]).get("notebooks", entry.stem, "json")
+    assert payload is not None and "<pre>42" in json.loads(payload)["content"], "the entry is written afresh"
     assert "<pre>42" in (project.site / "practice" / "nb" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_dirty_rebuild_keeps_the_executed_notebooks_a_full_build_needs(project):
+    # mkdocs serve --dirty rebuilds only the edited page: its cache evicted every notebook it skipped.
+    _with_cached_notebook(project)
+    assert project.build().returncode == 0
+    entries = _notebook_entries(project)
+    project.page("index.md", (project.docs / "index.md").read_text(encoding="utf-8") + "\n又一段。\n")
+    dirty = project.build("--dirty", "--no-strict")  # strict mode refuses a dirty build
+    assert dirty.returncode == 0, dirty.log[-3000:]
+    assert _notebook_entries(project) == entries
+    full = project.build()
+    assert full.returncode == 0 and "executing notebook" not in full.log, full.log[-3000:]
+
+
+def test_notebooks_unused_for_a_month_leave_the_store_and_used_ones_stay(project):
+    _with_cached_notebook(project)
+    assert project.build().returncode == 0
+    (used,) = _notebook_entries(project)
+    stale = used.with_name("0" * 64 + ".json")
+    stale.write_bytes(b"an entry of a notebook since edited")
+    month = 31 * 86400
+    for entry in (used, stale):
+        os.utime(entry, (entry.stat().st_atime - month, entry.stat().st_mtime - month))
+    again = project.build()
+    assert again.returncode == 0 and "executing notebook" not in again.log, again.log[-3000:]
+    assert _notebook_entries(project) == [used], "the used entry was touched, the stale one pruned"

@@ -6,6 +6,10 @@ is written atomically: a truncated, foreign or other-kind file is a miss (comput
 served), and two builds sharing a store never see half an entry.
 
 One environment variable, ``GRADBOOK_CACHE``, moves the store (the build's and the CLI's).
+
+Entries are never evicted because a build did not ask for them (a ``--dirty`` rebuild asks for one
+page, and the next full build would pay for everything else): a kind that grows with each edit
+(executed notebooks) is pruned by age instead, with ``touch`` on every use and ``prune`` after a build.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -90,3 +95,22 @@ class Store:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def touch(self, kind: str, key: str, ext: str) -> None:
+        """Mark an entry as used now (its mtime), so ``prune`` keeps it."""
+        try:
+            os.utime(self.path(kind, key, ext))
+        except FileNotFoundError:
+            pass
+
+    def prune(self, kind: str, max_age_days: float) -> int:
+        """Delete ``kind`` entries neither written nor touched for ``max_age_days``; how many went."""
+        cutoff, gone = time.time() - max_age_days * 86400, 0
+        for entry in (self.root / kind).glob("*/*"):
+            try:
+                if entry.is_file() and entry.stat().st_mtime < cutoff:
+                    entry.unlink()
+                    gone += 1
+            except FileNotFoundError:  # another build pruned it first
+                pass
+        return gone

@@ -7,10 +7,12 @@ stable ids, and makes the executed output independent of machine load (one block
 What it still touches of mkdocs-jupyter, and why:
 - nbconvert's configuration, not mkdocs-jupyter's code: ``nbconvert/jupyter_nbconvert_config.py``
   goes on JUPYTER_CONFIG_PATH, and mkdocs-jupyter loads it before its own settings;
-- its ``cache_dir`` option: its cache is keyed on the notebook's text and options only, so the
-  adapter points it at a folder of the gradbook store named by what else the output depends on
-  (the gradbook modules the notebooks import, library versions), and removes the truncated
-  entries its non-atomic writes leave behind after a killed build.
+- its cache, which it turns off: that cache is keyed on the notebook's text and options only, is
+  written without a checksum and not atomically, and is evicted after any build that did not
+  render a notebook (so one ``--dirty`` rebuild emptied it). Instead the adapter wraps the page's
+  ``render`` (which mkdocs-jupyter sets in its ``on_pre_page``) with the gradbook store: the key
+  also covers the gradbook modules the notebook imports and the library versions; entries are
+  checksummed and atomic; unused ones go after ``MAX_AGE_DAYS``, never because a build skipped them.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from pathlib import Path, PurePath
 
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 
 from gradbook.engine import deps, store
 from gradbook.engine.notebook import fold_solutions
@@ -36,6 +39,10 @@ log = logging.getLogger("mkdocs.plugins.gradbook")
 NBCONVERT_CONFIG = Path(__file__).resolve().with_name("nbconvert")
 _CELL_ID = re.compile(r'id="cell-id=[0-9a-f-]+"')
 _HEADING = re.compile(r'(<h[1-6][^>]*\sid=")([^"]*)("[^>]*>)(.*?)(</h[1-6]>)', re.S)
+KIND = "notebooks"
+MAX_AGE_DAYS = 30  # an executed notebook no build has used for this long is deleted from the store
+# mkdocs-jupyter's options that do not change a page (its own cache's); the rest enter the key.
+_NOT_OUTPUT = {"cache", "cache_dir", "data_files", "include_source"}
 
 
 class NotebooksConfig(Config):
@@ -53,6 +60,10 @@ class NotebooksPlugin(BasePlugin[NotebooksConfig]):
         paths = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
         if str(NBCONVERT_CONFIG) not in paths:
             os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(NBCONVERT_CONFIG), *paths])
+        # mkdocs.yml's ``cache`` switches the store on or off; mkdocs-jupyter's own stays off.
+        self.cache = bool(self.jupyter.config["cache"])
+        self.jupyter.config["cache"] = False
+        self.store = store.Store(store.cache_root(self.root / ".cache" / "gradbook"))
         return config
 
     def notebook(self, file: File) -> bool:
@@ -65,32 +76,49 @@ class NotebooksPlugin(BasePlugin[NotebooksConfig]):
         )
 
     def on_files(self, files: Files, config) -> Files:
-        notebooks = [file for file in files if self.notebook(file)]
-        if self.jupyter.config.get("cache"):
-            self._key_execution_cache(notebooks)
-        for file in notebooks:
+        for file in [file for file in files if self.notebook(file)]:
             files.append(File.generated(config, _download(file.src_uri), content=_clean_ipynb(file)))
         return files
 
-    def _key_execution_cache(self, notebooks: list[File]) -> None:
-        code = [p for file in notebooks for p in deps.module_deps(Path(file.abs_src_path))]
-        versions = {dist: metadata.version(dist) for dist in ("mkdocs-jupyter", "nbconvert")}
-        key = store.key(
-            "notebooks",
+    @event_priority(-50)  # after mkdocs-jupyter's on_pre_page has set the page's render
+    def on_pre_page(self, page, config, files):
+        if not (self.cache and self.notebook(page.file)):
+            return page
+        convert, key = page.render, self._key(page.file)
+
+        def render(config, files) -> None:
+            if (payload := self.store.get(KIND, key, "json")) is not None:
+                self.store.touch(KIND, key, "json")
+                cached = json.loads(payload)
+                page.content, page.toc, page.title = cached["content"], get_toc(cached["toc"]), cached["title"]
+                return
+            log.info("gradbook: executing notebook %s", page.file.src_uri)
+            convert(config, files)
+            entry = {"content": page.content, "toc": _toc_tokens(page.toc), "title": page.title}
+            self.store.put(KIND, key, "json", json.dumps(entry, ensure_ascii=False).encode())
+
+        page.render = render
+        return page
+
+    def _key(self, file: File) -> str:
+        """What an executed notebook page depends on: its text and path, mkdocs-jupyter's options,
+        the gradbook code it imports (and the stream merging), the environment, the versions."""
+        source = Path(file.abs_src_path)
+        code = [*deps.module_deps(source), deps.PACKAGE_DIR / "engine" / "notebook.py", *NBCONVERT_CONFIG.glob("*.py")]
+        dists = ("mkdocs-jupyter", "nbconvert", "nbclient", "ipykernel", "jupytext", "mkdocs")
+        return store.key(
+            KIND,
+            source=store.file_digest(source),
+            page=file.src_uri,  # execute_ignore and include match on the path
+            options={k: v for k, v in self.jupyter.config.items() if k not in _NOT_OUTPUT},
             environment=deps.environment_digest(),
-            versions=versions,
-            code=deps.code_digests([*code, deps.PACKAGE_DIR / "engine" / "notebook.py"]),
+            versions={dist: metadata.version(dist) for dist in dists},
+            code=deps.code_digests(code),
         )
-        folder = store.cache_root(self.root / ".cache" / "gradbook") / "notebooks" / key[:16]
-        self.jupyter.config["cache_dir"] = str(folder)
-        for entry in sorted(folder.glob("*.json")) if folder.is_dir() else ():
-            try:
-                ok = isinstance(json.loads(entry.read_text(encoding="utf-8")).get("content"), str)
-            except (ValueError, AttributeError):
-                ok = False
-            if not ok:
-                log.info("gradbook: dropped a broken notebook cache entry %s; the notebook runs again", entry.name)
-                entry.unlink()
+
+    def on_post_build(self, config) -> None:
+        if self.cache and (gone := self.store.prune(KIND, MAX_AGE_DAYS)):
+            log.info("gradbook: removed %d notebook(s) unused for %d days from the store", gone, MAX_AGE_DAYS)
 
     def on_page_content(self, html_text: str, page, config, files):
         if not self.notebook(page.file):
@@ -114,6 +142,11 @@ def _download(src_uri: str) -> str:
     """The .ipynb offered beside a notebook page (in the page's own folder)."""
     stem = posixpath.splitext(src_uri)[0]
     return f"{stem}/{posixpath.basename(stem)}.ipynb"
+
+
+def _toc_tokens(toc) -> list[dict]:
+    """The table of contents as the tokens ``get_toc`` reads back."""
+    return [{"level": a.level, "id": a.id, "name": a.title, "children": _toc_tokens(a.children)} for a in toc]
 
 
 def _clean_ipynb(file: File) -> str:
