@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from tests.site import ROOT, mkdocs_build, served
+from tests.site import CHROMIUM, LAUNCH_ARGS, ROOT, mkdocs_build, served
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +41,18 @@ def site_dir(tmp_path_factory) -> Path:
 def site_url(site_dir) -> str:
     with served(site_dir) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, one per worker."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"Debian's Chromium is required at {CHROMIUM} (apt-get install chromium)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
 
 
 def site_pages(site: Path) -> list[str]:

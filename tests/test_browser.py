@@ -2,125 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+import tests.page_checks  # noqa: F401 (registers the checks)
+from tests.browser_pass import SCHEMES, VIEWPORTS, PassResult, checks_for, open_page, run_pass
 from tests.conftest import ROOT, site_pages
-from tests.site import CHROMIUM, LAUNCH_ARGS, load_fully
 
 pytestmark = pytest.mark.browser
-
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-RAW_TEX = re.compile(r"\\(frac|nabla|partial|begin|end|boldsymbol|mathbf|sum|theta|left|right)\b|\$[^$\s][^$]*\$")
-
-
-# The page may not scroll sideways: anything wider must sit in a box that scrolls by itself
-# (code, tables, display math, notebook outputs). Names the widest offenders if it does.
-OVERFLOW_JS = """() => {
-    const view = document.documentElement.clientWidth;
-    const width = document.documentElement.scrollWidth;
-    if (width <= view + 1) return null;
-    const scrolls = el => { for (let e = el.parentElement; e; e = e.parentElement) {
-        const o = getComputedStyle(e).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; }
-        return false; };
-    const culprits = [...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > view + 1 && !scrolls(e))
-        .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className && typeof e.className === 'string'
-            ? '.' + e.className.split(' ')[0] : ''));
-    return {view, width, culprits};
-}"""
-
-# Nothing wider than its box is cut off without a way to see it: every box whose content overflows
-# sideways scrolls, and shows a cue at the edge that hides more (gradbook.css); MathJax's visually
-# hidden MathML is clipped by design. Notebook output never wraps a line ("4.96e⏎-11").
-CLIPPED_JS = """() => {
-    const shown = e => e.offsetParent !== null && !e.closest('details:not([open]), mjx-assistive-mml');
-    const clipped = [...document.querySelectorAll('article *')].filter(e => {
-        if (!shown(e)) return false;
-        const s = getComputedStyle(e);
-        return s.overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1
-            && (!['auto', 'scroll'].includes(s.overflowX) || !s.backgroundImage.includes('gradient'));
-    }).map(e => `${e.tagName.toLowerCase()}.${String(e.className).split(' ')[0]} (overflow-x `
-        + `${getComputedStyle(e).overflowX}, ${e.scrollWidth - e.clientWidth} px): ${e.textContent.slice(0, 30)}`);
-    const wrapped = [...document.querySelectorAll('article .jp-OutputArea-output pre')].filter(shown).filter(p => {
-        const r = document.createRange();
-        r.selectNodeContents(p);
-        const rows = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
-        return rows.size > p.textContent.replace(/\\n$/, '').split('\\n').length;
-    }).map(p => p.textContent.slice(0, 40));
-    return {clipped: clipped.slice(0, 5), wrapped: wrapped.slice(0, 5)};
-}"""
-
-# The page title at the text's full contrast; captions upright, left-aligned, smaller than the text;
-# each figure's source fold a quiet line of small text (no bar: no background, no border; a long
-# file name may wrap to a second line on a phone). Lists the folds that are not.
-CHROME_JS = """() => {
-    const h1 = document.querySelector('article h1'), p = document.querySelector('article p');
-    const cap = document.querySelector('figure.gb-figure figcaption');
-    const style = e => getComputedStyle(e);
-    const loud = [...document.querySelectorAll('details.gb-source > summary')].filter(e => e.offsetParent).filter(e =>
-        style(e).backgroundColor !== 'rgba(0, 0, 0, 0)' || style(e.parentElement).borderTopWidth !== '0px'
-        || e.offsetHeight > 2.2 * parseFloat(style(e).lineHeight)).map(e => e.textContent.trim());
-    return {
-        title: h1 && p ? style(h1).color === style(p).color : null,
-        caption: cap && p ? [style(cap).fontStyle, style(cap).textAlign,
-                             parseFloat(style(cap).fontSize) < parseFloat(style(p).fontSize)] : null,
-        loud: loud.slice(0, 3),
-    };
-}"""
-
-# WCAG contrast between a figure's card (the img background, after the dark-mode filter) and
-# the page behind it: the figure must stand out as a light card, not melt into the dark page.
-FIGURE_CONTRAST_JS = """() => {
-    const rgb = s => (s.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
-    const lum = ([r, g, b]) => {
-        const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
-        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
-    const pageBg = rgb(getComputedStyle(document.body).backgroundColor);
-    return [...document.querySelectorAll('figure.gb-figure img')].map(img => {
-        const st = getComputedStyle(img);
-        let card = rgb(st.backgroundColor);
-        const m = st.filter.match(/brightness\\(([\\d.]+)\\)/);
-        if (m) card = card.map(c => c * Number(m[1]));
-        const [a, b] = [lum(card), lum(pageBg)].sort((x, y) => y - x);
-        return {id: img.closest('figure').id, card: card.map(Math.round), page: pageBg, ratio: (a + 0.05) / (b + 0.05)};
-    });
-}"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), f"Debian's Chromium is required at {CHROMIUM} (apt-get install chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-def open_page(browser, url: str, viewport: str = "desktop", scheme: str = "light"):
-    """Load a page, record requests and errors, force lazy images to load (math is already SVG)."""
-    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
-    page = context.new_page()
-    page.requests, page.errors = [], []
-    page.on("request", lambda r: page.requests.append(r.url))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(url, wait_until="load")
-    load_fully(page)
-    return page
-
-
-def external_requests(page) -> list[str]:
-    return [
-        u
-        for u in page.requests
-        if urlparse(u).hostname not in {"127.0.0.1", None} and not u.startswith(("data:", "blob:"))
-    ]
 
 
 @pytest.fixture(scope="module")
@@ -130,84 +20,35 @@ def pages(site_dir):
     return found
 
 
-@pytest.mark.parametrize("viewport", list(VIEWPORTS))
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_is_self_contained_and_renders(browser, site_url, pages, viewport, scheme):
-    problems = []
-    for path in pages:
-        page = open_page(browser, site_url + path, viewport, scheme)
-        where = f"/{path} [{viewport}, {scheme}]"
-        if ext := external_requests(page):
-            problems.append(f"{where}: requests leaving 127.0.0.1: {ext}")
-        if page.errors:
-            problems.append(f"{where}: console errors: {page.errors}")
-        broken = page.evaluate("""() => [...document.images]
-            .filter(i => !i.complete || i.naturalWidth === 0).map(i => i.getAttribute('src'))""")
-        if broken:
-            problems.append(f"{where}: images that did not load: {broken}")
-        text = page.evaluate("""() => {
-            const root = document.querySelector('article').cloneNode(true);
-            root.querySelectorAll('pre, code, mjx-container, script, .gb-source').forEach(e => e.remove());
-            return root.innerText;
-        }""")
-        if m := RAW_TEX.search(text):
-            problems.append(f"{where}: raw TeX visible: {text[max(0, m.start() - 40) : m.end() + 40]!r}")
-        toc = page.evaluate("""() => [...document.querySelectorAll('nav.md-nav')].map(n => {
-            const c = n.cloneNode(true);
-            c.querySelectorAll('mjx-container').forEach(e => e.remove());
-            return c.textContent;
-        }).join(' ')""")  # the table of contents and the phone drawer, shown or not
-        if m := RAW_TEX.search(toc):
-            problems.append(
-                f"{where}: raw TeX in the table of contents: {toc[max(0, m.start() - 40) : m.end() + 40]!r}"
-            )
-        bad_math = page.evaluate("""() => {
-            const spans = [...document.querySelectorAll('article .arithmatex')];
-            const untypeset = spans.filter(s => !s.querySelector('mjx-container')).length;
-            const errors = [...document.querySelectorAll('mjx-container')]
-                .filter(c => c.querySelector('[data-mml-node="merror"], [data-mjx-error]')
-                    || c.textContent.includes('\\\\'))
-                .map(c => c.textContent.slice(0, 60));
-            // Typeset but drawn at no size (a CSS rule squashing the SVG) is as bad as raw TeX.
-            const squashed = [...document.querySelectorAll('article mjx-container')]
-                .filter(c => c.offsetParent !== null && !c.closest('details:not([open])'))
-                .filter(c => {
-                    const r = c.querySelector('svg').getBoundingClientRect();
-                    return r.width < 2 || r.height < 2;
-                })
-                .map(c => c.textContent.slice(0, 40));
-            return {count: spans.length, untypeset, errors, squashed};
-        }""")
-        if bad_math["untypeset"] or bad_math["errors"] or bad_math["squashed"]:
-            problems.append(f"{where}: math not typeset: {bad_math}")
-        chrome = page.evaluate(CHROME_JS)
-        if chrome["title"] is False:
-            problems.append(f"{where}: the page title is not in the text's colour (full contrast)")
-        if chrome["caption"] and chrome["caption"] != ["normal", "left", True]:
-            problems.append(
-                f"{where}: a caption is not upright, left-aligned and smaller than the text: {chrome['caption']}"
-            )
-        if chrome["loud"]:
-            problems.append(f"{where}: a figure's source fold is a bar, not a quiet line: {chrome['loud']}")
-        boxes = page.evaluate(CLIPPED_JS)
-        if boxes["clipped"]:
-            problems.append(f"{where}: cut off with no way to scroll, or scrolling with no cue: {boxes['clipped']}")
-        if boxes["wrapped"]:
-            problems.append(f"{where}: notebook output wraps: {boxes['wrapped']}")
-        if overflow := page.evaluate(OVERFLOW_JS):
-            problems.append(
-                f"{where}: wider than the screen ({overflow['width']} px > {overflow['view']} px), "
-                f"widened by: {overflow['culprits']}"
-            )
-        if scheme == "dark":
-            for fig in page.evaluate(FIGURE_CONTRAST_JS):
-                if fig["ratio"] < 3:
-                    problems.append(
-                        f"{where}: figure {fig['id']} blends into the page "
-                        f"(card {fig['card']} on page {fig['page']}, contrast {fig['ratio']:.1f} < 3)"
-                    )
-        page.context.close()
-    assert not problems, "\n".join(problems)
+@pytest.fixture(scope="module")
+def page_pass(browser, site_url, site_dir, pages):
+    """The pass for a scheme and viewport, run on first use (once per worker: its tests share an
+    xdist group, and the suite runs with --dist loadgroup)."""
+    done = {}
+
+    def get(scheme: str, viewport: str) -> PassResult:
+        if (scheme, viewport) not in done:
+            done[scheme, viewport] = run_pass(browser, site_url, site_dir, pages, scheme, viewport)
+        return done[scheme, viewport]
+
+    return get
+
+
+@pytest.mark.parametrize(
+    "scheme, viewport, check",
+    [
+        pytest.param(s, v, c.name, id=f"{s}-{v}-{c.name}", marks=pytest.mark.xdist_group(f"browser-pass-{s}-{v}"))
+        for s in SCHEMES
+        for v in VIEWPORTS
+        for c in checks_for(s, v)
+    ],
+)
+def test_page_check(page_pass, pages, scheme, viewport, check):
+    """One registered check (tests/page_checks.py) on every page, as loaded in this pass."""
+    problems = page_pass(scheme, viewport).problems[check]
+    assert not problems, f"{check} [{scheme}, {viewport}] fails on {len(problems)} of {len(pages)} pages:\n" + (
+        "\n".join(problems)
+    )
 
 
 @pytest.mark.parametrize(

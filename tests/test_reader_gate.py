@@ -1,11 +1,10 @@
-"""The reader-quality gate beyond rendering: accessibility (axe-core), links and anchors, page
-weight, alt text and heading order, figure contrast, key terms, and a reproducible build."""
+"""The reader-quality gate beyond rendering: links and anchors, alt text and heading order, figure
+contrast, key terms, and a reproducible build. Accessibility (axe-core) and page weight are checked
+in the browser pass (tests/page_checks.py)."""
 
 from __future__ import annotations
 
 import filecmp
-import gzip
-import json
 import os
 import re
 from html.parser import HTMLParser
@@ -15,20 +14,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 
 from tests.chapters import DOCS, front_matter
-from tests.conftest import ROOT, mkdocs_build, site_pages
-from tests.test_browser import browser, open_page  # noqa: F401 (fixture)
-
-# Gzipped bytes a reader downloads for one page, read to the end: HTML (math is SVG typeset at
-# build time), scripts, styles and every figure. Measured 2026-11-23 with all five chapters:
-# heaviest chapter 442 KB (chapter 2: two 3-D surfaces), notebook pages ~290 KB, home 196 KB.
-# The budget leaves room for a figure or two and keeps every chapter under the issue's 500 KB.
-# 2026-12-02: the glossary and the math appendix (on every page through the search index) and the
-# chapters' further reading and exercises brought chapter 2 to ~495 KB, even with the index written
-# as plain UTF-8 (-15 KB); so the budget is now the issue's limit itself. Cutting the weight for
-# real (math DOM, the search index) is issue 17's.
-PAGE_BUDGET = 500_000
-# The gallery shows every figure of the book on one page (858 KB measured), so it gets its own.
-GALLERY_BUDGET = 1_200_000
+from tests.conftest import ROOT, mkdocs_build
 
 
 class _Doc(HTMLParser):
@@ -193,70 +179,4 @@ def _first_difference(a: Path, b: Path, context: int = 120) -> str:
     return f"{a.name} at byte {i}:\n  first:  {show(x)!r}\n  second: {show(y)!r}"
 
 
-# -- in the browser ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def pages(site_dir):
-    return site_pages(site_dir)
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_or_critical_violation(browser, site_url, pages, scheme):  # noqa: F811
-    import axe_playwright_python
-
-    axe_js = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
-    problems = []
-    for path in pages:
-        page = open_page(browser, site_url + path, "desktop", scheme)
-        page.evaluate(axe_js)
-        # Only the book's content and chrome; MathJax's hidden assistive MathML is checked by MathJax.
-        result = page.evaluate("""async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
-            return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-        }""")
-        page.context.close()
-        problems += [f"/{path} [{scheme}]: {v['impact']} {v['id']} ({v['help']}): {v['nodes']}" for v in result]
-    assert not problems, "\n".join(problems)
-
-
-def _downloaded_bytes(page, site_dir: Path) -> tuple[int, dict[str, int]]:
-    """Gzipped size of every same-origin resource the page requested (what a static host sends)."""
-    urls = page.evaluate("""() => [location.href.split('#')[0],
-        ...performance.getEntriesByType('resource').map(e => e.name)]""")
-    sizes = {}
-    for url in dict.fromkeys(urls):
-        parsed = urlparse(url)
-        if parsed.hostname != "127.0.0.1":
-            continue
-        path = site_dir / unquote(parsed.path.lstrip("/"))
-        if path.is_dir():
-            path = path / "index.html"
-        if path.is_file():
-            sizes[parsed.path] = len(gzip.compress(path.read_bytes(), 6, mtime=0))
-    return sum(sizes.values()), sizes
-
-
-@pytest.mark.browser
-def test_page_weight_stays_within_budget(browser, site_url, site_dir, pages):  # noqa: F811
-    weights = {}
-    for path in pages:
-        page = open_page(browser, site_url + path, "phone", "light")
-        page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")  # lazy figures load too
-        page.wait_for_load_state("networkidle")
-        total, sizes = _downloaded_bytes(page, site_dir)
-        page.context.close()
-        weights[path or "/"] = (total, sorted(sizes.items(), key=lambda kv: -kv[1])[:4])
-    report = ROOT / "bench" / "out" / "page-weight.json"
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(json.dumps({k: v[0] for k, v in weights.items()}, indent=1), encoding="utf-8")
-    budget = {k: GALLERY_BUDGET if k == "gallery/" else PAGE_BUDGET for k in weights}
-    over = {k: v for k, v in weights.items() if v[0] > budget[k]}
-    assert not over, "\n".join(
-        f"/{k}: {v[0] / 1000:.0f} kB > {budget[k] / 1000:.0f} kB; largest: {v[1]}" for k, v in over.items()
-    )
-    chapters = {k: v[0] for k, v in weights.items() if k.startswith("chapters/")}
-    assert chapters and max(chapters.values()) < 500_000, chapters
+# The browser's checks of every page (axe-core, page weight): tests/page_checks.py.
