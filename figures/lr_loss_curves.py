@@ -47,6 +47,27 @@ def data(
     )
 
 
+def alt(
+    lr_small: float = 2e-6,
+    lr_good: float = 4e-5,
+    lr_big: float = 1e-4,
+    steps: int = 40,
+    w0: float = 1.0,
+    fix_b: bool = True,
+) -> str:
+    """This use's ALT: with b learnt too, where the curves go, in the numbers of data()."""
+    if fix_b:
+        return ALT
+    d = data(lr_small, lr_good, lr_big, steps, w0, fix_b)
+    small, good, _ = (run.losses - d["best"] for run in d["runs"])
+    return (
+        "折线图，斜率 w 与截距 b 一起学：横轴是迭代步数，纵轴是损失超出最小值的部分，对数刻度。"
+        f"最小的学习率从约 {small[0] / 1e4:.0f} 万缓慢下降，{steps} 步后仍在 {round(small[-1], -3):.0f} 左右；"
+        f"中等的学习率头两步降到约 {round(good[2], -1):.0f}，随后停在 {round(good[-1], -1):.0f} 左右的平台上不再下降；"
+        "最大的学习率一路上升。"
+    )
+
+
 def make(
     lr_small: float = 2e-6,
     lr_good: float = 4e-5,

@@ -291,8 +291,14 @@ def test_an_unknown_figure_name_stops_the_build_naming_page_line_and_a_guess(pro
 
 
 def test_the_source_fold_shows_the_call_this_use_made_and_its_command_draws_the_same_figure(project):
+    from tests.test_figure_use import SCRIPT  # a figure whose alt(k) quotes its data
+
+    project.figure("gamma", SCRIPT)
+    project.page("alts.md", "# 替代文字\n\n![](figures/gamma.svg?k=2)\n\n![页面自己写的。](figures/gamma.svg?k=2)\n")
     result = project.build()
     assert result.returncode == 0, result.log
+    alts = re.findall(r'<img alt="([^"]*)"', (project.site / "alts" / "index.html").read_text(encoding="utf-8"))
+    assert alts == ["一条直线，终点高 6。", "页面自己写的。"], "alt(k=2.0) for this use; the page's own wins"
     deep = (project.site / "sub" / "deep" / "index.html").read_text(encoding="utf-8")
     fold = re.search(r'<details class="gb-source"[^>]*>(.*?)</details>', deep, re.S)[1]
     assert "<code>make(k=2.0)</code>" in fold

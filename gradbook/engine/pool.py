@@ -20,6 +20,7 @@ from gradbook.engine.request import Request, resolve
 from gradbook.engine.store import Store
 
 KIND = "figures"
+ALT = "alt"  # a use's ALT, when its script computes one: stored beside the figure, under the same key
 
 
 class RenderFailed(FigureError):
@@ -60,13 +61,22 @@ class FigureEngine:
             spec = self.spec(req.name)
             key = figure_key(spec, req)
             data = self.store.get(KIND, key, req.fmt)
-            if data is None:
+            if data is None or (spec.alt_from_data and self.store.get(KIND, key, ALT) is None):
                 missing.append((req, spec, key))
             else:
                 out[req] = data
                 self.stats.hits += 1
         if missing:
             out.update(self._render_all(missing))
+        return out
+
+    def alt_texts(self, requests: Iterable[Request]) -> dict[Request, str]:
+        """Each use's own ALT, for the requests whose script computes one (after ``ensure``)."""
+        out = {}
+        for req in dict.fromkeys(requests):
+            spec = self.spec(req.name)
+            if spec.alt_from_data and (text := self.store.get(KIND, figure_key(spec, req), ALT)) is not None:
+                out[req] = text.decode()
         return out
 
     def _render_all(self, missing: list[tuple[Request, FigureSpec, str]]) -> dict[Request, bytes]:
@@ -81,8 +91,10 @@ class FigureEngine:
                 results = list(pool.map(render_job, jobs))
         out: dict[Request, bytes] = {}
         failures: list[tuple[Request, str]] = []
-        for (req, _, key), (ok, value) in zip(missing, results):
+        for (req, _, key), (ok, value, alt) in zip(missing, results):
             if ok and isinstance(value, bytes):
+                if alt is not None:
+                    self.store.put(KIND, key, ALT, alt.encode())
                 self.store.put(KIND, key, req.fmt, value)
                 out[req] = value
                 self.stats.rendered.append(req.label())

@@ -2,7 +2,9 @@
 
 A figure script ``figures/NAME.py`` has a docstring whose first line is the caption,
 a module-level ``ALT`` string, and ``make(**params)`` whose keyword defaults are the
-parameters. Reading these with ``ast`` keeps warm builds free of matplotlib imports.
+parameters. An optional ``alt(**params)``, with make's parameters, gives each use its own ALT from
+the figure's data (``ALT`` stays the figure's description where no use is drawn). Reading these
+with ``ast`` keeps warm builds free of matplotlib imports.
 (The book's scripts also have ``data(**params)``, the numbers ``make`` draws: ``gradbook.engine.render.data``.)
 """
 
@@ -56,6 +58,7 @@ class FigureSpec:
     description: str
     alt: str
     params: tuple[Param, ...] = field(default_factory=tuple)
+    alt_from_data: bool = False  # the script defines alt(**params): an ALT per use, from its data()
 
     @property
     def source(self) -> str:
@@ -127,6 +130,7 @@ def _read_spec(path: Path, _mtime: int, _size: int) -> FigureSpec:
     description = "\n".join(lines[1:]).strip()
     alt = None
     make = None
+    alt_from_data = False
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "ALT" for t in node.targets):
             try:
@@ -135,11 +139,13 @@ def _read_spec(path: Path, _mtime: int, _size: int) -> FigureSpec:
                 alt = None
         elif isinstance(node, ast.FunctionDef) and node.name == "make":
             make = node
+        elif isinstance(node, ast.FunctionDef) and node.name == "alt":
+            alt_from_data = True
     if not isinstance(alt, str) or not alt.strip():
         raise FigureScriptError(f"{path.name} needs a non-empty module-level ALT string", path.stem)
     if make is None:
         raise FigureScriptError(f"{path.name} needs a function make(**params) returning a Figure", path.stem)
-    return FigureSpec(path.stem, path, caption, description, alt.strip(), _params_of(make, path))
+    return FigureSpec(path.stem, path, caption, description, alt.strip(), _params_of(make, path), alt_from_data)
 
 
 def _params_of(fn: ast.FunctionDef, path: Path) -> tuple[Param, ...]:

@@ -132,19 +132,31 @@ def render(spec: FigureSpec, params: dict[str, Any], fmt: str, dpi: int | None =
         plt.close(fig)
 
 
-def render_job(job: tuple[FigureSpec, dict[str, Any], str, int | None]) -> tuple[bool, bytes | str]:
-    """Worker entry point: (spec, every make() argument, fmt, dpi) -> (ok, bytes or error text)."""
+def alt_text(spec: FigureSpec, params: dict[str, Any]) -> str:
+    """This use's ALT: the script's ``alt(**params)`` (its numbers from data()), else its ``ALT``."""
+    if not spec.alt_from_data:
+        return spec.alt
+    fn = same_parameters_as_make(spec, _load_module(spec), "alt")
+    text = fn(**params)
+    if not isinstance(text, str) or not text.strip():
+        raise FigureScriptError(f"alt() returned {text!r}, not the alt text", spec.name)
+    return " ".join(text.split())
+
+
+def render_job(job: tuple[FigureSpec, dict[str, Any], str, int | None]) -> tuple[bool, bytes | str, str | None]:
+    """Worker entry point: (spec, every make() argument, fmt, dpi) -> (ok, bytes or error text, this
+    use's ALT if the script computes one)."""
     spec, params, fmt, dpi = job
     script = str(spec.path)
     try:
-        return True, render(spec, params, fmt, dpi)
+        return True, render(spec, params, fmt, dpi), alt_text(spec, params) if spec.alt_from_data else None
     except FigureError as exc:
-        return False, exc.reason  # the caller names the figure
+        return False, exc.reason, None  # the caller names the figure
     except Exception as exc:  # the script's own error: keep its traceback for the author
         tb = traceback.format_exception(exc)
         script_frames = [line for line in tb if script in line]
         where = script_frames[-1].strip() if script_frames else ""
-        return False, f"{type(exc).__name__}: {exc}" + (f"\n    at {where}" if where else "")
+        return False, f"{type(exc).__name__}: {exc}" + (f"\n    at {where}" if where else ""), None
 
 
 def output_format(path: Path | str) -> str:
@@ -222,17 +234,30 @@ def data(name: str, figures_dir: Path | None = None, **params: Any):
     return data_function(spec, _load_module(spec))(**resolve_params(spec, params))
 
 
+def alt(name: str, figures_dir: Path | None = None, **params: Any) -> str:
+    """The ALT a use of figure ``name`` with ``params`` gets: its script's ``alt(**params)`` if it has one."""
+    spec = _spec(name, figures_dir)
+    return alt_text(spec, resolve_params(spec, params))
+
+
 def data_function(spec: FigureSpec, module):
     """The script's ``data``, checked to take the same parameters, with the same defaults, as ``make``."""
+    return same_parameters_as_make(spec, module, "data")
+
+
+def same_parameters_as_make(spec: FigureSpec, module, name: str):
+    """The script's function ``name`` (data, alt), checked to take make()'s parameters and defaults."""
     import inspect
 
-    fn = getattr(module, "data", None)
+    fn = getattr(module, name, None)
     if not callable(fn):
-        raise FigureScriptError(f"{spec.path.name} needs a function data(**params) with make()'s parameters", spec.name)
+        raise FigureScriptError(
+            f"{spec.path.name} needs a function {name}(**params) with make()'s parameters", spec.name
+        )
     mine, theirs = inspect.signature(fn).parameters, inspect.signature(module.make).parameters
     if [(p.name, p.default, p.kind) for p in mine.values()] != [(p.name, p.default, p.kind) for p in theirs.values()]:
         raise FigureScriptError(
-            f"{spec.path.name}: data{inspect.signature(fn)} does not take make()'s parameters "
+            f"{spec.path.name}: {name}{inspect.signature(fn)} does not take make()'s parameters "
             f"{inspect.signature(module.make)}",
             spec.name,
         )

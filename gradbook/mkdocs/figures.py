@@ -84,6 +84,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             raise PluginError(pages.report(errors))
         everything = [ref for page_refs in refs.values() for ref in page_refs]
         outputs = self._render(everything)
+        self.alts = self.engine.alt_texts(r.request for r in everything) if self.config.render else {}
         for ref in everything:
             existing = files.get_file_from_path(ref.target)
             if existing is None:
@@ -159,7 +160,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         multi-panel figures are read full-screen), then the script's source, folded and kept out
         of the search index (it would triple the index and bury the prose among code words)."""
         indent = ref.indent
-        alt = (ref.alt or ref.spec.alt).replace("[", "［").replace("]", "］")
+        alt = (ref.alt or self.alts.get(ref.request) or ref.spec.alt).replace("[", "［").replace("]", "］")
         link = posixpath.relpath(ref.target, posixpath.dirname(ref.page) or ".")
         attrs = ['loading="lazy"']
         if size := pages.image_size(data, ref.request.fmt):
