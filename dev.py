@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import subprocess
 import sys
 import venv
@@ -83,26 +82,28 @@ def main(argv: list[str]) -> int:
 
 
 def lock() -> int:
-    """Resolve pyproject's docs+test extras in a scratch venv and freeze them exactly."""
+    """Resolve pyproject's docs+test extras in a scratch venv and freeze them exactly.
+
+    The lock's own comment and pip options (where torch's CPU build comes from) are carried over."""
     import tempfile
 
+    kept = [ln for ln in LOCK.read_text().splitlines()[1:] if ln.startswith(("#", "-"))] if LOCK.exists() else []
+    options = [arg for ln in kept if ln.startswith("-") for arg in ln.split()]
     with tempfile.TemporaryDirectory() as tmp:
         venv.EnvBuilder(with_pip=True).create(tmp)
         py = Path(tmp) / "bin" / "python"
         run(py, "-m", "pip", "install", "-q", "--upgrade", "pip")
-        run(py, "-m", "pip", "install", "-q", ".[test]")
+        run(py, "-m", "pip", "install", "-q", *options, ".[test]")
         frozen = subprocess.run(
-            # --all: setuptools too (it builds the wheel the site serves); pip is upgraded separately
-            [py, "-m", "pip", "freeze", "--all", "--exclude", "gradbook", "--exclude", "pip"],
+            [py, "-m", "pip", "freeze", "--exclude", "gradbook"],
             check=True,
             capture_output=True,
             text=True,
         ).stdout
-    # Drop local labels (torch's "+cpu"): "==2.13.0" still matches the CPU wheel on disk.
-    frozen = re.sub(r"^(\S+==[^+\s]+)\+\S+$", r"\1", frozen, flags=re.M)
+    # Local labels stay (torch==2.13.0+cpu): the lock names the build CI installs, not just its version.
     LOCK.parent.mkdir(exist_ok=True)
     header = "# Exact versions CI installs. Regenerate with: python3 dev.py lock\n"
-    LOCK.write_text(header + frozen)
+    LOCK.write_text(header + "".join(f"{ln}\n" for ln in kept) + frozen)
     print(f"wrote {LOCK.relative_to(ROOT)} ({len(frozen.splitlines())} packages)")
     return 0
 

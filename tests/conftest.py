@@ -16,11 +16,17 @@ from tests.site import CHROMIUM, LAUNCH_ARGS, ROOT, mkdocs_build, served
 def site_dir(tmp_path_factory) -> Path:
     """The real book, built with --strict into a temporary folder.
 
-    GRADBOOK_TEST_SITE=DIR reuses a site you just built (a quick local loop); CI never sets it.
+    GRADBOOK_TEST_SITE=DIR tests a site built already: a quick local loop, and in CI the build the
+    workflow then deploys (there it must be newer than every source, so never a stale one).
     """
     if prebuilt := os.environ.get("GRADBOOK_TEST_SITE"):
-        assert not os.environ.get("CI"), "GRADBOOK_TEST_SITE is for local runs only"
-        return Path(prebuilt)
+        site = ROOT / prebuilt  # relative to the checkout; an absolute path stays as it is
+        assert (site / "index.html").is_file(), f"GRADBOOK_TEST_SITE={prebuilt}: no built site there"
+        if os.environ.get("CI"):
+            built = (site / "index.html").stat().st_mtime
+            newer = [p for p in _sources() if p.stat().st_mtime > built]
+            assert not newer, f"GRADBOOK_TEST_SITE={prebuilt} is older than {newer[:5]}: build it again"
+        return site
     # Under pytest-xdist every worker asks for the site: the first builds it, the others wait
     # on the lock and reuse it (the base temp dir's parent is shared by the workers of one run).
     shared = tmp_path_factory.getbasetemp()
@@ -35,6 +41,14 @@ def site_dir(tmp_path_factory) -> Path:
             assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
             done.write_text("built\n")
     return site
+
+
+def _sources() -> list[Path]:
+    """What the built site is made from (tests/ and bench/ are not)."""
+    files = [ROOT / "mkdocs.yml", ROOT / "pyproject.toml"]
+    for folder in ("docs", "figures", "gradbook"):
+        files += [p for p in (ROOT / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return files
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 import subprocess
 import sys
 from importlib import metadata
@@ -73,13 +74,27 @@ def test_workflow_validates_against_the_github_schema():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_deploy_cannot_run_unless_tests_and_build_pass():
+def test_the_deploy_publishes_the_build_the_tests_passed_on_and_is_never_cancelled():
     wf = yaml.safe_load((ROOT / ".github" / "workflows" / "book.yml").read_text())
     jobs = wf["jobs"]
-    assert set(jobs["deploy"]["needs"]) == {"test", "build"}
-    assert "bash .ci/run" in jobs["test"]["steps"][-1]["run"]
-    assert any("dev.py build" in s.get("run", "") for s in jobs["build"]["steps"])
+    assert set(jobs) == {"test", "deploy"}, "one job builds and tests, one deploys"
+    assert jobs["deploy"]["needs"] in ("test", ["test"])
+    steps = jobs["test"]["steps"]
+    where = lambda text: [i for i, s in enumerate(steps) if text in str(s.get("run", "")) + str(s.get("uses", ""))]  # noqa: E731
+    (build,), (test,), (upload,) = where("dev.py build"), where("bash .ci/run"), where("upload-pages-artifact")
+    assert build < test < upload, "build once, test that build, then upload it"
+    assert steps[test]["env"]["GRADBOOK_TEST_SITE"] == steps[upload]["with"]["path"] == "site"
     assert "mkdocs build --strict" in (ROOT / "dev.py").read_text()
+    assert "deploy-pages" in str(jobs["deploy"]["steps"]) and "build" not in str(jobs["deploy"]["steps"])
+    # Never cancelled: deploys queue in their own group, and a run on main is never cancelled.
+    assert jobs["deploy"]["concurrency"]["cancel-in-progress"] is False
+    assert wf["concurrency"]["cancel-in-progress"] in (False, "${{ github.ref != 'refs/heads/main' }}")
+    caches = {
+        str(s["with"]["path"]): s["with"]["key"] for s in steps if str(s.get("uses", "")).startswith("actions/cache")
+    }
+    assert set(caches) == {"~/.cache/pip", ".cache/gradbook"}, caches
+    assert all("requirements/lock.txt" in key for key in caches.values()), caches
+    assert "figures/**" in caches[".cache/gradbook"] and "docs/**" in caches[".cache/gradbook"]
 
 
 def test_ci_runs_the_readme_test_command():
@@ -89,9 +104,8 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_lock_pins_every_installed_dependency_exactly():
-    lines = [
-        ln for ln in (ROOT / "requirements" / "lock.txt").read_text().splitlines() if ln and not ln.startswith("#")
-    ]
+    text = (ROOT / "requirements" / "lock.txt").read_text()
+    lines = [ln for ln in text.splitlines() if ln and not ln.startswith(("#", "-"))]  # "-": pip's options
     assert all("==" in ln for ln in lines)
     pinned = {ln.split("==")[0].lower().replace("_", "-"): ln.split("==")[1] for ln in lines}
     for dist in (
@@ -107,10 +121,20 @@ def test_lock_pins_every_installed_dependency_exactly():
         "pytest",
         "torch",
     ):
-        # A local label (torch's "+cpu") is not part of the pin.
-        installed = metadata.version(dist).split("+")[0]
-        assert pinned[dist] == installed, f"{dist}: installed version differs from the lock"
+        # The local label too: torch's "+cpu" is the build CI installs.
+        assert pinned[dist] == metadata.version(dist), f"{dist}: installed version differs from the lock"
     assert pinned["mkdocs"].startswith("1."), "MkDocs 2 drops plugins: stay on 1.x"
+
+
+def test_ci_installs_torchs_cpu_build_from_torchs_page_alone():
+    """The default index's torch bundles CUDA (several GB); the lock takes the CPU build from a
+    page that lists torch alone, so no other package can come from it."""
+    text = (ROOT / "requirements" / "lock.txt").read_text()
+    options = [ln.split() for ln in text.splitlines() if ln.startswith("-")]
+    assert len(options) == 1 and options[0][0] == "--find-links", options
+    assert options[0][1].endswith("/cpu/torch/"), options
+    assert re.search(r"^torch==[\d.]+\+cpu$", text, re.M), "torch pinned to its CPU build"
+    assert not re.search(r"^(nvidia-|triton)", text, re.M), "no CUDA libraries in the lock"
 
 
 def test_each_adapter_is_registered_through_its_own_entry_point():
