@@ -386,7 +386,7 @@ def test_search_terms_occur_in_the_page():
         ("chapters/02-linear-model.md", "math-prep.md#对称矩阵的特征值与特征向量"),
         ("chapters/03-chain-rule.md", "math-prep.md#大-o-记号"),
         ("chapters/04-pitfalls.md", "math-prep.md#期望方差与协方差"),
-        ("chapters/05-natural-gradient.md", "math-prep.md#泰勒展开与一阶近似"),
+        ("chapters/06-natural-gradient.md", "math-prep.md#泰勒展开与一阶近似"),
     ],
 )
 def test_chapters_link_to_the_appendix_where_they_first_rely_on_it(chapter, target):

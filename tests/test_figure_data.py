@@ -61,6 +61,11 @@ NOT_A_VALUE = {
         "2⁻¹⁴": None,  # a line drawn at float16's smallest normal number (tests/test_ch04.py checks the value)
         "2⁻²⁴": None,  # a line drawn at float16's smallest subnormal number (likewise)
     },
+    "house_valley_optimizers": {
+        "10⁻¹²": lambda d: d["distance"]["bfgs"][2] < 1e-12 and d["distance"]["newton"][1] < 1e-12,  # 落到 10⁻¹² 以下
+        "10⁶": lambda d: d["n"][-1] == 1e6,  # n 从 10 到 10⁶
+        "10¹⁷": lambda d: d["work"]["newton"][-1] > 1e17,  # 超过 10¹⁷
+    },
     "hvp_newton_cg": {
         "10⁻²⁰": lambda d: d["newton"].losses[5] < 1e-20,  # 五步内降到 10⁻²⁰ 以下
     },

@@ -110,7 +110,7 @@ def test_kl_closed_forms_against_quadrature_and_each_other():
 
 
 def test_the_notes_natural_gradient_example():
-    """Chapter 5: F = diag(100, 1), ∇L = (1, 1/100) ⇒ F⁻¹∇L = (1/100, 1/100), along (1, 1)."""
+    """Chapter 6: F = diag(100, 1), ∇L = (1, 1/100) ⇒ F⁻¹∇L = (1/100, 1/100), along (1, 1)."""
     F, g = np.diag([100.0, 1.0]), np.array([1.0, 0.01])
     nat = natural_direction(F, g)
     assert_close(nat, [0.01, 0.01], rtol=1e-15)

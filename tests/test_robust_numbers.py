@@ -395,7 +395,7 @@ def test_ch4_float16_stops(scale, text):
     claim("04", robust(count), text, value=int(re.search(r"第 (\d+) 步", text)[1]))
 
 
-# --- chapter 5: natural gradient ---------------------------------------------------------------------------
+# --- chapter 6: natural gradient ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -403,12 +403,12 @@ def test_ch4_float16_stops(scale, text):
     [(0.5, 0.01, "要缩小到百分之一需要 459 步", 459), (0.9, 0.1, "所以至少 127 步", 127)],
 )
 def test_ch5_slow_direction_steps(lr_fraction, shrink, text, value):
-    # figure 5.2's run (η = 0.9 × 2/100 = 0.018), and at the prose's η = 0.01, continued to 600 steps
+    # figure 6.2's run (η = 0.9 × 2/100 = 0.018), and at the prose's η = 0.01, continued to 600 steps
     def count(scale, start):
         path = rerun("natural_vs_euclidean", nudging(start), lr_fraction=lr_fraction, steps=600)["path"]
         return first(np.abs(path[:, 1]) < shrink * scale * abs(path[0, 1]))
 
-    claim("05", robust(count), text, value=value)
+    claim("06", robust(count), text, value=value)
 
 
 @pytest.mark.parametrize(
@@ -416,11 +416,11 @@ def test_ch5_slow_direction_steps(lr_fraction, shrink, text, value):
     [("natural", "自然梯度用 4 步", 4), ("adam", "Adam 用 34 步", 34), ("gd", "梯度下降用 104 步", 104)],
 )
 def test_ch5_steps_to_a_loss_gap_below_1e_minus_3(method, text, value):
-    def count(scale, start):  # figure 5.4's runs, continued to 200 steps
+    def count(scale, start):  # figure 6.4's runs, continued to 200 steps
         d = rerun("optimizer_paths_fisher", nudging(start), steps=200)
         return first(d[method].losses - d["best"] < 1e-3 * scale)
 
-    claim("05", robust(count), text, value=value)
+    claim("06", robust(count), text, value=value)
 
 
 # --- practice notebooks --------------------------------------------------------------------------------------
@@ -446,7 +446,7 @@ def notebook_says(name: str, text: str) -> None:
 
 
 def test_practice_5_natural_gradient_and_stable_gradient_descent_steps():
-    nb = notebook("05_natural_gradient.py")
+    nb = notebook("06_natural_gradient.py")
     fit, star, theta0 = nb["fit"], nb["star"], nb["theta0"]
 
     def natural(scale, start):
@@ -461,7 +461,7 @@ def test_practice_5_natural_gradient_and_stable_gradient_descent_steps():
 
         assert robust(count) == shown, lr
     assert nb["best_lr"] == 0.03 and nb["gd_steps"][0.03] == 181
-    notebook_says("05_natural_gradient.py", "自然梯度 8 步就到，梯度下降最好（$\\eta = 0.03$）也要 181 步")
+    notebook_says("06_natural_gradient.py", "自然梯度 8 步就到，梯度下降最好（$\\eta = 0.03$）也要 181 步")
 
 
 def test_practice_2_standardised_steps():
