@@ -98,7 +98,7 @@ def test_figure_ids_are_unique_and_a_repeated_figure_keeps_its_own_caption_and_a
         assert len(ids) == len(set(ids)), f"{page.relative_to(site_dir)}: {ids}"
     page = (site_dir / "chapters" / "02-linear-model" / "index.html").read_text(encoding="utf-8")
     uses = dict(re.findall(r'<figure class="gb-figure" id="(fig-lr_loss_curves[^"]*)"(.*?)</figure>', page, re.S))
-    assert list(uses) == ["fig-lr_loss_curves", "fig-lr_loss_curves-2"]
+    assert list(uses) == ["fig-lr_loss_curves", "fig-lr_loss_curves_wb"], "the second use is named in the page"
     first, second = uses.values()
     assert "合适的迅速降到底" in first, "the script's caption"
     assert "中等的学习率几步之内下降好几个数量级" in first, "the script's ALT"
