@@ -489,3 +489,66 @@ def test_notebooks_unused_for_a_month_leave_the_store_and_used_ones_stay(project
     again = project.build()
     assert again.returncode == 0 and "executing notebook" not in again.log, again.log[-3000:]
     assert _notebook_entries(project) == [used], "the used entry was touched, the stale one pruned"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> tuple[int, str]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=60) as r:  # a page that hangs fails here
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8")
+
+
+def _poll(url: str, done, what: str, serve) -> str:
+    import time
+
+    deadline = time.monotonic() + 300  # rebuilds on a loaded machine
+    while time.monotonic() < deadline:
+        assert serve.poll() is None, "mkdocs serve exited"
+        try:
+            status, text = _fetch(url)
+        except OSError:  # not listening yet
+            status, text = 0, ""
+        if done(status, text):
+            return text
+        time.sleep(0.5)
+    raise AssertionError(f"the served page never showed {what}")
+
+
+def test_under_serve_a_failing_figure_shows_an_error_page_and_the_page_recovers(project):
+    import subprocess
+    import sys
+
+    port = _free_port()
+    env = dict(ENV, PYTHONPATH=os.pathsep.join([str(project.pkg), str(project.root)]))
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"],
+        cwd=project.root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    good = (project.figures / "beta.py").read_text(encoding="utf-8")
+    try:
+        _poll(url, lambda status, text: status == 200 and "beta.svg" in text, "the book", serve)
+        (project.figures / "beta.py").write_text(good.replace("    return fig", "    return 1 / 0"), encoding="utf-8")
+        error = _poll(url, lambda status, text: status == 500 and "gb-build-error" in text, "the error", serve)
+        for named in ("index.md", "beta", "ZeroDivisionError", "/livereload/"):  # page, figure, reason, reload
+            assert named in error, named
+        (project.figures / "beta.py").write_text(good, encoding="utf-8")
+        _poll(url, lambda status, text: status == 200 and "beta.svg" in text, "the fixed page", serve)
+    finally:
+        serve.terminate()
+        serve.wait(timeout=60)

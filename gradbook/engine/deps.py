@@ -1,12 +1,16 @@
 """What a figure's bytes depend on, found rather than listed: its script, the gradbook modules it
 imports (statically, transitively), the render code (the same closure, from the renderer), the
 carried font, the library versions, and the request. All of it goes into the figure's store key.
+
+Each file's imports are read with ``ast`` once per content: remembered in this process and, given
+a store, kept there too (kind ``imports``), so a build parses only the files edited since the last.
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import sys
 from functools import cache
 from importlib import metadata
@@ -22,8 +26,23 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent  # gradbook/
 RENDERER = "engine/pool.py"
 
 
-def _imported_gradbook_modules(path: Path, package: str | None) -> set[str]:
-    """Dotted names of gradbook modules that ``path`` imports (absolute or relative)."""
+def _imported_gradbook_modules(path: Path, package: str | None, cache: store.Store | None = None) -> list[str]:
+    """Dotted names of gradbook modules that ``path`` imports (absolute or relative), by content."""
+    return _imports(path, package, store.file_digest(path), cache)
+
+
+@cache
+def _imports(path: Path, package: str | None, digest: str, cache: store.Store | None) -> list[str]:
+    key = store.key("imports", source=digest, package=package)
+    if cache is not None and (hit := cache.get("imports", key, "json")) is not None:
+        return json.loads(hit)
+    found = sorted(_parse_imports(path, package))
+    if cache is not None:
+        cache.put("imports", key, "json", json.dumps(found).encode())
+    return found
+
+
+def _parse_imports(path: Path, package: str | None) -> set[str]:
     tree = ast.parse(path.read_bytes(), filename=str(path))
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -41,6 +60,12 @@ def _imported_gradbook_modules(path: Path, package: str | None) -> set[str]:
     return found
 
 
+def forget_files() -> None:
+    """Look for module files afresh (a build calls this once: files may have come or gone since)."""
+    _module_file.cache_clear()
+
+
+@cache
 def _module_file(dotted: str) -> Path | None:
     parts = dotted.split(".")[1:]
     if not parts:
@@ -52,13 +77,14 @@ def _module_file(dotted: str) -> Path | None:
     return None
 
 
-def module_deps(script: Path) -> list[Path]:
-    """All gradbook source files a script can execute, by static import closure."""
+def module_deps(script: Path, cache: store.Store | None = None) -> list[Path]:
+    """All gradbook source files a script can execute, by static import closure (``cache``: a store
+    that keeps each file's imports)."""
     seen: dict[str, Path] = {}
     todo: list[tuple[Path, str | None]] = [(script, None)]
     while todo:
         path, package = todo.pop()
-        for dotted in _imported_gradbook_modules(path, package):
+        for dotted in _imported_gradbook_modules(path, package, cache):
             # Importing gradbook.a.b runs gradbook/__init__ and gradbook/a/__init__ too.
             parts = dotted.split(".")
             for i in range(1, len(parts) + 1):
@@ -72,10 +98,10 @@ def module_deps(script: Path) -> list[Path]:
     return sorted(set(seen.values()))
 
 
-def render_code() -> list[Path]:
+def render_code(cache: store.Store | None = None) -> list[Path]:
     """The render code: the pool and every gradbook module it imports (computed, not listed)."""
     renderer = PACKAGE_DIR / RENDERER
-    return sorted({renderer, *module_deps(renderer)})
+    return sorted({renderer, *module_deps(renderer, cache)})
 
 
 @cache
@@ -93,11 +119,17 @@ def code_digests(paths) -> dict[str, str]:
     return {p.relative_to(PACKAGE_DIR).as_posix(): store.file_digest(p) for p in sorted(set(paths))}
 
 
-def figure_key(spec: FigureSpec, request: Request) -> str:
+def figure_key(
+    spec: FigureSpec, request: Request, cache: store.Store | None = None, renderer: list[Path] | None = None
+) -> str:
+    """The store key of ``request``; ``renderer``: ``render_code()``, if already found for this build."""
+    if renderer is None:  # a key on its own: look at the files as they are now
+        forget_files()
+        renderer = render_code(cache)
     return store.key(
         "figures",
         environment=environment_digest(),
-        code=code_digests(render_code() + module_deps(spec.path)),
+        code=code_digests(renderer + module_deps(spec.path, cache)),
         script=store.file_digest(spec.path),
         name=request.name,
         request=request.digest,

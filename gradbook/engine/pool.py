@@ -3,18 +3,22 @@
 Misses render in fresh spawned worker processes, so a long-lived ``mkdocs serve`` imports an
 edited gradbook module anew; a one-shot command (``gradbook render``, ``python figures/x.py``)
 renders in its own process instead (``workers=0``), without starting a second Python.
+A worker exits as soon as its parent is gone (a build killed, or timed out, mid-render).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gradbook.engine.deps import figure_key
+from gradbook.engine import deps
 from gradbook.engine.registry import FigureError, FigureSpec, find_figure
 from gradbook.engine.request import Request, resolve
 from gradbook.engine.store import Store
@@ -57,9 +61,11 @@ class FigureEngine:
         """Bytes for every request; raises RenderFailed naming each figure that failed."""
         out: dict[Request, bytes] = {}
         missing: list[tuple[Request, FigureSpec, str]] = []
+        deps.forget_files()
+        renderer = deps.render_code(self.store)  # once, not once per figure
         for req in dict.fromkeys(requests):
             spec = self.spec(req.name)
-            key = figure_key(spec, req)
+            key = deps.figure_key(spec, req, self.store, renderer)
             data = self.store.get(KIND, key, req.fmt)
             if data is None or (spec.alt_from_data and self.store.get(KIND, key, ALT) is None):
                 missing.append((req, spec, key))
@@ -73,9 +79,11 @@ class FigureEngine:
     def alt_texts(self, requests: Iterable[Request]) -> dict[Request, str]:
         """Each use's own ALT, for the requests whose script computes one (after ``ensure``)."""
         out = {}
+        renderer = deps.render_code(self.store)
         for req in dict.fromkeys(requests):
             spec = self.spec(req.name)
-            if spec.alt_from_data and (text := self.store.get(KIND, figure_key(spec, req), ALT)) is not None:
+            key = deps.figure_key(spec, req, self.store, renderer)
+            if spec.alt_from_data and (text := self.store.get(KIND, key, ALT)) is not None:
                 out[req] = text.decode()
         return out
 
@@ -87,7 +95,10 @@ class FigureEngine:
             results = [render_job(job) for job in jobs]
         else:
             ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(min(self.workers, len(jobs)), mp_context=ctx) as pool:
+            workers = min(self.workers, len(jobs))
+            with ProcessPoolExecutor(
+                workers, mp_context=ctx, initializer=exit_with_parent, initargs=(os.getpid(),)
+            ) as pool:
                 results = list(pool.map(render_job, jobs))
         out: dict[Request, bytes] = {}
         failures: list[tuple[Request, str]] = []
@@ -103,3 +114,16 @@ class FigureEngine:
         if failures:
             raise RenderFailed(failures)
         return out
+
+
+def exit_with_parent(parent: int, interval: float = 0.5) -> None:
+    """Worker initializer: a watchdog thread ends this worker once ``parent`` is gone. A killed
+    parent (SIGKILL, or SIGTERM, which skips the pool's shutdown) leaves its workers to init; they
+    would render on, and hold the resource tracker open, for ever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="gradbook-exit-with-parent", daemon=True).start()

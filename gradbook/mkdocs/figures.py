@@ -28,6 +28,7 @@ from gradbook.engine.pool import FigureEngine, RenderFailed
 from gradbook.engine.registry import figure_names
 from gradbook.engine.request import cli_command, python_call
 from gradbook.engine.store import cache_root
+from gradbook.mkdocs import serve
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
 
@@ -200,9 +201,13 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             out += [f"{indent}```", f"{indent}</details>", ""]
         return "\n".join(out)
 
+    def on_build_error(self, error: BaseException, **_) -> None:
+        serve.ERRORS.record(error)
+
     def on_serve(self, server, config, builder):
         import gradbook
 
+        serve.ERRORS.install(server)  # a failed rebuild shows in the browser, not as a spinning page
         server.watch(str(self.figures_dir))
         server.watch(str(Path(gradbook.__file__).resolve().parent))
         return server

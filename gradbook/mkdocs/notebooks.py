@@ -104,7 +104,11 @@ class NotebooksPlugin(BasePlugin[NotebooksConfig]):
         """What an executed notebook page depends on: its text and path, mkdocs-jupyter's options,
         the gradbook code it imports (and the stream merging), the environment, the versions."""
         source = Path(file.abs_src_path)
-        code = [*deps.module_deps(source), deps.PACKAGE_DIR / "engine" / "notebook.py", *NBCONVERT_CONFIG.glob("*.py")]
+        code = [
+            *deps.module_deps(source, self.store),
+            deps.PACKAGE_DIR / "engine" / "notebook.py",
+            *NBCONVERT_CONFIG.glob("*.py"),
+        ]
         dists = ("mkdocs-jupyter", "nbconvert", "nbclient", "ipykernel", "jupytext", "mkdocs")
         return store.key(
             KIND,
