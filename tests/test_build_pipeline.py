@@ -271,9 +271,9 @@ def test_figures_are_referred_to_by_name_on_the_same_page_another_page_and_in_a_
     result = project.build()
     assert result.returncode == 0, result.log
     html = (project.site / "index.html").read_text(encoding="utf-8")
-    assert '如<a href="#fig-alpha">图 3.1</a>所示；另见 <a href="#fig-beta_steep">3.2</a>。' in html
+    assert '如<a href="#fig-alpha">图 3.1</a> 所示；另见 <a href="#fig-beta_steep">3.2</a>。' in html
     assert '<figure class="gb-figure" id="fig-beta_steep"' in html
-    assert '比<a href="#fig-alpha">图 3.1</a>陡。' in html, "a caption may refer to a figure"
+    assert '比<a href="#fig-alpha">图 3.1</a> 陡。' in html, "a caption may refer to a figure"
     assert '<td><a href="#fig-alpha">图 3.1</a></td>' in html, "inside a fold and a table"
     deep = (project.site / "sub" / "deep" / "index.html").read_text(encoding="utf-8")
     assert '回看<a href="../../#fig-beta_steep">图 3.2</a>。' in deep, "another page: a relative URL"

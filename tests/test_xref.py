@@ -45,7 +45,13 @@ def test_same_page_reference_becomes_the_number_linked_to_the_anchor():
         "chapters/02-x.md", {"chapters/02-x.md": CH2 + "如[图](#fig:beta)所示，[图](#fig:alpha)也是。\n"}
     )
     assert not errors
-    assert "如[图 2.2](#fig-beta)所示，[图 2.1](#fig-alpha)也是。" in text
+    assert "如[图 2.2](#fig-beta) 所示，[图 2.1](#fig-alpha) 也是。" in text
+
+
+def test_the_number_is_spaced_from_chinese_next_to_it_as_the_book_sets_latin():
+    body = "如[图](#fig:beta)所示；[图](#fig:alpha) 里，和[](#fig:beta)。\n"
+    text, errors = resolved("chapters/02-x.md", {"chapters/02-x.md": CH2 + body})
+    assert not errors and "如[图 2.2](#fig-beta) 所示；[图 2.1](#fig-alpha) 里，和 [2.2](#fig-beta)。" in text
 
 
 def test_reference_to_another_page_is_a_relative_link_to_that_page():

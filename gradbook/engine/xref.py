@@ -31,6 +31,7 @@ XREF = re.compile(r"\[(?P<text>[^\[\]]*)\]\(#fig:(?P<name>[a-z][a-z0-9_]*)\)")
 # becoming a dead link: a link whose target holds "#fig:".
 ANY_XREF = re.compile(r"\]\([^)]*#fig:[^)]*\)")
 WORD = "图"
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 SYNTAX = "[图](#fig:NAME)"
 BAD_XREF = "bad figure cross-reference"  # the page's heading in the build's error report
 
@@ -151,10 +152,15 @@ class CrossRefs:
     def _resolve_prose(self, page: str, line: int, prose: str, errors: Errors) -> str:
         def one(m: re.Match) -> str:
             try:
-                return self.link(page, m["name"], m["text"].strip())
+                link = self.link(page, m["name"], m["text"].strip())
             except XrefError as exc:
                 errors.setdefault(BAD_XREF, []).append(f"{page}:{line}: {m.group(0)}: {exc}")
                 return m.group(0)
+            # The number is Latin text: spaced from a Chinese character next to it, as the book sets
+            # "图 2.3 里" (the author writes [图](#fig:x)里 or [图](#fig:x) 里 alike).
+            before = " " if not m["text"].strip() and HAN.match(prose[m.start() - 1 : m.start()]) else ""
+            after = " " if HAN.match(prose[m.end() : m.end() + 1]) else ""
+            return before + link + after
 
         resolved = XREF.sub(one, prose)
         for m in ANY_XREF.finditer(XREF.sub("", prose)):
