@@ -15,9 +15,13 @@ import sys
 import traceback
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gradbook.engine import style
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 from gradbook.engine.registry import FORMATS, FigureError, FigureScriptError, FigureSpec, find_figure, resolve_params
 
 
@@ -169,7 +173,7 @@ def output_format(path: Path | str) -> str:
     return fmt
 
 
-def save(fig, path: Path | str, dpi: int | None = None) -> Path:
+def save(fig: Figure, path: Path | str, dpi: int | None = None) -> Path:
     """Write ``fig`` to ``path`` as the book and ``gradbook render`` do.
 
     The format comes from the suffix (``.svg`` or ``.png``). The house style's resolution

@@ -157,7 +157,7 @@ def mark_minimum(ax, x: float, y: float, ms: float = 16):
 
 
 def mark_start(ax, x: float, y: float, label: str | None = None):
-    """A run's starting point: an ink square, optionally labelled (起点) just above-left of it."""
+    """A run's starting point: an ink square, with an optional label such as 起点 just above-left of it."""
     ax.plot([x], [y], "s", color=INK, ms=6)
     if label:
         ax.annotate(label, (x, y), xytext=(-30, 6), textcoords="offset points", color=INK)
