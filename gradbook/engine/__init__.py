@@ -6,6 +6,7 @@ the site generator's adapters (``gradbook.mkdocs``). Nothing here imports an ada
 - ``registry``: find figure scripts and read their caption, ALT and parameters without running them
 - ``request``: what a reference asks for, resolved once into one canonical Request with one hash
 - ``pages``: figure references in Markdown, each resolved once, numbered per page
+- ``xref``: cross-references by name, ``[图](#fig:NAME)`` → 图 2.3 linked to it, resolved book-wide
 - ``deps``: what a figure's bytes depend on (script, imported gradbook modules, render code, font)
 - ``store``: one checksummed, atomic store for figures, math and notebooks, with one key scheme
 - ``pool``: the store in front of the renderer (fresh spawned workers, or this process)
