@@ -116,6 +116,11 @@ RUNS = (
     "newton_cg",
     "gradient_descent_path",
     "ordered_sgd",
+    "bfgs",
+    "lbfgs",
+    "adamw",
+    "adagrad",
+    "rmsprop",
 )
 START_NAMES = ("theta0", "x0", "w0")
 
@@ -393,6 +398,52 @@ def test_ch4_float16_stops(scale, text):
         return first(np.diff(run.iterates[:, 0].astype(float)) == 0)
 
     claim("04", robust(count), text, value=int(re.search(r"第 (\d+) 步", text)[1]))
+
+
+# --- chapter 5: optimisers ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "beta, key, text, value",
+    [
+        (0.67, "gd", "梯度下降 691 步才把误差缩小到百万分之一", 691),
+        (0.67, "momentum", "$\\beta = 0.67$ 的动量用 82 步", 82),
+        (None, "momentum", "691 85", 85),
+        (0.9, "momentum", "变多：237 步", 237),
+    ],
+)
+def test_ch5_steps_in_the_narrow_valley(beta, key, text, value):
+    runs = script("momentum_condition_number")._runs  # figure 5.2's left panel (κ = 100), with β = None the best
+
+    def count(scale, start):
+        x0 = start(np.array([0.1, 1.0]))
+        run = runs(100.0, beta, x0, 2000)[1 if key == "gd" else 2]
+        n = run.steps_to_reach([0.0, 0.0], 1e-6 * scale * np.linalg.norm([0.1, 1.0]))
+        return -1 if n is None else n
+
+    claim("05", robust(count), text, value=value)
+
+
+def test_ch5_house_valley_race_counts():
+    """Figure 5.5's race: the steps each optimiser needs to come within 0.2% of ‖θ*‖, unmoved by the tolerance
+    scaled 1 ∓ 1e-3 and the start nudged two ways."""
+    variants = [(1.0, None), *((s, None) for s in TOL_SCALES), (1.0, 0), (1.0, 1)]
+    reach = [rerun("house_valley_optimizers", nudging(_nudged(w)), tol=2e-3 * s)["reach"] for s, w in variants]
+    assert all(r == reach[0] for r in reach), reach
+    for key, text in [
+        ("momentum", "动量 3605 步"),
+        ("adam", "按余弦调度的 Adam 1508 步"),
+        ("bfgs", "BFGS 用精确线搜索 2 步到底"),
+        ("newton", "牛顿法 1 步"),
+    ]:
+        claim("05", reach[0][key], text, value=int(re.search(r"(\d+) 步", text)[1]))
+    assert reach[0]["gd"] is None
+
+
+def test_ch5_early_stopping_step():
+    best = {which: rerun("overfitting_early_stopping", nudging(_nudged(which)))["best"] for which in (None, 0, 1)}
+    assert len(set(best.values())) == 1, best
+    claim("05", best[None], "在第 19 步降到最低的", value=19)
 
 
 # --- chapter 6: natural gradient ---------------------------------------------------------------------------
