@@ -20,6 +20,15 @@ ALT = (
     "裁剪的运行先线性下降，十几步后快速降到 10⁻¹⁵ 以下。"
 )
 
+SWEEPS = {
+    "max_norm": {
+        "label": r"\tau",
+        "name": "裁剪阈值",
+        "values": "0.1,0.2,0.5,1,2,5,10,20,50,100",
+        "domain": (0.001, None),
+    }
+}
+
 
 def data(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int = 40, horizon: int = 20):
     """The loss curve L(w) and its minimum w*, and the plain and clipped runs with their distances |w_k − w*|
@@ -39,6 +48,14 @@ def data(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int
         plain_distance=np.abs(plain.iterates[:, 0] - w_star),
         clipped_distance=np.abs(clipped.iterates[:, 0] - w_star),
     )
+
+
+def readout(d) -> str:
+    run = d["clipped"]
+    k = run.steps_to_reach(np.array([d["w_star"]]), 1e-6)
+    if k is not None:
+        return f"裁剪后第 {k} 步走到离 w* 不到 10⁻⁶ 处"
+    return f"裁剪后 {len(run.iterates) - 1} 步还没到：离 w* 还有 {d['clipped_distance'][-1]:.2g}"
 
 
 def make(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int = 40, horizon: int = 20) -> Figure:

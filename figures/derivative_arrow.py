@@ -14,6 +14,9 @@ ALT = (
     "它躺在 x 轴上，与切线不是同一个东西。"
 )
 
+# A slider under the figure in chapter 1 (gradbook.engine.sweep): move the point, watch the arrow.
+SWEEPS = {"x0": {"label": "x_0", "name": "切点 x₀", "values": "-1.5..2:15"}}
+
 
 def data(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5):
     """y = x² and its tangent at x0 on a range xs that holds the point and the arrow from x0 to x0 + f'(x0)."""
@@ -28,6 +31,14 @@ def data(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5):
     lo, hi = min(xmin, min(x0, end) - margin), max(xmax, max(x0, end) + margin)
     xs = np.linspace(lo, hi, 200)
     return dict(xs=xs, ys=f(xs), y0=f(x0), slope=slope, tangent=f(x0) + slope * (xs - x0))
+
+
+def readout(d) -> str:
+    x0, slope = d["slope"] / 2, d["slope"]
+    way = "右" if slope > 0 else "左"
+    if slope == 0:
+        return "f′(0) = 0：谷底，梯度箭头缩成一个点"
+    return f"f′({x0:g}) = {slope:g}：箭头朝{way}，长 {abs(slope):g}，往{way}挪 x 函数值上升".replace("-", "−")
 
 
 def make(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5) -> Figure:

@@ -18,6 +18,15 @@ ALT = (
     "float16 加损失缩放的曲线一直降到 2⁻²⁵ 处才变平，float32 的一直下降。"
 )
 
+SWEEPS = {
+    "loss_scale": {
+        "label": "S",
+        "name": "损失缩放倍数",
+        "values": "1,4,16,64,256,1024,4096,16384,65536",
+        "domain": (1, 65536),
+    }
+}
+
 
 def data(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0):
     """Gradient descent on ½cθ² (c = 2^log2_curvature, η = 0.5/c) in float32, float16, and float16 with loss scaling."""
@@ -29,6 +38,17 @@ def data(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0)
         float16=gradient_descent(L, [1.0], lr, steps, dtype=np.float16),
         scaled=gradient_descent(L, [1.0], lr, steps, dtype=np.float16, loss_scale=loss_scale),
     )
+
+
+def stall(run) -> int:
+    """The first step after which θ no longer changes (the gradient has become 0 in float16)."""
+    theta = run.iterates[:, 0]
+    return next(k for k in range(theta.size - 1) if theta[k + 1] == theta[k])
+
+
+def readout(d) -> str:
+    k, plain = stall(d["scaled"]), stall(d["float16"])
+    return f"缩放后第 {k} 步才停住（不缩放是第 {plain} 步），多走 {k - plain} 步"
 
 
 def make(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0) -> Figure:

@@ -17,6 +17,16 @@ ALT = (
     "在山谷两侧来回跳，沿着山谷向五角星推进得很慢，画出的步数走完时仍未到达五角星。"
 )
 
+SWEEPS = {
+    "lr_fraction": {
+        "label": r"\eta \,/\, (2/\lambda_{\max})",
+        "name": "学习率占上限的比例",
+        "values": "0.1..1.05:20",
+        "domain": (0.0, 1.5),
+        "play": True,
+    }
+}
+
 
 def data(
     n: int = 50,
@@ -49,6 +59,16 @@ def data(
         B=B,
         Z=on_grid(model.value, W, B) - float(model.value(star)),
     )
+
+
+def readout(d) -> str:
+    """The two factors per step along the principal axes, and where 40 steps end."""
+    lam_min, lam_max = np.linalg.eigvalsh(d["model"].hessian(d["star"]))
+    # Rounded as shown, -0.0 made 0.0: at 0.5 and 1.0 of the bound the last bit must not flip the text.
+    steep, flat = round(1 - d["lr"] * lam_max, 2) + 0.0, 1 - d["lr"] * lam_min
+    left = np.linalg.norm(d["run"].iterates[-1] - d["star"])
+    verdict = "越跳越远，发散" if abs(steep) > 1 else f"{len(d['run'].iterates) - 1} 步后离最优点 {left:.3g}"
+    return f"陡方向因子 {steep:.2f}，平方向因子 {flat:.3f}：{verdict}".replace("-", "−")
 
 
 def make(

@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.engine.style import PALETTE, figsize, set_axes
+from gradbook.engine.sweep import value_text
 from gradbook.networks import MLP
 
 ALT = (
@@ -15,6 +16,8 @@ ALT = (
     "一路下降到输入层约 10⁻⁶；tanh 配 Xavier 与 ReLU 配 He 的实线几乎水平，保持在约 0.2 到 2.4 之间；"
     "ReLU 配标准差 1 的朴素初始化是唯一的虚线，整体停在 10¹¹ 附近。"
 )
+
+SWEEPS = {"depth": {"label": "L", "name": "层数", "values": "2,3,4,6,8,10,12,16,20", "domain": (2, 40)}}
 
 CONFIGS = (
     ("sigmoid", "xavier", "sigmoid + Xavier", "orange", "-"),
@@ -35,6 +38,13 @@ def grad_norms(act: str, init: str, depth: int = 10, width: int = 32, batch: int
 def data(depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0):
     """Each line's ‖∇_{W_l} L‖ (l = 1 … depth), keyed by (activation, initialisation)."""
     return {(act, init): grad_norms(act, init, depth, width, batch, seed) for act, init, *_ in CONFIGS}
+
+
+def readout(d) -> str:
+    sigmoid, relu = (d[k][0] / d[k][-1] for k in (("sigmoid", "xavier"), ("relu", "he")))  # first layer ÷ last
+    return (
+        f"第 1 层的梯度是最后一层的：sigmoid + Xavier {value_text(float(f'{sigmoid:.2g}'))} 倍，ReLU + He {relu:.2f} 倍"
+    )
 
 
 def make(depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0) -> Figure:

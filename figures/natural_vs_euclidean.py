@@ -19,6 +19,15 @@ ALT = (
     "在星的左右两侧来回锯齿式跳动，向下走得很慢。"
 )
 
+SWEEPS = {
+    "sensitive": {
+        "label": "F_{11}",
+        "name": "敏感方向的费希尔信息",
+        "values": "1,2,5,10,20,50,100,200,500,1000",
+        "domain": (0.001, None),
+    }
+}
+
 
 def data(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.9, steps: int = 30):
     """L = ½ΔᵀFΔ, F = diag(sensitive, 1), on a grid; at (offset, offset) its value, the gradient g, the natural
@@ -42,6 +51,10 @@ def data(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
         lr=lr,
         path=gradient_descent(loss, start, lr, steps).iterates,
     )
+
+
+def readout(d) -> str:
+    return f"负梯度与自然梯度的夹角 {d['angle']:.2f}°"
 
 
 def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.9, steps: int = 30) -> Figure:

@@ -18,6 +18,8 @@ ALT = (
     "越往左越细。下半部分是每一步梯度范数的柱状图（对数纵轴），从右到左近似按固定比例变小。"
 )
 
+SWEEPS = {"steps": {"label": "T", "name": "序列长度 T", "values": "2,3,4,6,8,10,12,16", "domain": (2, 40)}}
+
 
 def data(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0):
     """A tanh RNN with recurrent matrix W (singular values ρ), a loss on its last state only, and
@@ -33,6 +35,11 @@ def data(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0):
     targets[-1] = hs[-1] - 1.0  # the loss sits on the last step only: earlier errors are zero
     norms = np.linalg.norm(rnn_bptt(W, U, b, xs, h0, targets).grad_a, axis=1)
     return dict(W=W, norms=norms, back_ratio=np.exp(np.mean(np.log(norms[:-1] / norms[1:]))))
+
+
+def readout(d) -> str:
+    share = d["norms"][0] / d["norms"][-1]
+    return f"退回第 1 步时，梯度只剩最后一步的 {share:.2%}；平均每退一步乘 {d['back_ratio']:.2f}"
 
 
 def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Figure:

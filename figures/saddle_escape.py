@@ -18,6 +18,10 @@ ALT = (
     "右图：对数纵轴上离原点的距离，无噪声的曲线一路降到约 10⁻⁶，其余三条先降后升，动量的最早升过 2。"
 )
 
+SWEEPS = {
+    "beta": {"label": r"\beta", "name": "动量系数 β", "values": "0,0.3,0.5,0.7,0.8,0.9,0.95", "domain": (0, 0.99)}
+}
+
 
 def data(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float = 1e-3, steps: int = 60, seed: int = 0):
     """The saddle on a grid, and four runs with each step's distance ‖θ_k‖ from the saddle: gradient descent
@@ -37,6 +41,18 @@ def data(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float 
         **runs,
         distance={k: np.linalg.norm(r.iterates.astype(float), axis=1) for k, r in runs.items()},
     )
+
+
+def escape(distance) -> int | None:
+    """The first step, after the closest approach, at which the run is farther than 1 from the saddle."""
+    k = int(np.argmin(distance))
+    return next((j for j in range(k, distance.size) if distance[j] > 1), None)
+
+
+def readout(d) -> str:
+    mom, gd = escape(d["distance"]["momentum"]), escape(d["distance"]["offset"])
+    mom_text = f"第 {mom} 步" if mom is not None else f"{len(d['momentum'].iterates) - 1} 步内未能"
+    return f"动量法{mom_text}离开鞍点（距离超过 1）；不带动量的要到第 {gd} 步"
 
 
 def make(

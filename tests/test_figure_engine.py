@@ -355,7 +355,8 @@ def test_tick_labels_draw_the_minus_sign_from_the_carried_font(figures):
 
 
 def _label_strings(path: Path):
-    """String literals that may end up drawn: all but docstrings (captions) and ALT text."""
+    """String literals that may end up drawn: all but docstrings (captions), ALT text, and what an
+    explorable figure writes into the page instead (SWEEPS, readout()), which the reader's fonts show."""
     import ast
 
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -365,8 +366,10 @@ def _label_strings(path: Path):
         first = body[0] if isinstance(body, list) and body else None
         if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
             skip.add(id(first.value))
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "ALT" for t in node.targets):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) in ("ALT", "SWEEPS") for t in node.targets):
             skip.update(id(n) for n in ast.walk(node.value))
+        if isinstance(node, ast.FunctionDef) and node.name == "readout":
+            skip.update(id(n) for n in ast.walk(node))
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
             yield node.value

@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from gradbook.engine.registry import FigureError, FigureScriptError, FigureSpec
+from gradbook.engine.registry import READOUT, FigureError, FigureScriptError, FigureSpec
 from gradbook.engine.request import Request, resolve
+from gradbook.engine.sweep import Sweep
+from gradbook.engine.sweep import parse as parse_sweep
 
 # A figure is an image on a line of its own whose path ends in figures/NAME.svg|png, optionally
 # with parameters as a query string and a caption for this use as its title (the alt text, if
@@ -37,7 +39,7 @@ FIGURE_IMAGE = re.compile(
 )
 CODE_SPAN = re.compile(r"(`+).+?\1")
 FENCE = re.compile(r"^[ \t]*(```|~~~)")
-FIGURE_SYNTAX = '![alt](figures/NAME.svg?key=value "caption"){ attrs }'
+FIGURE_SYNTAX = '![alt](figures/NAME.svg?key=value "caption"){ attrs }'  # &sweep=key: explorable
 # Error headings: who has to fix it.
 BAD_REFERENCE = "bad figure reference"  # the page
 BROKEN_SCRIPT = "broken figure script"  # the script, found before anything runs
@@ -62,6 +64,16 @@ class Ref:
     anchor: str  # the HTML id: fig-NAME, then fig-NAME-2, fig-NAME-3 for repeats on one page
     number: str  # 图 N.k on a chapter page (front matter ``chapter: N``), 图 k elsewhere
     label: str | None = None  # this use's name for cross-references, from ``{ #fig:LABEL }``; anchor fig-LABEL
+    sweep: Sweep | None = None  # ?sweep=…: an explorable figure, its frames beside the image
+
+    def requests(self) -> tuple[Request, ...]:
+        """Everything this reference needs rendered: the image, and a sweep's frames and readouts."""
+        return (self.request, *(self.sweep.requests() if self.sweep else ()))
+
+    def outputs(self) -> dict[str, Request]:
+        """The files this reference puts in the site, by path: the image and its frames, side by side."""
+        folder = posixpath.dirname(self.target)
+        return {posixpath.join(folder, r.filename): r for r in self.requests() if r.fmt != READOUT}
 
 
 def use_label(attrs: str, figure: str) -> tuple[str | None, str]:
@@ -139,7 +151,10 @@ def scan(
                     raise FigureError(unhandled[1], unhandled[0])
                 continue
             spec = spec_of(m["name"])
-            request = resolve(spec, dict(parse_qsl(m["query"] or "", keep_blank_values=True)), m["fmt"])
+            query = dict(parse_qsl(m["query"] or "", keep_blank_values=True))
+            sweep_text = query.pop("sweep", None)
+            request = resolve(spec, query, m["fmt"])
+            sweep = parse_sweep(spec, sweep_text, query, m["fmt"]) if sweep_text is not None else None
             if m["title"] is not None and not m["title"].strip():
                 raise FigureError('empty caption: give the title text, or drop the ""', spec.name)
             label, attrs = use_label(m["attrs"] or "", spec.name)
@@ -168,6 +183,7 @@ def scan(
                 else f"fig-{spec.name}" + (f"-{uses[spec.name]}" if uses[spec.name] > 1 else ""),
                 number=figure_number(chapter, len(refs) + 1),
                 label=label,
+                sweep=sweep,
             )
         )
     return refs
@@ -190,10 +206,11 @@ def failure_report(failures: list[tuple[Request, str]], refs: list[Ref]) -> str:
     """Each failed render, with every page and line that asked for it."""
     lines = []
     for req, message in failures:
-        pages = sorted({f"{r.page}:{r.line}" for r in refs if r.request == req})
+        pages = sorted({f"{r.page}:{r.line}" for r in refs if req in r.requests()})
         params = ", ".join(f"{k}={v!r}" for k, v in req.params)
+        what = "readout(d) of figure" if req.fmt == READOUT else "figure"  # a sweep's frame text
         lines.append(
-            f"{', '.join(pages)}: figure '{req.name}'" + (f" ({params})" if params else "") + f": {message}"
+            f"{', '.join(pages)}: {what} '{req.name}'" + (f" ({params})" if params else "") + f": {message}"
         )  # a script's own error ends with its file and line
     return report({SCRIPT_FAILED: lines})
 

@@ -3,8 +3,9 @@
 A figure script ``figures/NAME.py`` has a docstring whose first line is the caption,
 a module-level ``ALT`` string, and ``make(**params)`` whose keyword defaults are the
 parameters. An optional ``alt(**params)``, with make's parameters, gives each use its own ALT from
-the figure's data (``ALT`` stays the figure's description where no use is drawn). Reading these
-with ``ast`` keeps warm builds free of matplotlib imports.
+the figure's data (``ALT`` stays the figure's description where no use is drawn); optional ``SWEEPS``
+(what a reader may move: ``gradbook.engine.sweep``) and ``readout(d)`` make it explorable. Reading
+these with ``ast`` keeps warm builds free of matplotlib imports.
 (The book's scripts also have ``data(**params)``, the numbers ``make`` draws: ``gradbook.engine.render.data``.)
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 FORMATS = ("svg", "png")
+READOUT = "readout"  # the format of an explorable frame's readout: its text, not an image (engine/sweep.py)
 
 
 class FigureError(ValueError):
@@ -59,6 +61,9 @@ class FigureSpec:
     alt: str
     params: tuple[Param, ...] = field(default_factory=tuple)
     alt_from_data: bool = False  # the script defines alt(**params): an ALT per use, from its data()
+    # SWEEPS as written: {param: {"label": TeX, "name": words, "values": sweep, "domain": (lo, hi), "play": bool}}
+    sweeps: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
+    has_readout: bool = False  # the script defines readout(d): a slider's text for each frame
 
     @property
     def source(self) -> str:
@@ -131,21 +136,81 @@ def _read_spec(path: Path, _mtime: int, _size: int) -> FigureSpec:
     alt = None
     make = None
     alt_from_data = False
+    sweeps: Any = {}
+    readout = False
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "ALT" for t in node.targets):
             try:
                 alt = ast.literal_eval(node.value)
             except ValueError:
                 alt = None
+        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "SWEEPS" for t in node.targets):
+            try:
+                sweeps = ast.literal_eval(node.value)
+            except ValueError as exc:
+                raise FigureScriptError(f"{path.name}: SWEEPS must be a literal dict", path.stem) from exc
         elif isinstance(node, ast.FunctionDef) and node.name == "make":
             make = node
         elif isinstance(node, ast.FunctionDef) and node.name == "alt":
             alt_from_data = True
+        elif isinstance(node, ast.FunctionDef) and node.name == "readout":
+            readout = True
     if not isinstance(alt, str) or not alt.strip():
         raise FigureScriptError(f"{path.name} needs a non-empty module-level ALT string", path.stem)
     if make is None:
         raise FigureScriptError(f"{path.name} needs a function make(**params) returning a Figure", path.stem)
-    return FigureSpec(path.stem, path, caption, description, alt.strip(), _params_of(make, path), alt_from_data)
+    params = _params_of(make, path)
+    return FigureSpec(
+        path.stem,
+        path,
+        caption,
+        description,
+        alt.strip(),
+        params,
+        alt_from_data,
+        _sweeps_of(sweeps, params, path),
+        readout,
+    )
+
+
+SWEEP_KEYS = {"label", "name", "values", "domain", "play"}
+
+
+def _sweeps_of(sweeps: Any, params: tuple[Param, ...], path: Path) -> dict[str, dict[str, Any]]:
+    """SWEEPS checked for shape; the values themselves are parsed where a page uses them."""
+    if not isinstance(sweeps, dict):
+        raise FigureScriptError(f"{path.name}: SWEEPS must be a dict {{parameter: {{...}}}}", path.stem)
+    numeric = {p.name for p in params if isinstance(p.default, int | float) and not isinstance(p.default, bool)}
+    for name, entry in sweeps.items():
+        if name not in numeric:
+            raise FigureScriptError(f"{path.name}: SWEEPS names '{name}', not a numeric parameter of make()", path.stem)
+        if not isinstance(entry, dict) or set(entry) - SWEEP_KEYS:
+            raise FigureScriptError(
+                f"{path.name}: SWEEPS['{name}'] must be a dict with keys among {sorted(SWEEP_KEYS)}", path.stem
+            )
+        domain = entry.get("domain")
+        if domain is not None and not (
+            isinstance(domain, tuple)
+            and len(domain) == 2
+            and all(v is None or isinstance(v, int | float) for v in domain)
+            and (None in domain or domain[0] <= domain[1])
+        ):
+            raise FigureScriptError(
+                f"{path.name}: SWEEPS['{name}']['domain'] must be (low, high), None for open", path.stem
+            )
+        if not all(isinstance(entry.get(k, ""), str) for k in ("label", "name", "values")):
+            raise FigureScriptError(f"{path.name}: SWEEPS['{name}'] label, name and values are strings", path.stem)
+    return sweeps
+
+
+def check_domain(spec: FigureSpec, key: str, value: Any) -> None:
+    """Refuse a value outside the parameter's domain, as the script declares it in SWEEPS."""
+    lo, hi = spec.sweeps.get(key, {}).get("domain") or (None, None)
+    if isinstance(value, int | float) and ((lo is not None and value < lo) or (hi is not None and value > hi)):
+        where = f"[{'-∞' if lo is None else f'{lo:g}'}, {'∞' if hi is None else f'{hi:g}'}]"
+        raise FigureError(
+            f"parameter '{key}' = {value:g} is outside its domain {where} (the script's SWEEPS)", spec.name
+        )
 
 
 def _params_of(fn: ast.FunctionDef, path: Path) -> tuple[Param, ...]:
@@ -189,6 +254,7 @@ def coerce(spec: FigureSpec, key: str, raw: Any) -> Any:
         )
     if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
+    check_domain(spec, key, value)
     return value
 
 

@@ -22,7 +22,15 @@ from gradbook.engine import style
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-from gradbook.engine.registry import FORMATS, FigureError, FigureScriptError, FigureSpec, find_figure, resolve_params
+from gradbook.engine.registry import (
+    FORMATS,
+    READOUT,
+    FigureError,
+    FigureScriptError,
+    FigureSpec,
+    find_figure,
+    resolve_params,
+)
 
 
 def _load_module(spec: FigureSpec):
@@ -125,9 +133,24 @@ def compact_svg(data: bytes) -> bytes:
     return _BETWEEN_TAGS.sub(b"><", data)
 
 
+def readout_text(spec: FigureSpec, params: dict[str, Any]) -> str:
+    """The script's ``readout(data(**params))``: an explorable frame's words (gradbook.engine.sweep)."""
+    module = _load_module(spec)
+    fn = getattr(module, "readout", None)
+    if not callable(fn):
+        raise FigureScriptError(f"{spec.path.name} needs a function readout(d) for its sweep's readouts", spec.name)
+    text = fn(data_function(spec, module)(**params))
+    if not isinstance(text, str) or not text.strip() or "\n" in text:
+        raise FigureScriptError(f"readout(d) must return one line of text, got {text!r}", spec.name)
+    return text.strip()
+
+
 def render(spec: FigureSpec, params: dict[str, Any], fmt: str, dpi: int | None = None) -> bytes:
-    """Render one figure to bytes in this process."""
+    """Render one figure to bytes in this process (a frame's readout, as UTF-8, for fmt "readout")."""
     import matplotlib.pyplot as plt
+
+    if fmt == READOUT:
+        return readout_text(spec, params).encode("utf-8")
 
     fig = make_figure(spec, params)
     try:
@@ -242,6 +265,12 @@ def alt(name: str, figures_dir: Path | None = None, **params: Any) -> str:
     """The ALT a use of figure ``name`` with ``params`` gets: its script's ``alt(**params)`` if it has one."""
     spec = _spec(name, figures_dir)
     return alt_text(spec, resolve_params(spec, params))
+
+
+def readout(name: str, figures_dir: Path | None = None, **params: Any) -> str:
+    """The readout an explorable figure shows at ``params``: ``readout(data(**params))`` of its script."""
+    spec = _spec(name, figures_dir)
+    return readout_text(spec, resolve_params(spec, params))
 
 
 def data_function(spec: FigureSpec, module):

@@ -10,6 +10,7 @@ of the file (``File.content_string``). Nothing is looked up again later.
 from __future__ import annotations
 
 import html
+import json
 import logging
 import posixpath
 import re
@@ -28,9 +29,20 @@ from gradbook.engine.pool import FigureEngine, RenderFailed
 from gradbook.engine.registry import figure_names
 from gradbook.engine.request import cli_command, python_call
 from gradbook.engine.store import cache_root
+from gradbook.engine.sweep import Sweep
 from gradbook.mkdocs import serve
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
+
+
+def explorer(sweep: Sweep, outputs: dict) -> str:
+    """An explorable figure's slider, as the page carries it: hidden, holding the frames, values and
+    readouts (all from the build) and the parameter's name in TeX, typeset by gradbook/math.
+    docs/javascripts/explore.js builds the control from it; without JavaScript nothing shows."""
+    readouts = [outputs[r].decode("utf-8") for r in sweep.readouts]
+    data = html.escape(json.dumps(sweep.manifest(readouts), ensure_ascii=False, separators=(",", ":")))
+    name = f'<span class="gb-explore-name">${sweep.label}$</span>'
+    return f'<span class="gb-explore" hidden data-gb-sweep="{data}">{name}</span>'
 
 
 class FiguresConfig(Config):
@@ -87,19 +99,20 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         outputs = self._render(everything)
         self.alts = self.engine.alt_texts(r.request for r in everything) if self.config.render else {}
         for ref in everything:
-            existing = files.get_file_from_path(ref.target)
-            if existing is None:
-                files.append(File.generated(config, ref.target, content=outputs[ref.request]))
-            elif not existing.generated_by:
-                raise PluginError(
-                    f"gradbook: {ref.page}: docs/{ref.target} exists, but figures are generated "
-                    f"at build time; delete the file and keep the script figures/{ref.request.name}.py"
-                )
+            for target, request in ref.outputs().items():  # the image, and an explorable's frames
+                existing = files.get_file_from_path(target)
+                if existing is None:
+                    files.append(File.generated(config, target, content=outputs[request]))
+                elif not existing.generated_by:
+                    raise PluginError(
+                        f"gradbook: {ref.page}: docs/{target} exists, but figures are generated "
+                        f"at build time; delete the file and keep the script figures/{ref.request.name}.py"
+                    )
         # Each page's Markdown with its figure blocks on the lines scanned: MkDocs reads this.
         for file, page_refs in refs.items():
             if page_refs or file is gallery or file in linked:
                 numbered = get_data(texts[file])[1].get("figure_numbers") is not False
-                blocks = {ref.line: self._block(ref, outputs[ref.request], numbered) for ref in page_refs}
+                blocks = {ref.line: self._block(ref, outputs, numbered) for ref in page_refs}
                 file.content_string = pages.replace_lines(texts[file], blocks)
         if self.engine.stats.rendered:
             log.info(
@@ -135,7 +148,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         return pages.scan(file.src_uri, text, self.engine.spec, get_data(text)[1].get("chapter"), errors)
 
     def _render(self, refs: list[pages.Ref]) -> dict:
-        requests = sorted({ref.request for ref in refs}, key=lambda r: r.label())
+        requests = sorted({req for ref in refs for req in ref.requests()}, key=lambda r: r.label())
         if not self.config.render:
             return {req: b"" for req in requests}
         try:
@@ -156,11 +169,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             book.append((file.src_uri, str(meta.get("title") or (h1[1].strip() if h1 else file.src_uri)), refs[file]))
         return texts[gallery].replace(MARKER, gallery_page(self.figures_dir, book, gallery.src_uri))
 
-    def _block(self, ref: pages.Ref, data: bytes, numbered: bool) -> str:
+    def _block(self, ref: pages.Ref, outputs: dict, numbered: bool) -> str:
         """The figure as Markdown: a numbered <figure> whose image links to itself (on a phone,
         multi-panel figures are read full-screen), then the script's source, folded and kept out
         of the search index (it would triple the index and bury the prose among code words)."""
-        indent = ref.indent
+        indent, data = ref.indent, outputs[ref.request]
         alt = (ref.alt or self.alts.get(ref.request) or ref.spec.alt).replace("[", "［").replace("]", "］")
         link = posixpath.relpath(ref.target, posixpath.dirname(ref.page) or ".")
         attrs = ['loading="lazy"']
@@ -178,6 +191,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         out = [
             f'{indent}<figure class="gb-figure" id="{ref.anchor}" markdown="span">',
             f"{indent}  [![{alt}]({link}){{ {' '.join(attrs)} }}]({link}){{ .gb-zoom }}",
+            *([f"{indent}  {explorer(ref.sweep, outputs)}"] if ref.sweep else []),
             f'{indent}  <figcaption markdown="span">{fignum}{caption}</figcaption>',
             f"{indent}</figure>",
         ]

@@ -1,0 +1,81 @@
+// Explorable figures (gradbook/engine/sweep.py): a slider under the figure swaps frames the build
+// rendered with the same tested script. Values and readouts are the build's, written in the page;
+// nothing is computed here. Without JavaScript the page shows the default frame and no slider.
+function gradbookExplore() {
+  document.querySelectorAll(".gb-explore[hidden]").forEach((box) => {
+    const d = JSON.parse(box.dataset.gbSweep);
+    const fig = box.closest("figure");
+    const link = fig.querySelector("a");
+    const n = d.f.length;
+    // Each image source of the figure (a <picture>'s <source>s, then the <img>) and its frame-0
+    // URL: a frame's file sits beside it, so the build's relative name resolves against it.
+    const slots = [...fig.querySelectorAll("source, img")].map((el) => {
+      const attr = el.tagName === "IMG" ? "src" : "srcset";
+      return { el, attr, url: new URL(el.getAttribute(attr), location.href) };
+    });
+    const frame = (k, url) => new URL(frameName(k, url), url).href;
+    // The default frame's file is d.f[d.s]; a variant (dark, phone) carries its own suffix after it.
+    const frameName = (k, url) => url.pathname.split("/").pop().replace(d.f[d.s].replace(/\.\w+$/, ""), d.f[k].replace(/\.\w+$/, ""));
+    const el = (tag, props) => Object.assign(document.createElement(tag), props);
+    const input = el("input", { type: "range", min: 0, max: n - 1, step: 1, value: d.s });
+    input.setAttribute("aria-label", d.n);
+    const value = el("output", { className: "gb-explore-value" });
+    const readout = el("span", { className: "gb-readout" });
+    readout.setAttribute("aria-live", "polite");
+    const name = box.querySelector(".gb-explore-name");
+    const label = el("span", { className: "gb-explore-label" });
+    label.append(name, " = ", value);
+    box.append(label, input);
+    let play;
+    if (d.p) {
+      play = el("button", { type: "button", className: "gb-play", textContent: "▶" });
+      play.setAttribute("aria-label", "播放");
+      box.append(play);
+    }
+    box.append(readout);
+    const loaded = new Set();
+    const warm = (k) => {
+      if (k < 0 || k >= n || loaded.has(k)) return;
+      loaded.add(k);
+      slots.forEach((s) => { el("img").src = frame(k, s.url); });
+    };
+    let i = d.s;
+    const show = (k) => {
+      i = k;
+      input.value = k;
+      value.textContent = d.v[k];
+      readout.textContent = d.r ? d.r[k] : "";
+      input.setAttribute("aria-valuetext", d.v[k] + (d.r ? "，" + d.r[k] : ""));
+      slots.forEach((s) => s.el.setAttribute(s.attr, frame(k, s.url)));
+      if (link) link.href = frame(k, slots[slots.length - 1].url);
+      warm(k - 1);
+      warm(k + 1);
+    };
+    value.textContent = d.v[i];
+    readout.textContent = d.r ? d.r[i] : "";
+    input.setAttribute("aria-valuetext", d.v[i] + (d.r ? "，" + d.r[i] : ""));
+    // Frames load on first interaction: the neighbours of where the reader starts.
+    const start = () => { warm(i - 1); warm(i + 1); };
+    ["pointerdown", "focus", "touchstart"].forEach((t) => input.addEventListener(t, start, { once: true, passive: true }));
+    input.addEventListener("input", () => { stop(); show(+input.value); });
+    let timer = null;
+    const stop = () => {
+      if (!timer) return;
+      clearInterval(timer);
+      timer = null;
+      play.textContent = "▶";
+      play.setAttribute("aria-label", "播放");
+    };
+    if (play) play.addEventListener("click", () => {
+      if (timer) return stop();
+      if (i === n - 1) show(0);
+      play.textContent = "❚❚";
+      play.setAttribute("aria-label", "暂停");
+      warm(i + 2);
+      timer = setInterval(() => (i < n - 1 ? (show(i + 1), warm(i + 2)) : stop()), 700);
+    });
+    box.hidden = false;
+  });
+}
+if (typeof document$ !== "undefined") document$.subscribe(gradbookExplore);
+else document.addEventListener("DOMContentLoaded", gradbookExplore);
