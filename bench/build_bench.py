@@ -1,9 +1,10 @@
-"""Build benchmark: cold, warm, floor (no figures), one-script edit, CLI rendering, page weight.
+"""Build benchmark: cold, warm, floor (no figures), explorable frames, one-script edit, CLI rendering, page weight.
 
 Cold and warm builds include the practice notebooks: the one store (figures, math, notebook
 execution) lives in a temporary folder, so "cold" really starts empty.
 
-Run from the repository root: ``.venv/bin/python bench/build_bench.py [--repeat 3]``.
+Run from the repository root: ``.venv/bin/python bench/build_bench.py [--repeat 3]``
+(``--sweeps-only``: just the two cold builds, with and without the explorable figures' frames).
 Everything is measured in one run, side by side, because these machines are noisy.
 """
 
@@ -27,8 +28,9 @@ from _site import ENV, ROOT, mkdocs_build
 RENDERED = re.compile(r"gradbook: rendered (\d+) figure\(s\), (\d+) from cache: (.*)")
 
 
-def build(site: Path, cache: Path, render: bool = True) -> dict:
+def build(site: Path, cache: Path, render: bool = True, sweeps: bool = True) -> dict:
     env = dict(ENV, GRADBOOK_CACHE=str(cache), GRADBOOK_RENDER_FIGURES="true" if render else "false")
+    env["GRADBOOK_SWEEPS"] = "true" if sweeps else "false"  # false: explorable figures without frames
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = mkdocs_build(ROOT / "mkdocs.yml", site, env=env)
@@ -39,7 +41,27 @@ def build(site: Path, cache: Path, render: bool = True) -> dict:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     m = RENDERED.search(result.stdout + result.stderr)
     rendered = m.group(3).split(", ") if m else []
-    return {"wall": wall, "cpu": cpu, "rendered": rendered}
+    frames = sum(label.split(" ")[0].endswith(".readout") for label in rendered)  # every frame has one readout
+    return {"wall": wall, "cpu": cpu, "rendered": rendered, "frames": frames}
+
+
+SWEEP = re.compile(r'<span class="gb-explore" hidden[^>]*? data-gb-sweep="([^"]+)".*?</span></span></span>', re.S)
+
+
+def sweep_weights(site: Path) -> list[tuple[str, int, int, int]]:
+    """Per explorable figure: (figure, frames, gzipped bytes of the whole sweep, gzipped bytes the page
+    carries for it before any interaction: the slider's data and label)."""
+    import html as html_lib
+    import json
+
+    out = []
+    for page in sorted(site.glob("chapters/*/index.html")):
+        text = page.read_text(encoding="utf-8")
+        for m in SWEEP.finditer(text):
+            d = json.loads(html_lib.unescape(m[1]))
+            frames = sum(len(gzip.compress((site / "figures" / f).read_bytes(), 9)) for f in d["f"])
+            out.append((d["f"][d["s"]].rsplit(".", 1)[0], len(d["f"]), frames, len(gzip.compress(m[0].encode(), 9))))
+    return out
 
 
 class Assets(HTMLParser):
@@ -143,11 +165,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each warm measurement (median)")
     parser.add_argument("--figure", default="derivative_arrow", help="figure script to touch")
+    parser.add_argument("--sweeps-only", action="store_true", help="only the cold builds with and without frames")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         cache, site = tmp / "cache", tmp / "site"
+        plain = build(tmp / "site-plain", tmp / "cache-plain", sweeps=False)  # the book before explorable figures
         cold = build(site, cache)
+        sweeps = sweep_weights(site)
+        report_sweeps(plain, cold, sweeps)
+        if args.sweeps_only:
+            return
         warm = [build(site, cache) for _ in range(args.repeat)]
         floor = [build(site, cache, render=False) for _ in range(args.repeat)]
         script = ROOT / "figures" / f"{args.figure}.py"
@@ -167,7 +195,7 @@ def main() -> None:
         (
             "cold build (figures + notebooks)",
             cold["wall"],
-            f"{len(cold['rendered'])} figures rendered, "
+            f"{len(cold['rendered'])} figures rendered ({cold['frames']} explorable frames + readouts), "
             f"CPU {cold['cpu']:.1f} s = {cold['cpu'] / cold['wall']:.2f} cores busy",
         ),
         ("warm build (both caches full)", warm_s, f"{sum(len(r['rendered']) for r in warm)} figures rendered"),
@@ -192,6 +220,18 @@ def main() -> None:
     )
     for rel, size in weights[:5]:
         print(f"  {rel:40} {size / 1024:7.0f} KiB")
+
+
+def report_sweeps(plain: dict, cold: dict, sweeps: list) -> None:
+    js = len(gzip.compress((ROOT / "docs" / "javascripts" / "explore.js").read_bytes(), 9))
+    print(
+        f"cold build without explorable frames: {plain['wall']:7.1f} s, {len(plain['rendered'])} renders\n"
+        f"cold build with all sweeps:           {cold['wall']:7.1f} s, {len(cold['rendered'])} renders "
+        f"({cold['frames']} frames + their readouts) = {cold['wall'] / plain['wall']:.2f}× (target ≤ 2)\n"
+        f"explore.js {js} B gzipped (target ≤ 5000); per explorable (sweep target ≤ 800 KB, page ≤ 10 KB + script):"
+    )
+    for name, frames, total, page in sweeps:
+        print(f"  {name:28} {frames:3d} frames  sweep {total / 1000:6.1f} kB gz  in the page {page / 1000:4.1f} kB gz")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.engine.style import PALETTE, figsize, set_axes
-from gradbook.engine.sweep import value_text
 from gradbook.networks import MLP
 
 ALT = (
@@ -42,9 +41,9 @@ def data(depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0):
 
 def readout(d) -> str:
     sigmoid, relu = (d[k][0] / d[k][-1] for k in (("sigmoid", "xavier"), ("relu", "he")))  # first layer ÷ last
-    return (
-        f"第 1 层的梯度是最后一层的：sigmoid + Xavier {value_text(float(f'{sigmoid:.2g}'))} 倍，ReLU + He {relu:.2f} 倍"
-    )
+    mantissa, exponent = f"{sigmoid:.1e}".split("e")
+    power = str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"第 1 层的梯度是最后一层的：sigmoid + Xavier {mantissa}×10{power} 倍，ReLU + He {relu:.2f} 倍"
 
 
 def make(depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0) -> Figure:

@@ -50,9 +50,9 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
     top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1.25, 1]})
     set_axes(top, xlim=(-0.7, steps + 1.0), ylim=(-1.55, 1.25))
     top.axis("off")
-    for t in range(steps + 1):
+    for t in range(steps + 1):  # a subscript of two digits (a slider reaches T = 16) in braces
         top.add_patch(FancyBboxPatch((t - 0.3, -0.25), 0.6, 0.5, boxstyle="round,pad=0.04", fc="white", ec=INK, lw=1.4))
-        top.text(t, 0, f"$h_{t}$", ha="center", va="center")
+        top.text(t, 0, f"$h_{t if t < 10 else f'{{{t}}}'}$", ha="center", va="center")
         if t:
             top.annotate(
                 "",
@@ -67,7 +67,7 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
                 xytext=(t, 0.72),
                 arrowprops=dict(arrowstyle="-|>", color=PALETTE["grey"], lw=1.0, mutation_scale=10),
             )
-            top.text(t, 0.78, f"$x_{t}$", ha="center", va="bottom", color=PALETTE["grey"])
+            top.text(t, 0.78, f"$x_{t if t < 10 else f'{{{t}}}'}$", ha="center", va="bottom", color=PALETTE["grey"])
             width = 0.6 + 5.0 * norms[t - 1] / norms.max()
             top.annotate(
                 "",

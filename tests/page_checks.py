@@ -287,3 +287,62 @@ def check_weight(visit: Visit):
     if total > budget:
         largest = sorted(sizes.items(), key=lambda kv: -kv[1])[:4]
         yield f"{total / 1000:.0f} kB > {budget / 1000:.0f} kB; largest: {largest}"
+
+
+# -- explorable figures (gradbook/engine/sweep.py, docs/javascripts/explore.js) ------------------
+# Registered last: it moves the sliders, so every other check has read the page as loaded.
+
+SLIDER_STATE = """b => {
+    const img = b.closest('figure').querySelector('img'), input = b.querySelector('input[type=range]');
+    return {built: !b.hidden && !!input, value: input && +input.value, max: input && +input.max,
+            src: img.currentSrc, loaded: img.complete && img.naturalWidth > 0,
+            readout: (b.querySelector('.gb-readout') || {}).textContent,
+            valuetext: input && input.getAttribute('aria-valuetext'),
+            shown: (b.querySelector('.gb-explore-value') || {}).textContent,
+            label: !!b.querySelector('.gb-explore-name mjx-container svg'),
+            right: b.getBoundingClientRect().right, fits: b.getBoundingClientRect().right <= innerWidth + 1,
+            frames: JSON.parse(b.dataset.gbSweep)}; }"""
+
+
+@page_check()
+def check_sliders(visit: Visit):
+    """Each explorable figure, moved by keyboard (End or Home, then an arrow): the picture the reader
+    sees and the readout change to the build's frame and text, the frame loads from the site, and
+    aria-valuetext says value and readout. Every slider the HTML carries is built."""
+    html_file = visit.site_dir / visit.path / "index.html"
+    carried = html_file.read_text(encoding="utf-8").count("data-gb-sweep=") if html_file.is_file() else 0
+    boxes = visit.page.locator(".gb-explore")
+    if boxes.count() != carried:
+        yield f"{carried} sliders in the HTML, {boxes.count()} in the page"
+    for k in range(boxes.count()):
+        box = boxes.nth(k)
+        box.scroll_into_view_if_needed()
+        s0 = box.evaluate(SLIDER_STATE)
+        name = box.evaluate("b => b.closest('figure').id")
+        if not s0["built"] or not s0["label"] or not s0["fits"]:
+            yield f"#{name}: slider not built, its label not typeset, or wider than the screen: {s0}"
+            continue
+        d, far = s0["frames"], "Home" if s0["value"] > s0["max"] / 2 else "End"  # the far end: another readout
+        for key, step in ((far, None), ("ArrowRight" if far == "Home" else "ArrowLeft", 1 if far == "Home" else -1)):
+            before = box.evaluate(SLIDER_STATE)
+            box.locator("input").press(key)
+            visit.page.wait_for_function(
+                "([b, src]) => { const i = b.closest('figure').querySelector('img');"
+                " return i.currentSrc !== src && i.complete && i.naturalWidth > 0; }",
+                arg=[box.element_handle(), before["src"]],
+                timeout=10_000,
+            )
+            s, i = box.evaluate(SLIDER_STATE), box.evaluate("b => +b.querySelector('input').value")
+            if i != (before["value"] + step if step else (0 if far == "Home" else s0["max"])):
+                yield f"#{name}: {key} moved the slider from {before['value']} to {i}"
+            if s["src"].rsplit("/", 1)[-1] != d["f"][i]:
+                yield f"#{name}: at {i} the picture is {s['src']}, not frame {d['f'][i]}"
+            if s["shown"] != d["v"][i] or ("r" in d and s["readout"] != d["r"][i]):
+                build = (d["v"][i], d.get("r", [""] * (i + 1))[i])
+                yield f"#{name}: at {i} shows {s['shown']!r} / {s['readout']!r}; the build: {build}"
+            if step is None and "r" in d and s["readout"] == before["readout"]:
+                yield f"#{name}: the readout did not change from one end to the other: {s['readout']!r}"
+            if d["v"][i] not in (s["valuetext"] or "") or ("r" in d and d["r"][i] not in s["valuetext"]):
+                yield f"#{name}: aria-valuetext {s['valuetext']!r} lacks value or readout"
+    if ext := visit.external_requests():
+        yield f"requests leaving 127.0.0.1 after moving the sliders: {ext}"

@@ -331,3 +331,80 @@ def test_every_readout_of_every_frame_sits_off_the_rounding_edge():
         frames = [f.arguments(ref.spec) for f in ref.sweep.frames]
         values = _traced(path, fields, lambda: [readout_text(ref.spec, args) for args in frames])  # noqa: B023
         assert not edges(values), f"{page}:{line}: {ref.spec.name}'s readout prints a number on a rounding edge"
+
+
+@pytest.mark.site
+def test_the_build_writes_the_hidden_slider_its_frames_and_stops_on_a_failing_frame(tmp_path):
+    from tests.test_build_pipeline import Project
+
+    p = Project(tmp_path / "book")
+    p.figure("line", SCRIPT)
+    p.page("index.md", "# 页\n\n![](figures/line.svg?sweep=k:1..2:3)\n")
+    result = p.build()
+    assert result.returncode == 0, result.log
+    built = (p.site / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<img [^>]*src="([^"]+)"', built) == ["figures/line.svg"], "without JavaScript: the page's frame"
+    m = re.search(r'<span class="gb-explore" hidden[^>]*? data-gb-sweep="([^"]+)"', built)
+    manifest = json.loads(html.unescape(m[1]))
+    assert (
+        manifest["v"] == ["1", "1.5", "2"] and manifest["r"] == ["斜率 1", "斜率 1.5", "斜率 2"] and manifest["s"] == 0
+    )
+    assert all((p.site / "figures" / f).is_file() for f in manifest["f"])
+    p.page("index.md", "# 页\n\n正文。\n\n![](figures/line.svg?sweep=k)\n")  # SWEEPS' 1..3:3 reaches k = 3
+    failed = p.build()
+    assert failed.returncode != 0 and "index.md:5: figure 'line' (k=3.0): ValueError: k 太大" in failed.log, failed.log
+    p.page("index.md", "# 页\n\n![](figures/line.svg?sweep=k:1..20:4)\n")
+    bad = p.build()
+    assert "index.md:3: figure 'line': parameter 'k' = 13.67 is outside its domain [0, 10]" in bad.log, bad.log
+
+
+def test_the_cli_writes_numbered_frames_and_an_animated_gif(figures, tmp_path, capsys):
+    from PIL import Image
+
+    from gradbook.engine.cli import main
+
+    args = ["--figures-dir", str(figures), "render", "line", "--cache-dir", str(tmp_path / "c")]
+    assert main([*args, "--sweep", "k=1..2:3", "-o", str(tmp_path / "out" / "line.svg")]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["line-0.svg", "line-1.svg", "line-2.svg"]
+    assert capsys.readouterr().out.splitlines()[1].endswith("line-1.svg\t1.5\t斜率 1.5")
+    assert main([*args, "--sweep", "k", "--set", "k=2", "-o", str(tmp_path / "line.gif")]) == 2  # SWEEPS: k = 3 raises
+    assert "ValueError: k 太大" in capsys.readouterr().err
+    assert main([*args, "--sweep", "k=1,2.5", "-o", str(tmp_path / "line.gif")]) == 0
+    assert Image.open(tmp_path / "line.gif").n_frames == 2
+    assert main([*args, "--sweep", "q=1,2", "-o", str(tmp_path / "q.svg")]) == 2
+    assert "no parameter 'q'" in capsys.readouterr().err
+
+
+def test_the_gallery_marks_explorable_figures(figures):
+    from gradbook.engine.gallery import gallery_page
+
+    (ref,) = refs(figures, "![](figures/line.svg?sweep=k)")
+    md = gallery_page(figures, [("ch.md", "第 1 章", [ref])], "gallery.md")
+    assert "（图 1，可拖动）" in md and "**可拖动：**" in md and "$k$（`k`）" in md
+    assert "gradbook render line --sweep k -o line.gif" in md
+
+
+@pytest.mark.browser
+def test_without_javascript_every_figure_is_its_default_frame_and_no_slider_shows(browser, site_url, site_dir):
+    for path in CHAPTERS:
+        url = f"{site_url}chapters/{path.stem}/"
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        figures = page.evaluate("""() => [...document.querySelectorAll('figure.gb-figure')].map(f => {
+            const img = f.querySelector('img'), box = f.querySelector('.gb-explore');
+            return {id: f.id, src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0,
+                    slider: box ? box.getClientRects().length > 0 : false,
+                    frames: box ? JSON.parse(box.dataset.gbSweep) : null}; })""")
+        context.close()
+        assert figures and all(f["loaded"] for f in figures), [f["src"] for f in figures if not f["loaded"]]
+        assert not any(f["slider"] for f in figures), "without JavaScript no slider shows"
+        for f in figures:
+            if f["frames"]:
+                assert f["src"].rsplit("/", 1)[-1] == f["frames"]["f"][f["frames"]["s"]], f["id"]
+    page = browser.new_page()
+    page.goto(f"{site_url}chapters/02-linear-model/", wait_until="load")
+    page.emulate_media(media="print")
+    assert page.locator(".gb-explore").first.is_hidden(), "a printed page shows no slider"
+    page.close()

@@ -67,6 +67,9 @@ def workdir(tmp_path) -> Path:
 
 def _outputs(argv: list[str], workdir: Path) -> list[Path]:
     """The files a documented command promises to write."""
+    if "--sweep" in argv and not argv[argv.index("-o") + 1].endswith(".gif"):  # numbered frames: out-0.svg …
+        out = Path(argv[argv.index("-o") + 1])
+        return sorted(workdir.glob(f"{out.stem}-[0-9]*{out.suffix}"))
     if "-o" in argv:
         return [workdir / argv[argv.index("-o") + 1]]
     if argv[1].startswith("figures/"):
@@ -84,6 +87,9 @@ def _assert_real_image(path: Path, command: str) -> None:
     if path.suffix == ".svg":
         root = ElementTree.fromstring(path.read_bytes())
         assert root.tag.endswith("svg") and len(root.findall(".//{*}path")) > 20, f"{command}: {path.name}"
+    elif path.suffix == ".gif":  # a sweep's animation: a frame per value
+        with Image.open(path) as img:
+            assert img.format == "GIF" and img.n_frames > 2 and min(img.size) > 200, f"{command}: {path.name}"
     else:
         with Image.open(path) as img:
             assert img.format == "PNG" and min(img.size) > 200, f"{command}: {path.name}"

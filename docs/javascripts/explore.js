@@ -5,17 +5,16 @@ function gradbookExplore() {
   document.querySelectorAll(".gb-explore[hidden]").forEach((box) => {
     const d = JSON.parse(box.dataset.gbSweep);
     const fig = box.closest("figure");
-    const link = fig.querySelector("a");
     const n = d.f.length;
-    // Each image source of the figure (a <picture>'s <source>s, then the <img>) and its frame-0
-    // URL: a frame's file sits beside it, so the build's relative name resolves against it.
+    // Each image of the figure (the <img>, and a <picture>'s <source>s) and the frames it shows:
+    // the dark scheme's own (d.fd) under .gb-dark, else the page's. A frame's file sits beside
+    // the figure's, so the build's name resolves against the image's own URL.
     const slots = [...fig.querySelectorAll("source, img")].map((el) => {
       const attr = el.tagName === "IMG" ? "src" : "srcset";
-      return { el, attr, url: new URL(el.getAttribute(attr), location.href) };
+      const list = (el.closest(".gb-dark") && d.fd) || d.f;
+      return { el, attr, list, url: new URL(el.getAttribute(attr), location.href) };
     });
-    const frame = (k, url) => new URL(frameName(k, url), url).href;
-    // The default frame's file is d.f[d.s]; a variant (dark, phone) carries its own suffix after it.
-    const frameName = (k, url) => url.pathname.split("/").pop().replace(d.f[d.s].replace(/\.\w+$/, ""), d.f[k].replace(/\.\w+$/, ""));
+    const frame = (k, s) => new URL(s.list[k], s.url).href;
     const el = (tag, props) => Object.assign(document.createElement(tag), props);
     const input = el("input", { type: "range", min: 0, max: n - 1, step: 1, value: d.s });
     input.setAttribute("aria-label", d.n);
@@ -37,7 +36,9 @@ function gradbookExplore() {
     const warm = (k) => {
       if (k < 0 || k >= n || loaded.has(k)) return;
       loaded.add(k);
-      slots.forEach((s) => { el("img").src = frame(k, s.url); });
+      // Only the image the reader sees (the other scheme's is display:none, never fetched).
+      slots.filter((s) => s.el.tagName === "IMG" && s.el.getClientRects().length)
+        .forEach((s) => { el("img").src = frame(k, s); });
     };
     let i = d.s;
     const show = (k) => {
@@ -46,8 +47,11 @@ function gradbookExplore() {
       value.textContent = d.v[k];
       readout.textContent = d.r ? d.r[k] : "";
       input.setAttribute("aria-valuetext", d.v[k] + (d.r ? "，" + d.r[k] : ""));
-      slots.forEach((s) => s.el.setAttribute(s.attr, frame(k, s.url)));
-      if (link) link.href = frame(k, slots[slots.length - 1].url);
+      slots.forEach((s) => s.el.setAttribute(s.attr, frame(k, s)));
+      fig.querySelectorAll("a.gb-zoom").forEach((a) => {
+        const s = slots.find((t) => a.contains(t.el) && t.el.tagName === "IMG");
+        if (s) a.href = frame(k, s);
+      });
       warm(k - 1);
       warm(k + 1);
     };

@@ -108,6 +108,15 @@ def cmd_list(args) -> int:
 
 
 def cmd_render(args) -> int:
+    if args.sweep:  # numbered frames, or an animated GIF (gradbook/engine/sweep.py)
+        from gradbook.engine.sweep import render_frames
+
+        cache, sets = Path(args.cache_dir) if args.cache_dir else user_cache_root(), parse_sets(args.set)
+        for row in render_frames(
+            args.name, Path(args.output), sets, args.sweep, Path(args.figures_dir), cache, args.dpi
+        ):
+            print("\t".join(map(str, row)))
+        return 0
     out = render_to_file(
         args.name,
         Path(args.output),
@@ -150,6 +159,9 @@ def cmd_export(args) -> int:
 
 CACHE_HELP = "the store of rendered figures (default: $GRADBOOK_CACHE, else ~/.cache/gradbook)"
 SET_HELP = "change a parameter, e.g. --set x0=1.5 (repeat for several; each at most once)"
+SWEEP_HELP = (
+    "one frame per value, OUTPUT-00.svg …, or an animated OUTPUT.gif: PARAM=LOW..HIGH:N, LOW..HIGH:log:N, V1,V2"
+)
 DPI_HELP = "resolution of a PNG, and of rasterised parts of an SVG (default: the book's 150)"
 
 
@@ -231,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_render.add_argument("-o", "--output", required=True, metavar="FILE", help="output file (.svg or .png)")
     _add_render_options(p_render)
     p_render.add_argument("--cache-dir", default=None, help=CACHE_HELP)
+    p_render.add_argument("--sweep", metavar="PARAM[=LOW..HIGH:N]", help=SWEEP_HELP)
     p_render.set_defaults(func=cmd_render)
 
     p_export = sub.add_parser(

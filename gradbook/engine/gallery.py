@@ -23,6 +23,7 @@ class Appearance:
     title: str  # the page's title, e.g. "第 1 章 梯度的定义"
     link: str  # a Markdown link target relative to the gallery page, anchor included
     number: str  # the figure's number on that page, e.g. "1.3"
+    sweep: str | None = None  # the parameter a slider moves there (an explorable figure), if any
 
 
 def _value(v) -> str:
@@ -44,10 +45,13 @@ def _example(spec: FigureSpec) -> str:
 def figure_section(spec: FigureSpec, appearances: list[Appearance], figures_link: str, heading: str = "###") -> str:
     lines = [f"{heading} `{spec.name}`", "", f"![]({figures_link}/{spec.name}.svg)", ""]
     if appearances:
-        where = "，".join(f"[{a.title}]({a.link})（图 {a.number}）" for a in appearances)
+        where = "，".join(f"[{a.title}]({a.link})（图 {a.number}{'，可拖动' if a.sweep else ''}）" for a in appearances)
         lines += [f"**出现在：**{where}", ""]
     else:
         lines += ["**出现在：**只在图库中。", ""]
+    if swept := list(dict.fromkeys(a.sweep for a in appearances if a.sweep)):
+        knobs = "、".join(f"${spec.sweeps.get(n, {}).get('label', n)}$（`{n}`）" for n in swept)
+        lines += [f"**可拖动：**书中这张图下有滑块，拖动它改变 {knobs}，图随之变化。", ""]
     if spec.params:
         lines += ["| 参数 | 类型 | 默认值 |", "| --- | --- | --- |"]
         lines += [f"| `{p.name}` | `{p.type_name}` | `{_value(p.default)}` |" for p in spec.params]
@@ -59,6 +63,7 @@ def figure_section(spec: FigureSpec, appearances: list[Appearance], figures_link
         "```bash",
         f"gradbook render {spec.name} -o {spec.name}.png {example}".rstrip(),
         f"python figures/{spec.name}.py -o {spec.name}.svg {example}".rstrip(),
+        *[f"gradbook render {spec.name} --sweep {n} -o {spec.name}.gif  # 每个取值一帧的动画" for n in swept],
         "```",
         "",
     ]
@@ -100,7 +105,8 @@ def gallery_page(figures_dir: Path, pages: Iterable[tuple[str, str, list[Ref]]],
         for ref in refs:
             name = ref.request.name
             link = posixpath.relpath(uri, gallery_dir) + f"#{ref.anchor}"
-            appearances.setdefault(name, []).append(Appearance(title, link, ref.number))
+            sweep = ref.sweep.param if ref.sweep else None
+            appearances.setdefault(name, []).append(Appearance(title, link, ref.number, sweep))
             if name not in seen:
                 seen.add(name)
                 group.append(name)

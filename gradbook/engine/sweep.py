@@ -25,9 +25,10 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from gradbook.engine.registry import READOUT, FigureError, FigureSpec, check_domain, coerce
+from gradbook.engine.registry import FORMATS, READOUT, FigureError, FigureSpec, check_domain, coerce
 from gradbook.engine.request import Request, resolve
 
 MAX_FRAMES = 40  # a sweep's frames are all rendered and, once the reader moves it, loaded
@@ -169,3 +170,40 @@ def parse(spec: FigureSpec, text: str, overrides: dict[str, Any], fmt: str) -> S
         readouts,
         bool(declared.get("play", False)),
     )
+
+
+def render_frames(
+    name: str, out: Path, sets: dict[str, Any], sweep_text: str, figures_dir: Path, cache_dir: Path, dpi=None
+) -> list[tuple[Path, str, str]]:
+    """``gradbook render NAME --sweep PARAM[=VALUES] -o OUT``: every frame of the sweep through the
+    book's engine and store, written as OUT-00.svg, OUT-01.svg … in order of value, or, for an OUT
+    ending in .gif, as one animated GIF of the PNG frames (Pillow, which matplotlib brings).
+    Returns (path, value, readout) per frame."""
+    from gradbook.engine.pool import FigureEngine
+
+    param, sep, values = sweep_text.partition("=")
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in (*FORMATS, "gif"):
+        raise FigureError(f"cannot write '{out.name}': a sweep's frames are .svg or .png, or one animated .gif")
+    gif = fmt == "gif"
+    engine = FigureEngine(figures_dir, cache_dir, workers=2)
+    spec = engine.spec(name)
+    sweep = parse(spec, f"{param}:{values}" if sep else sweep_text, sets, "png" if gif else fmt)
+    frames = [dataclasses.replace(f, dpi=dpi) for f in sweep.frames]
+    data = engine.ensure([*frames, *sweep.readouts])
+    texts = [data[r].decode("utf-8") for r in sweep.readouts] or [""] * len(frames)
+    shown = [value_text(v) for v in sweep.values]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if gif:
+        import io
+
+        from PIL import Image
+
+        images = [Image.open(io.BytesIO(data[f])).convert("RGB").quantize(256) for f in frames]
+        images[0].save(out, save_all=True, append_images=images[1:], duration=700, loop=0, optimize=True)
+        return [(out, f"{shown[0]} … {shown[-1]}", f"{len(frames)} frames")]
+    width = len(str(len(frames) - 1))
+    paths = [out.with_name(f"{out.stem}-{k:0{width}d}{out.suffix}") for k in range(len(frames))]
+    for path, frame in zip(paths, frames):
+        path.write_bytes(data[frame])
+    return list(zip(paths, shown, texts))

@@ -9,6 +9,7 @@ of the file (``File.content_string``). Nothing is looked up again later.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import logging
@@ -50,6 +51,7 @@ class FiguresConfig(Config):
     workers = c.Type(int, default=2)
     source_fold = c.Type(bool, default=True)  # the script's source, folded, under each figure
     render = c.Type(bool, default=True)  # False: the benchmark's floor (no figure work)
+    sweeps = c.Type(bool, default=True)  # False: explorable figures as plain ones (checked, no frames): the bench
     gallery = c.Type(str, default="gallery.md")  # the page whose marker becomes the figure gallery
 
 
@@ -145,7 +147,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         return index, linked
 
     def _scan(self, file: File, text: str, errors: pages.Errors) -> list[pages.Ref]:
-        return pages.scan(file.src_uri, text, self.engine.spec, get_data(text)[1].get("chapter"), errors)
+        refs = pages.scan(file.src_uri, text, self.engine.spec, get_data(text)[1].get("chapter"), errors)
+        return refs if self.config.sweeps else [dataclasses.replace(r, sweep=None) for r in refs]
 
     def _render(self, refs: list[pages.Ref]) -> dict:
         requests = sorted({req for ref in refs for req in ref.requests()}, key=lambda r: r.label())
