@@ -2,6 +2,8 @@
 """Set up the project's virtualenv, then serve, build or test the book.
 
     python3 dev.py serve    # install (if needed) and run `mkdocs serve` on 127.0.0.1:8000
+    python3 dev.py serve --quick   # an author's loop: rebuild only edited pages (`--dirty`), and
+                            # redraw only what was edited (GRADBOOK_QUICK=1; README, "Writing")
     python3 dev.py build    # install (if needed) and run `mkdocs build --strict`
     python3 dev.py test     # install (if needed) and run the whole test suite
     python3 dev.py lock     # re-resolve requirements/lock.txt from pyproject.toml
@@ -67,7 +69,10 @@ def main(argv: list[str]) -> int:
     ensure_venv()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     if cmd == "serve":
-        args = ["mkdocs", "serve", "-a", "127.0.0.1:8000", *rest]
+        if "--quick" in rest:
+            rest = [a for a in rest if a != "--quick"] + ["--dirty"]
+            env["GRADBOOK_QUICK"] = "1"
+        args = ["mkdocs", "serve", "-a", "127.0.0.1:8000", *rest]  # a later -a HOST:PORT wins
     elif cmd == "build":
         args = ["mkdocs", "build", "--strict", *rest]
     else:

@@ -76,8 +76,8 @@ class Project:
     def figure(self, name: str, source: str) -> None:
         (self.figures / f"{name}.py").write_text(source, encoding="utf-8")
 
-    def build(self, *extra: str):
-        env = dict(ENV, PYTHONPATH=os.pathsep.join([str(self.pkg), str(self.root)]))
+    def build(self, *extra: str, **env_vars: str):
+        env = dict(ENV, PYTHONPATH=os.pathsep.join([str(self.pkg), str(self.root)]), **env_vars)
         result = mkdocs_build(self.root / "mkdocs.yml", self.site, *extra, env=env, cwd=self.root)
         result.log = result.stdout + result.stderr
         m = re.search(r"gradbook: rendered \d+ figure\(s\), \d+ from cache: (.*)", result.log)
@@ -552,3 +552,24 @@ def test_under_serve_a_failing_figure_shows_an_error_page_and_the_page_recovers(
     finally:
         serve.terminate()
         serve.wait(timeout=60)
+
+
+def test_quick_serve_redraws_what_the_author_edits_not_what_shared_code_touches(project):
+    assert project.build().returncode == 0
+    old = (project.site / "figures" / "alpha.svg").read_bytes()
+    (project.pkg / "gradbook" / "probe_dep.py").write_text("SLOPE = 3.0\n", encoding="utf-8")  # shared code
+    quick = project.build("--no-strict", GRADBOOK_QUICK="1")
+    assert quick.returncode == 0, quick.log[-3000:]
+    assert quick.rendered == [] and "quick serve: 1 figure(s) as last rendered" in quick.log
+    assert (project.site / "figures" / "alpha.svg").read_bytes() == old
+    project.figure("alpha", (project.figures / "alpha.py").read_text(encoding="utf-8") + "# edited\n")
+    assert project.build("--no-strict", GRADBOOK_QUICK="1").rendered == ["alpha.svg"], (
+        "its own script's edit redraws it"
+    )
+    project.figure("beta", (project.figures / "beta.py").read_text(encoding="utf-8"))
+    full = project.build()
+    assert full.rendered == [], "the quick render was of the current code: the full build keeps it"
+    assert (project.site / "figures" / "alpha.svg").read_bytes() != old
+    # Stale figures are a warning: a strict build (CI, dev.py build) refuses to publish them.
+    (project.pkg / "gradbook" / "probe_dep.py").write_text("SLOPE = 4.0\n", encoding="utf-8")
+    assert project.build(GRADBOOK_QUICK="1").returncode != 0

@@ -4,6 +4,10 @@ Misses render in fresh spawned worker processes, so a long-lived ``mkdocs serve`
 edited gradbook module anew; a one-shot command (``gradbook render``, ``python figures/x.py``)
 renders in its own process instead (``workers=0``), without starting a second Python.
 A worker exits as soon as its parent is gone (a build killed, or timed out, mid-render).
+
+An author's quick serve (``ensure(..., fresh=...)``) renders only the misses ``fresh`` names; any
+other miss whose script and request were rendered before is served as it was last rendered, though
+shared code (the house style, a gradbook module) changed since. A normal build never does this.
 """
 
 from __future__ import annotations
@@ -12,18 +16,19 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gradbook.engine import deps
+from gradbook.engine import deps, store
 from gradbook.engine.registry import FigureError, FigureSpec, find_figure
 from gradbook.engine.request import Request, resolve
 from gradbook.engine.store import Store
 
 KIND = "figures"
+LATEST = "latest"  # the key of the last render of a script's request, whatever the shared code
 ALT = "alt"  # a use's ALT, when its script computes one: stored beside the figure, under the same key
 
 
@@ -38,6 +43,7 @@ class RenderFailed(FigureError):
 class RenderStats:
     hits: int = 0
     rendered: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # quick serve: served from an earlier render
 
 
 class FigureEngine:
@@ -57,8 +63,11 @@ class FigureEngine:
     ) -> Request:
         return resolve(self.spec(name), overrides, fmt, dpi)
 
-    def ensure(self, requests: Iterable[Request]) -> dict[Request, bytes]:
-        """Bytes for every request; raises RenderFailed naming each figure that failed."""
+    def ensure(
+        self, requests: Iterable[Request], fresh: Callable[[Request], bool] | None = None
+    ) -> dict[Request, bytes]:
+        """Bytes for every request; raises RenderFailed naming each figure that failed.
+        ``fresh`` (quick serve only): which misses to render; the others take their last render."""
         out: dict[Request, bytes] = {}
         missing: list[tuple[Request, FigureSpec, str]] = []
         deps.forget_files()
@@ -67,6 +76,11 @@ class FigureEngine:
             spec = self.spec(req.name)
             key = deps.figure_key(spec, req, self.store, renderer)
             data = self.store.get(KIND, key, req.fmt)
+            stale = data is None and fresh is not None and not fresh(req)
+            if stale and (data := self._latest(spec, req)) is not None:
+                out[req] = data  # its ALT: the script's static one (a full build computes the rest)
+                self.stats.stale.append(req.label())
+                continue
             if data is None or (spec.alt_from_data and self.store.get(KIND, key, ALT) is None):
                 missing.append((req, spec, key))
             else:
@@ -75,6 +89,10 @@ class FigureEngine:
         if missing:
             out.update(self._render_all(missing))
         return out
+
+    def _latest(self, spec: FigureSpec, req: Request) -> bytes | None:
+        pointer = self.store.get(LATEST, latest_key(spec, req), "key")
+        return None if pointer is None else self.store.get(KIND, pointer.decode(), req.fmt)
 
     def alt_texts(self, requests: Iterable[Request]) -> dict[Request, str]:
         """Each use's own ALT, for the requests whose script computes one (after ``ensure``)."""
@@ -102,11 +120,12 @@ class FigureEngine:
                 results = list(pool.map(render_job, jobs))
         out: dict[Request, bytes] = {}
         failures: list[tuple[Request, str]] = []
-        for (req, _, key), (ok, value, alt) in zip(missing, results):
+        for (req, spec, key), (ok, value, alt) in zip(missing, results):
             if ok and isinstance(value, bytes):
                 if alt is not None:
                     self.store.put(KIND, key, ALT, alt.encode())
                 self.store.put(KIND, key, req.fmt, value)
+                self.store.put(LATEST, latest_key(spec, req), "key", key.encode())
                 out[req] = value
                 self.stats.rendered.append(req.label())
             else:
@@ -127,3 +146,8 @@ def exit_with_parent(parent: int, interval: float = 0.5) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="gradbook-exit-with-parent", daemon=True).start()
+
+
+def latest_key(spec: FigureSpec, req: Request) -> str:
+    """A script's request as its author wrote it: the script's own text and the request, no more."""
+    return store.key(LATEST, script=store.file_digest(spec.path), request=req.label(), fmt=req.fmt)

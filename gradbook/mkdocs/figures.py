@@ -5,6 +5,12 @@ The engine does the work (scan, resolve, render, store, number). This adapter, i
 before any page is converted: scans every page once, renders what they ask for, adds the files,
 and writes each page's Markdown with the figure blocks in place, which MkDocs then reads instead
 of the file (``File.content_string``). Nothing is looked up again later.
+
+Two modes for an author's ``mkdocs serve`` (``python3 dev.py serve --quick`` sets both):
+- ``--dirty``: only pages whose source changed, or whose figures were drawn anew, are rebuilt;
+- ``GRADBOOK_QUICK=1``: a figure whose shared code changed (the house style, a gradbook module) is
+  served as last rendered unless it is on a page edited since serving began; its own script's
+  edits still redraw it. The full build (CI, ``dev.py build``) never does either.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import dataclasses
 import html
 import json
 import logging
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -34,6 +41,9 @@ from gradbook.engine.sweep import Sweep
 from gradbook.mkdocs import serve
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
+QUICK = "GRADBOOK_QUICK"
+# Module-level: MkDocs makes new plugin instances for every rebuild under serve.
+_serving = {"dirty": False, "first_seen": {}}  # first_seen: each page's mtime when serving began
 
 
 def explorer(sweep: Sweep, outputs: dict) -> str:
@@ -74,14 +84,18 @@ def nav_order(nav) -> dict[str, int]:
 class FiguresPlugin(BasePlugin[FiguresConfig]):
     supports_multiple_instances = False
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        _serving["dirty"] = dirty
+
     def on_config(self, config):
+        self.quick = os.environ.get(QUICK, "").lower() not in {"", "0", "false", "no"}
         root = Path(config.config_file_path).resolve().parent
         self.figures_dir = (root / self.config.figures_dir).resolve()
         self.engine = FigureEngine(self.figures_dir, cache_root(root / ".cache" / "gradbook"), self.config.workers)
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        self.engine.stats.hits, self.engine.stats.rendered = 0, []
+        self.engine.stats.hits, self.engine.stats.rendered, self.engine.stats.stale = 0, [], []
         docs = files.documentation_pages()
         # Each page as written (front matter included, so lines are the author's), read once.
         texts = {file: file.content_string for file in docs}
@@ -98,7 +112,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if errors:
             raise PluginError(pages.report(errors))
         everything = [ref for page_refs in refs.values() for ref in page_refs]
-        outputs = self._render(everything)
+        outputs = self._render(everything, self._edited(refs) if self.quick else None)
         self.alts = self.engine.alt_texts(r.request for r in everything) if self.config.render else {}
         for ref in everything:
             for target, request in ref.outputs().items():  # the image, and an explorable's frames
@@ -111,7 +125,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                         f"at build time; delete the file and keep the script figures/{ref.request.name}.py"
                     )
         # Each page's Markdown with its figure blocks on the lines scanned: MkDocs reads this.
+        drawn = set(self.engine.stats.rendered)
         for file, page_refs in refs.items():
+            if _serving["dirty"] and not (
+                file.is_modified() or any(q.label() in drawn for r in page_refs for q in r.requests())
+            ):
+                continue  # --dirty: MkDocs skips this page unless its content is set
             if page_refs or file is gallery or file in linked:
                 numbered = get_data(texts[file])[1].get("figure_numbers") is not False
                 blocks = {ref.line: self._block(ref, outputs, numbered) for ref in page_refs}
@@ -123,7 +142,26 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 self.engine.stats.hits,
                 ", ".join(self.engine.stats.rendered),
             )
+        if self.engine.stats.stale:
+            log.warning(
+                "gradbook: quick serve: %d figure(s) as last rendered, before shared code changed "
+                "(a full build redraws them): %s",
+                len(self.engine.stats.stale),
+                ", ".join(self.engine.stats.stale),
+            )
         return files
+
+    def _edited(self, refs: dict) -> set:
+        """Quick serve: the requests on pages edited since serving began."""
+        seen: dict = _serving["first_seen"]  # type: ignore[assignment]
+        fresh = set()
+        for file, page_refs in refs.items():
+            if file.abs_src_path is None:
+                continue
+            mtime = os.stat(file.abs_src_path).st_mtime_ns
+            if seen.setdefault(file.src_uri, mtime) != mtime:
+                fresh.update(req for ref in page_refs for req in ref.requests())
+        return fresh
 
     def _cross_references(self, texts: dict, refs: dict, gallery: File | None, errors: pages.Errors):
         """Every page's ``[图](#fig:NAME)`` resolved in ``texts`` (in place); returns the index (so
@@ -150,12 +188,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         refs = pages.scan(file.src_uri, text, self.engine.spec, get_data(text)[1].get("chapter"), errors)
         return refs if self.config.sweeps else [dataclasses.replace(r, sweep=None) for r in refs]
 
-    def _render(self, refs: list[pages.Ref]) -> dict:
+    def _render(self, refs: list[pages.Ref], fresh: set | None = None) -> dict:
         requests = sorted({req for ref in refs for req in ref.requests()}, key=lambda r: r.label())
         if not self.config.render:
             return {req: b"" for req in requests}
         try:
-            return self.engine.ensure(requests)
+            return self.engine.ensure(requests, None if fresh is None else fresh.__contains__)
         except RenderFailed as exc:
             raise PluginError(pages.failure_report(exc.failures, refs)) from None
 

@@ -13,6 +13,8 @@ What it still touches of mkdocs-jupyter, and why:
   ``render`` (which mkdocs-jupyter sets in its ``on_pre_page``) with the gradbook store: the key
   also covers the gradbook modules the notebook imports and the library versions; entries are
   checksummed and atomic; unused ones go after ``MAX_AGE_DAYS``, never because a build skipped them.
+  Under an author's quick serve (``GRADBOOK_QUICK=1``) a notebook whose own text has not changed is
+  shown as last executed, though gradbook code changed since; a full build runs it again.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ NBCONVERT_CONFIG = Path(__file__).resolve().with_name("nbconvert")
 _CELL_ID = re.compile(r'id="cell-id=[0-9a-f-]+"')
 _HEADING = re.compile(r'(<h[1-6][^>]*\sid=")([^"]*)("[^>]*>)(.*?)(</h[1-6]>)', re.S)
 KIND = "notebooks"
+LATEST = "latest"  # pointers to the last execution of a notebook's text (quick serve)
 MAX_AGE_DAYS = 30  # an executed notebook no build has used for this long is deleted from the store
 # mkdocs-jupyter's options that do not change a page (its own cache's); the rest enter the key.
 _NOT_OUTPUT = {"cache", "cache_dir", "data_files", "include_source"}
@@ -84,10 +87,15 @@ class NotebooksPlugin(BasePlugin[NotebooksConfig]):
     def on_pre_page(self, page, config, files):
         if not (self.cache and self.notebook(page.file)):
             return page
-        convert, key = page.render, self._key(page.file)
+        convert, key, latest = page.render, self._key(page.file), self._latest_key(page.file)
+        quick = os.environ.get("GRADBOOK_QUICK", "").lower() not in {"", "0", "false", "no"}
 
         def render(config, files) -> None:
-            if (payload := self.store.get(KIND, key, "json")) is not None:
+            payload = self.store.get(KIND, key, "json")
+            if payload is None and quick and (pointer := self.store.get(LATEST, latest, "key")) is not None:
+                payload = self.store.get(KIND, pointer.decode(), "json")
+                log.warning("gradbook: quick serve: %s as last executed (a full build runs it)", page.file.src_uri)
+            if payload is not None:
                 self.store.touch(KIND, key, "json")
                 cached = json.loads(payload)
                 page.content, page.toc, page.title = cached["content"], get_toc(cached["toc"]), cached["title"]
@@ -96,6 +104,7 @@ class NotebooksPlugin(BasePlugin[NotebooksConfig]):
             convert(config, files)
             entry = {"content": page.content, "toc": _toc_tokens(page.toc), "title": page.title}
             self.store.put(KIND, key, "json", json.dumps(entry, ensure_ascii=False).encode())
+            self.store.put(LATEST, latest, "key", key.encode())
 
         page.render = render
         return page
@@ -120,7 +129,13 @@ class NotebooksPlugin(BasePlugin[NotebooksConfig]):
             code=deps.code_digests(code),
         )
 
+    def _latest_key(self, file: File) -> str:
+        """The notebook as its author wrote it (text, path, options), whatever the code it imports."""
+        options = {k: v for k, v in self.jupyter.config.items() if k not in _NOT_OUTPUT}
+        return store.key(LATEST, source=store.file_digest(Path(file.abs_src_path)), page=file.src_uri, options=options)
+
     def on_post_build(self, config) -> None:
+        self.store.prune(LATEST, MAX_AGE_DAYS)  # pointers, figures' too: rewritten at every render
         if self.cache and (gone := self.store.prune(KIND, MAX_AGE_DAYS)):
             log.info("gradbook: removed %d notebook(s) unused for %d days from the store", gone, MAX_AGE_DAYS)
 
