@@ -133,18 +133,28 @@ class MathRenderer:
         self.close()
 
     def stylesheet(self) -> str:
+        """MathJax's SVG stylesheet; from the store too, so a warm build never starts V8 (~2 s)."""
+        key = store.key(KIND, mathjax=self._mathjax_digest(), config=CONFIG, stylesheet=True) if self.cache else ""
+        if self.cache and (cached := self.cache.get(KIND, key, "css")) is not None:
+            return cached.decode("utf-8")
         with self._lock:
-            return self._context().eval("gbStylesheet()")
+            css = self._context().eval("gbStylesheet()")
+        if self.cache:
+            self.cache.put(KIND, key, "css", css.encode("utf-8"))
+        return css
 
-    def _key(self, tex: str, display: bool) -> str:
-        """What a formula's SVG depends on: the MathJax code itself (its version, by content, not
-        where it is installed), the configuration, the TeX and its mode."""
+    def _mathjax_digest(self) -> str:
+        """The MathJax code itself (its version, by content, not where it is installed)."""
         if self._mathjax is None:
             h = hashlib.sha256()
             for rel in COMPONENTS:
                 h.update(rel.encode() + b"\0" + store.file_digest(es5_dir() / rel).encode())
             self._mathjax = h.hexdigest()
-        return store.key(KIND, mathjax=self._mathjax, config=CONFIG, display=display, tex=tex)
+        return self._mathjax
+
+    def _key(self, tex: str, display: bool) -> str:
+        """What a formula's SVG depends on: the MathJax code, the configuration, the TeX and its mode."""
+        return store.key(KIND, mathjax=self._mathjax_digest(), config=CONFIG, display=display, tex=tex)
 
     def tex(self, tex: str, display: bool) -> str:
         """One formula as MathJax's SVG output (an ``mjx-container`` element)."""
