@@ -1,7 +1,13 @@
-"""Build benchmark: cold, warm, floor (no figures), explorable frames, one-script edit, CLI rendering, page weight.
+"""Build benchmark: cold, warm, floor (no figures), explorable frames, one-script edit, serve edit-to-page,
+CLI rendering, page weight.
 
 Cold and warm builds include the practice notebooks: the one store (figures, math, notebook
 execution) lives in a temporary folder, so "cold" really starts empty.
+
+Serve edit-to-page: a real ``mkdocs serve`` (plain, and the author's quick mode ``--dirty`` with
+GRADBOOK_QUICK=1, as ``dev.py serve --quick``) on the same warm store; a chapter gets a new line, or
+a figure script a new comment (shown in the page's source fold), and the served page is polled until
+it shows it; the file is restored and the page polled back before the next edit.
 
 Run from the repository root: ``.venv/bin/python bench/build_bench.py [--repeat 3]``
 (``--sweeps-only``: just the two cold builds, with and without the explorable figures' frames).
@@ -20,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -161,12 +169,107 @@ def cli_render_all(tmp: Path) -> list[tuple[str, float, int]]:
     return rows
 
 
+CHAPTER, CHAPTER_URL = "docs/chapters/01-gradient.md", "chapters/01-gradient/"
+TARGETS = {"warm": 3.0, "chapter": 2.0, "figure": 3.0}  # seconds, issue 17
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _page(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as r:
+            return r.read().decode("utf-8")
+    except (urllib.error.URLError, OSError):
+        return ""
+
+
+def _wait_for(url: str, test, limit: float = 900.0) -> float:
+    start = time.perf_counter()
+    while not test(_page(url)):
+        if time.perf_counter() - start > limit:
+            sys.exit(f"gave up waiting for {url}")
+        time.sleep(0.05)
+    return time.perf_counter() - start
+
+
+def _edit_to_page(path: Path, addition: str, url: str, marker: str) -> float:
+    """Seconds from appending ``addition`` to ``path`` until ``url`` serves ``marker``; then restored."""
+    original = path.read_text(encoding="utf-8")
+    try:
+        path.write_text(original + addition, encoding="utf-8")
+        return _wait_for(url, lambda html: marker in html)
+    finally:
+        path.write_text(original, encoding="utf-8")
+        _wait_for(url, lambda html: bool(html) and marker not in html)
+
+
+def serve_edits(cache: Path, figure: str, quick: bool, repeat: int) -> dict[str, float]:
+    """Median edit-to-page seconds under ``mkdocs serve``, for a chapter line and a figure comment."""
+    port = _free_port()
+    env = dict(ENV, GRADBOOK_CACHE=str(cache), **({"GRADBOOK_QUICK": "1"} if quick else {}))
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *(["--dirty"] if quick else [])]
+    serve = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/{CHAPTER_URL}"
+    try:
+        _wait_for(url, bool)
+        chapter, fig = [], []
+        for i in range(repeat):
+            mark = f"bench-{time.time_ns()}-{i}"
+            chapter.append(_edit_to_page(ROOT / CHAPTER, f"\n{mark}\n", url, mark))
+            mark = f"bench-{time.time_ns()}-{i}"
+            fig.append(_edit_to_page(ROOT / "figures" / f"{figure}.py", f"# {mark}\n", url, mark))
+        return {"chapter": statistics.median(chapter), "figure": statistics.median(fig)}
+    finally:
+        serve.terminate()
+        serve.wait(timeout=60)
+
+
+def report_serve(serve: dict, repeat: int) -> None:
+    print(f"\nserve, edit to served page ({CHAPTER_URL}; median of {repeat}):")
+    print(f"  {'mode':44} {'chapter line':>12} {'figure script':>14}")
+    for quick, label in (
+        (False, "mkdocs serve (a full rebuild per change)"),
+        (True, "dev.py serve --quick (--dirty, quick)"),
+    ):
+        t = serve[quick]
+        print(f"  {label:44} {t['chapter']:10.2f} s {t['figure']:12.2f} s")
+    print(f"  targets: chapter ≤ {TARGETS['chapter']:.0f} s, figure script ≤ {TARGETS['figure']:.0f} s")
+
+
+def serve_only(args) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        build(site, args.serve_only)  # fills the store with whatever the sources need now
+        warm = [build(site, args.serve_only) for _ in range(args.repeat)]
+        floor = [build(site, args.serve_only, render=False) for _ in range(args.repeat)]
+    warm_s, floor_s = (statistics.median(r["wall"] for r in runs) for runs in (warm, floor))
+    cpu = statistics.median(r["cpu"] for r in warm)
+    print(f"warm build {warm_s:.2f} s (CPU {cpu:.2f} s; target ≤ {TARGETS['warm']:.0f} s); floor {floor_s:.2f} s")
+    report_serve(
+        {quick: serve_edits(args.serve_only, args.figure, quick, args.repeat) for quick in (False, True)}, args.repeat
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each warm measurement (median)")
     parser.add_argument("--figure", default="derivative_arrow", help="figure script to touch")
     parser.add_argument("--sweeps-only", action="store_true", help="only the cold builds with and without frames")
+    parser.add_argument(
+        "--serve-only",
+        metavar="STORE",
+        type=Path,
+        help="only the warm build and the serve loop, on an existing store (e.g. .cache/gradbook)",
+    )
     args = parser.parse_args()
+    if args.serve_only:
+        return serve_only(args)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         cache, site = tmp / "cache", tmp / "site"
@@ -185,6 +288,7 @@ def main() -> None:
         finally:
             script.write_text(original, encoding="utf-8")
         restore = build(site, cache)  # puts the original figure back in the site
+        serve = {quick: serve_edits(cache, args.figure, quick, args.repeat) for quick in (False, True)}
         weights = page_weights(site)
         pool = pool_scaling(args.figure, 8, tmp)
         cli = cli_render_all(tmp)
@@ -207,6 +311,8 @@ def main() -> None:
     for label, seconds, note in rows:
         print(f"{label:40} {seconds:8.2f} {seconds / floor_s:8.2f}  {note}")
     print(f"\nwarm ÷ floor = {warm_s / floor_s:.2f} (target ≤ 1.20); runs per median: {args.repeat}")
+    print(f"warm build {warm_s:.2f} s (target ≤ {TARGETS['warm']:.0f} s); MkDocs' full-rebuild floor {floor_s:.2f} s")
+    report_serve(serve, args.repeat)
     print(f"\ncold render of 8 parameter variants of {args.figure} (the build's pool, spawn):")
     for workers, wall, cores in pool:
         print(f"  {workers} worker(s): {wall:6.2f} s, {cores:.2f} cores busy, speed-up {pool[0][1] / wall:.2f}×")
