@@ -95,6 +95,10 @@ def test_the_deploy_publishes_the_build_the_tests_passed_on_and_is_never_cancell
     assert set(caches) == {"~/.cache/pip", ".cache/gradbook"}, caches
     assert all("requirements/lock.txt" in key for key in caches.values()), caches
     assert "figures/**" in caches[".cache/gradbook"] and "docs/**" in caches[".cache/gradbook"]
+    # The build prints the PDF edition: Chromium and the CJK font come before it, as in .ci/run.
+    (fonts,) = where("bash .ci/cjk-fonts")
+    assert fonts < build and "chromium" in steps[fonts]["run"]
+    assert "bash .ci/cjk-fonts" in (ROOT / ".ci" / "run").read_text()
 
 
 def test_ci_runs_the_readme_test_command():
@@ -118,6 +122,7 @@ def test_lock_pins_every_installed_dependency_exactly():
         "jieba",
         "django-static-mathjax",
         "playwright",
+        "pypdf",
         "pytest",
         "torch",
     ):
@@ -143,6 +148,7 @@ def test_each_adapter_is_registered_through_its_own_entry_point():
         "gradbook/figures": "gradbook.mkdocs.figures:FiguresPlugin",
         "gradbook/math": "gradbook.mkdocs.math:MathPlugin",
         "gradbook/notebooks": "gradbook.mkdocs.notebooks:NotebooksPlugin",
+        "gradbook/pdf": "gradbook.mkdocs.pdf:PdfPlugin",
     }
     for name, value in eps.items():
         assert f"  - {name}" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), f"mkdocs.yml does not use {name}"

@@ -5,6 +5,7 @@
 - ``math`` (plugin ``gradbook/math``): TeX typeset at build time into every page
 - ``notebooks`` (plugin ``gradbook/notebooks``): mkdocs-jupyter's pages get a download box,
   folded solutions, stable ids, and an execution cache keyed by the gradbook code they import
+- ``pdf`` (plugin ``gradbook/pdf``): the whole book printed to one PDF after the build
 
 Moving to another site generator means new adapters beside these, not a new engine.
 """

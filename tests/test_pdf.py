@@ -1,0 +1,282 @@
+"""The PDF edition (issue 21): gradbook.pdf in the built site, read back with pypdf."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from gradbook.engine.pdf import base, chromium, fonts
+from gradbook.engine.pdf import page as print_page
+from tests.site import ROOT
+
+pytestmark = pytest.mark.site
+
+RADICALS = re.compile("[\u2e80-\u2fdf]")
+
+
+def nav_pages() -> list[tuple[str, str]]:
+    """(title, src) of the pages the PDF prints: the nav's, less notebooks and the gallery."""
+    import yaml
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=get_yaml_loader())
+    out = []
+
+    def walk(items):
+        for item in items:
+            for title, value in item.items():
+                if isinstance(value, list):
+                    walk(value)
+                elif value.endswith(".md") and value != "gallery.md":
+                    out.append((title, value))
+
+    walk(config["nav"])
+    return out
+
+
+def built(site: Path, src: str) -> str:
+    folder = "" if src == "index.md" else src.removesuffix(".md") + "/"
+    return (site / folder / "index.html").read_text(encoding="utf-8")
+
+
+@cache
+def reader(site: Path) -> PdfReader:
+    return PdfReader(site / "gradbook.pdf")
+
+
+@cache
+def page_texts(site: Path) -> tuple[str, ...]:
+    return tuple(re.sub(r"\s+", "", page.extract_text() or "") for page in reader(site).pages)
+
+
+def outline_titles(site: Path) -> list[tuple[str, int]]:
+    r = reader(site)
+    out = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                out.append((re.sub(r"\s+", "", item.title), r.get_destination_page_number(item) + 1))
+
+    walk(r.outline)
+    return out
+
+
+def plain(fragment: str) -> str:
+    fragment = re.sub(r"<mjx-container.*?</mjx-container>", "", fragment, flags=re.S)
+    fragment = re.sub(r'<a class="headerlink".*?</a>', "", fragment, flags=re.S)
+    return re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", fragment)))
+
+
+def test_the_pdf_is_in_the_site_with_a_sane_size_and_page_count(site_dir):
+    path = site_dir / "gradbook.pdf"
+    assert path.is_file()
+    assert path.stat().st_size <= 40 * 2**20
+    n = len(reader(site_dir).pages)
+    assert 80 <= n <= 600, n
+    assert reader(site_dir).metadata.title == "梯度之书"
+
+
+def test_home_page_and_header_link_to_the_pdf(site_dir):
+    home = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert 'class="gb-pdf"' in home and 'href="gradbook.pdf"' in home
+    chapter = built(site_dir, "chapters/02-linear-model.md")
+    assert 'class="md-header__button md-icon gb-pdf-link"' in chapter and 'href="../../gradbook.pdf"' in chapter
+
+
+def test_every_chapter_and_section_is_in_the_outline(site_dir):
+    titles = [t for t, _ in outline_titles(site_dir)]
+    missing = []
+    for title, src in nav_pages():
+        page = built(site_dir, src)
+        if not any(re.sub(r"\s+", "", title) in t for t in titles):
+            missing.append(title)
+        body = page[page.find('<article class="md-content__inner') :]
+        for m in re.finditer(r"<h2 [^>]*>(.*?)</h2>", body, re.S):
+            text = plain(m[1])
+            # Formulas in a heading read as their alternative text in the outline: compare the rest.
+            if not any(all(chunk in t for chunk in re.split(r"[$\\]", text) if chunk) for t in titles):
+                missing.append(f"{src}: {text}")
+    assert not missing, missing
+
+
+def test_outline_entries_point_to_the_pages_that_show_them(site_dir):
+    texts = page_texts(site_dir)
+    wrong = [(t, p) for t, p in outline_titles(site_dir) if re.sub(r"[^\u4e00-\u9fff]", "", t)[:6] not in texts[p - 1]]
+    assert not wrong, wrong[:10]
+
+
+def test_every_font_is_embedded(site_dir):
+    fonts, bad = set(), []
+    for page in reader(site_dir).pages:
+        for font in ((page.get("/Resources") or {}).get("/Font") or {}).values():
+            font = font.get_object()
+            name = str(font.get("/BaseFont"))
+            fonts.add(name)
+            if font["/Subtype"] == "/Type3":
+                bad.append(f"{name}: Type 3")
+                continue
+            desc = (
+                font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                if "/DescendantFonts" in font
+                else font["/FontDescriptor"]
+            )
+            if not any(k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                bad.append(name)
+    assert fonts and not bad, bad
+    assert any("NotoSansCJK" in f for f in fonts), fonts
+
+
+def test_chinese_extracts_as_ordinary_ideographs(site_dir):
+    text = "".join(page_texts(site_dir))
+    assert not RADICALS.findall(text), sorted(set(RADICALS.findall(text)))[:20]
+    assert "\ufffd" not in text
+    assert "高" in text and "一" in text
+
+
+def test_sample_sentences_from_each_chapter_extract_as_text(site_dir):
+    whole = "".join(page_texts(site_dir))
+    missing = []
+    for _, src in nav_pages():
+        body = built(site_dir, src)
+        body = body[body.find('<article class="md-content__inner') :]
+        paragraphs = [plain(p) for p in re.findall(r"<p>(.*?)</p>", body, re.S)]
+        samples = [p[:20] for p in paragraphs if len(p) >= 20 and re.match(r"[\u4e00-\u9fff]{4}", p)][:3]
+        assert samples, f"{src}: no plain Chinese paragraph to sample"
+        missing += [f"{src}: {s}" for s in samples if s not in whole]
+    assert not missing, missing
+
+
+def test_every_figure_is_printed_with_its_caption(site_dir):
+    texts = page_texts(site_dir)
+    whole = "".join(texts)
+    missing = []
+    for _, src in nav_pages():
+        for number in re.findall(r'<span class="gb-fignum">图 ([\d.]+)</span>', built(site_dir, src)):
+            if f"图{number}" not in whole:
+                missing.append(f"{src}: 图 {number}")
+    assert not missing, missing
+    # Figures are vector: every page with a caption draws a form XObject (the SVG), not a bitmap only.
+    forms = 0
+    for page in reader(site_dir).pages:
+        xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
+        forms += sum(1 for x in xobjects.values() if x.get_object().get("/Subtype") == "/Form")
+    assert forms >= 20, forms
+
+
+def link_targets(site: Path) -> list[tuple[int, str, int]]:
+    """(page, destination name, target page) of every internal link annotation."""
+    r = reader(site)
+    index = {page.indirect_reference.idnum: i + 1 for i, page in enumerate(r.pages)}
+    dests = {str(k): index.get(v.page.idnum) for k, v in r.named_destinations.items()}
+    out = []
+    for i, page in enumerate(r.pages, 1):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if "/Dest" in annot:
+                name = str(annot["/Dest"])
+                out.append((i, name.lstrip("/"), dests.get(name) or dests.get(name.lstrip("/"))))
+    return out
+
+
+def test_internal_links_resolve_to_the_right_pages(site_dir):
+    texts = page_texts(site_dir)
+    links = link_targets(site_dir)
+    assert len(links) > 100, len(links)
+    unresolved = [(p, d) for p, d, t in links if t is None]
+    assert not unresolved, unresolved[:10]
+    checked = 0
+    for _, dest, target in links:
+        # A link to a chapter ("第 4 章") lands on the page with that chapter's title.
+        if m := re.fullmatch(r"p-chapters-0(\d)-[a-z-]+", dest):
+            assert f"第{m[1]}章" in texts[target - 1], (dest, target)
+            checked += 1
+    assert checked >= 3, checked
+    # 见图 N.M: the link's target page shows the figure with that number.
+    site = site_dir
+    figure_pages = {}
+    for _, src in nav_pages():
+        for ident, number in re.findall(
+            r'<figure class="gb-figure" id="([^"]+)".*?<span class="gb-fignum">图 ([\d.]+)</span>',
+            built(site, src),
+            re.S,
+        ):
+            figure_pages[ident] = number
+    wrong = []
+    for _, dest, target in links:
+        ident = dest.split("--", 1)[-1]
+        if ident in figure_pages and f"图{figure_pages[ident]}" not in texts[target - 1]:
+            wrong.append((dest, target, figure_pages[ident]))
+    assert not wrong, wrong[:10]
+
+
+def test_external_links_stay_clickable(site_dir):
+    uris = [
+        annot.get_object()["/A"]["/URI"]
+        for page in reader(site_dir).pages
+        for annot in page.get("/Annots") or []
+        if "/A" in annot.get_object() and "/URI" in annot.get_object()["/A"]
+    ]
+    assert any(u.startswith("https://") and "127.0.0.1" not in u for u in uris) or uris, uris[:5]
+    assert all(not u.startswith("http://gradbook.print") for u in uris), [u for u in uris if "gradbook.print" in u]
+
+
+def test_contents_carry_page_numbers_that_match_the_outline(site_dir):
+    texts = page_texts(site_dir)
+    contents = texts[1] + texts[2]
+    assert "目录" in contents
+    for title, page in outline_titles(site_dir)[:8]:
+        if title.startswith("第") and "章" in title:
+            assert f"{title}{page}" in contents.replace(".", ""), (title, page)
+
+
+def test_answers_are_gathered_not_folded(site_dir):
+    whole = "".join(page_texts(site_dir))
+    assert whole.count("本章习题答案") >= 5
+    assert "答案见第" in whole
+
+
+def test_math_has_a_text_alternative(site_dir):
+    # Tagged PDF: formulas are figures whose /Alt reads the formula (from its MathML).
+    r = reader(site_dir)
+    root = r.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    raw = (site_dir / "gradbook.pdf").read_bytes()
+    assert raw.count(b"/Alt") > 100
+
+
+def test_the_math_reading_is_linear():
+    mathml = "<math><msup><mi>x</mi><mn>2</mn></msup><mo>+</mo><mfrac><mn>1</mn><mi>n</mi></mfrac></math>"
+    assert print_page.math_text(mathml) == "x^{2}+(1)/(n)"
+
+
+def test_a_link_to_another_chapter_becomes_an_anchor_in_the_pdf():
+    part = base.Part("第 2 章", "chapters/02-linear-model/")
+    keys = {"chapters/02-linear-model/": part.key, "chapters/04-pitfalls/": "p-chapters-04-pitfalls"}
+    link = print_page._Linker(part, keys, "https://example.org/book/")
+    # Chinese ids become short ASCII names (the PDF's destinations), the same for id and link.
+    assert link.href("../04-pitfalls/#梯度消失") == "#p-chapters-04-pitfalls--h1"
+    assert link.ident("梯度消失") == "p-chapters-02-linear-model--h1"
+    assert link.href("#梯度消失") == "#p-chapters-02-linear-model--h1"
+    assert link.href("../04-pitfalls/#fig-saddle") == "#p-chapters-04-pitfalls--fig-saddle"
+    assert link.href("../../gallery/") == "https://example.org/book/gallery/"
+    assert link.href("https://distill.pub/") == "https://distill.pub/"
+    assert link.src("../../figures/a.svg") == "/figures/a.svg"
+
+
+def test_a_missing_font_stops_with_a_clear_message(monkeypatch, tmp_path):
+    monkeypatch.setenv(base.FONT_ENV, str(tmp_path))
+    with pytest.raises(base.PdfError, match="fonts-noto-cjk"):
+        fonts.font_dir()
+
+
+def test_a_missing_chromium_stops_with_a_clear_message(tmp_path):
+    with pytest.raises(base.PdfError, match="Chromium"):
+        chromium.print_book("<p>x</p>", tmp_path, str(tmp_path / "no-chromium"), tmp_path)
