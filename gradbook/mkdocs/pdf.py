@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import posixpath
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -91,7 +90,7 @@ class PdfPlugin(BasePlugin[PdfConfig]):
     def on_post_page(self, output, page, config):
         if not self.enabled:
             return output
-        href = posixpath.relpath(self.config.file, posixpath.dirname(page.url.rstrip("/") + "/x") or ".")
+        href = "../" * page.url.count("/") + self.config.file  # page URLs are folders ("a/b/")
         button = (
             f'<a href="{href}" class="md-header__button md-icon gb-pdf-link" title="下载 PDF 版" '
             f'aria-label="下载整本书的 PDF 版" download>{ICON}</a>'

@@ -49,12 +49,11 @@ def dest_pages(pdf: bytes) -> dict[str, int]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
-    index = {page.indirect_reference.idnum: i + 1 for i, page in enumerate(reader.pages)}
     out = {}
     for name, dest in reader.named_destinations.items():
-        ref = dest.page.idnum if hasattr(dest.page, "idnum") else None
-        if ref in index:
-            out[str(name).lstrip("/")] = index[ref]
+        page = reader.get_destination_page_number(dest)
+        if page is not None and page >= 0:
+            out[str(name).lstrip("/")] = page + 1
     return out
 
 
@@ -125,7 +124,7 @@ def print_book(
                 raise PdfError(f"images missing from the print: {', '.join(state['broken'][:10])}")
             if missing:
                 raise PdfError(f"the print page asked for files the site lacks: {', '.join(sorted(set(missing))[:10])}")
-            pdf, pages = b"", {}
+            pdf, pages = b"", dict[str, int]()
             stats["load_s"] = round(time.perf_counter() - t0, 1)
             for n in range(1, 4):
                 t2 = time.perf_counter()

@@ -103,7 +103,8 @@ def make_fonts(chars: dict[str, str], font_source: Path, font_store, fonts: dict
     ``fonts`` (file name → bytes) and returns (family, weight) → file name."""
     from fontTools.ttLib import TTFont
 
-    names, lacking = {}, {400: set(), 700: set()}
+    names: dict[tuple[str, int], str] = {}
+    lacking: dict[int, set[int]] = {400: set(), 700: set()}
     for family, weight, file, face in FACES:
         wanted = {ord(c) for c in chars.get(f"{family}|{weight}", "") if not c.isspace()}
         codes = sorted(wanted | ALWAYS)

@@ -19,6 +19,7 @@ _SRC = re.compile(r'(\s(?:src|srcset|data)=")([^"]*)(")')
 _ANSWER = re.compile(r'<details class="success"[^>]*>\s*<summary>答案</summary>(.*?)</details>', re.S)
 _EXERCISE = re.compile(r"<strong>习题\s*(\d+)</strong>")
 _SOURCE_FOLD = re.compile(r'<details class="gb-source".*?</details>', re.S)
+_DARK = re.compile(r'<a class="gb-zoom gb-dark"[^>]*>.*?</a>', re.S)
 _DETAILS = re.compile(r"<details(\s[^>]*)?>")
 _MATH = re.compile(
     r'(<mjx-container[^>]*>)(<svg\b[^>]*?)\saria-hidden="true"([^>]*>.*?</svg>)'
@@ -127,7 +128,9 @@ def prepare(body: str, part: Part) -> tuple[str, dict[str, str]]:
     body = _HEADERLINK.sub("", body)
     body = _SOURCE_FOLD.sub("", body)
     body = body.replace(' loading="lazy"', "")
-    body = re.sub(r'<a class="gb-zoom" href="[^"]*">', '<a class="gb-zoom">', body)
+    # The light scheme's page layout only: a figure's dark variant is dropped, its zoom link too.
+    body = _DARK.sub("", body)
+    body = re.sub(r'<a class="(gb-zoom[^"]*)" href="[^"]*">', r'<a class="\1">', body)
 
     def alt(m: re.Match) -> str:
         label = html.escape(math_text(m[4]))
@@ -135,7 +138,7 @@ def prepare(body: str, part: Part) -> tuple[str, dict[str, str]]:
 
     body = _MATH.sub(alt, body)
     # Answers to the exercises: gathered after the chapter, with a link both ways.
-    answers = []
+    answers: list[str] = []
 
     def gather(m: re.Match) -> str:
         number = (_EXERCISE.findall(body, 0, m.start()) or [str(len(answers) + 1)])[-1]
@@ -181,7 +184,9 @@ def assemble(
     """The print page: ``pages`` maps each part's url to its built HTML; ``head`` is the
     built site's stylesheet links (so the print follows the site's look)."""
     keys = {p.url: p.key for p in parts if p.kind == "page"}
-    sections, glyphs, page_rules, toc, names = [], {}, [], [], {}
+    sections, page_rules, toc = [], [], []
+    glyphs: dict[str, str] = {}
+    names: dict[tuple[str, str], str] = {}
     for i, part in enumerate(parts):
         name = f"gb-part-{i}"
         page_rules.append(f"@page {name} {{ @top-center {{ content: {_css_string(part.title)}; }} }}")
