@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import os
 import re
 import resource
@@ -34,11 +35,14 @@ from pathlib import Path
 from _site import ENV, ROOT, mkdocs_build
 
 RENDERED = re.compile(r"gradbook: rendered (\d+) figure\(s\), (\d+) from cache: (.*)")
+PDF = re.compile(r"gradbook/pdf: \S+ (\{.*\})")
 
 
-def build(site: Path, cache: Path, render: bool = True, sweeps: bool = True) -> dict:
+def build(site: Path, cache: Path, render: bool = True, sweeps: bool = True, pdf: bool = True) -> dict:
     env = dict(ENV, GRADBOOK_CACHE=str(cache), GRADBOOK_RENDER_FIGURES="true" if render else "false")
     env["GRADBOOK_SWEEPS"] = "true" if sweeps else "false"  # false: explorable figures without frames
+    if not pdf:  # the floor has no figures to print; cold without the PDF shows what the PDF adds
+        env.update(GRADBOOK_PDF="0", CI="")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = mkdocs_build(ROOT / "mkdocs.yml", site, env=env)
@@ -50,7 +54,9 @@ def build(site: Path, cache: Path, render: bool = True, sweeps: bool = True) -> 
     m = RENDERED.search(result.stdout + result.stderr)
     rendered = m.group(3).split(", ") if m else []
     frames = sum(label.split(" ")[0].endswith(".readout") for label in rendered)  # every frame has one readout
-    return {"wall": wall, "cpu": cpu, "rendered": rendered, "frames": frames}
+    printed = PDF.search(result.stdout + result.stderr)
+    pdf_stats = json.loads(printed[1]) if printed else {}
+    return {"wall": wall, "cpu": cpu, "rendered": rendered, "frames": frames, "pdf": pdf_stats}
 
 
 SWEEP = re.compile(r'<span class="gb-explore" hidden[^>]*? data-gb-sweep="([^"]+)".*?</span></span></span>', re.S)
@@ -274,13 +280,14 @@ def main() -> None:
         tmp = Path(tmp)
         cache, site = tmp / "cache", tmp / "site"
         plain = build(tmp / "site-plain", tmp / "cache-plain", sweeps=False)  # the book before explorable figures
+        cold_no_pdf = build(site, tmp / "cache-no-pdf", pdf=False)
         cold = build(site, cache)
         sweeps = sweep_weights(site)
         report_sweeps(plain, cold, sweeps)
         if args.sweeps_only:
             return
         warm = [build(site, cache) for _ in range(args.repeat)]
-        floor = [build(site, cache, render=False) for _ in range(args.repeat)]
+        floor = [build(site, cache, render=False, pdf=False) for _ in range(args.repeat)]
         script = ROOT / "figures" / f"{args.figure}.py"
         original = touch_script(args.figure)
         try:
@@ -302,7 +309,13 @@ def main() -> None:
             f"{len(cold['rendered'])} figures rendered ({cold['frames']} explorable frames + readouts), "
             f"CPU {cold['cpu']:.1f} s = {cold['cpu'] / cold['wall']:.2f} cores busy",
         ),
-        ("warm build (both caches full)", warm_s, f"{sum(len(r['rendered']) for r in warm)} figures rendered"),
+        ("cold build without the PDF", cold_no_pdf["wall"], f"the PDF adds {cold['wall'] - cold_no_pdf['wall']:.1f} s"),
+        (
+            "warm build (both caches full)",
+            warm_s,
+            f"{sum(len(r['rendered']) for r in warm)} figures rendered, "
+            f"PDF from the store: {all(r['pdf'].get('cached') for r in warm)}",
+        ),
         ("floor (figure rendering skipped)", floor_s, ""),
         (f"after touching figures/{args.figure}.py", edit["wall"], f"re-rendered: {', '.join(edit['rendered'])}"),
         ("after restoring it", restore["wall"], f"re-rendered: {', '.join(restore['rendered']) or 'none'}"),

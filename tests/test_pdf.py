@@ -86,7 +86,7 @@ def test_the_pdf_is_in_the_site_with_a_sane_size_and_page_count(site_dir):
 
 def test_home_page_and_header_link_to_the_pdf(site_dir):
     home = (site_dir / "index.html").read_text(encoding="utf-8")
-    assert 'class="gb-pdf"' in home and 'href="gradbook.pdf"' in home
+    assert 'class="gb-download gb-pdf"' in home and 'href="gradbook.pdf"' in home
     chapter = built(site_dir, "chapters/02-linear-model.md")
     assert 'class="md-header__button md-icon gb-pdf-link"' in chapter and 'href="../../gradbook.pdf"' in chapter
 
@@ -307,3 +307,20 @@ def test_the_print_page_keeps_the_light_figure_gathers_answers_and_drops_the_chr
     answers = out[out.index('<section class="gb-answers">') :]
     assert ">习题 3</a>" in answers and "梯度是 2。" in answers
     assert 'aria-label="x^{2}"' in out and "aria-hidden" not in out and "mjx-assistive-mml" not in out
+
+
+def test_no_heading_is_stranded_at_the_bottom_of_a_page(site_dir):
+    # A4 is 842 pt tall with an 18 mm (51 pt) bottom margin: a heading whose top is lower than
+    # about 95 pt has no room for a line of its text under it on the same page.
+    r = reader(site_dir)
+    low = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            elif item.top is not None and float(item.top) < 95:
+                low.append((item.title, r.get_destination_page_number(item) + 1, float(item.top)))
+
+    walk(r.outline)
+    assert not low, low

@@ -102,8 +102,8 @@ class PdfPlugin(BasePlugin[PdfConfig]):
         )
         if page.is_homepage:
             box = (
-                f'<p class="gb-pdf"><a class="md-button" href="{href}" download>下载 PDF 版</a> '
-                "整本书一个文件（A4，可打印），图和公式是矢量的，带书签和目录。</p>"
+                f'<p class="gb-download gb-pdf"><a class="md-button" href="{href}" download>下载 PDF 版</a>'
+                "<span>整本书一个文件（A4，可打印），图和公式是矢量的，带书签和目录。</span></p>"
             )
             end = output.find("</h1>")
             if end >= 0:

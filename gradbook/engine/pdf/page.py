@@ -35,7 +35,8 @@ def article(page_html: str, where: str) -> str:
     m = _ARTICLE.search(page_html)
     if not m:
         raise PdfError(f'{where}: no <article class="md-content__inner md-typeset"> in the built page')
-    return m[1]
+    # The home page's link to this very PDF (gradbook/pdf adds it) has no place in it.
+    return re.sub(r'<p class="gb-download gb-pdf">.*?</p>', "", m[1], flags=re.S)
 
 
 def math_text(mathml: str) -> str:
