@@ -151,6 +151,7 @@ def test_sample_sentences_from_each_chapter_extract_as_text(site_dir):
     for _, src in nav_pages():
         body = built(site_dir, src)
         body = body[body.find('<article class="md-content__inner') :]
+        body = re.sub(r'<details class="gb-source".*?</details>', "", body, flags=re.S)  # not printed
         paragraphs = [plain(p) for p in re.findall(r"<p>(.*?)</p>", body, re.S)]
         samples = [p[:20] for p in paragraphs if len(p) >= 20 and re.match(r"[\u4e00-\u9fff]{4}", p)][:3]
         assert samples, f"{src}: no plain Chinese paragraph to sample"
