@@ -18,6 +18,15 @@ ALT = (
     "第 12 步升到最大的 6.57 η，之后缓慢回落，第 200 步还有 2.35 η。"
 )
 
+SWEEPS = {
+    "beta2": {
+        "label": r"\beta_2",
+        "name": "二阶矩系数 β₂",
+        "values": "0.99,0.995,0.999,0.9995,0.9999",
+        "domain": (0, 1),
+    }
+}
+
 
 def data(beta1: float = 0.9, beta2: float = 0.999, steps: int = 200):
     """Adam on L = θ (gradient 1 everywhere), η = 1, with and without bias correction: the raw running means
@@ -38,6 +47,10 @@ def data(beta1: float = 0.9, beta2: float = 0.999, steps: int = 200):
         peak_step=peak + 1,
         peak=lengths[False][peak],
     )
+
+
+def readout(d) -> str:
+    return f"不修正时最大的一步是 {d['peak']:.2f}η，在第 {d['peak_step']} 步"
 
 
 def make(beta1: float = 0.9, beta2: float = 0.999, steps: int = 200) -> Figure:

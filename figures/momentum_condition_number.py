@@ -20,6 +20,10 @@ ALT = (
     "前者随 κ 成正比，后者随 √κ 增长。"
 )
 
+SWEEPS = {
+    "beta": {"label": r"\beta", "name": "动量系数 β", "values": "0.67,0.7,0.75,0.8,0.85,0.9,0.95", "domain": (0, 1)}
+}
+
 
 def _runs(kappa: float, beta: float | None, start, steps: int | None = None):
     """GD at its best rate 2/(κ + 1); heavy ball at 4/(√κ + 1)² with β (default its best, ((√κ − 1)/(√κ + 1))²)."""
@@ -45,6 +49,11 @@ def data(beta: float = 0.67, kappa: float = 100.0, tol: float = 1e-6):
     return dict(X=X, Y=Y, Z=on_grid(q.value, X, Y), gd=gd, momentum=heavy, reach=reach, kappas=kappas, counts=counts)
 
 
+def readout(d) -> str:
+    n = d["reach"]["momentum"]
+    return f"动量 {n} 步，梯度下降 {d['reach']['gd']} 步" if n is not None else "动量 2000 步内没有到达"
+
+
 def make(beta: float = 0.67, kappa: float = 100.0, tol: float = 1e-6) -> Figure:
     d = data(beta=beta, kappa=kappa, tol=tol)
     fig = Figure(figsize=figsize("two"))
@@ -56,7 +65,15 @@ def make(beta: float = 0.67, kappa: float = 100.0, tol: float = 1e-6) -> Figure:
         bx.loglog(d["kappas"], d["counts"][key], "o-", color=PALETTE[color], label=label.split("$")[0].rstrip("，"))
     mark_start(ax, 0.1, 1.0)
     mark_minimum(ax, 0.0, 0.0)
-    set_axes(ax, r"$\theta_1$", r"$\theta_2$", title=rf"$\kappa = {kappa:g}$", ylim=(-0.25, 1.45), legend="upper left")
+    set_axes(
+        ax,
+        r"$\theta_1$",
+        r"$\theta_2$",
+        title=rf"$\kappa = {kappa:g}$",
+        xlim=(-0.4, 0.4),
+        ylim=(-0.25, 1.45),
+        legend="upper left",
+    )
     k = d["kappas"]  # the slopes, labelled beside the lines rather than drawn over them
     bx.text(k[-3], 6.9 * k[-3] * 1.8, r"$\propto\kappa$", color=PALETTE["grey"], ha="right")
     bx.text(k[-3], 9.0 * np.sqrt(k[-3]) / 2.4, r"$\propto\sqrt{\kappa}$", color=PALETTE["orange"])

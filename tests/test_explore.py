@@ -186,9 +186,10 @@ def book_sweeps() -> list[tuple[str, int, pages.Ref]]:
     return out
 
 
-def test_at_least_eight_explorables_on_all_five_chapters():
+def test_at_least_eight_explorables_on_every_chapter():
     found = book_sweeps()
-    assert len(found) >= 8 and len({page for page, *_ in found}) == 5, [(p, r.spec.name) for p, _, r in found]
+    chapters = len(list((ROOT / "docs" / "chapters").glob("*.md")))
+    assert len(found) >= 8 and len({page for page, *_ in found}) == chapters, [(p, r.spec.name) for p, _, r in found]
 
 
 def test_each_explorable_invites_the_reader_to_move_it():
