@@ -1,4 +1,5 @@
-"""Shared fixtures: the built site (once per session) and a served copy of it."""
+"""Shared fixtures: the built site and its clean rebuild (once per session), a served copy of the
+site, and the browser."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from tests.site import CHROMIUM, LAUNCH_ARGS, ROOT, mkdocs_build, served
+from tests.site import CHROMIUM, ENV, LAUNCH_ARGS, ROOT, mkdocs_build, served
 
 
 @pytest.fixture(scope="session")
@@ -27,19 +28,40 @@ def site_dir(tmp_path_factory) -> Path:
             newer = [p for p in _sources() if p.stat().st_mtime > built]
             assert not newer, f"GRADBOOK_TEST_SITE={prebuilt} is older than {newer[:5]}: build it again"
         return site
-    # Under pytest-xdist every worker asks for the site: the first builds it, the others wait
-    # on the lock and reuse it (the base temp dir's parent is shared by the workers of one run).
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    site, done = shared / "gradbook-site", shared / "gradbook-site.ok"
-    with FileLock(str(shared / "gradbook-site.lock")):
-        if not done.exists():
+    return _built_once(tmp_path_factory, "gradbook-site")
+
+
+@pytest.fixture(scope="session")
+def clean_site(tmp_path_factory) -> Path:
+    """The book built again from an empty store: every figure drawn, every formula typeset and
+    every notebook run afresh (with allow_errors: false, a notebook that raises stops it). The
+    reproducibility test compares it with ``site_dir``; the notebook tests read its runs."""
+    shared = _shared_tmp(tmp_path_factory)
+    env = dict(ENV, GRADBOOK_CACHE=str(shared / "clean-store"), GRADBOOK_EXECUTE_NOTEBOOKS="true")
+    return _built_once(tmp_path_factory, "gradbook-clean-site", env)
+
+
+def _shared_tmp(tmp_path_factory) -> Path:
+    """The base temp dir's parent is shared by the xdist workers of one run."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _built_once(tmp_path_factory, name: str, env: dict | None = None) -> Path:
+    """Under pytest-xdist every worker asks for the site: the first builds it, the others wait on
+    the lock and reuse it, or its failure (a failed build is not tried again in the same run)."""
+    shared = _shared_tmp(tmp_path_factory)
+    site, done, failed = shared / name, shared / f"{name}.ok", shared / f"{name}.failed"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not done.exists() and not failed.exists():
             if site.exists():
-                shutil.rmtree(site)  # a build that failed half-way in this run
-            result = mkdocs_build(ROOT / "mkdocs.yml", site)
-            assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
-            done.write_text("built\n")
+                shutil.rmtree(site)  # a build that failed half-way
+            result = mkdocs_build(ROOT / "mkdocs.yml", site, env=env)
+            if result.returncode:
+                failed.write_text(f"{result.stdout}\n{result.stderr}", encoding="utf-8")
+            else:
+                done.write_text("built\n")
+    assert not failed.exists(), f"mkdocs build --strict failed:\n{failed.read_text(encoding='utf-8')}"
     return site
 
 
