@@ -344,9 +344,11 @@ def main() -> None:
 def report_sweeps(plain: dict, cold: dict, sweeps: list) -> None:
     js = len(gzip.compress((ROOT / "docs" / "javascripts" / "explore.js").read_bytes(), 9))
     print(
-        f"cold build without explorable frames: {plain['wall']:7.1f} s, {len(plain['rendered'])} renders\n"
-        f"cold build with all sweeps:           {cold['wall']:7.1f} s, {len(cold['rendered'])} renders "
-        f"({cold['frames']} frames + their readouts) = {cold['wall'] / plain['wall']:.2f}× (target ≤ 2)\n"
+        f"cold build without explorable frames: {plain['wall']:7.1f} s (CPU {plain['cpu']:.0f} s), "
+        f"{len(plain['rendered'])} renders\n"
+        f"cold build with all sweeps:           {cold['wall']:7.1f} s (CPU {cold['cpu']:.0f} s), "
+        f"{len(cold['rendered'])} renders ({cold['frames']} frames + their readouts) = "
+        f"{cold['wall'] / plain['wall']:.2f}× wall, {cold['cpu'] / plain['cpu']:.2f}× CPU (target ≤ 2)\n"
         f"explore.js {js} B gzipped (target ≤ 5000); per explorable (sweep target ≤ 800 KB, page ≤ 10 KB + script):"
     )
     for name, frames, total, page in sweeps:

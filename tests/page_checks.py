@@ -293,9 +293,10 @@ def check_weight(visit: Visit):
 # Registered last: it moves the sliders, so every other check has read the page as loaded.
 
 SLIDER_STATE = """b => {
-    const img = b.closest('figure').querySelector('img'), input = b.querySelector('input[type=range]');
+    const imgs = [...b.closest('figure').querySelectorAll('img')], input = b.querySelector('input[type=range]');
+    const img = imgs.find(i => i.getClientRects().length) || imgs[0];  // the scheme the reader sees
     return {built: !b.hidden && !!input, value: input && +input.value, max: input && +input.max,
-            src: img.currentSrc, loaded: img.complete && img.naturalWidth > 0,
+            src: img.currentSrc, loaded: img.complete && img.naturalWidth > 0, dark: !!img.closest('.gb-dark'),
             readout: (b.querySelector('.gb-readout') || {}).textContent,
             valuetext: input && input.getAttribute('aria-valuetext'),
             shown: (b.querySelector('.gb-explore-value') || {}).textContent,
@@ -327,7 +328,8 @@ def check_sliders(visit: Visit):
             before = box.evaluate(SLIDER_STATE)
             box.locator("input").press(key)
             visit.page.wait_for_function(
-                "([b, src]) => { const i = b.closest('figure').querySelector('img');"
+                "([b, src]) => { const i = [...b.closest('figure').querySelectorAll('img')]"
+                ".find(i => i.getClientRects().length);"
                 " return i.currentSrc !== src && i.complete && i.naturalWidth > 0; }",
                 arg=[box.element_handle(), before["src"]],
                 timeout=10_000,
@@ -335,8 +337,9 @@ def check_sliders(visit: Visit):
             s, i = box.evaluate(SLIDER_STATE), box.evaluate("b => +b.querySelector('input').value")
             if i != (before["value"] + step if step else (0 if far == "Home" else s0["max"])):
                 yield f"#{name}: {key} moved the slider from {before['value']} to {i}"
-            if s["src"].rsplit("/", 1)[-1] != d["f"][i]:
-                yield f"#{name}: at {i} the picture is {s['src']}, not frame {d['f'][i]}"
+            files = d["fd"] if s["dark"] and "fd" in d else d["f"]  # the dark scheme's frames, once drawn
+            if s["src"].rsplit("/", 1)[-1] != files[i]:
+                yield f"#{name}: at {i} the picture is {s['src']}, not frame {files[i]}"
             if s["shown"] != d["v"][i] or ("r" in d and s["readout"] != d["r"][i]):
                 build = (d["v"][i], d.get("r", [""] * (i + 1))[i])
                 yield f"#{name}: at {i} shows {s['shown']!r} / {s['readout']!r}; the build: {build}"

@@ -6,13 +6,13 @@ function gradbookExplore() {
     const d = JSON.parse(box.dataset.gbSweep);
     const fig = box.closest("figure");
     const n = d.f.length;
-    // Each image of the figure (the <img>, and a <picture>'s <source>s) and the frames it shows:
-    // the dark scheme's own (d.fd) under .gb-dark, else the page's. A frame's file sits beside
-    // the figure's, so the build's name resolves against the image's own URL.
-    const slots = [...fig.querySelectorAll("source, img")].map((el) => {
-      const attr = el.tagName === "IMG" ? "src" : "srcset";
+    // Each <img> of the figure (one per colour scheme) and the frames it shows: the dark scheme's
+    // own (d.fd) under .gb-dark, else the page's. A frame's file sits beside the figure's, so the
+    // build's name resolves against the image's own URL. Frames are drawn in the page layout only
+    // (half the renders); a phone's <source> gives way to them once the reader moves the slider.
+    const slots = [...fig.querySelectorAll("img")].map((el) => {
       const list = (el.closest(".gb-dark") && d.fd) || d.f;
-      return { el, attr, list, url: new URL(el.getAttribute(attr), location.href) };
+      return { el, attr: "src", list, url: new URL(el.getAttribute("src"), location.href) };
     });
     const frame = (k, s) => new URL(s.list[k], s.url).href;
     const el = (tag, props) => Object.assign(document.createElement(tag), props);
@@ -37,7 +37,7 @@ function gradbookExplore() {
       if (k < 0 || k >= n || loaded.has(k)) return;
       loaded.add(k);
       // Only the image the reader sees (the other scheme's is display:none, never fetched).
-      slots.filter((s) => s.el.tagName === "IMG" && s.el.getClientRects().length)
+      slots.filter((s) => s.el.getClientRects().length)
         .forEach((s) => { el("img").src = frame(k, s); });
     };
     let i = d.s;
@@ -47,9 +47,10 @@ function gradbookExplore() {
       value.textContent = d.v[k];
       readout.textContent = d.r ? d.r[k] : "";
       input.setAttribute("aria-valuetext", d.v[k] + (d.r ? "，" + d.r[k] : ""));
+      fig.querySelectorAll("picture source").forEach((e) => e.remove());
       slots.forEach((s) => s.el.setAttribute(s.attr, frame(k, s)));
       fig.querySelectorAll("a.gb-zoom").forEach((a) => {
-        const s = slots.find((t) => a.contains(t.el) && t.el.tagName === "IMG");
+        const s = slots.find((t) => a.contains(t.el));
         if (s) a.href = frame(k, s);
       });
       warm(k - 1);
