@@ -19,6 +19,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+import gradbook
 from gradbook.engine.registry import figure_names
 from tests.chapters import ROOT, markdown
 
@@ -40,6 +41,7 @@ def _run(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.Comp
 # Pages whose ```bash blocks show commands a reader will paste (README.md is the repository's).
 COMMAND_PAGES = ("README.md", "docs/reuse.md", "docs/index.md")
 NOT_RUN = ("python3 dev.py",)  # set-up commands: they install, serve or run the whole suite
+INSTALLS = ("pip ",)  # run in a reader's clean venv: test_the_documented_installs_work_as_written
 
 
 def _documented_commands() -> list[tuple[str, str]]:
@@ -118,7 +120,7 @@ def _assert_arrow_inside(argv: list[str], command: str) -> None:
 
 def test_the_documented_commands_work_as_written(workdir):
     """Every command README.md, reuse.md and index.md show, run as written in a fresh folder."""
-    commands = [(page, c) for page, c in _documented_commands() if not c.startswith(NOT_RUN)]
+    commands = [(page, c) for page, c in _documented_commands() if not c.startswith(NOT_RUN + INSTALLS)]
     assert {page for page, _ in commands} == set(COMMAND_PAGES)
     assert any(c.startswith("gradbook render") for _, c in commands)
     assert any(c.startswith("python figures/") for _, c in commands)
@@ -132,6 +134,8 @@ def test_the_documented_commands_work_as_written(workdir):
         assert proc.returncode == 0, f"{page}: {command}\n{proc.stderr}"
         if argv[1] == "list":
             assert "derivative_arrow" in proc.stdout, f"{page}: {command}"
+        elif argv[1] == "--version":
+            assert proc.stdout == f"gradbook {gradbook.__version__}\n", f"{page}: {command}: {proc.stdout}"
         else:
             outputs = _outputs(argv, workdir)
             assert outputs, f"{page}: {command}: which file does it write?"
@@ -193,11 +197,128 @@ def test_the_reuse_page_documents_every_promised_error():
         assert fragment in page
 
 
-def test_the_install_instructions_name_no_placeholder_address():
-    # the source repository has no fixed public address yet: the page says so and installs from a clone
+def test_the_install_instructions_give_the_sites_wheel_and_a_clone_install():
+    # one command installs the wheel the site serves (its address filled in at build time, from
+    # site_url), and a clone installs itself; no placeholder a reader would have to fill in
     page = markdown("reuse.md")
     assert "git+" not in page and not re.search(r"<[^>]*地址[^>]*>|‹[^›]*›", page)
-    assert "$ pip install .\n" in page and "pip install -e ." in page and "还没有一个固定的公开地址" in page
+    commands = [c for p, c in _documented_commands() if p == "docs/reuse.md" and c.startswith(INSTALLS)]
+    assert commands == [
+        "pip install {{ gradbook_wheel_url }}",
+        "pip install .",
+        "pip install -e .",
+        "pip wheel --no-deps -w dist .",
+    ]
+
+
+def _pip_commands() -> list[tuple[str, str]]:
+    return [(page, c) for page, c in _documented_commands() if c.startswith(INSTALLS)]
+
+
+@pytest.mark.site
+def test_the_documented_installs_work_as_written(site_dir, tmp_path):
+    """Each pip command README.md and reuse.md show, in a reader's venv (the notebook tools and
+    gradbook's dependencies, no gradbook): the site's wheel from the site's own address, and the
+    clone installs from a copy of the sources. Each must leave a working ``gradbook`` behind."""
+    from gradbook.engine import wheel
+    from gradbook.mkdocs.wheel import PLACEHOLDER
+    from tests.reader_env import clean_env, over_http, python, reader_venv, site_at_its_address, uninstall_gradbook
+    from tests.test_notebook_install import site_url
+
+    commands = _pip_commands()
+    assert {page for page, _ in commands} == {"README.md", "docs/reuse.md"}
+    clone = tmp_path / "clone"
+    for rel, path in wheel.source_files(ROOT):
+        (clone / rel).parent.mkdir(parents=True, exist_ok=True)
+        (clone / rel).write_bytes(path.read_bytes())
+    url = wheel.url(site_url(), ROOT)
+    home = tmp_path / "home"
+    with reader_venv() as venv, site_at_its_address(site_dir, site_url()) as (proxy, asked):
+        for page, command in commands:
+            argv = shlex.split(command.replace(PLACEHOLDER, over_http(url)), comments=True)
+            assert argv[0] == "pip", command
+            from_site = any(a.startswith(("http://", "https://")) for a in argv)
+            # From the site: only the site is reachable. From a clone: pip may fetch setuptools to build.
+            env = (
+                clean_env(home, **proxy)
+                if from_site
+                else clean_env(home, PIP_CACHE_DIR=str(Path.home() / ".cache/pip"))
+            )
+            asked.clear()
+            proc = _run([str(python(venv)), "-m", *argv], clone, env)
+            assert proc.returncode == 0, f"{page}: {command}\n{proc.stdout[-1500:]}\n{proc.stderr[-3000:]}"
+            if from_site:
+                assert asked == [over_http(url)], f"{page}: {command}: asked for {asked}"
+            if argv[1] == "wheel":
+                built = clone / "dist" / wheel.filename(ROOT)
+                assert "gradbook/engine/fonts/NotoSansSC-Subset.otf" in zipfile.ZipFile(built).namelist()
+                continue
+            version = _run([str(venv / "bin" / "gradbook"), "--version"], tmp_path, clean_env(home))
+            assert version.stdout == f"gradbook {gradbook.__version__}\n", f"{page}: {command}: {version.stderr}"
+            where = _run(
+                [str(python(venv)), "-c", "import gradbook; print(gradbook.__file__)"], tmp_path, clean_env(home)
+            )
+            inside = clone if "-e" in argv else venv
+            assert where.stdout.startswith(str(inside)), f"{page}: {command}: gradbook from {where.stdout}"
+            uninstall_gradbook(venv)
+
+
+def _python_blocks(page: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", (ROOT / page).read_text(encoding="utf-8"), re.S)
+
+
+def test_the_reuse_pages_python_writes_the_figures_it_says(tmp_path):
+    """reuse.md's Python, run as a reader would (in a fresh folder): the files it saves are the
+    figures it describes (test_snippets.py checks what it prints)."""
+    from PIL import Image
+
+    from gradbook.engine.render import figure, save
+
+    blocks = _python_blocks("docs/reuse.md")
+    assert any('save(fig, "arrow-slide.png", dpi=200)' in b for b in blocks)
+    for block in blocks:
+        proc = _run([sys.executable, "-c", block], tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    # the slide: derivative_arrow at x0 = 1.5 with the x range the snippet sets, at 200 dpi, the book's look
+    fig = figure("derivative_arrow", x0=1.5)
+    fig.axes[0].set_xlim(-1, 4)
+    assert (tmp_path / "arrow-slide.png").read_bytes() == save(fig, tmp_path / "expected.png", dpi=200).read_bytes()
+    with (
+        Image.open(tmp_path / "arrow-slide.png") as slide,
+        Image.open(save(figure("derivative_arrow", x0=1.5), tmp_path / "book.png")) as book,
+    ):
+        assert abs(slide.size[1] / book.size[1] - 200 / 150) < 0.02, "200 dpi, not the book's 150"
+    # the reader's own figure, in the house style: the book's blue line and title drawn
+    svg = (tmp_path / "mine.svg").read_text(encoding="utf-8")
+    assert "#0072b2" in svg.lower() and svg.count("<path") > 10
+
+
+def test_the_readmes_python_examples_work(tmp_path, monkeypatch):
+    """README's figure-script skeleton is a script the engine reads, and the calls it names run."""
+    from gradbook.engine import render
+    from gradbook.engine.registry import find_figure
+
+    (skeleton,) = _python_blocks("README.md")
+    (tmp_path / "example.py").write_text(skeleton, encoding="utf-8")
+    spec = find_figure("example", tmp_path)
+    assert spec.caption.startswith("Caption") and spec.alt.startswith("Alt text") and spec.defaults() == {"x0": 1.0}
+    assert render.data("example", tmp_path, x0=1.5) == {"slope": 3.0}
+    calls = re.findall(r"`(gradbook\.engine\.render\.\w+\(.*?\))`", (ROOT / "README.md").read_text(encoding="utf-8"))
+    calls = [c for c in calls if re.search(r'\("derivative_arrow"|\(fig, "', c)]  # examples, not signatures
+    assert len(calls) >= 3, calls
+    monkeypatch.chdir(tmp_path)
+    for call in calls:
+        env = {"gradbook": gradbook, "fig": render.figure("derivative_arrow")}
+        result = eval(call, env)  # noqa: S307 (the README's own examples)
+        name = call.split("(")[0].rsplit(".", 1)[1]
+        if name == "figure":
+            assert type(result).__name__ == "Figure" and result.axes
+        elif name == "data":
+            assert repr(result) == repr(render.data("derivative_arrow", x0=1.5))
+        elif name == "save":
+            assert result.is_file() and result.read_bytes() == render.save(env["fig"], tmp_path / "b.png").read_bytes()
+        else:
+            raise AssertionError(f"README names {call}: what should it give?")
 
 
 @pytest.fixture(scope="module")

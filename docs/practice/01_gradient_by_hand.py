@@ -27,6 +27,16 @@
 # 它的误差与 $h^2$ 成正比，比只看一侧的差分准得多。
 
 # %%
+# 在自己的电脑上运行时：没装 gradbook 就从本书网站装上与本页同一版本的 gradbook，已装好则什么也不做。
+import importlib.util
+import subprocess
+import sys
+
+if importlib.util.find_spec("gradbook") is None:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "{{ gradbook_wheel_url }}"], check=True)
+    importlib.invalidate_caches()
+
+# %%
 import numpy as np
 
 # %% [markdown]
