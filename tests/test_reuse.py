@@ -298,11 +298,14 @@ def test_the_readmes_python_examples_work(tmp_path, monkeypatch):
     from gradbook.engine import render
     from gradbook.engine.registry import find_figure
 
-    (skeleton,) = _python_blocks("README.md")
-    (tmp_path / "example.py").write_text(skeleton, encoding="utf-8")
+    # the skeleton, and what an explorable figure adds to it (SWEEPS, readout)
+    skeleton, explorable = _python_blocks("README.md")
+    (tmp_path / "example.py").write_text(skeleton + "\n\n" + explorable, encoding="utf-8")
     spec = find_figure("example", tmp_path)
     assert spec.caption.startswith("Caption") and spec.alt.startswith("Alt text") and spec.defaults() == {"x0": 1.0}
     assert render.data("example", tmp_path, x0=1.5) == {"slope": 3.0}
+    script = render.script("example", tmp_path)
+    assert script.readout(render.data("example", tmp_path, x0=1.5)) == "f′ = 3" and "x0" in script.SWEEPS
     calls = re.findall(r"`(gradbook\.engine\.render\.\w+\(.*?\))`", (ROOT / "README.md").read_text(encoding="utf-8"))
     calls = [c for c in calls if re.search(r'\("derivative_arrow"|\(fig, "', c)]  # examples, not signatures
     assert len(calls) >= 3, calls
