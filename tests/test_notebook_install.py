@@ -110,3 +110,34 @@ def test_every_downloaded_notebook_runs_in_a_clean_environment_with_only_its_ins
                 text=True,
             ).stdout.split()
             assert where[0] == gradbook.__version__ and where[1].startswith(str(venv)), where
+
+
+@pytest.mark.site
+def test_the_wheel_is_built_once_per_content_and_the_same_bytes_each_time(site_dir, tmp_path):
+    from gradbook.engine.store import Store
+
+    store = Store(tmp_path / "store")
+    name, data, built = wheel.build(ROOT, store)  # a store of its own: built here, not copied
+    assert built and name == wheel.filename(ROOT)
+    assert data == (site_dir / "dist" / name).read_bytes(), "two builds of the same sources, the same bytes"
+    assert wheel.build(ROOT, store) == (name, data, False), "unchanged sources: from the store"
+
+
+def test_a_placeholder_left_in_the_site_stops_the_build(tmp_path):
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from gradbook.mkdocs import wheel as hook
+
+    config = SimpleNamespace(
+        site_url="https://example.org/book/", site_dir=str(tmp_path), config_file_path=str(ROOT / "mkdocs.yml")
+    )
+    (tmp_path / "nb.ipynb").write_text(f'{{"source": "{PLACEHOLDER}"}}', encoding="utf-8")
+    (tmp_path / "page.html").write_text(f"<code>pip install {PLACEHOLDER}</code>", encoding="utf-8")
+    with pytest.raises(PluginError, match=r"left unfilled in page\.html"):
+        hook.on_post_build(config)
+    assert "https://example.org/book/dist/gradbook-" in (tmp_path / "nb.ipynb").read_text(encoding="utf-8")
+    assert (
+        hook.on_page_markdown(f"pip install {PLACEHOLDER}", config) == f"pip install {wheel.url(config.site_url, ROOT)}"
+    )
