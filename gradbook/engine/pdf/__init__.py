@@ -8,7 +8,8 @@ the built site and the nav's pages in order.
   the PDF), exercise answers gathered at the chapter's end, other folds opened, figure-source
   folds dropped, a text alternative on every formula (from its MathML), notebooks as a pointer.
   Print-only layout lives here and in print.css, not in the chapters.
-- ``print_book``: Chromium (Playwright) prints it on A4, twice: the first print tells each
+- ``print_book``: Chromium (Playwright) prints it on A4, twice (once when the last print's
+  pages, kept in the store, still hold): the first print tells each
   heading's page (pypdf reads the named destinations), the second carries the page numbers.
 - Fonts: the machine has no CJK font, so the print subsets a full OFL font (Debian's
   fonts-noto-cjk, never installed as a system font: see .ci/cjk-fonts) to the characters the
@@ -107,7 +108,7 @@ def build(
     """Make ``out`` from the built site; from the store when no printed page changed."""
     site_dir = Path(site_dir)
     t0 = time.perf_counter()
-    pages = {}
+    pages: dict[str, str] = {}
     for part in parts:
         if part.kind == "page":
             file = site_dir / part.url / "index.html" if not part.url.endswith(".html") else site_dir / part.url
@@ -139,7 +140,12 @@ def build(
     if pdf is None:
         date = time.strftime("%Y 年 %-m 月 %-d 日", time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))))
         page = assemble(parts, pages, title=title, subtitle=subtitle, site_url=site_url, date=date, head=head)
-        pdf = print_book(page, site_dir, chromium, font_source, cached, stats)
+        # The pages of the last print of the same parts: usually right, and then one print is enough.
+        layout = store.key("pdf-pages", parts=[[p.title, p.url, p.kind] for p in parts])
+        last = cached.get("pdf-pages", layout, "json")
+        guess = {str(k): int(v) for k, v in json.loads(last).items()} if last else None
+        pdf, dests = print_book(page, site_dir, chromium, font_source, cached, stats, guess)
+        cached.put("pdf-pages", layout, "json", json.dumps(dests, sort_keys=True).encode())
         if os.environ.get("GRADBOOK_PDF_DEBUG"):
             Path(os.environ["GRADBOOK_PDF_DEBUG"]).write_bytes(pdf)
         stats.update(check(pdf, parts))

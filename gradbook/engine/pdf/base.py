@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,10 @@ HOST = "http://gradbook.print/"  # the print page's origin; answered from the si
 FONT_ENV = "GRADBOOK_CJK_FONT_DIR"
 # Where .ci/cjk-fonts unpacks Debian's fonts-noto-cjk (not a system font folder), then the
 # system's own copy if a developer installed the package.
-FONT_DIRS = ("/opt/gradbook-fonts/usr/share/fonts/opentype/noto", "/usr/share/fonts/opentype/noto")
+FONT_DIRS = (
+    os.environ.get("GRADBOOK_FONT_ROOT", "/opt/gradbook-fonts") + "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/opentype/noto",
+)
 # The three faces of the print: (CSS family, weight, collection file, face name in it).
 FACES = (
     ("GB Print", 400, "NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),

@@ -64,8 +64,10 @@ def print_book(
     font_source: Path,
     font_store: store.Store | None = None,
     stats: dict | None = None,
-) -> bytes:
-    """Print the assembled ``page`` (resources from ``site_dir``) to PDF bytes, two passes."""
+    guess: dict[str, int] | None = None,
+) -> tuple[bytes, dict[str, int]]:
+    """Print the assembled ``page`` (resources from ``site_dir``) to PDF bytes and each
+    named destination's page: two prints, or one when ``guess`` (the last print's pages) holds."""
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
@@ -124,16 +126,21 @@ def print_book(
                 raise PdfError(f"images missing from the print: {', '.join(state['broken'][:10])}")
             if missing:
                 raise PdfError(f"the print page asked for files the site lacks: {', '.join(sorted(set(missing))[:10])}")
-            pdf, pages = b"", dict[str, int]()
             stats["load_s"] = round(time.perf_counter() - t0, 1)
+            # The last print's pages, if any, fill the numbers in first: when nothing moved, one
+            # print is enough. Without a guess, the first print only tells the pages (no
+            # structure tree or outline, cheaper) and the second carries them.
+            pages = dict(guess or {})
+            pdf = b""
+            if pages:
+                tab.evaluate(_FILL_JS, {k: str(v) for k, v in pages.items()})
             for n in range(1, 4):
                 t2 = time.perf_counter()
-                # The first print only tells the pages: no structure tree or outline (cheaper).
-                final = n > 1
+                final = bool(pages) or n > 1
                 pdf = tab.pdf(prefer_css_page_size=True, print_background=True, outline=final, tagged=final)
                 found = dest_pages(pdf)
                 stats[f"pass{n}_s"] = round(time.perf_counter() - t2, 1)
-                if n > 1 and found == pages:
+                if final and found == pages:
                     break
                 pages = found
                 tab.evaluate(_FILL_JS, {k: str(v) for k, v in pages.items()})
@@ -146,8 +153,8 @@ def print_book(
             stats["chromium_cpu_s"] = round(_tree_cpu(os.getpid()), 1)
             browser.close()
     stats["print_s"] = round(time.perf_counter() - t0, 1)
-    stats["print_cpu_s"] = round(_cpu() - cpu0, 1)  # this process and Chromium's: the 2-core budget
-    return pdf
+    stats["print_cpu_s"] = round(_cpu() - cpu0, 1)  # this process (fonts, pypdf)
+    return pdf, pages
 
 
 def _tree_cpu(root: int) -> float:
