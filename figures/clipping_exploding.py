@@ -22,7 +22,7 @@ ALT = (
 
 SWEEPS = {
     "max_norm": {
-        "label": r"\tau",
+        "label": "c",
         "name": "裁剪阈值",
         "values": "0.1,0.2,0.5,1,2,5,10,20,50,100",
         "domain": (0.001, None),
