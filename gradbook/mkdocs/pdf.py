@@ -50,7 +50,7 @@ class PdfPlugin(BasePlugin[PdfConfig]):
         if os.environ.get(SKIP_ENV, "1") == "0":
             if os.environ.get("CI"):
                 raise PluginError(f"gradbook/pdf: {SKIP_ENV}=0 under CI: the deployed site must carry its PDF")
-            log.warning("gradbook/pdf: %s=0, the book's PDF is not built (local builds only)", SKIP_ENV)
+            log.info("gradbook/pdf: %s=0, the book's PDF is not built (local builds only)", SKIP_ENV)
             self.enabled = False
         return config
 
