@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, SMALL, figsize, mark_minimum, set_axes
+from gradbook.engine.style import CMAP, PALETTE, SMALL, figsize, ink, mark_minimum, paper, set_axes
 from gradbook.landscapes import bowl, on_grid
 
 ALT = (
@@ -60,12 +60,12 @@ def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.2, grid: int = 7, s
         color=PALETTE["orange"],
         ha="right",
         va="bottom",
-        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"),
+        bbox=dict(boxstyle="round,pad=0.15", fc=paper(), ec="none"),
     )
     tangent = np.array([-g[1], g[0]]) / np.linalg.norm(g)
     ends = np.array([p - 0.7 * tangent, p + 0.7 * tangent])
     ax.plot(ends[:, 0], ends[:, 1], color=PALETTE["green"], ls="--", lw=1.8, label="等高线的切线")
-    ax.plot(*p, "o", color=INK, ms=5, zorder=5)
+    ax.plot(*p, "o", color=ink(), ms=5, zorder=5)
     mark_minimum(ax, 0, 0, ms=14)
     set_axes(ax, "$x$", "$y$", xlim=(-extent, extent), ylim=(-extent, extent), aspect="equal", legend="lower left")
     return fig

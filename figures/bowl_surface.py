@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize, set_axes
+from gradbook.engine.style import CMAP, PALETTE, figsize, ink, set_axes
 from gradbook.landscapes import bowl, on_grid
 
 ALT = (
@@ -49,13 +49,13 @@ def make(
     ax = fig.add_subplot(projection="3d")
     ax.plot_surface(X, Y, Z, cmap=CMAP, rstride=1, cstride=1, linewidth=0, alpha=0.55, rasterized=True)
     ax.contour(X, Y, Z, levels=[0.5, 1, 2, 3], zdir="z", offset=0, cmap=CMAP, linewidths=1.0)
-    ax.plot([x0], [y0], [z0], "o", color=PALETTE["orange"], mec=INK, ms=8, zorder=10)
-    ax.plot([x0, x0], [y0, y0], [0, z0], color=INK, ls="--", lw=1)
-    ax.plot([x0], [y0], [0], "o", color=INK, ms=4)
+    ax.plot([x0], [y0], [z0], "o", color=PALETTE["orange"], mec=ink(), ms=8, zorder=10)
+    ax.plot([x0, x0], [y0, y0], [0, z0], color=ink(), ls="--", lw=1)
+    ax.plot([x0], [y0], [0], "o", color=ink(), ms=4)
     tip = p + arrow_scale * g
     ax.quiver(x0, y0, 0, tip[0] - x0, tip[1] - y0, 0, color=PALETTE["orange"], lw=2.6, arrow_length_ratio=0.3)
     ax.text(tip[0], tip[1] + 0.15, 0.15, r"$\nabla f$", color=PALETTE["orange"])
-    ax.text2D(0.02, 0.95, f"圆点：你站在 $({x0:g},{y0:g})$，高度 $f={z0:g}$", transform=ax.transAxes, color=INK)
+    ax.text2D(0.02, 0.95, f"圆点：你站在 $({x0:g},{y0:g})$，高度 $f={z0:g}$", transform=ax.transAxes, color=ink())
     ax.text2D(0.02, 0.89, "橙色箭头：梯度，画在地面上", transform=ax.transAxes, color=PALETTE["orange"])
     set_axes(ax, "$x$", "$y$")
     ax.set_zlabel("$z$")

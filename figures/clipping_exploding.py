@@ -9,7 +9,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, ink, panels, set_axes
 from gradbook.optimizers import gradient_descent
 from gradbook.pitfalls import LinearRecurrence
 
@@ -62,13 +62,12 @@ def make(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int
     d = data(lr, max_norm, start, steps, horizon)
     w_star, plain, clipped = d["w_star"], d["plain"], d["clipped"]
 
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2)
+    fig, (ax, bx) = panels(2)
     ax.plot(d["w"], d["loss"] + 1e-12, color=PALETTE["blue"], label="损失 $L(w)$")
     cw = clipped.iterates[:, 0]
     ax.plot(cw, d["clipped_losses"] + 1e-12, "o", ms=3.5, color=PALETTE["orange"], label="裁剪后的迭代")
     ax.axvline(w_star, color=PALETTE["grey"], lw=0.8, ls=":")
-    ax.text(w_star - 0.005, 3e1, f"$w^* = {w_star:.3f}$", ha="right", color=INK)
+    ax.text(w_star - 0.005, 3e1, f"$w^* = {w_star:.3f}$", ha="right", color=ink())
     set_axes(
         ax,
         "$w$",

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from gradbook.autodiff import Value
-from gradbook.engine.style import INK, PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, figsize, ink, paper, set_axes
 
 ALT = (
     "五个节点的计算图：输入 x = 2 和 y = 3，加法节点 a = x + y = 5，乘法节点 b = xy = 6，输出 f = ab = 30。"
@@ -66,12 +66,12 @@ def make(x: float = 2.0, y: float = 3.0) -> Figure:
             color=PALETTE["grey"],
             ha="center",
             va="center",
-            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=PALETTE["grey"], lw=0.6),
+            bbox=dict(boxstyle="round,pad=0.2", fc=paper(), ec=PALETTE["grey"], lw=0.6),
         )
     for key, label in ops.items():
         cx, cy = pos[key]
-        ax.add_patch(Circle((cx, cy), r, fc="white", ec=INK, lw=1.6))
-        ax.text(cx, cy, f"${label}$", ha="center", va="center", color=INK)
+        ax.add_patch(Circle((cx, cy), r, fc=paper(), ec=ink(), lw=1.6))
+        ax.text(cx, cy, f"${label}$", ha="center", va="center", color=ink())
         ax.text(cx, cy + r + 0.12, f"${key} = {d['value'][key]:g}$", ha="center", va="bottom", color=PALETTE["blue"])
         ax.text(
             cx, cy - r - 0.12, rf"$\bar{{{key}}} = {d['grad'][key]:g}$", ha="center", va="top", color=PALETTE["orange"]

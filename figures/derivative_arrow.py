@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, figsize, ink, set_axes
 
 ALT = (
     "抛物线 y = x² 与它在 x = 1 处的切线；x 轴上从 x = 1 出发、向右长度为 2 的箭头表示梯度，"
@@ -61,7 +61,7 @@ def make(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5) -> Figure:
     )
     ax.plot([x0], [d["y0"]], "o", color=PALETTE["blue"])
     ax.vlines(x0, 0, d["y0"], color=PALETTE["grey"], lw=0.8, ls=":")
-    ax.axhline(0, color=INK, lw=0.8)
+    ax.axhline(0, color=ink(), lw=0.8)
     ax.annotate(
         "",
         xy=(end, 0),

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.autodiff import derivative
-from gradbook.engine.style import INK, PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, figsize, ink, set_axes
 
 ALT = (
     "上下两个面板。上面是抛物线 y = x²，在 x = -1.5、-0.5、0、0.5、1.5 处标了圆点。"
@@ -38,7 +38,7 @@ def make(spacing: float = 1.0, scale: float = 0.3, xmax: float = 2.6) -> Figure:
         top.vlines(x, 0, y, color=PALETTE["grey"], lw=0.8, ls=":")
         bottom.vlines(x, 0.45, 1.0, color=PALETTE["grey"], lw=0.8, ls=":")
     set_axes(top, ylabel="$y$", ylim=(-0.3, xmax**2 * 0.95), legend="upper center")
-    bottom.axhline(0.45, color=INK, lw=0.8)
+    bottom.axhline(0.45, color=ink(), lw=0.8)
     for x, slope in zip(points, d["slopes"]):
         if slope == 0:
             bottom.plot([x], [0.45], "o", color=PALETTE["grey"], ms=6)
@@ -52,7 +52,7 @@ def make(spacing: float = 1.0, scale: float = 0.3, xmax: float = 2.6) -> Figure:
         bottom.text(
             x + 0.12, 0.8, f"${slope:g}$", ha="left", va="center", color=PALETTE["orange"] if slope else PALETTE["grey"]
         )
-    bottom.text(0.0, 0.12, "箭头旁的数是 $f'(x) = 2x$：梯度箭头都躺在 $x$ 轴上", ha="center", va="center", color=INK)
+    bottom.text(0.0, 0.12, "箭头旁的数是 $f'(x) = 2x$：梯度箭头都躺在 $x$ 轴上", ha="center", va="center", color=ink())
     bottom.set_ylim(0, 1)
     bottom.set_yticks([])
     bottom.spines["left"].set_visible(False)

@@ -9,7 +9,7 @@ r"""在 (1, 1) 处朝各个方向迈步：方向导数 $D_{\boldsymbol u} f = \n
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, SMALL, figsize, set_axes
+from gradbook.engine.style import PALETTE, SMALL, ink, panels, set_axes
 from gradbook.landscapes import bowl
 
 ALT = (
@@ -50,12 +50,11 @@ def data(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45):
 def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
     d = data(x0, y0, step_deg)
     p, norm, best = d["p"], d["norm"], d["best"]
-    fig = Figure(figsize=figsize("two"))
-    left, right = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[1, 1.35]))
+    fig, (left, right) = panels(2, ratios=[1, 1.35])
 
     # 左：地图上的八个方向
     r, t = float(np.linalg.norm(p)), np.linspace(0, 2 * np.pi, 300)
-    left.plot(r * np.cos(t), r * np.sin(t), color=INK, lw=1.2, label=f"等高线 $f={r * r:g}$")
+    left.plot(r * np.cos(t), r * np.sin(t), color=ink(), lw=1.2, label=f"等高线 $f={r * r:g}$")
     for u, slope in zip(d["units"], d["slopes"]):
         c = _color(slope)
         left.annotate("", xy=p + 0.8 * u, xytext=p, arrowprops=dict(arrowstyle="-|>", color=c, lw=2, mutation_scale=13))
@@ -67,7 +66,7 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
             fontsize=SMALL,
             color=c,
         )
-    left.plot(*p, "o", color=INK, ms=5, zorder=5)
+    left.plot(*p, "o", color=ink(), ms=5, zorder=5)
     set_axes(
         left,
         "$x$",
@@ -80,7 +79,7 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
 
     # 右：方向导数随角度变化
     right.plot(d["phis"], d["curve"], color=PALETTE["blue"], label=r"$D_{\mathbf{u}}f=\nabla f\cdot\mathbf{u}$")
-    right.axhline(0, color=INK, lw=0.8)
+    right.axhline(0, color=ink(), lw=0.8)
     right.hlines([norm, -norm], 0, 360, color=PALETTE["grey"], lw=0.8, ls=":")
     right.scatter(d["marks"], d["at_marks"], c=[_color(float(v)) for v in d["at_marks"]], zorder=3, s=28)
     right.annotate(

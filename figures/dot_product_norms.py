@@ -8,7 +8,7 @@ L∞ 范数是正方形；同一个向量 x = (0.6, 0.8) 的三种长度各不�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize
+from gradbook.engine.style import PALETTE, ink, panels
 
 ALT = (
     "左右两个面板。左图：从原点出发的两支箭头 a = (3, 4) 和 b = (2, 1)，两者夹角约 26.57 度；"
@@ -38,11 +38,7 @@ def data(a1: float = 3.0, a2: float = 4.0, b1: float = 2.0, b2: float = 1.0):
 
 def make(a1: float = 3.0, a2: float = 4.0, b1: float = 2.0, b2: float = 1.0) -> Figure:
     d = data(a1, a2, b1, b2)
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(
-        1,
-        2,
-    )
+    fig, (ax, bx) = panels(2)
     a, b, foot = d["a"], d["b"], d["projection"] * d["b"] / d["norm_b"]
     arrow = dict(arrowstyle="-|>", lw=2.2, mutation_scale=16)
     ax.plot(*np.outer([-0.3, 1.15 * max(1.0, d["projection"] / d["norm_b"])], b).T, color=PALETTE["grey"], lw=0.8)
@@ -54,7 +50,7 @@ def make(a1: float = 3.0, a2: float = 4.0, b1: float = 2.0, b2: float = 1.0) -> 
         alpha=0.6,
         label=f"投影 $\\|\\mathbf{{a}}\\|\\cos\\alpha = {d['projection']:.2f}$",
     )
-    ax.plot([a[0], foot[0]], [a[1], foot[1]], "--", color=INK, lw=1)
+    ax.plot([a[0], foot[0]], [a[1], foot[1]], "--", color=ink(), lw=1)
     for v, c, name in ((a, "blue", "a"), (b, "orange", "b")):
         ax.annotate("", xy=v, xytext=(0, 0), arrowprops=dict(color=PALETTE[c], **arrow))
         ax.text(
@@ -76,9 +72,9 @@ def make(a1: float = 3.0, a2: float = 4.0, b1: float = 2.0, b2: float = 1.0) -> 
     for (p, (xs, ys)), c in zip(shapes.items(), ("purple", "blue", "orange")):
         label = f"{names[p]}：$\\|\\mathbf{{x}}\\| = 1$，$\\mathbf{{x}}$ 的长度 {d['norms_x'][p]:g}"
         bx.plot(xs, ys, color=PALETTE[c], label=label)
-    bx.annotate("", xy=d["x"], xytext=(0, 0), arrowprops=dict(color=INK, **arrow))
-    bx.text(d["x"][0], 1.1, "$\\mathbf{x} = (0.6, 0.8)$", color=INK, ha="center")
-    bx.set(aspect="equal", xlim=(-1.3, 1.3), ylim=(-1.3, 1.9))
+    bx.annotate("", xy=d["x"], xytext=(0, 0), arrowprops=dict(color=ink(), **arrow))
+    bx.text(d["x"][0], 1.1, "$\\mathbf{x} = (0.6, 0.8)$", color=ink(), ha="center")
+    bx.set(aspect="equal", xlim=(-1.3, 1.3), ylim=(-1.3, 2.5))
     bx.legend(loc="upper center", ncol=1)
     return fig
 

@@ -8,7 +8,7 @@ r"""特征向量是椭圆的主轴：梯度下降沿每条主轴各走各的，�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum, mark_start, set_axes
+from gradbook.engine.style import CMAP, PALETTE, ink, mark_minimum, mark_start, panels, set_axes
 from gradbook.landscapes import Quadratic, on_grid
 from gradbook.optimizers import gradient_descent
 
@@ -39,8 +39,7 @@ def data(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0):
 
 def make(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0) -> Figure:
     d = data(lr, steps, x0, y0)
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[1, 1.2]))
+    fig, (ax, bx) = panels(2, ratios=[1, 1.2])
     X, Y = np.meshgrid(np.linspace(-3.5, 3.5, 241), np.linspace(-3.5, 3.5, 241))
     Z = on_grid(Quadratic(d["H"]).value, X, Y)
     ax.contour(X, Y, Z, levels=[0.5, 2, 5, 10, 18, 30], cmap=CMAP, vmax=45, linewidths=1.0)
@@ -61,7 +60,7 @@ def make(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0) -> 
         bx.plot(
             k, d["coords"][:, i], "-o", ms=3.5, color=c, label=f"{name} $\\lambda = {lam:g}$：每步 $\\times({f:.2f})$"
         )
-    bx.axhline(0, color=INK, lw=0.8)
+    bx.axhline(0, color=ink(), lw=0.8)
     bx.set(xlabel="步数 $k$", ylabel="在特征向量上的坐标", xlim=(0, len(p) - 1))
     set_axes(bx, ylim=(-3.2, 3.6), legend="upper right")
     return fig

@@ -8,7 +8,7 @@ float16 的梯度在第 15 步变成 0（画在底边）。右图：|θ_k|，flo
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, SMALL, figsize, set_axes
+from gradbook.engine.style import PALETTE, SMALL, ink, panels, set_axes
 from gradbook.landscapes import Quadratic
 from gradbook.optimizers import gradient_descent
 
@@ -55,8 +55,7 @@ def make(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0)
     d = data(log2_curvature, steps, loss_scale)
     results = {"float32": d["float32"], "float16": d["float16"], f"float16 + 损失缩放 ×{loss_scale:g}": d["scaled"]}
     floor = 2.0**-60
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2)
+    fig, (ax, bx) = panels(2)
     colors = dict(zip(results, ("blue", "orange", "green")))
     styles = dict(zip(results, ("-", "-", "--")))
     for name, tr in list(results.items())[:2]:
@@ -68,7 +67,7 @@ def make(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0)
         (2.0**-14, r"最小正规数 $2^{-14}\approx 6.1\times10^{-5}$"),
         (2.0**-24, r"最小次正规数 $2^{-24}\approx 6.0\times10^{-8}$"),
     ):
-        ax.axhline(value, color=INK, lw=0.8, ls=":")
+        ax.axhline(value, color=ink(), lw=0.8, ls=":")
         ax.text(steps, value * 2, text, ha="right", va="bottom", fontsize=SMALL)
     ax.set_yscale("log", base=2)
     ax.set_ylim(floor / 2, 1)

@@ -8,7 +8,7 @@ r"""高斯对数密度的梯度 $-\Sigma^{-1}(\boldsymbol x - \boldsymbol\mu)$ �
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum, set_axes
+from gradbook.engine.style import CMAP, PALETTE, figsize, ink, mark_minimum, paper, set_axes
 from gradbook.information import angle_between
 from gradbook.landscapes import on_grid
 from gradbook.models import GaussianLogDensity
@@ -96,13 +96,13 @@ def make(
         x0 + 0.15,
         y0 + 0.1,
         f"$({x0:g},{y0:g})$\n夹角 ${d['angle']:.1f}^\\circ$",
-        color=INK,
+        color=ink(),
         va="bottom",
-        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"),
+        bbox=dict(boxstyle="round,pad=0.15", fc=paper(), ec="none"),
     )
-    ax.plot(*p, "o", color=INK, ms=5, zorder=5)
+    ax.plot(*p, "o", color=ink(), ms=5, zorder=5)
     mark_minimum(ax, *mean, ms=15)
-    ax.text(mean[0] + 0.15, mean[1] - 0.3, r"$\boldsymbol{\mu}$", color=INK)
+    ax.text(mean[0] + 0.15, mean[1] - 0.3, r"$\boldsymbol{\mu}$", color=ink())
     set_axes(ax, "$x_1$", "$x_2$", aspect="equal", legend=dict(loc="upper left", bbox_to_anchor=(0.0, 1.16), ncol=2))
     return fig
 

@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, panels, set_axes
 from gradbook.information import gradient_confusion
 from gradbook.models import LogisticRegression
 from gradbook.pitfalls import ordered_sgd, teacher_logistic_data
@@ -38,8 +38,7 @@ def data(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: in
 
 def make(n: int = 512, dim: int = 20, batch: int = 16, lr: float = 1.0, seed: int = 0) -> Figure:
     d = data(n, dim, batch, lr, seed)
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2)
+    fig, (ax, bx) = panels(2)
     for order, label, color in (("random", "随机顺序", "grey"), ("curriculum", "课程：先易后难", "orange")):
         run = d[order]
         steps = np.arange(1, len(run["hamming"]) + 1)

@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, set_axes
+from gradbook.engine.style import CMAP, PALETTE, mark_minimum, panels, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.newton_cg import gradient_descent_path, narrow_valley, newton_cg
 
@@ -53,8 +53,7 @@ def make(
     d = data(condition, angle, lr, gd_steps, newton_steps, x0, y0)
     gd, newton = d["gd"], d["newton"]
 
-    fig = Figure(figsize=figsize("two"))
-    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
+    fig, (left, right) = panels(2, ratios=[1, 1.15])
     left.contour(d["X"], d["Y"], np.log10(d["Z"] + 1e-3), levels=14, cmap=CMAP, linewidths=0.8)
     left.plot(
         newton.iterates[:, 0],

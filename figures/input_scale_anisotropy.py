@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, set_axes
+from gradbook.engine.style import CMAP, PALETTE, mark_minimum, panels, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent
@@ -34,14 +34,14 @@ def data(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9):
     s, theta = np.geomspace(1, 100, 30), np.array([0.0, 0.0])
     grads = [problem(v).grad(theta / [v, 1]) for v in s]  # at (w/s, b): the same line for every s
     g1 = problem(1.0).grad(theta)
-    panels = []
+    maps = []
     for v in (1.0, scale):
         L = problem(v)
         w_star, b_star = star = L.minimizer()
         lam = np.linalg.eigvalsh(L.hessian(theta)).max()
         run = gradient_descent(L, [w_star - 1.6, b_star - 1.6], lr=lr_fraction / lam, steps=steps)
         W, B = np.meshgrid(np.linspace(w_star - 2.2, w_star + 2.2, 200), np.linspace(b_star - 2.2, b_star + 2.2, 200))
-        panels.append(
+        maps.append(
             dict(
                 scale=v,
                 loss=L,
@@ -59,14 +59,13 @@ def data(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9):
         ratio=[abs(g[0]) / abs(g[1]) for g in grads],
         ratio_at_1=abs(g1[0] / g1[1]),
         kappa=[np.linalg.cond(problem(v).hessian(theta)) for v in s],
-        panels=panels,
+        panels=maps,
     )
 
 
 def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figure:
     d = data(scale, steps, lr_fraction)
-    fig = Figure(figsize=figsize("three"))
-    ax, bx, cx = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1.25, 1, 1]))
+    fig, (ax, bx, cx) = panels(3, ratios=[1.25, 1, 1], heights=[1, 1.25, 1.25])
     ax.loglog(
         d["s"], d["ratio"], color=PALETTE["blue"], label=r"$|\partial L/\partial w| \,/\, |\partial L/\partial b|$"
     )
@@ -90,7 +89,7 @@ def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figur
             gap_text = f" {gap:.2g}"
         else:  # rounding noise, whose digits differ from CPU to CPU: say only how small it is
             gap_text = "不到 $10^{-12}$"
-        set_axes(axis, "$w$", "$b$", title=f"$s = {v:g}$：{steps} 步后离最小值{gap_text}", aspect="equal")
+        set_axes(axis, "$w$", "$b$", title=f"$s = {v:g}$：{steps} 步后\n离最小值{gap_text}", aspect="equal")
     return fig
 
 

@@ -7,7 +7,7 @@ r"""左边是数据，右边是参数：每一条直线 $\hat{y} = wx + b$ 对�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize, set_axes
+from gradbook.engine.style import CMAP, PALETTE, ink, panels, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 
@@ -33,8 +33,7 @@ def make(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: flo
     d = data(n, seed, w1, b1, w2, b2)
     x, y = d["x"], d["y"]
     params = list(zip(d["thetas"], (PALETTE["blue"], PALETTE["purple"], PALETTE["orange"]), d["losses"]))
-    fig = Figure(figsize=figsize("two"))
-    left, right = fig.subplots(1, 2)
+    fig, (left, right) = panels(2)
     left.scatter(x, y, s=14, color=PALETTE["grey"], label="数据（固定不动）")
     xs = np.linspace(x.min() - 5, x.max() + 5, 2)
     for theta, colour, _ in params:
@@ -42,7 +41,7 @@ def make(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: flo
     set_axes(left, "面积 $x$（m²）", "价格 $y$（万元）", legend="upper left")
     right.contour(d["W"], d["B"], d["Z"], levels=np.geomspace(1e3, 3e5, 9), cmap=CMAP, linewidths=1.0)
     for theta, colour, loss in params:
-        right.plot(*theta, "o", color=colour, mec=INK, ms=9, zorder=4)
+        right.plot(*theta, "o", color=colour, mec=ink(), ms=9, zorder=4)
         right.annotate(f"$L={loss:.0f}$", theta, xytext=(8, 4), textcoords="offset points", color=colour)
     set_axes(right, "斜率 $w$（会动）", "截距 $b$（会动）")
     return fig

@@ -10,7 +10,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, SMALL, figsize, set_axes
+from gradbook.engine.style import PALETTE, SMALL, ink, panels, set_axes
 from gradbook.models import LogisticRegression, add_bias, two_blobs
 from gradbook.optimizers import gradient_descent
 
@@ -26,7 +26,7 @@ def data(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
     """Balanced and imbalanced (positive share 1 − minority) data: the points and class counts, the trained
     weights w and probabilities p, and each class's push −(1/n)Σ(ŷᵢ − yᵢ)(xᵢ, 1) at w = 0 in the plane
     (weight along (1, 1)/√2, bias), with their sum."""
-    panels = []
+    fits = []
     for frac in (0.5, 1 - minority):
         X, y = two_blobs(n, seed, positive_fraction=frac)
         model = LogisticRegression(add_bias(X), y)
@@ -34,7 +34,7 @@ def data(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
         pushes = -model.per_example_grads(np.zeros(3)) / model.n_examples
         plane = np.c_[(pushes[:, 0] + pushes[:, 1]) / np.sqrt(2), pushes[:, 2]]
         pos, neg = plane[y == 1].sum(0), plane[y == 0].sum(0)
-        panels.append(
+        fits.append(
             dict(
                 X=X,
                 y=y,
@@ -46,13 +46,12 @@ def data(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
                 total=pos + neg,
             )
         )
-    return dict(balanced=panels[0], imbalanced=panels[1])
+    return dict(balanced=fits[0], imbalanced=fits[1])
 
 
 def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0, seed: int = 0) -> Figure:
     d = data(minority, n, steps, lr, seed)
-    fig = Figure(figsize=figsize("three"))
-    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.15]})
+    fig, axes = panels(3, ratios=[1, 1, 1.15], heights=[1.25, 1.25, 1])
     push_ax = axes[2]
     for ax, panel, title, style in zip(
         axes[:2], (d["balanced"], d["imbalanced"]), ("平衡数据", "不平衡数据"), ("--", "-")
@@ -71,7 +70,7 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
                 label=f"{name} {panel['counts'][label]} 个",
             )
         xs = np.linspace(-4, 4, 2)
-        ax.plot(xs, -(w[0] * xs + w[2]) / w[1], ls=":", color=INK, lw=1.4)
+        ax.plot(xs, -(w[0] * xs + w[2]) / w[1], ls=":", color=ink(), lw=1.4)
         set_axes(
             ax,
             "$x_1$",
@@ -83,7 +82,11 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
             legend=dict(loc="upper left", markerscale=0.6, handletextpad=0.2, borderaxespad=0.1),
         )
 
-        for start, vec, color in (((0, 0), pos, PALETTE["orange"]), (pos, neg, PALETTE["blue"]), ((0, 0), total, INK)):
+        for start, vec, color in (
+            ((0, 0), pos, PALETTE["orange"]),
+            (pos, neg, PALETTE["blue"]),
+            ((0, 0), total, ink()),
+        ):
             push_ax.annotate(
                 "",
                 xy=np.add(start, vec),
@@ -96,10 +99,10 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
             f"{title}\n偏置分量 {round(float(total[1]), 2) + 0.0:.2f}",
             fontsize=SMALL,
             va="center",
-            color=INK,
+            color=ink(),
         )
     push_ax.axhline(0, color=PALETTE["grey"], lw=0.6)
-    for color, label in ((PALETTE["orange"], "正类"), (PALETTE["blue"], "负类"), (INK, "合力 $-\\nabla L$")):
+    for color, label in ((PALETTE["orange"], "正类"), (PALETTE["blue"], "负类"), (ink(), "合力 $-\\nabla L$")):
         push_ax.plot([], [], color=color, label=label)
     set_axes(
         push_ax,

@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum, set_axes
+from gradbook.engine.style import CMAP, PALETTE, figsize, ink, mark_minimum, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 
@@ -75,7 +75,7 @@ def make(
             xytext=p,
             arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.2, mutation_scale=16),
         )
-        ax.plot(*p, "o", color=INK, ms=4)
+        ax.plot(*p, "o", color=ink(), ms=4)
     mark_minimum(ax, *star, ms=18)
     ax.plot([], [], color=PALETTE["orange"], lw=2.2, label=r"负梯度 $-\nabla L$（下降最快）")
     ax.plot([], [], color=PALETTE["grey"], ls="--", lw=1, label="直奔最小值的方向")

@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize, set_axes
+from gradbook.engine.style import CMAP, PALETTE, figsize, ink, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 
@@ -65,7 +65,7 @@ def make(
     fig = Figure(figsize=figsize("tall"), layout="none")
     ax = fig.add_subplot(projection="3d")
     ax.plot_surface(d["W"], d["B"], d["Z"], cmap=CMAP, rstride=2, cstride=2, linewidth=0, alpha=0.92, rasterized=True)
-    ax.plot([w_star], [b_star], [d["lowest"]], marker="*", ms=16, color=PALETTE["orange"], mec=INK, zorder=10)
+    ax.plot([w_star], [b_star], [d["lowest"]], marker="*", ms=16, color=PALETTE["orange"], mec=ink(), zorder=10)
     ax.plot(
         floor[:, 0],
         floor[:, 1],

@@ -8,7 +8,7 @@ r"""误差每步乘以 $|1 - \eta\lambda|$：最陡方向定出上限 $2/\lambda
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, figsize, ink, set_axes
 from gradbook.landscapes import Quadratic
 from gradbook.models import LinearMSE, house_data
 
@@ -45,7 +45,7 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95)
     ax = fig.add_subplot()
     ax.axvspan(bound, etas[-1], color=PALETTE["orange"], alpha=0.12, lw=0)
     ax.text(1.15 * bound, 1.42, "发散", color=PALETTE["orange"], ha="center")
-    ax.axhline(1, color=INK, lw=0.8, ls=":")
+    ax.axhline(1, color=ink(), lw=0.8, ls=":")
     ax.plot(etas, d["fast"], color=PALETTE["orange"], label=f"快方向 $\\lambda_{{\\max}} = {lam_max:.2f}$")
     ax.plot(etas, d["slow"], color=PALETTE["blue"], label=f"慢方向 $\\lambda_{{\\min}} = {lam_min:.4f}$")
     ax.axvline(bound, color=PALETTE["orange"], lw=1, ls="--")
@@ -58,7 +58,7 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95)
         color=PALETTE["orange"],
     )
     for lam, colour in ((lam_max, PALETTE["orange"]), (lam_min, PALETTE["blue"])):
-        ax.plot(eta, abs(1 - eta * lam), "o", color=colour, mec=INK, ms=6, zorder=4)
+        ax.plot(eta, abs(1 - eta * lam), "o", color=colour, mec=ink(), ms=6, zorder=4)
     ax.annotate(
         f"锯齿图的 $\\eta$：慢方向每步 ×{1 - eta * lam_min:.3f}",
         (eta, 1 - eta * lam_min),

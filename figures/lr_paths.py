@@ -8,7 +8,7 @@ r"""同一条抛物线上的三种学习率：太小则寸步难行，合适则�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, ink, panels, set_axes
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import Objective, gradient_descent
 
@@ -50,8 +50,7 @@ def make(
     lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 10, w0: float = 1.0
 ) -> Figure:
     d = data(lr_small, lr_good, lr_big, steps, w0)
-    fig = Figure(figsize=figsize("three"))
-    axes = fig.subplots(1, 3)
+    fig, axes = panels(3)
     titles = ("太小，寸步难行", "合适，几步到底", "超过 2/λ，越跳越远")
     for ax, lr, title, traj, (grid, loss) in zip(axes, (lr_small, lr_good, lr_big), titles, d["runs"], d["curves"]):
         ws = traj.iterates[:, 0]
@@ -64,7 +63,7 @@ def make(
             cmap="Oranges",
             vmin=-3,
             s=28,
-            edgecolors=INK,
+            edgecolors=ink(),
             linewidths=0.5,
             zorder=3,
         )

@@ -6,7 +6,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize, mark_minimum, set_axes
+from gradbook.engine.style import CMAP, PALETTE, figsize, ink, mark_minimum, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent, sgd
@@ -47,7 +47,7 @@ def make(n: int = 1000, lr: float = 0.05, steps: int = 120, seed: int = 0) -> Fi
     )
     for label, tr, color, lw in runs:
         ax.plot(tr.iterates[:, 0], tr.iterates[:, 1], color=PALETTE[color], lw=lw, label=label)
-    ax.plot(*d["theta0"], "o", color=INK)
+    ax.plot(*d["theta0"], "o", color=ink())
     mark_minimum(ax, *d["star"])
     set_axes(ax, "$w$", "$b$", aspect="equal", legend="upper right")
     return fig

@@ -9,7 +9,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, panels, set_axes
 from gradbook.information import minibatch_gradients
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent, sgd
@@ -52,8 +52,7 @@ def data(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30
 def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30, seed: int = 0) -> Figure:
     d = data(n, lr, budget, shuffles, seed)
     tr_sigma, sizes, measured, gaps = d["tr_sigma"], d["sizes"], d["measured"], d["gaps"]
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2)
+    fig, (ax, bx) = panels(2)
     bb = np.geomspace(1, 256, 100)
     ax.loglog(bb, tr_sigma / bb, color=PALETTE["grey"], label=r"$\mathrm{tr}\,\Sigma / B$")
     ax.loglog(

@@ -8,7 +8,7 @@ r"""$F = \mathrm{diag}(100, 1)$ 时，负梯度（橙）几乎水平，自然梯
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize, mark_minimum, set_axes
+from gradbook.engine.style import PALETTE, figsize, ink, mark_minimum, set_axes
 from gradbook.information import angle_between, natural_direction
 from gradbook.landscapes import Quadratic, on_grid
 from gradbook.optimizers import gradient_descent
@@ -86,8 +86,8 @@ def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
             "", xy=tip, xytext=start, arrowprops=dict(arrowstyle="-|>", color=colour, lw=2.6, mutation_scale=18)
         )
         ax.plot([], [], color=colour, lw=2.6, label=name)
-    ax.plot(*start, "o", color=INK, ms=6, zorder=6)
-    ax.annotate(f"{d['angle']:.2f}°", start, xytext=(-62, -20), textcoords="offset points", color=INK)
+    ax.plot(*start, "o", color=ink(), ms=6, zorder=6)
+    ax.annotate(f"{d['angle']:.2f}°", start, xytext=(-62, -20), textcoords="offset points", color=ink())
     mark_minimum(ax, 0, 0)
     set_axes(ax, xlim=(X[0, 0], X[0, -1]), ylim=(Y[0, 0], Y[-1, 0]), aspect="equal")
     ax.ticklabel_format(style="sci", scilimits=(-2, 2))

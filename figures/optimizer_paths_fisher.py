@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.adaptive import adam
-from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start, set_axes
+from gradbook.engine.style import CMAP, PALETTE, mark_minimum, mark_start, panels, set_axes
 from gradbook.information import logistic_fisher
 from gradbook.landscapes import on_grid
 from gradbook.models import LogisticRegression, two_blobs
@@ -70,8 +70,7 @@ def make(
         ("Adam", PALETTE["purple"], d["adam"], lr_adam),
         ("自然梯度", PALETTE["green"], d["natural"], lr_natural),
     ]
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1.0]})
+    fig, (ax, bx) = panels(2, ratios=[1.15, 1.0])
     ax.contour(d["W1"], d["W2"], d["Z"], levels=np.geomspace(0.003, 3.0, 7), cmap=CMAP, linewidths=0.8)
     for name, colour, traj, lr in runs:
         path = traj.iterates

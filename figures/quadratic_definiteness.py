@@ -8,7 +8,7 @@ r"""二次型 $\boldsymbol\theta^\top A\boldsymbol\theta$ 的三种形状：正�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize
+from gradbook.engine.style import PALETTE, ink, panels, paper
 from gradbook.landscapes import on_grid
 
 ALT = (
@@ -33,15 +33,9 @@ def data(scale: float = 1.0):
 
 def make(scale: float = 1.0) -> Figure:
     d = data(scale)
-    fig = Figure(figsize=figsize("three"))
+    fig, axes = panels(3, heights=[1.2] * 3)
     X, Y = np.meshgrid(np.linspace(-2, 2, 201), np.linspace(-2, 2, 201))
-    for ax, (name, m) in zip(
-        fig.subplots(
-            1,
-            3,
-        ),
-        d.items(),
-    ):
+    for ax, (name, m) in zip(axes, d.items()):
         Z = on_grid(lambda t, A=m["matrix"]: np.einsum("...i,ij,...j->...", t, A, t), X, Y)
         levels = scale * np.array([0.25, 1, 2.5, 5, 9, 14])
         ax.contour(X, Y, Z, levels=levels, colors=PALETTE["blue"], linewidths=1.0)
@@ -51,13 +45,13 @@ def make(scale: float = 1.0) -> Figure:
         for v in m["eigenvectors"].T[m["eigenvalues"] == 0]:  # the flat floor: zero all along v
             ax.plot(*np.outer([-3, 3], v).T, color=PALETTE["grey"], lw=1.2)
         for lam, v in zip(m["eigenvalues"], m["eigenvectors"].T):
-            ax.annotate("", xy=1.4 * v, xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", color=INK, lw=1.3, ls="--"))
+            ax.annotate("", xy=1.4 * v, xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", color=ink(), lw=1.3, ls="--"))
             ax.text(
                 *(1.55 * v),
                 f"$\\lambda = {lam:g}$",
                 ha="center",
                 va="center",
-                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"),
+                bbox=dict(boxstyle="round,pad=0.15", fc=paper(), ec="none"),
             )
         ax.set_title(name)
         ax.set(xlim=(-2, 2), ylim=(-2, 2), aspect="equal", xticks=[-2, 0, 2], yticks=[-2, 0, 2], xlabel=r"$\theta_1$")

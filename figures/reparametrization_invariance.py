@@ -8,7 +8,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start, set_axes
+from gradbook.engine.style import CMAP, PALETTE, mark_minimum, mark_start, panels, set_axes
 from gradbook.information import gaussian_fisher
 from gradbook.landscapes import on_grid
 from gradbook.models import GaussianFit
@@ -63,8 +63,7 @@ def make(
 ) -> Figure:
     d = data(n, seed, mu0, sigma0, lr_gd, lr_natural, steps)
     M, S, Z, star = d["M"], d["S"], d["Z"], d["star"]
-    fig = Figure(figsize=figsize("two"))
-    axes = fig.subplots(1, 2, sharey=True)
+    fig, axes = panels(2, sharey=True)
     for ax, kind, title, lr in [(axes[0], "gd", "梯度下降", lr_gd), (axes[1], "natural", "自然梯度", lr_natural)]:
         ax.contour(M, S, Z, levels=np.geomspace(0.02, 4.0, 7), cmap=CMAP, linewidths=0.8)
         for param, ls, label, colour in [

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from gradbook.engine.style import INK, PALETTE, SMALL, figsize, set_axes
+from gradbook.engine.style import PALETTE, SMALL, figsize, ink, on_phone, paper, set_axes
 from gradbook.networks import recurrent_matrix, rnn_bptt, rnn_forward
 
 ALT = (
@@ -46,12 +46,14 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
     d = data(steps, rho, hidden, seed)
     norms = d["norms"]  # ‖∇_{a_t} L‖ for t = 1 … T
 
-    fig = Figure(figsize=figsize("two"))
+    fig = Figure(figsize=figsize("one"))
     top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1.25, 1]})
     set_axes(top, xlim=(-0.7, steps + 1.0), ylim=(-1.55, 1.25))
     top.axis("off")
     for t in range(steps + 1):  # a subscript of two digits (a slider reaches T = 16) in braces
-        top.add_patch(FancyBboxPatch((t - 0.3, -0.25), 0.6, 0.5, boxstyle="round,pad=0.04", fc="white", ec=INK, lw=1.4))
+        top.add_patch(
+            FancyBboxPatch((t - 0.3, -0.25), 0.6, 0.5, boxstyle="round,pad=0.04", fc=paper(), ec=ink(), lw=1.4)
+        )
         top.text(t, 0, f"$h_{t if t < 10 else f'{{{t}}}'}$", ha="center", va="center")
         if t:
             top.annotate(
@@ -79,13 +81,15 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
         "",
         xy=(steps + 0.85, 0),
         xytext=(steps + 0.32, 0),
-        arrowprops=dict(arrowstyle="-|>", color=INK, lw=1.4, mutation_scale=12),
+        arrowprops=dict(arrowstyle="-|>", color=ink(), lw=1.4, mutation_scale=12),
     )
     top.text(steps + 0.92, 0, "$L$", va="center")
     top.text(
         steps / 2,
         -1.35,
-        "反向：$\\nabla_{h_{t-1}}L = W^\\top\\,(\\tanh'(a_t)\\odot\\nabla_{h_t}L)$，每退一步乘一次雅可比矩阵",
+        "反向：$\\nabla_{h_{t-1}}L = W^\\top\\,(\\tanh'(a_t)\\odot\\nabla_{h_t}L)$"
+        + ("，\n" if on_phone() else "，")  # one line on the page, two on a phone
+        + "每退一步乘一次雅可比矩阵",
         ha="center",
         color=PALETTE["orange"],
     )
@@ -94,7 +98,7 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
     bottom.bar(t_axis, norms, color=PALETTE["orange"], width=0.6)
     set_axes(bottom, xlim=(-0.7, steps + 1.0), yscale="log")
     bottom.set_xticks(t_axis)
-    bottom.set_xticklabels([f"$t={t}$" for t in t_axis])
+    bottom.set_xlabel("$t$")
     bottom.set_ylabel(r"$\|\nabla_{a_t}L\|$")
     bottom.text(
         0.02,

@@ -8,7 +8,7 @@ r"""鞍点 $L = \theta_1^2 - \theta_2^2$：从稳定轴出发的梯度下降径�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, INK, PALETTE, figsize, set_axes
+from gradbook.engine.style import CMAP, PALETTE, ink, panels, set_axes
 from gradbook.landscapes import on_grid, saddle
 from gradbook.optimizers import gradient_descent, momentum
 
@@ -65,11 +65,10 @@ def make(
         (f"梯度下降，起点 (1, {offset:g})", "offset", "blue", "--"),
         (f"动量 β = {beta:g}，起点 (1, {offset:g})", "momentum", "orange", "-"),
     )
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=[1, 1.25]))
+    fig, (ax, bx) = panels(2, ratios=[1, 1.25])
     ax.contour(d["X"], d["Y"], d["Z"], levels=np.linspace(-4, 4, 17), cmap=CMAP, linewidths=0.7)
-    ax.plot([0], [0], "x", color=INK, ms=9, mew=2)
-    ax.text(-0.12, -0.3, "鞍点", color=INK, ha="right")
+    ax.plot([0], [0], "x", color=ink(), ms=9, mew=2)
+    ax.text(-0.12, -0.3, "鞍点", color=ink(), ha="right")
     k = np.arange(steps + 1)
     for label, run, color, ls in runs:
         its, dist = d[run].iterates, d["distance"][run]

@@ -8,7 +8,7 @@ Xavier 初始化时大多落在斜率可观的中间段；每个权重的标准�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, ink, panels, set_axes
 from gradbook.models import sigmoid
 from gradbook.networks import MLP, activation
 
@@ -52,8 +52,7 @@ def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0)
     d = data(naive_std, layer, width, seed)
     z, s, ds, edge = d["z"], d["sigmoid"], d["slope"], d["edge"]
 
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2)
+    fig, (ax, bx) = panels(2)
     for lo, hi in ((-8, -edge), (edge, 8)):
         ax.axvspan(lo, hi, color=PALETTE["grey"], alpha=0.15, lw=0)
     ax.plot(z, s, color=PALETTE["blue"], label=r"$\sigma(z)$")
@@ -66,7 +65,7 @@ def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0)
         color=PALETTE["orange"],
         arrowprops=dict(arrowstyle="->", color=PALETTE["orange"]),
     )
-    ax.text(-7.7, 0.62, "饱和区\n$\\sigma'<0.01$", color=INK)
+    ax.text(-7.7, 0.62, "饱和区\n$\\sigma'<0.01$", color=ink())
     set_axes(ax, "$z$", title="sigmoid 与它的导数", xlim=(-8, 8), ylim=(-0.03, 1.05), legend="center right")
 
     bins = np.linspace(-30, 30, 61)

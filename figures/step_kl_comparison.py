@@ -9,7 +9,7 @@ r"""同样长的一步，KL 可以差上百倍：$\sigma$ 越小，高斯分布�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, ink, panels, set_axes
 from gradbook.information import gaussian_fisher, kl_gaussian
 
 ALT = (
@@ -40,8 +40,7 @@ def data(eps: float = 0.05, radius: float = 0.3, step: float = 0.1):
 
 def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
     d = data(eps, radius, step)
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1.0]})
+    fig, (ax, bx) = panels(2, ratios=[1.25, 1.0])
     t = np.linspace(0, 2 * np.pi, 200)
     for point, colour in zip(d["around"], [PALETTE["orange"], PALETTE["blue"], PALETTE["green"]]):
         mu, sigma, half = point["mu"], point["sigma"], point["half"]
@@ -57,14 +56,14 @@ def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
             va="bottom",
             color=colour,
         )
-    ax.plot([], [], color=INK, lw=2.2, label=f"$\\mathrm{{KL}} = {eps:g}$")
-    ax.plot([], [], color=INK, lw=1.2, ls="--", label=f"$\\|\\delta\\| = {radius:g}$")
+    ax.plot([], [], color=ink(), lw=2.2, label=f"$\\mathrm{{KL}} = {eps:g}$")
+    ax.plot([], [], color=ink(), lw=1.2, ls="--", label=f"$\\|\\delta\\| = {radius:g}$")
     set_axes(
         ax, "均值 $\\mu$", "标准差 $\\sigma$", xlim=(-2.6, 3.3), ylim=(0, 3.1), aspect="equal", legend="upper left"
     )
 
     bx.loglog(d["sigmas"], d["exact"], color=PALETTE["blue"], lw=3, alpha=0.7, label="精确 KL")
-    bx.loglog(d["sigmas"], d["quad"], color=INK, ls="--", lw=1.3, label="$\\frac{1}{2}\\delta^\\top F\\delta$")
+    bx.loglog(d["sigmas"], d["quad"], color=ink(), ls="--", lw=1.3, label="$\\frac{1}{2}\\delta^\\top F\\delta$")
     set_axes(bx, "标准差 $\\sigma$", f"一步 $\\delta = ({step:g}, {step:g})$ 的 KL", legend="upper right")
     return fig
 

@@ -8,7 +8,7 @@ r"""一阶近似 $f(x) + f'(x)\delta$ 近处几乎无误，误差随步长 $\del
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import INK, PALETTE, figsize
+from gradbook.engine.style import PALETTE, ink, panels
 
 ALT = (
     "左右两个面板。左图：曲线 y = x³ 在 x 从 0.2 到 1.8 之间，点 (1, 1) 处画出一阶近似的直线和二阶近似的抛物线，"
@@ -37,13 +37,9 @@ def data(x0: float = 1.0, delta: float = 0.5):
 
 def make(x0: float = 1.0, delta: float = 0.5) -> Figure:
     d = data(x0, delta)
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(
-        1,
-        2,
-    )
+    fig, (ax, bx) = panels(2)
     x = np.linspace(0.2, 1.8, 200)
-    ax.plot(x, d["f"](x), color=INK, label="$f(x) = x^3$")
+    ax.plot(x, d["f"](x), color=ink(), label="$f(x) = x^3$")
     ax.plot(x, d["first"](x - x0), color=PALETTE["orange"], label=r"一阶：$f + f'\delta$")
     ax.plot(x, d["second"](x - x0), "--", color=PALETTE["blue"], label=r"二阶：$+\frac{1}{2}f''\delta^2$")
     top = d["f"](x0 + delta)
@@ -56,7 +52,7 @@ def make(x0: float = 1.0, delta: float = 0.5) -> Figure:
         va="center",
         color=PALETTE["purple"],
     )
-    ax.plot([x0], [d["f"](x0)], "o", color=INK, ms=5, zorder=5)
+    ax.plot([x0], [d["f"](x0)], "o", color=ink(), ms=5, zorder=5)
     ax.set(xlabel="$x$", ylabel="$y$", ylim=(-0.5, 5.5))
     ax.legend(loc="upper left")
 

@@ -59,8 +59,25 @@ def served(site: Path) -> Iterator[str]:
 
 def load_fully(page) -> None:
     """Lazy figures decoded and the network quiet: the page as a reader sees it after scrolling."""
+    # Only images that are shown: a figure's variant for the other colour scheme is hidden and
+    # must stay unfetched (eager loading would fetch it).
     page.evaluate("""async () => {
-        for (const img of document.images) img.loading = "eager";
-        await Promise.all([...document.images].map(i => i.decode().catch(() => null)));
+        const shown = [...document.images].filter(i => i.checkVisibility());
+        for (const img of shown) img.loading = "eager";
+        await Promise.all(shown.map(i => i.decode().catch(() => null)));
     }""")
     page.wait_for_load_state("networkidle")
+
+
+def figure_scales(page) -> list[dict]:
+    """Each shown figure image, loaded: its file and the scale it is drawn at (content width, padding
+    excluded, over its natural width; 1.0 is the designed size of its text)."""
+    load_fully(page)
+    return page.evaluate("""() => [...document.querySelectorAll('figure.gb-figure img')]
+        .filter(i => i.checkVisibility() && i.naturalWidth > 0)
+        .map(i => {
+            const s = getComputedStyle(i);
+            const inner = i.getBoundingClientRect().width - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)
+                - parseFloat(s.borderLeftWidth) - parseFloat(s.borderRightWidth);
+            return {src: i.currentSrc, natural: i.naturalWidth, shown: inner, scale: inner / i.naturalWidth};
+        })""")

@@ -81,7 +81,11 @@ class Project:
         result = mkdocs_build(self.root / "mkdocs.yml", self.site, *extra, env=env, cwd=self.root)
         result.log = result.stdout + result.stderr
         m = re.search(r"gradbook: rendered \d+ figure\(s\), \d+ from cache: (.*)", result.log)
-        result.rendered = sorted(m.group(1).split(", ")) if m else []
+        every = m.group(1).split(", ") if m else []
+        # Each figure is rendered in its four variants (page/phone, light/dark): listed once here.
+        canonical = [re.sub(r"-(?:phone-dark|phone|dark)(?=\.(?:svg|png))", "", label) for label in every]
+        assert all(canonical.count(c) == 4 for c in canonical), every
+        result.rendered = sorted(set(canonical))
         return result
 
 
@@ -126,7 +130,11 @@ def test_a_default_written_out_is_the_same_figure_and_the_source_fold_stays_out_
     assert result.returncode == 0, result.log
     assert result.rendered == ["beta.svg", "beta.svg (k=2.0)"], "k=1.0 is beta's default: no render of its own"
     html = (project.site / "index.html").read_text(encoding="utf-8")
-    assert re.findall(r'<img [^>]*src="([^"]+)"', html) == ["figures/beta.svg"] * 2
+    assert re.findall(r'<img [^>]*src="([^"]+)"', html) == ["figures/beta.svg", "figures/beta-dark.svg"] * 2
+    assert (
+        re.findall(r'<source [^>]*srcset="([^"]+)"', html)
+        == ["figures/beta-phone.svg", "figures/beta-phone-dark.svg"] * 2
+    )
     # Emitted with data-search-exclude, which Material's search honours, then drops from the page.
     assert html.count('<details class="gb-source">') == 2
     docs = json.loads((project.site / "search" / "search_index.json").read_bytes())["docs"]
@@ -346,7 +354,7 @@ def test_a_committed_output_in_docs_is_refused(project):
 def test_truncated_cache_entry_is_rerendered_by_the_build(project):
     assert project.build().returncode == 0
     entries = sorted((project.root / ".cache").rglob("*.svg"))
-    assert len(entries) == 3
+    assert len(entries) == 3 * 4  # three figures, four variants each
     for entry in entries:
         entry.write_bytes(entry.read_bytes()[:100])
     again = project.build()

@@ -128,8 +128,11 @@ def test_each_chapter_names_at_least_two_key_terms_that_it_uses_and_search_knows
             assert " " in term or term in words, f"{term!r}: add it to docs/search-terms.txt so jieba keeps it whole"
 
 
-def test_figure_ink_reads_on_the_figure_paper():
-    from gradbook.engine.style import INK, PALETTE, PAPER
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_figure_ink_reads_on_the_figure_paper(scheme):
+    from gradbook.engine.style import SCHEMES
+
+    ink, paper, palette = (SCHEMES[scheme][k] for k in ("ink", "paper", "palette"))
 
     def lum(hex_colour: str) -> float:
         rgb = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
@@ -140,10 +143,11 @@ def test_figure_ink_reads_on_the_figure_paper():
         hi, lo = sorted((lum(a), lum(b)), reverse=True)
         return (hi + 0.05) / (lo + 0.05)
 
-    assert ratio(INK, PAPER) >= 7, "text and axes: WCAG AAA on the figure card"
-    for name, colour in PALETTE.items():
-        if name not in {"yellow", "sky"}:  # fills only, never lines or text on their own
-            assert ratio(colour, PAPER) >= 3, f"PALETTE[{name!r}] {colour} is too faint for strokes on white"
+    assert ratio(ink, paper) >= 7, f"{scheme}: text and axes: WCAG AAA on the figure's paper"
+    for name, colour in palette.items():
+        if scheme == "dark" or name not in {"yellow", "sky"}:  # on white: fills only, never lines or text
+            assert ratio(colour, paper) >= 3, f"{scheme} PALETTE[{name!r}] {colour} is too faint for strokes"
+    assert set(palette) == set(SCHEMES["light"]["palette"]), "every hue has its counterpart in both schemes"
 
 
 @pytest.mark.site

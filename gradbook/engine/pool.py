@@ -26,6 +26,7 @@ from gradbook.engine import deps, store
 from gradbook.engine.registry import FigureError, FigureSpec, find_figure
 from gradbook.engine.request import Request, resolve
 from gradbook.engine.store import Store
+from gradbook.engine.style import DEFAULT, Variant
 
 KIND = "figures"
 LATEST = "latest"  # the key of the last render of a script's request, whatever the shared code
@@ -59,9 +60,14 @@ class FigureEngine:
         return find_figure(name, self.figures_dir)
 
     def request(
-        self, name: str, overrides: Mapping[str, Any] | None = None, fmt: str = "svg", dpi: int | None = None
+        self,
+        name: str,
+        overrides: Mapping[str, Any] | None = None,
+        fmt: str = "svg",
+        dpi: int | None = None,
+        variant: Variant = DEFAULT,
     ) -> Request:
-        return resolve(self.spec(name), overrides, fmt, dpi)
+        return resolve(self.spec(name), overrides, fmt, dpi, variant)
 
     def ensure(
         self, requests: Iterable[Request], fresh: Callable[[Request], bool] | None = None
@@ -108,7 +114,7 @@ class FigureEngine:
     def _render_all(self, missing: list[tuple[Request, FigureSpec, str]]) -> dict[Request, bytes]:
         from gradbook.engine.render import render_job
 
-        jobs = [(spec, req.arguments(spec), req.fmt, req.dpi) for req, spec, _ in missing]
+        jobs = [(spec, req.arguments(spec), req.fmt, req.dpi, req.variant) for req, spec, _ in missing]
         if self.workers == 0:
             results = [render_job(job) for job in jobs]
         else:

@@ -44,15 +44,15 @@ def _load_module(spec: FigureSpec):
     return module
 
 
-def make_figure(spec: FigureSpec, params: dict[str, Any]):
-    """Call the script's ``make(**params)`` under the house style and return the Figure."""
+def make_figure(spec: FigureSpec, params: dict[str, Any], variant: style.Variant = style.DEFAULT):
+    """Call the script's ``make(**params)`` under the house style, drawn for ``variant``, and
+    return the Figure."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
-    style.register_font()
-    with matplotlib.rc_context(style.rcparams()):
+    with style.variant(variant):
         module = _load_module(spec)
         fig = module.make(**params)
     if not isinstance(fig, Figure):
@@ -81,17 +81,17 @@ def _mathtext_log():
         logger.removeHandler(handler)
 
 
-def figure_bytes(fig, fmt: str, dpi: int | None = None) -> bytes:
+def figure_bytes(fig, fmt: str, dpi: int | None = None, variant: style.Variant = style.DEFAULT) -> bytes:
     """Save with fixed metadata so the same figure gives the same bytes on every run; ``dpi``
-    overrides the house resolution (``savefig.dpi``)."""
-    import matplotlib
+    overrides the house resolution (``savefig.dpi``); ``variant`` is the one the figure was drawn
+    for, whose paper it is saved on."""
 
     if fmt not in FORMATS:
         raise FigureError(f"unsupported output format '.{fmt}'; use one of: {', '.join(FORMATS)}")
     metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
     buf = io.BytesIO()
     with (
-        matplotlib.rc_context(style.rcparams()),
+        style.variant(variant),
         warnings.catch_warnings(record=True) as caught,
         _mathtext_log() as math_log,
     ):
@@ -145,16 +145,23 @@ def readout_text(spec: FigureSpec, params: dict[str, Any]) -> str:
     return text.strip()
 
 
-def render(spec: FigureSpec, params: dict[str, Any], fmt: str, dpi: int | None = None) -> bytes:
-    """Render one figure to bytes in this process (a frame's readout, as UTF-8, for fmt "readout")."""
+def render(
+    spec: FigureSpec,
+    params: dict[str, Any],
+    fmt: str,
+    dpi: int | None = None,
+    variant: style.Variant = style.DEFAULT,
+) -> bytes:
+    """Render one figure, drawn for ``variant``, to bytes in this process (a frame's readout, as
+    UTF-8, for fmt "readout")."""
     import matplotlib.pyplot as plt
 
     if fmt == READOUT:
         return readout_text(spec, params).encode("utf-8")
 
-    fig = make_figure(spec, params)
+    fig = make_figure(spec, params, variant)
     try:
-        return figure_bytes(fig, fmt, dpi)
+        return figure_bytes(fig, fmt, dpi, variant)
     finally:
         plt.close(fig)
 
@@ -170,13 +177,15 @@ def alt_text(spec: FigureSpec, params: dict[str, Any]) -> str:
     return " ".join(text.split())
 
 
-def render_job(job: tuple[FigureSpec, dict[str, Any], str, int | None]) -> tuple[bool, bytes | str, str | None]:
-    """Worker entry point: (spec, every make() argument, fmt, dpi) -> (ok, bytes or error text, this
-    use's ALT if the script computes one)."""
-    spec, params, fmt, dpi = job
+def render_job(
+    job: tuple[FigureSpec, dict[str, Any], str, int | None, style.Variant],
+) -> tuple[bool, bytes | str, str | None]:
+    """Worker entry point: (spec, every make() argument, fmt, dpi, variant) -> (ok, bytes or error
+    text, this use's ALT if the script computes one)."""
+    spec, params, fmt, dpi, variant = job
     script = str(spec.path)
     try:
-        return True, render(spec, params, fmt, dpi), alt_text(spec, params) if spec.alt_from_data else None
+        return True, render(spec, params, fmt, dpi, variant), alt_text(spec, params) if spec.alt_from_data else None
     except FigureError as exc:
         return False, exc.reason, None  # the caller names the figure
     except Exception as exc:  # the script's own error: keep its traceback for the author
@@ -228,12 +237,13 @@ def _spec(name: str, figures_dir: Path | None) -> FigureSpec:
     return find_figure(name, Path(figures_dir) if figures_dir else default_figures_dir())
 
 
-def figure(name: str, figures_dir: Path | None = None, **params: Any):
+def figure(name: str, figures_dir: Path | None = None, variant: style.Variant = style.DEFAULT, **params: Any):
     """The book's figure ``name`` as a matplotlib Figure, with ``params`` over its defaults.
 
     Parameters may be values or strings (as on the command line); an unknown name or parameter,
     or a value of the wrong type, raises FigureError saying which. Save it with `save` to get
-    the book's look. In Jupyter, a Figure on a cell's last line is shown.
+    the book's look. In Jupyter, a Figure on a cell's last line is shown. ``variant`` draws it
+    for a phone's column or the dark scheme, as the book's web pages show it.
 
     Example:
         ```python
@@ -244,7 +254,7 @@ def figure(name: str, figures_dir: Path | None = None, **params: Any):
         ```
     """
     spec = _spec(name, figures_dir)
-    return make_figure(spec, resolve_params(spec, params))
+    return make_figure(spec, resolve_params(spec, params), variant)
 
 
 def script(name: str, figures_dir: Path | None = None):

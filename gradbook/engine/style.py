@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 FONT_PATH = Path(__file__).parent / "fonts" / "NotoSansSC-Subset.otf"
@@ -9,36 +12,168 @@ FONT_PATH = Path(__file__).parent / "fonts" / "NotoSansSC-Subset.otf"
 # installed Noto CJK (Debian's fonts-noto-cjk) would be chosen instead, glyphs the subset lacks and all.
 FONT_FAMILY = "gradbook Noto Sans SC"
 
-# Okabe–Ito–derived hues: distinguishable for colour-blind readers, and mid-luminance
-# so they read on the figure's light card in both site themes.
-PALETTE = {
-    "blue": "#0072B2",
-    "orange": "#D55E00",
-    "green": "#009E73",
-    "purple": "#8E44AD",
-    "sky": "#56B4E9",
-    "yellow": "#E69F00",
-    "pink": "#CC79A7",
-    "grey": "#5F6B73",
+# The two colour schemes a figure is drawn in: "light" (the canonical one: export, PDF, print, no
+# JavaScript) and "dark" for Material's slate scheme, on the page's own background so no bright
+# card glares on the dark page. Okabe–Ito–derived hues, colour-blind safe; each dark hue is its
+# light one lightened until strokes reach contrast 5.5+ on the dark paper (tests check both).
+SCHEMES = {
+    "light": {
+        "ink": "#1F2328",  # text and axes: near-black, softer than pure black on white
+        "paper": "#FFFFFF",
+        "palette": {
+            "blue": "#0072B2",
+            "orange": "#D55E00",
+            "green": "#009E73",
+            "purple": "#8E44AD",
+            "sky": "#56B4E9",
+            "yellow": "#E69F00",
+            "pink": "#CC79A7",
+            "grey": "#5F6B73",
+        },
+        "cmap": (0.0, 1.0),  # the part of viridis used: all of it on white
+        "grid": "#B0B0B0",  # 3-D panes' grid
+        "pane": (0.95, 0.95, 0.95, 0.5),  # 3-D panes (matplotlib's own)
+    },
+    "dark": {
+        "ink": "#E2E4E9",  # Material slate's text colour, opaque
+        "paper": "#1E2129",  # Material slate's background
+        "palette": {
+            "blue": "#4FA3E3",
+            "orange": "#F28A4B",
+            "green": "#2FBF95",
+            "purple": "#B98AD6",
+            "sky": "#8CCBF2",
+            "yellow": "#F2B53A",
+            "pink": "#E394C3",
+            "grey": "#A4AFB7",
+        },
+        "cmap": (0.28, 1.0),  # viridis' darkest purples vanish on the dark paper
+        "grid": "#4A505C",
+        "pane": (1.0, 1.0, 1.0, 0.04),
+    },
 }
-INK = "#1F2328"  # text and axes: near-black, softer than pure black on the white card
-PAPER = "#FFFFFF"
-CMAP = "viridis"
+# The light scheme's ink and paper as constants, for code outside figures (a figure script calls
+# ink() and paper(): a constant would stay light in the dark drawing, which the tests catch).
+INK, PAPER = SCHEMES["light"]["ink"], SCHEMES["light"]["paper"]
+# Scripts name the colour map CMAP; each scheme registers its own map under that name.
+CMAP = "gradbook"
+CMAP_BASE = "viridis"
 
 # Text sizes: most text takes rcParams' sizes below; SMALL is for labels placed inside a crowded
 # panel (arrow tags, tick-like annotations, small legends), the only per-call size a figure uses.
 SMALL = 9
-# The layout contract: a figure's size by what it holds, not by hand. Widths fit the text column
-# (one panel, or two or three side by side at the column's full width); "tall" is for a single
-# square-ish map (equal axes). Keyed by medium so a phone layout can be added beside "page".
+
+# The layout contract. Two media: "page", the text column (688 CSS px at 1280 px, 672 inside the
+# figure's padding: 7 in at 96 px/in, so every page figure shows at its natural size on desktop),
+# and "phone", a 390-px phone's column (342 px inside the padding: 4.2 in, with the saved bbox's
+# margins at most 419 px, shows at 0.82 or more, the smallest text, 9 pt, at about 10 CSS px).
+# Every figure has the column's width; "tall" is for a single square-ish map (equal axes);
+# "two"/"three" are panels side by side on the page, stacked on a phone (``panels``).
+PAGE_WIDTH, PHONE_WIDTH = 7.0, 4.2
+PHONE_PANEL_HEIGHT = 3.0  # one stacked panel on a phone
 FIGSIZES = {
-    "page": {
-        "one": (6.4, 4.2),
-        "tall": (6.4, 4.8),
-        "two": (9.6, 4.0),
-        "three": (9.6, 3.6),
+    "page": {"one": (PAGE_WIDTH, 4.2), "tall": (PAGE_WIDTH, 5.2), "two": (PAGE_WIDTH, 3.4), "three": (PAGE_WIDTH, 2.9)},
+    "phone": {
+        "one": (PHONE_WIDTH, 3.3),
+        "tall": (PHONE_WIDTH, 4.2),
+        "two": (PHONE_WIDTH, 2 * PHONE_PANEL_HEIGHT),
+        "three": (PHONE_WIDTH, 3 * PHONE_PANEL_HEIGHT),
     },
 }
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Which drawing of a figure: the medium it is laid out for and the colour scheme."""
+
+    medium: str = "page"
+    scheme: str = "light"
+
+    def __post_init__(self):
+        if self.medium not in FIGSIZES or self.scheme not in SCHEMES:
+            raise ValueError(
+                f"no figure variant {self.medium}/{self.scheme}: media {list(FIGSIZES)}, schemes {list(SCHEMES)}"
+            )
+
+    @property
+    def is_default(self) -> bool:
+        return self == DEFAULT
+
+    @property
+    def suffix(self) -> str:
+        """ "" for the canonical variant, else "-phone", "-dark" or "-phone-dark" (file names)."""
+        return "".join(f"-{part}" for part in (self.medium, self.scheme) if part not in ("page", "light"))
+
+
+DEFAULT = Variant()
+VARIANTS = tuple(Variant(m, s) for m in FIGSIZES for s in SCHEMES)
+_current = DEFAULT
+
+
+def current() -> Variant:
+    """The variant being drawn (the canonical one outside ``variant``)."""
+    return _current
+
+
+def on_phone() -> bool:
+    """True while drawing the phone layout: for the rare label that must wrap there."""
+    return _current.medium == "phone"
+
+
+@contextlib.contextmanager
+def variant(v: Variant = DEFAULT):
+    """Draw (and save) inside: the house rcParams for ``v``'s scheme, and ``figsize``, ``panels``,
+    ``ink``, ``paper``, ``PALETTE`` and ``CMAP`` answering for ``v``."""
+    import matplotlib
+
+    global _current
+    register_font()
+    _register_cmap(v.scheme)
+    before, _current = _current, v
+    try:
+        with matplotlib.rc_context(rcparams(v.scheme)):
+            yield v
+    finally:
+        _current = before
+        _register_cmap(before.scheme)
+
+
+def _register_cmap(scheme: str) -> None:
+    import matplotlib
+    import numpy as np
+    from matplotlib.colors import ListedColormap
+
+    colours = matplotlib.colormaps[CMAP_BASE](np.linspace(*SCHEMES[scheme]["cmap"], 256))
+    if CMAP in matplotlib.colormaps:
+        matplotlib.colormaps.unregister(CMAP)
+    matplotlib.colormaps.register(ListedColormap(colours, name=CMAP), name=CMAP)
+
+
+# Colours are read when drawing, never frozen at import: ``color=ink()``, ``PALETTE["blue"]``.
+def ink() -> str:
+    """Text, axes and marks: near-black on light paper, near-white on dark."""
+    return SCHEMES[_current.scheme]["ink"]
+
+
+def paper() -> str:
+    """The figure's background (label boxes that must hide what is under them)."""
+    return SCHEMES[_current.scheme]["paper"]
+
+
+class _Palette(Mapping):
+    """The house hues by name, in the scheme being drawn."""
+
+    def __getitem__(self, name: str) -> str:
+        return SCHEMES[_current.scheme]["palette"][name]
+
+    def __iter__(self):
+        return iter(SCHEMES["light"]["palette"])
+
+    def __len__(self) -> int:
+        return len(SCHEMES["light"]["palette"])
+
+
+PALETTE = _Palette()
 
 RCPARAMS = {
     "font.family": [FONT_FAMILY, "DejaVu Sans"],
@@ -50,24 +185,14 @@ RCPARAMS = {
     "xtick.labelsize": 10,
     "ytick.labelsize": 10,
     "legend.fontsize": 10,
-    "axes.edgecolor": INK,
-    "axes.labelcolor": INK,
-    "axes.titlecolor": INK,
-    "text.color": INK,
-    "xtick.color": INK,
-    "ytick.color": INK,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": False,
-    "axes.prop_cycle": None,  # set in apply(), needs cycler
-    "figure.facecolor": PAPER,
-    "axes.facecolor": PAPER,
-    "savefig.facecolor": PAPER,
     "figure.dpi": 100,
     "savefig.dpi": 150,
     "savefig.bbox": "tight",
     "savefig.pad_inches": 0.08,
-    "figure.figsize": (6.4, 4.2),
+    "figure.figsize": FIGSIZES["page"]["one"],
     # Panels, labels and colorbars are spaced for us: no tight_layout or wspace by hand.
     "figure.constrained_layout.use": True,
     "lines.linewidth": 2.0,
@@ -100,18 +225,46 @@ def register_font() -> None:
     _registered = True
 
 
-def rcparams() -> dict:
-    """The house rcParams, ready for ``matplotlib.rc_context``."""
+def rcparams(scheme: str = "light") -> dict:
+    """The house rcParams for a colour scheme, ready for ``matplotlib.rc_context``."""
     from cycler import cycler
 
+    colours = SCHEMES[scheme]
     params = dict(RCPARAMS)
-    params["axes.prop_cycle"] = cycler(color=list(PALETTE.values()))
+    for key in ("axes.edgecolor", "axes.labelcolor", "axes.titlecolor", "text.color", "xtick.color", "ytick.color"):
+        params[key] = colours["ink"]
+    for key in ("figure.facecolor", "axes.facecolor", "savefig.facecolor", "legend.facecolor"):
+        params[key] = colours["paper"]
+    params["legend.edgecolor"] = colours["ink"]
+    params["grid.color"] = colours["grid"]
+    for axis in "xyz":
+        params[f"axes3d.{axis}axis.panecolor"] = colours["pane"]
+    params["axes.prop_cycle"] = cycler(color=list(colours["palette"].values()))
     return params
 
 
-def figsize(layout: str = "one", medium: str = "page") -> tuple[float, float]:
-    """The figure size (inches) for a layout: "one", "tall", "two" or "three" panels."""
-    return FIGSIZES[medium][layout]
+def figsize(layout: str = "one", medium: str | None = None) -> tuple[float, float]:
+    """The figure size (inches) for a layout ("one", "tall", "two", "three") in a medium (default:
+    the one being drawn)."""
+    return FIGSIZES[medium or _current.medium][layout]
+
+
+def panels(n: int, *, ratios=None, heights=None, layout: str | None = None, **subplots):
+    """A Figure with ``n`` panels (n = 2 or 3): side by side on the page (``ratios``: their widths),
+    stacked on a phone (``heights``: their heights, in panel heights; default all 1), each panel
+    then as wide as the phone's column. Returns ``(fig, axes)``; ``subplots`` go to ``Figure.subplots``
+    (``sharey``, ``subplot_kw``...); ``layout="none"`` for 3-D axes."""
+    from matplotlib.figure import Figure
+
+    kw = {} if layout is None else {"layout": layout}
+    if _current.medium == "phone":
+        heights = heights or [1] * n
+        fig = Figure(figsize=(PHONE_WIDTH, PHONE_PANEL_HEIGHT * sum(heights)), **kw)
+        axes = fig.subplots(n, 1, gridspec_kw={"height_ratios": heights}, **subplots)
+    else:
+        fig = Figure(figsize=figsize({2: "two", 3: "three"}[n]), **kw)
+        axes = fig.subplots(1, n, gridspec_kw={"width_ratios": ratios} if ratios else None, **subplots)
+    return fig, list(axes)
 
 
 def set_axes(
@@ -153,11 +306,11 @@ def set_axes(
 # The book's marks on a landscape, so every chapter draws them alike.
 def mark_minimum(ax, x: float, y: float, ms: float = 16):
     """A minimum: a yellow star outlined in ink, above contours and paths."""
-    return ax.plot([x], [y], "*", ms=ms, color=PALETTE["yellow"], mec=INK, zorder=5)
+    return ax.plot([x], [y], "*", ms=ms, color=PALETTE["yellow"], mec=ink(), zorder=5)
 
 
 def mark_start(ax, x: float, y: float, label: str | None = None):
     """A run's starting point: an ink square, with an optional label such as 起点 just above-left of it."""
-    ax.plot([x], [y], "s", color=INK, ms=6)
+    ax.plot([x], [y], "s", color=ink(), ms=6)
     if label:
-        ax.annotate(label, (x, y), xytext=(-30, 6), textcoords="offset points", color=INK)
+        ax.annotate(label, (x, y), xytext=(-30, 6), textcoords="offset points", color=ink())

@@ -39,6 +39,7 @@ from gradbook.engine.request import cli_command, python_call
 from gradbook.engine.store import cache_root
 from gradbook.engine.sweep import Sweep
 from gradbook.mkdocs import serve
+from gradbook.engine.style import SCHEMES, Variant
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
 QUICK = "GRADBOOK_QUICK"
@@ -54,6 +55,25 @@ def explorer(sweep: Sweep, outputs: dict) -> str:
     data = html.escape(json.dumps(sweep.manifest(readouts), ensure_ascii=False, separators=(",", ":")))
     name = f'<span class="gb-explore-name">${sweep.label}$</span>'
     return f'<span class="gb-explore" hidden data-gb-sweep="{data}">{name}</span>'
+
+
+# Where the phone layout is shown: a viewport too narrow for the page layout at 0.9 of its size
+# (the column is the viewport less 48 px below Material's 960-px breakpoint). Screens only:
+# print takes the page layout.
+PHONE_MEDIA = "screen and (max-width: 700px)"
+_ATTR = re.compile(r"""([.#])([\w-]+)|([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
+
+
+def _html_attrs(attr_list: str) -> str:
+    """An attr_list as written (``{ .wide width="60%" }``) as HTML attributes for the <img>."""
+    classes, out = [], []
+    for m in _ATTR.finditer(attr_list.strip("{} ")):
+        if m[1] == ".":
+            classes.append(m[2])
+        elif m[1] != "#":  # an id would repeat on both images; the figure has its own
+            value = next(v for v in m.group(4, 5, 6) if v is not None)
+            out.append(f' {m[3]}="{html.escape(value)}"')
+    return (f' class="{" ".join(classes)}"' if classes else "") + "".join(out)
 
 
 class FiguresConfig(Config):
@@ -115,7 +135,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         outputs = self._render(everything, self._edited(refs) if self.quick else None)
         self.alts = self.engine.alt_texts(r.request for r in everything) if self.config.render else {}
         for ref in everything:
-            for target, request in ref.outputs().items():  # the image, and an explorable's frames
+            images = {
+                posixpath.join(posixpath.dirname(ref.target), r.filename): r for r in ref.request.variants().values()
+            }
+            for target, request in {**ref.outputs(), **images}.items():  # the image's variants, an explorable's frames
                 existing = files.get_file_from_path(target)
                 if existing is None:
                     files.append(File.generated(config, target, content=outputs[request]))
@@ -189,7 +212,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         return refs if self.config.sweeps else [dataclasses.replace(r, sweep=None) for r in refs]
 
     def _render(self, refs: list[pages.Ref], fresh: set | None = None) -> dict:
-        requests = sorted({req for ref in refs for req in ref.requests()}, key=lambda r: r.label())
+        """Every figure in every variant (page and phone layout, light and dark scheme), and each
+        explorable's frames and readouts."""
+        wanted = {req for ref in refs for req in (*ref.requests(), *ref.request.variants().values())}
+        requests = sorted(wanted, key=lambda r: r.label())
         if not self.config.render:
             return {req: b"" for req in requests}
         try:
@@ -210,18 +236,38 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             book.append((file.src_uri, str(meta.get("title") or (h1[1].strip() if h1 else file.src_uri)), refs[file]))
         return texts[gallery].replace(MARKER, gallery_page(self.figures_dir, book, gallery.src_uri))
 
+    def _pictures(self, ref: pages.Ref, outputs: dict) -> str:
+        """The figure's images as HTML, one <picture> per colour scheme: the phone layout from a
+        <source> on narrow screens, the page layout otherwise (and in print). CSS shows the one
+        matching Material's scheme (the toggle, body[data-md-color-scheme]); the other is
+        display:none and, loading lazily, is never fetched. Each links to its page layout, the
+        figure at full size (tap to zoom)."""
+        alt = html.escape(ref.alt or self.alts.get(ref.request) or ref.spec.alt)
+        here = posixpath.dirname(ref.page) or "."
+        variants = ref.request.variants()
+        extra = _html_attrs(ref.attrs)
+
+        def src(medium: str, scheme: str) -> tuple[str, str]:
+            req = variants[Variant(medium, scheme)]
+            link = posixpath.relpath(posixpath.join(posixpath.dirname(ref.target), req.filename), here)
+            size = pages.image_size(outputs[req], req.fmt)
+            return link, f' width="{size[0]}" height="{size[1]}"' if size else ""
+
+        out = []
+        for scheme in SCHEMES:
+            (page, page_size), (phone, phone_size) = src("page", scheme), src("phone", scheme)
+            out.append(
+                f'<a class="gb-zoom gb-{scheme}" href="{page}"><picture>'
+                f'<source media="{PHONE_MEDIA}" srcset="{phone}"{phone_size}>'
+                f'<img src="{page}" alt="{alt}" loading="lazy"{page_size}{extra}></picture></a>'
+            )
+        return "".join(out)
+
     def _block(self, ref: pages.Ref, outputs: dict, numbered: bool) -> str:
         """The figure as Markdown: a numbered <figure> whose image links to itself (on a phone,
         multi-panel figures are read full-screen), then the script's source, folded and kept out
         of the search index (it would triple the index and bury the prose among code words)."""
-        indent, data = ref.indent, outputs[ref.request]
-        alt = (ref.alt or self.alts.get(ref.request) or ref.spec.alt).replace("[", "［").replace("]", "］")
-        link = posixpath.relpath(ref.target, posixpath.dirname(ref.page) or ".")
-        attrs = ['loading="lazy"']
-        if size := pages.image_size(data, ref.request.fmt):
-            attrs += [f'width="{size[0]}"', f'height="{size[1]}"']
-        if ref.attrs:
-            attrs.append(ref.attrs.strip("{} "))
+        indent = ref.indent
         caption = html.escape(ref.spec.caption if ref.caption is None else ref.caption, quote=False)
         if "#fig:" in caption:
             errors: pages.Errors = {}
@@ -231,7 +277,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         fignum = f'<span class="gb-fignum">图 {ref.number}</span>　' if numbered else ""
         out = [
             f'{indent}<figure class="gb-figure" id="{ref.anchor}" markdown="span">',
-            f"{indent}  [![{alt}]({link}){{ {' '.join(attrs)} }}]({link}){{ .gb-zoom }}",
+            f"{indent}  {self._pictures(ref, outputs)}",
             *([f"{indent}  {explorer(ref.sweep, outputs)}"] if ref.sweep else []),
             f'{indent}  <figcaption markdown="span">{fignum}{caption}</figcaption>',
             f"{indent}</figure>",
