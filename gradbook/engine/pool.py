@@ -26,7 +26,7 @@ from gradbook.engine import deps, store
 from gradbook.engine.registry import FigureError, FigureSpec, find_figure
 from gradbook.engine.request import Request, resolve
 from gradbook.engine.store import Store
-from gradbook.engine.style import DEFAULT, Variant
+from gradbook.engine.variant import DEFAULT, Variant
 
 KIND = "figures"
 LATEST = "latest"  # the key of the last render of a script's request, whatever the shared code

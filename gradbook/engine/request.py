@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from gradbook.engine.registry import FORMATS, FigureError, FigureSpec, coerce
-from gradbook.engine.style import DEFAULT, VARIANTS, Variant
+from gradbook.engine.variant import DEFAULT, VARIANTS, Variant
 
 
 @dataclass(frozen=True)

@@ -4,54 +4,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from gradbook.engine.variant import DEFAULT, MEDIA, SCHEMES, VARIANTS, Variant
+
+__all__ = ["DEFAULT", "MEDIA", "SCHEMES", "VARIANTS", "Variant"]  # re-exported: scripts import the style only
 
 FONT_PATH = Path(__file__).parent / "fonts" / "NotoSansSC-Subset.otf"
 # A family name of our own: the file calls itself "Noto Sans CJK SC", and under that name an
 # installed Noto CJK (Debian's fonts-noto-cjk) would be chosen instead, glyphs the subset lacks and all.
 FONT_FAMILY = "gradbook Noto Sans SC"
 
-# The two colour schemes a figure is drawn in: "light" (the canonical one: export, PDF, print, no
-# JavaScript) and "dark" for Material's slate scheme, on the page's own background so no bright
-# card glares on the dark page. Okabe–Ito–derived hues, colour-blind safe; each dark hue is its
-# light one lightened until strokes reach contrast 5.5+ on the dark paper (tests check both).
-SCHEMES = {
-    "light": {
-        "ink": "#1F2328",  # text and axes: near-black, softer than pure black on white
-        "paper": "#FFFFFF",
-        "palette": {
-            "blue": "#0072B2",
-            "orange": "#D55E00",
-            "green": "#009E73",
-            "purple": "#8E44AD",
-            "sky": "#56B4E9",
-            "yellow": "#E69F00",
-            "pink": "#CC79A7",
-            "grey": "#5F6B73",
-        },
-        "cmap": (0.0, 1.0),  # the part of viridis used: all of it on white
-        "grid": "#B0B0B0",  # 3-D panes' grid
-        "pane": (0.95, 0.95, 0.95, 0.5),  # 3-D panes (matplotlib's own)
-    },
-    "dark": {
-        "ink": "#E2E4E9",  # Material slate's text colour, opaque
-        "paper": "#1E2129",  # Material slate's background
-        "palette": {
-            "blue": "#4FA3E3",
-            "orange": "#F28A4B",
-            "green": "#2FBF95",
-            "purple": "#B98AD6",
-            "sky": "#8CCBF2",
-            "yellow": "#F2B53A",
-            "pink": "#E394C3",
-            "grey": "#A4AFB7",
-        },
-        "cmap": (0.28, 1.0),  # viridis' darkest purples vanish on the dark paper
-        "grid": "#4A505C",
-        "pane": (1.0, 1.0, 1.0, 0.04),
-    },
-}
 # The light scheme's ink and paper as constants, for code outside figures (a figure script calls
 # ink() and paper(): a constant would stay light in the dark drawing, which the tests catch).
 INK, PAPER = SCHEMES["light"]["ink"], SCHEMES["light"]["paper"]
@@ -82,31 +45,6 @@ FIGSIZES = {
 }
 
 
-@dataclass(frozen=True)
-class Variant:
-    """Which drawing of a figure: the medium it is laid out for and the colour scheme."""
-
-    medium: str = "page"
-    scheme: str = "light"
-
-    def __post_init__(self):
-        if self.medium not in FIGSIZES or self.scheme not in SCHEMES:
-            raise ValueError(
-                f"no figure variant {self.medium}/{self.scheme}: media {list(FIGSIZES)}, schemes {list(SCHEMES)}"
-            )
-
-    @property
-    def is_default(self) -> bool:
-        return self == DEFAULT
-
-    @property
-    def suffix(self) -> str:
-        """ "" for the canonical variant, else "-phone", "-dark" or "-phone-dark" (file names)."""
-        return "".join(f"-{part}" for part in (self.medium, self.scheme) if part not in ("page", "light"))
-
-
-DEFAULT = Variant()
-VARIANTS = tuple(Variant(m, s) for m in FIGSIZES for s in SCHEMES)
 _current = DEFAULT
 
 

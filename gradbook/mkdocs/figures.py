@@ -38,8 +38,8 @@ from gradbook.engine.registry import figure_names
 from gradbook.engine.request import cli_command, python_call
 from gradbook.engine.store import cache_root
 from gradbook.engine.sweep import Sweep
+from gradbook.engine.variant import SCHEMES, Variant
 from gradbook.mkdocs import serve
-from gradbook.engine.style import SCHEMES, Variant
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
 QUICK = "GRADBOOK_QUICK"
