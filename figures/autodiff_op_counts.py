@@ -46,7 +46,7 @@ def make(n_max: int = 200, n_far: int = 2500) -> Figure:
     ax.text(line[len(line) // 2], predicted[len(line) // 2].forward * 4, "$n^2$", color=PALETTE["orange"])
     ax.text(line[len(line) // 2], predicted[len(line) // 2].reverse / 6, "$2n$", color=PALETTE["blue"])
     ax.axvline(n_far, color=PALETTE["grey"], lw=0.8, ls=":")
-    set_axes(ax, "输入个数 $n$", "基本运算次数", ylim=(0.8, far.forward * 8), legend="upper left")
+    set_axes(ax, "输入个数 $n$", "基本运算次数", ylim=(0.8, far.forward * 100), legend="upper left")
     return fig
 
 

@@ -73,14 +73,14 @@ def make(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0)
     ax.set_ylim(floor / 2, 1)
     ax.set_yticks([2.0**-e for e in range(0, 61, 10)])
     ax.text(steps, floor * 2, "float16 的梯度 = 0", ha="right", va="bottom", fontsize=SMALL, color=PALETTE["orange"])
-    set_axes(ax, "步数 $k$", r"存下来的梯度 $|g_k|$（0 画在底边）", legend="upper right")
+    set_axes(ax, "步数 $k$", r"存下来的梯度 $|g_k|$（0 画在底边）", legend="center right")
     for name, tr in results.items():
         th = np.abs(tr.iterates[:, 0].astype(float))
         bx.plot(np.arange(len(th)), np.maximum(th, floor), styles[name], color=PALETTE[colors[name]], label=name)
     bx.set_yscale("log", base=2)
     bx.set_ylim(floor / 2, 2)
     bx.set_yticks([2.0**-e for e in range(0, 61, 10)])
-    set_axes(bx, "步数 $k$", r"$|\theta_k|$（最小值在 0）", legend="upper right")
+    set_axes(bx, "步数 $k$", r"$|\theta_k|$（最小值在 0）", legend="lower left")
     return fig
 
 

@@ -51,7 +51,7 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95)
     ax.axvline(bound, color=PALETTE["orange"], lw=1, ls="--")
     ax.annotate(
         f"$2/\\lambda_{{\\max}} = {bound:.3f}$",
-        (bound, 0.05),
+        (bound, 1.48),
         xytext=(-8, 0),
         textcoords="offset points",
         ha="right",

@@ -25,7 +25,7 @@ MIN_SCALE = {"page": 0.9, "phone": 0.8}
 
 def _colours(scheme: str) -> set[str]:
     s = style.SCHEMES[scheme]
-    return {c.lower() for c in (s["ink"], s["paper"], *s["palette"].values())}
+    return {c.lower() for c in (s.ink, s.paper, *s.palette.values())}
 
 
 def test_the_contract_fits_the_columns_at_the_scales_it_promises():
@@ -51,7 +51,7 @@ def test_every_figure_renders_in_every_variant_within_its_column_and_scheme(name
     other = "dark" if variant.scheme == "light" else "light"
     foreign = sorted(c for c in _colours(other) if c in text)
     assert not foreign, f"{name} ({variant.scheme}) draws the {other} scheme's colours {foreign}: frozen at import?"
-    paper = style.SCHEMES[variant.scheme]["paper"].lower()
+    paper = style.SCHEMES[variant.scheme].paper.lower()
     assert f"fill: {paper}" in text, f"{name} ({variant.scheme}) is not on its scheme's paper"
     if variant == style.Variant("phone", "dark"):  # one variant drawn twice: the bytes repeat
         assert render(spec, spec.defaults(), "svg", variant) == svg, f"{name}: two renders differ"

@@ -132,7 +132,7 @@ def test_each_chapter_names_at_least_two_key_terms_that_it_uses_and_search_knows
 def test_figure_ink_reads_on_the_figure_paper(scheme):
     from gradbook.engine.style import SCHEMES
 
-    ink, paper, palette = (SCHEMES[scheme][k] for k in ("ink", "paper", "palette"))
+    ink, paper, palette = SCHEMES[scheme].ink, SCHEMES[scheme].paper, SCHEMES[scheme].palette
 
     def lum(hex_colour: str) -> float:
         rgb = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
@@ -147,7 +147,7 @@ def test_figure_ink_reads_on_the_figure_paper(scheme):
     for name, colour in palette.items():
         if scheme == "dark" or name not in {"yellow", "sky"}:  # on white: fills only, never lines or text
             assert ratio(colour, paper) >= 3, f"{scheme} PALETTE[{name!r}] {colour} is too faint for strokes"
-    assert set(palette) == set(SCHEMES["light"]["palette"]), "every hue has its counterpart in both schemes"
+    assert set(palette) == set(SCHEMES["light"].palette), "every hue has its counterpart in both schemes"
 
 
 @pytest.mark.site

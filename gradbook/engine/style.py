@@ -17,7 +17,7 @@ FONT_FAMILY = "gradbook Noto Sans SC"
 
 # The light scheme's ink and paper as constants, for code outside figures (a figure script calls
 # ink() and paper(): a constant would stay light in the dark drawing, which the tests catch).
-INK, PAPER = SCHEMES["light"]["ink"], SCHEMES["light"]["paper"]
+INK, PAPER = SCHEMES["light"].ink, SCHEMES["light"].paper
 # Scripts name the colour map CMAP; each scheme registers its own map under that name.
 CMAP = "gradbook"
 CMAP_BASE = "viridis"
@@ -81,7 +81,7 @@ def _register_cmap(scheme: str) -> None:
     import numpy as np
     from matplotlib.colors import ListedColormap
 
-    colours = matplotlib.colormaps[CMAP_BASE](np.linspace(*SCHEMES[scheme]["cmap"], 256))
+    colours = matplotlib.colormaps[CMAP_BASE](np.linspace(*SCHEMES[scheme].cmap, 256))
     if CMAP in matplotlib.colormaps:
         matplotlib.colormaps.unregister(CMAP)
     matplotlib.colormaps.register(ListedColormap(colours, name=CMAP), name=CMAP)
@@ -90,25 +90,25 @@ def _register_cmap(scheme: str) -> None:
 # Colours are read when drawing, never frozen at import: ``color=ink()``, ``PALETTE["blue"]``.
 def ink() -> str:
     """Text, axes and marks: near-black on light paper, near-white on dark."""
-    return SCHEMES[_current.scheme]["ink"]
+    return SCHEMES[_current.scheme].ink
 
 
 def paper() -> str:
     """The figure's background (label boxes that must hide what is under them)."""
-    return SCHEMES[_current.scheme]["paper"]
+    return SCHEMES[_current.scheme].paper
 
 
-class _Palette(Mapping):
+class _Palette(Mapping[str, str]):
     """The house hues by name, in the scheme being drawn."""
 
     def __getitem__(self, name: str) -> str:
-        return SCHEMES[_current.scheme]["palette"][name]
+        return SCHEMES[_current.scheme].palette[name]
 
     def __iter__(self):
-        return iter(SCHEMES["light"]["palette"])
+        return iter(SCHEMES["light"].palette)
 
     def __len__(self) -> int:
-        return len(SCHEMES["light"]["palette"])
+        return len(SCHEMES["light"].palette)
 
 
 PALETTE = _Palette()
@@ -170,14 +170,14 @@ def rcparams(scheme: str = "light") -> dict:
     colours = SCHEMES[scheme]
     params = dict(RCPARAMS)
     for key in ("axes.edgecolor", "axes.labelcolor", "axes.titlecolor", "text.color", "xtick.color", "ytick.color"):
-        params[key] = colours["ink"]
+        params[key] = colours.ink
     for key in ("figure.facecolor", "axes.facecolor", "savefig.facecolor", "legend.facecolor"):
-        params[key] = colours["paper"]
-    params["legend.edgecolor"] = colours["ink"]
-    params["grid.color"] = colours["grid"]
+        params[key] = colours.paper
+    params["legend.edgecolor"] = colours.ink
+    params["grid.color"] = colours.grid
     for axis in "xyz":
-        params[f"axes3d.{axis}axis.panecolor"] = colours["pane"]
-    params["axes.prop_cycle"] = cycler(color=list(colours["palette"].values()))
+        params[f"axes3d.{axis}axis.panecolor"] = colours.pane
+    params["axes.prop_cycle"] = cycler(color=list(colours.palette.values()))
     return params
 
 

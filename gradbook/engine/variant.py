@@ -7,15 +7,26 @@ from dataclasses import dataclass
 
 MEDIA = ("page", "phone")
 
+
+@dataclass(frozen=True)
+class Scheme:
+    ink: str  # text, axes and marks
+    paper: str  # the figure's background
+    palette: dict[str, str]  # the house hues by name
+    cmap: tuple[float, float]  # the part of viridis used
+    grid: str  # 3-D panes' grid
+    pane: tuple[float, float, float, float]  # 3-D panes
+
+
 # The two colour schemes a figure is drawn in: "light" (the canonical one: export, PDF, print, no
 # JavaScript) and "dark" for Material's slate scheme, on the page's own background so no bright
 # card glares on the dark page. Okabe–Ito–derived hues, colour-blind safe; each dark hue is its
 # light one lightened until strokes reach contrast 5.5+ on the dark paper (tests check both).
 SCHEMES = {
-    "light": {
-        "ink": "#1F2328",  # text and axes: near-black, softer than pure black on white
-        "paper": "#FFFFFF",
-        "palette": {
+    "light": Scheme(
+        ink="#1F2328",  # near-black, softer than pure black on white
+        paper="#FFFFFF",
+        palette={
             "blue": "#0072B2",
             "orange": "#D55E00",
             "green": "#009E73",
@@ -25,14 +36,14 @@ SCHEMES = {
             "pink": "#CC79A7",
             "grey": "#5F6B73",
         },
-        "cmap": (0.0, 1.0),  # the part of viridis used: all of it on white
-        "grid": "#B0B0B0",  # 3-D panes' grid
-        "pane": (0.95, 0.95, 0.95, 0.5),  # 3-D panes (matplotlib's own)
-    },
-    "dark": {
-        "ink": "#E2E4E9",  # Material slate's text colour, opaque
-        "paper": "#1E2129",  # Material slate's background
-        "palette": {
+        cmap=(0.0, 1.0),  # all of it on white
+        grid="#B0B0B0",  # matplotlib's own
+        pane=(0.95, 0.95, 0.95, 0.5),
+    ),
+    "dark": Scheme(
+        ink="#E2E4E9",  # Material slate's text colour, opaque
+        paper="#1E2129",  # Material slate's background
+        palette={
             "blue": "#4FA3E3",
             "orange": "#F28A4B",
             "green": "#2FBF95",
@@ -42,10 +53,10 @@ SCHEMES = {
             "pink": "#E394C3",
             "grey": "#A4AFB7",
         },
-        "cmap": (0.28, 1.0),  # viridis' darkest purples vanish on the dark paper
-        "grid": "#4A505C",
-        "pane": (1.0, 1.0, 1.0, 0.04),
-    },
+        cmap=(0.28, 1.0),  # viridis' darkest purples vanish on the dark paper
+        grid="#4A505C",
+        pane=(1.0, 1.0, 1.0, 0.04),
+    ),
 }
 
 
