@@ -39,7 +39,7 @@ def data(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0):
 
 def make(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0) -> Figure:
     d = data(lr, steps, x0, y0)
-    fig, (ax, bx) = panels(2, ratios=[1, 1.2])
+    fig, (ax, bx) = panels(2, ratios=[1, 1.2], heights=[1.25, 1])
     X, Y = np.meshgrid(np.linspace(-3.5, 3.5, 241), np.linspace(-3.5, 3.5, 241))
     Z = on_grid(Quadratic(d["H"]).value, X, Y)
     ax.contour(X, Y, Z, levels=[0.5, 2, 5, 10, 18, 30], cmap=CMAP, vmax=45, linewidths=1.0)

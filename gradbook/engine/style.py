@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from gradbook.engine.variant import DEFAULT, MEDIA, SCHEMES, VARIANTS, Variant
 
@@ -187,20 +188,19 @@ def figsize(layout: str = "one", medium: str | None = None) -> tuple[float, floa
     return FIGSIZES[medium or _current.medium][layout]
 
 
-def panels(n: int, *, ratios=None, heights=None, layout: str | None = None, **subplots):
+def panels(n: int, *, ratios=None, heights=None, layout: Any = None, **subplots):
     """A Figure with ``n`` panels (n = 2 or 3): side by side on the page (``ratios``: their widths),
     stacked on a phone (``heights``: their heights, in panel heights; default all 1), each panel
     then as wide as the phone's column. Returns ``(fig, axes)``; ``subplots`` go to ``Figure.subplots``
     (``sharey``, ``subplot_kw``...); ``layout="none"`` for 3-D axes."""
     from matplotlib.figure import Figure
 
-    kw = {} if layout is None else {"layout": layout}
     if _current.medium == "phone":
         heights = heights or [1] * n
-        fig = Figure(figsize=(PHONE_WIDTH, PHONE_PANEL_HEIGHT * sum(heights)), **kw)
+        fig = Figure(figsize=(PHONE_WIDTH, PHONE_PANEL_HEIGHT * sum(heights)), layout=layout)
         axes = fig.subplots(n, 1, gridspec_kw={"height_ratios": heights}, **subplots)
     else:
-        fig = Figure(figsize=figsize({2: "two", 3: "three"}[n]), **kw)
+        fig = Figure(figsize=figsize({2: "two", 3: "three"}[n]), layout=layout)
         axes = fig.subplots(1, n, gridspec_kw={"width_ratios": ratios} if ratios else None, **subplots)
     return fig, list(axes)
 
