@@ -112,6 +112,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         root = Path(config.config_file_path).resolve().parent
         self.figures_dir = (root / self.config.figures_dir).resolve()
         self.engine = FigureEngine(self.figures_dir, cache_root(root / ".cache" / "gradbook"), self.config.workers)
+        self.directory_urls = config.use_directory_urls
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -243,7 +244,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         display:none and, loading lazily, is never fetched. Each links to its page layout, the
         figure at full size (tap to zoom)."""
         alt = html.escape(ref.alt or self.alts.get(ref.request) or ref.spec.alt)
-        here = posixpath.dirname(ref.page) or "."
+        # Raw HTML: MkDocs does not rewrite its links, so they are relative to the page as served
+        # (chapters/01-gradient.md is chapters/01-gradient/ with directory URLs).
+        stem = posixpath.splitext(ref.page)[0]
+        own_folder = self.directory_urls and posixpath.basename(stem) not in ("index", "README")
+        here = (stem if own_folder else posixpath.dirname(stem)) or "."
         variants = ref.request.variants()
         extra = _html_attrs(ref.attrs)
 
