@@ -12,8 +12,10 @@ import re
 import pytest
 
 from gradbook.engine import style
+from gradbook.engine.pool import FigureEngine
 from gradbook.engine.registry import figure_names, find_figure
 from gradbook.engine.render import render
+from gradbook.engine.store import cache_root
 from tests.chapters import ROOT
 
 FIGURES = ROOT / "figures"
@@ -36,22 +38,30 @@ def test_the_contract_fits_the_columns_at_the_scales_it_promises():
     assert not _colours("light") & _colours("dark"), "each scheme's colours are its own (the test below tells them)"
 
 
-@pytest.mark.parametrize("variant", style.VARIANTS, ids=lambda v: f"{v.medium}-{v.scheme}")
+@pytest.fixture(scope="module")
+def engine():
+    """The book's engine and store: after a build, the variants are read back, not drawn again."""
+    return FigureEngine(FIGURES, cache_root(ROOT / ".cache" / "gradbook"), workers=0)
+
+
 @pytest.mark.parametrize("name", NAMES)
-def test_every_figure_renders_in_every_variant_within_its_column_and_scheme(name, variant):
+def test_every_figure_renders_in_every_variant_within_its_column_and_scheme(engine, name):
     spec = find_figure(name, FIGURES)
     assert spec.alt.strip(), f"{name}: every variant is shown with the script's ALT"
-    svg = render(spec, spec.defaults(), "svg", variant)
-    width_pt = float(re.search(rb'<svg[^>]*?width="([\d.]+)pt"', svg[:2000])[1])
-    scale = COLUMN[variant.medium] / (width_pt * 4 / 3)
-    assert scale >= MIN_SCALE[variant.medium], (
-        f"{name} ({variant.medium}) is {width_pt * 4 / 3:.0f} CSS px wide: shown at {scale:.2f} in its column"
-    )
-    text = svg.decode().lower()
-    other = "dark" if variant.scheme == "light" else "light"
-    foreign = sorted(c for c in _colours(other) if c in text)
-    assert not foreign, f"{name} ({variant.scheme}) draws the {other} scheme's colours {foreign}: frozen at import?"
-    paper = style.SCHEMES[variant.scheme].paper.lower()
-    assert f"fill: {paper}" in text, f"{name} ({variant.scheme}) is not on its scheme's paper"
-    if variant == style.Variant("phone", "dark"):  # one variant drawn twice: the bytes repeat
-        assert render(spec, spec.defaults(), "svg", variant) == svg, f"{name}: two renders differ"
+    drawn = engine.ensure(engine.request(name).variants().values())
+    for request, svg in drawn.items():
+        variant = request.variant
+        width_pt = float(re.search(rb'<svg[^>]*?width="([\d.]+)pt"', svg[:2000])[1])
+        scale = COLUMN[variant.medium] / (width_pt * 4 / 3)
+        assert scale >= MIN_SCALE[variant.medium], (
+            f"{request.filename} is {width_pt * 4 / 3:.0f} CSS px wide: shown at {scale:.2f} in its column"
+        )
+        text = svg.decode().lower()
+        other = "dark" if variant.scheme == "light" else "light"
+        foreign = sorted(c for c in _colours(other) if c in text)
+        assert not foreign, f"{request.filename} draws the {other} scheme's colours {foreign}: frozen at import?"
+        paper = style.SCHEMES[variant.scheme].paper.lower()
+        assert f"fill: {paper}" in text, f"{request.filename} is not on its scheme's paper"
+    # Drawn again here, in this process: the same bytes as the store's (a pool worker's, or above).
+    phone_dark = engine.request(name, variant=style.Variant("phone", "dark"))
+    assert render(spec, spec.defaults(), "svg", variant=phone_dark.variant) == drawn[phone_dark], f"{name} differs"

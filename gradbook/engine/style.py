@@ -67,7 +67,6 @@ def variant(v: Variant = DEFAULT):
 
     global _current
     register_font()
-    _register_cmap(v.scheme)
     before, _current = _current, v
     try:
         with matplotlib.rc_context(rcparams(v.scheme)):
@@ -165,9 +164,12 @@ def register_font() -> None:
 
 
 def rcparams(scheme: str = "light") -> dict:
-    """The house rcParams for a colour scheme, ready for ``matplotlib.rc_context``."""
+    """The house rcParams for a colour scheme, ready for ``matplotlib.rc_context``; registers the
+    scheme's colour map as CMAP (their ``image.cmap``) and the carried font."""
     from cycler import cycler
 
+    register_font()
+    _register_cmap(scheme)
     colours = SCHEMES[scheme]
     params = dict(RCPARAMS)
     for key in ("axes.edgecolor", "axes.labelcolor", "axes.titlecolor", "text.color", "xtick.color", "ytick.color"):
