@@ -42,11 +42,11 @@ def make(n_max: int = 200, n_far: int = 2500) -> Figure:
     )
     for value, color in ((far.forward, PALETTE["orange"]), (far.reverse, PALETTE["blue"])):
         ax.plot([n_far], [value], "*", ms=13, color=color)
-        ax.annotate(f"{value:,}", (n_far, value), xytext=(-8, 8), textcoords="offset points", ha="right", color=color)
+        ax.annotate(f"{value:,}", (n_far, value), xytext=(-12, 2), textcoords="offset points", ha="right", color=color)
     ax.text(line[len(line) // 2], predicted[len(line) // 2].forward * 4, "$n^2$", color=PALETTE["orange"])
     ax.text(line[len(line) // 2], predicted[len(line) // 2].reverse / 6, "$2n$", color=PALETTE["blue"])
     ax.axvline(n_far, color=PALETTE["grey"], lw=0.8, ls=":")
-    set_axes(ax, "输入个数 $n$", "基本运算次数", ylim=(0.8, far.forward * 100), legend="upper left")
+    set_axes(ax, "输入个数 $n$", "基本运算次数", ylim=(0.8, far.forward * 1000), legend="upper left")
     return fig
 
 

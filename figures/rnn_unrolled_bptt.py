@@ -86,17 +86,18 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
     top.text(steps + 0.92, 0, "$L$", va="center")
     top.text(
         steps / 2,
-        -1.35,
+        -1.0,
         "反向：$\\nabla_{h_{t-1}}L = W^\\top\\,(\\tanh'(a_t)\\odot\\nabla_{h_t}L)$"
         + ("，\n" if on_phone() else "，")  # one line on the page, two on a phone
         + "每退一步乘一次雅可比矩阵",
         ha="center",
+        va="top",
         color=PALETTE["orange"],
     )
 
     t_axis = np.arange(1, steps + 1)
     bottom.bar(t_axis, norms, color=PALETTE["orange"], width=0.6)
-    set_axes(bottom, xlim=(-0.7, steps + 1.0), yscale="log")
+    set_axes(bottom, xlim=(-0.7, steps + 1.0), ylim=(norms.min() / 2, norms.max() * 8), yscale="log")
     bottom.set_xticks(t_axis)
     bottom.set_xlabel("$t$")
     bottom.set_ylabel(r"$\|\nabla_{a_t}L\|$")

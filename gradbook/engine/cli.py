@@ -162,11 +162,6 @@ def cmd_export(args) -> int:
     return 0
 
 
-def add_variant_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--medium", choices=list(MEDIA), default=DEFAULT.medium, help="layout (default: page)")
-    parser.add_argument("--scheme", choices=list(SCHEMES), default=DEFAULT.scheme, help="colours (default: light)")
-
-
 CACHE_HELP = "the store of rendered figures (default: $GRADBOOK_CACHE, else ~/.cache/gradbook)"
 SET_HELP = "change a parameter, e.g. --set x0=1.5 (repeat for several; each at most once)"
 SWEEP_HELP = (
@@ -188,7 +183,8 @@ def _dpi(text: str) -> int:
 def _add_render_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=SET_HELP)
     parser.add_argument("--dpi", type=_dpi, default=None, metavar="N", help=DPI_HELP)
-    add_variant_options(parser)
+    parser.add_argument("--medium", choices=list(MEDIA), default=DEFAULT.medium, help="layout (default: page)")
+    parser.add_argument("--scheme", choices=list(SCHEMES), default=DEFAULT.scheme, help="colours (default: light)")
 
 
 class _FigureHelp(argparse.Action):
@@ -268,9 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_render_options(p_export)
     p_export.add_argument("--workers", type=int, default=2, help="rendering processes (default: 2)")
     p_export.add_argument("--cache-dir", default=None, help=CACHE_HELP)
-    p_export.add_argument(
-        "--variants", action="store_true", help="every variant (phone layout, dark scheme), NAME-phone-dark.svg..."
-    )
+    p_export.add_argument("--variants", action="store_true", help="also NAME-phone.svg, NAME-dark.svg, ...")
     p_export.set_defaults(func=cmd_export)
     return parser
 

@@ -55,7 +55,7 @@ SCHEMES = {
         },
         cmap=(0.28, 1.0),  # viridis' darkest purples vanish on the dark paper
         grid="#4A505C",
-        pane=(1.0, 1.0, 1.0, 0.04),
+        pane=(0.9, 0.93, 1.0, 0.05),  # a faint cool veil (white is the light scheme's paper)
     ),
 }
 
