@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.adaptive import adam
-from gradbook.engine.style import PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, panels, set_axes
 from gradbook.optimizers import Objective
 
 ALT = (
@@ -55,8 +55,7 @@ def readout(d) -> str:
 
 def make(beta1: float = 0.9, beta2: float = 0.999, steps: int = 200) -> Figure:
     d = data(beta1=beta1, beta2=beta2, steps=steps)
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2)
+    fig, (ax, bx) = panels(2)
     ax.semilogx(d["k"], d["m"], color=PALETTE["blue"], label=r"$m_k$（未修正）")
     ax.semilogx(d["k"], d["root_v"], color=PALETTE["orange"], label=r"$\sqrt{v_k}$（未修正）")
     ax.semilogx(d["k"], np.ones_like(d["m"]), "--", color=PALETTE["green"], label=r"$\hat m_k$ 与 $\sqrt{\hat v_k}$")

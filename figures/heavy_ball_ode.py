@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.calculus import rk4_step
-from gradbook.engine.style import PALETTE, figsize, mark_minimum, set_axes
+from gradbook.engine.style import PALETTE, mark_minimum, panels, set_axes
 from gradbook.landscapes import Quadratic
 from gradbook.optimizers import momentum
 
@@ -49,8 +49,7 @@ def data(gamma: float = 0.5, h: float = 0.5, t_end: float = 12.0):
 
 def make(gamma: float = 0.5, h: float = 0.5, t_end: float = 12.0) -> Figure:
     d = data(gamma=gamma, h=h, t_end=t_end)
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2)
+    fig, (ax, bx) = panels(2)
     styles = ((gamma, "blue", "欠阻尼" if gamma < 2 else "阻尼"), (2.0, "green", "临界阻尼"), (6.0, "purple", "过阻尼"))
     for g, color, name in styles:
         sol = d["solutions"][g]

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.adaptive import adam
-from gradbook.engine.style import PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, panels, set_axes
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import gradient_descent, momentum, newton
 from gradbook.quasi_newton import bfgs
@@ -57,8 +57,7 @@ COLORS = {"gd": "grey", "momentum": "orange", "adam": "green", "lbfgs": "sky", "
 
 def make(steps: int = 5000, adam_lr: float = 3.0, memory: int = 10, tol: float = 2e-3) -> Figure:
     d = data(steps=steps, adam_lr=adam_lr, memory=memory, tol=tol)
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2)
+    fig, (ax, bx) = panels(2)
     for key, dist in d["distance"].items():
         k = np.arange(1, len(dist) + 1)
         ax.loglog(

@@ -8,7 +8,7 @@ r"""学习率调度：步进衰减、余弦、预热加余弦，以及它们对�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, panels, set_axes
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import sgd
 from gradbook.schedules import constant, cosine, step_decay, warmup
@@ -49,8 +49,7 @@ def data(lr: float = 0.1, steps: int = 300, batch: int = 2, seeds: int = 10):
 
 def make(lr: float = 0.1, steps: int = 300, batch: int = 2, seeds: int = 10) -> Figure:
     d = data(lr=lr, steps=steps, batch=batch, seeds=seeds)
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2)
+    fig, (ax, bx) = panels(2)
     names = {"constant": ("恒定", "grey"), "step": ("步进衰减", "blue"), "cosine": ("余弦", "orange")}
     names["warmup"] = ("预热 + 余弦", "green")
     for name, (label, color) in names.items():

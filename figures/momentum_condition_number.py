@@ -9,7 +9,7 @@ r"""动量与条件数：梯度下降的步数随 $\kappa$ 增长，重球动量
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, mark_start, set_axes
+from gradbook.engine.style import CMAP, PALETTE, mark_minimum, mark_start, panels, set_axes
 from gradbook.landscapes import elongated, on_grid
 from gradbook.optimizers import gradient_descent, momentum
 
@@ -56,8 +56,7 @@ def readout(d) -> str:
 
 def make(beta: float = 0.67, kappa: float = 100.0, tol: float = 1e-6) -> Figure:
     d = data(beta=beta, kappa=kappa, tol=tol)
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2)
+    fig, (ax, bx) = panels(2)
     ax.contour(d["X"], d["Y"], d["Z"], levels=np.geomspace(1e-3, 1.0, 9), cmap=CMAP, linewidths=0.7)
     for key, color, label in (("gd", "grey", "梯度下降"), ("momentum", "orange", rf"动量 $\beta = {beta:g}$")):
         its, n = d[key].iterates, d["reach"][key]

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.polynomial import legendre
 
-from gradbook.engine.style import INK, PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, ink, panels, set_axes
 from gradbook.optimizers import Objective, gradient_descent
 
 ALT = (
@@ -41,18 +41,17 @@ def data(degree: int = 15, n_train: int = 20, noise: float = 0.3, steps: int = 1
 
 def make(degree: int = 15, n_train: int = 20, noise: float = 0.3, steps: int = 10000, seed: int = 0) -> Figure:
     d = data(degree=degree, n_train=n_train, noise=noise, steps=steps, seed=seed)
-    fig = Figure(figsize=figsize("two"))
-    ax, bx = fig.subplots(1, 2)
+    fig, (ax, bx) = panels(2)
     k = np.arange(1, steps + 2)
     ax.loglog(k, d["train"], color=PALETTE["blue"], label="训练误差")
     ax.loglog(k, d["val"], color=PALETTE["orange"], label="验证误差")
     ax.axvline(d["best"] + 1, color=PALETTE["grey"], ls=":", lw=1)
-    ax.text(d["best"] + 1, d["val"].max(), f" 早停：第 {d['best']} 步", color=INK, va="top")
+    ax.text(d["best"] + 1, d["val"].max(), f" 早停：第 {d['best']} 步", color=ink(), va="top")
     set_axes(ax, "步数 + 1", "均方误差", legend="lower left")
     bx.plot(d["grid"], np.sin(np.pi * d["grid"]), "--", color=PALETTE["grey"], lw=1.2, label=r"$\sin(\pi x)$")
     bx.plot(d["grid"], d["curves"][d["best"]], color=PALETTE["orange"], label=f"早停（第 {d['best']} 步）")
     bx.plot(d["grid"], d["curves"][steps], color=PALETTE["blue"], lw=1.4, label=f"训练到底（第 {steps} 步）")
-    bx.plot(d["x"], d["y"], "o", color=INK, ms=4)
+    bx.plot(d["x"], d["y"], "o", color=ink(), ms=4)
     set_axes(bx, "$x$", "$y$", ylim=(-2.2, 2.2), legend="lower right")
     return fig
 

@@ -344,7 +344,8 @@ def test_the_build_writes_the_hidden_slider_its_frames_and_stops_on_a_failing_fr
     result = p.build()
     assert result.returncode == 0, result.log
     built = (p.site / "index.html").read_text(encoding="utf-8")
-    assert re.findall(r'<img [^>]*src="([^"]+)"', built) == ["figures/line.svg"], "without JavaScript: the page's frame"
+    imgs = re.findall(r'<img [^>]*src="([^"]+)"', built)  # the light drawing, and the dark one
+    assert imgs == ["figures/line.svg", "figures/line-dark.svg"], "without JavaScript: the page's frame"
     m = re.search(r'<span class="gb-explore" hidden[^>]*? data-gb-sweep="([^"]+)"', built)
     manifest = json.loads(html.unescape(m[1]))
     assert (
