@@ -2,13 +2,12 @@
 
     gradbook list [--json]
     gradbook render NAME -o FILE [--set KEY=VALUE ...] [--dpi N]
-    gradbook export DIR [NAME ...] [--format svg|png] [--set KEY=VALUE ...] [--dpi N]
+    gradbook export DIR [NAME ...] [--format svg|png] [--set KEY=VALUE ...] [--dpi N] [--variants]
     python figures/NAME.py [-o FILE] [--set KEY=VALUE ...] [--dpi N]
 
-Rendering goes through the same FigureEngine and store as the book's build: ``export`` renders
-what the store lacks in a pool of spawned workers; ``render`` (and ``python figures/NAME.py``)
-renders its one figure in this process. Bad input (an unknown figure or parameter, a value of the
-wrong type, an unsupported suffix) prints one line saying what and exits with status 2.
+Rendering goes through the same FigureEngine and store as the book's build: ``export`` renders what the store
+lacks in a pool of spawned workers; ``render`` (and ``python figures/NAME.py``) renders its one figure in this
+process. Bad input (an unknown figure or parameter, a value of the wrong type...) prints one line and exits 2.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from gradbook.engine.registry import (
     find_figure,
 )
 from gradbook.engine.store import user_cache_root
-from gradbook.engine.variant import DEFAULT, MEDIA, SCHEMES, Variant
 
 
 def parse_sets(pairs: list[str]) -> dict[str, str]:
@@ -60,14 +58,13 @@ def render_to_file(
     figures_dir: Path,
     cache_dir: Path | None = None,
     dpi: int | None = None,
-    variant: Variant = DEFAULT,
 ) -> Path:
-    """Render one figure into ``out`` (format from its suffix), drawn for ``variant``, in this process."""
+    """Render one figure into ``out`` (format from its suffix), in this process."""
     from gradbook.engine.pool import FigureEngine
 
     fmt = output_format(out)
     engine = FigureEngine(figures_dir, cache_dir or user_cache_root(), workers=0)
-    request = engine.request(name, sets, fmt, dpi, variant)  # bad names or types fail before any work
+    request = engine.request(name, sets, fmt, dpi)  # bad names or types fail before any work
     data = engine.ensure([request])[request]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
@@ -126,7 +123,6 @@ def cmd_render(args) -> int:
         Path(args.figures_dir),
         Path(args.cache_dir) if args.cache_dir else None,
         args.dpi,
-        Variant(args.medium, args.scheme),
     )
     print(out)
     return 0
@@ -147,16 +143,14 @@ def cmd_export(args) -> int:
     requests = []
     for name in names:
         try:
-            requests.append(engine.request(name, sets, args.format, args.dpi, Variant(args.medium, args.scheme)))
+            requests.append(engine.request(name, sets, args.format, args.dpi))
         except FigureError as exc:
             if sets and not args.names:
                 raise FigureError(f"{exc}; --set applies to every exported figure, so name the figures") from None
             raise
-    if args.variants:
-        requests = [variant for request in requests for variant in request.variants().values()]
-    data = engine.ensure(requests)
+    data = engine.ensure([v for r in requests for v in (r.variants().values() if args.variants else [r])])
     out.mkdir(parents=True, exist_ok=True)
-    for request, payload in sorted(data.items(), key=lambda kv: kv[0].label()):
+    for request, payload in sorted(data.items(), key=lambda kv: kv[0].label()):  # NAME-phone-dark.svg...
         (out / f"{request.name}{request.variant.suffix}.{args.format}").write_bytes(payload)
     print(f"{len(data)} figure(s) in {out} ({len(engine.stats.rendered)} rendered, {engine.stats.hits} from cache)")
     return 0
@@ -183,8 +177,6 @@ def _dpi(text: str) -> int:
 def _add_render_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=SET_HELP)
     parser.add_argument("--dpi", type=_dpi, default=None, metavar="N", help=DPI_HELP)
-    parser.add_argument("--medium", choices=list(MEDIA), default=DEFAULT.medium, help="layout (default: page)")
-    parser.add_argument("--scheme", choices=list(SCHEMES), default=DEFAULT.scheme, help="colours (default: light)")
 
 
 class _FigureHelp(argparse.Action):
@@ -264,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_render_options(p_export)
     p_export.add_argument("--workers", type=int, default=2, help="rendering processes (default: 2)")
     p_export.add_argument("--cache-dir", default=None, help=CACHE_HELP)
-    p_export.add_argument("--variants", action="store_true", help="also NAME-phone.svg, NAME-dark.svg, ...")
+    p_export.add_argument("--variants", action="store_true", help="also the phone layout and dark scheme")
     p_export.set_defaults(func=cmd_export)
     return parser
 
@@ -297,12 +289,7 @@ def script_main(script: str, argv: list[str] | None = None) -> None:
     _add_render_options(parser)
     args = parser.parse_args(argv)
     try:
-        variant = Variant(args.medium, args.scheme)
-        print(
-            render_to_file(
-                path.stem, Path(args.output), parse_sets(args.set), path.parent, dpi=args.dpi, variant=variant
-            )
-        )
+        print(render_to_file(path.stem, Path(args.output), parse_sets(args.set), path.parent, dpi=args.dpi))
     except FigureError as exc:
         print(f"{path.name}: error: {exc}", file=sys.stderr)
         sys.exit(2)
