@@ -57,7 +57,7 @@ def make(lr: float = 0.1, steps: int = 300, batch: int = 2, seeds: int = 10) -> 
         if name in d["gaps"]:
             bx.semilogy(d["gaps"][name], color=PALETTE[color], lw=1.4, label=label)
     set_axes(ax, "步数 $k$", r"学习率 $\eta_k$", ylim=(0, 1.25 * lr), legend="upper right")
-    set_axes(bx, "步数 $k$", r"$L(\theta_k) - L^*$（10 次平均）", legend="lower left")
+    set_axes(bx, "步数 $k$", r"$L(\theta_k) - L^*$（10 次平均）", legend="upper right")
     return fig
 
 
