@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gradbook.engine import style
+from gradbook.engine.variant import DEFAULT, Variant
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -44,9 +45,8 @@ def _load_module(spec: FigureSpec):
     return module
 
 
-def make_figure(spec: FigureSpec, params: dict[str, Any], variant: style.Variant = style.DEFAULT):
-    """Call the script's ``make(**params)`` under the house style, drawn for ``variant``, and
-    return the Figure."""
+def make_figure(spec: FigureSpec, params: dict[str, Any], variant: Variant = DEFAULT):
+    """Call the script's ``make(**params)`` under the house style, drawn for ``variant``; the Figure."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -81,11 +81,9 @@ def _mathtext_log():
         logger.removeHandler(handler)
 
 
-def figure_bytes(fig, fmt: str, dpi: int | None = None, variant: style.Variant = style.DEFAULT) -> bytes:
-    """Save with fixed metadata so the same figure gives the same bytes on every run; ``dpi``
-    overrides the house resolution (``savefig.dpi``); ``variant`` is the one the figure was drawn
-    for, whose paper it is saved on."""
-
+def figure_bytes(fig, fmt: str, dpi: int | None = None, variant: Variant = DEFAULT) -> bytes:
+    """Save with fixed metadata so the same figure gives the same bytes on every run; ``dpi`` overrides the
+    house resolution (``savefig.dpi``); ``variant``, the one the figure was drawn for, gives its paper."""
     if fmt not in FORMATS:
         raise FigureError(f"unsupported output format '.{fmt}'; use one of: {', '.join(FORMATS)}")
     metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
@@ -146,14 +144,9 @@ def readout_text(spec: FigureSpec, params: dict[str, Any]) -> str:
 
 
 def render(
-    spec: FigureSpec,
-    params: dict[str, Any],
-    fmt: str,
-    dpi: int | None = None,
-    variant: style.Variant = style.DEFAULT,
+    spec: FigureSpec, params: dict[str, Any], fmt: str, dpi: int | None = None, variant: Variant = DEFAULT
 ) -> bytes:
-    """Render one figure, drawn for ``variant``, to bytes in this process (a frame's readout, as
-    UTF-8, for fmt "readout")."""
+    """Render one figure, drawn for ``variant``, to bytes here (a frame's readout as UTF-8 for fmt "readout")."""
     import matplotlib.pyplot as plt
 
     if fmt == READOUT:
@@ -178,10 +171,9 @@ def alt_text(spec: FigureSpec, params: dict[str, Any]) -> str:
 
 
 def render_job(
-    job: tuple[FigureSpec, dict[str, Any], str, int | None, style.Variant],
+    job: tuple[FigureSpec, dict[str, Any], str, int | None, Variant],
 ) -> tuple[bool, bytes | str, str | None]:
-    """Worker entry point: (spec, every make() argument, fmt, dpi, variant) -> (ok, bytes or error
-    text, this use's ALT if the script computes one)."""
+    """Worker entry point: (spec, make()'s arguments, fmt, dpi, variant) -> (ok, bytes or error, the use's ALT)."""
     spec, params, fmt, dpi, variant = job
     script = str(spec.path)
     try:
@@ -237,7 +229,7 @@ def _spec(name: str, figures_dir: Path | None) -> FigureSpec:
     return find_figure(name, Path(figures_dir) if figures_dir else default_figures_dir())
 
 
-def figure(name: str, figures_dir: Path | None = None, variant: style.Variant = style.DEFAULT, **params: Any):
+def figure(name: str, figures_dir: Path | None = None, variant: Variant = DEFAULT, **params: Any):
     """The book's figure ``name`` as a matplotlib Figure, with ``params`` over its defaults.
 
     Parameters may be values or strings (as on the command line); an unknown name or parameter,

@@ -38,8 +38,8 @@ from gradbook.engine.registry import figure_names
 from gradbook.engine.request import cli_command, python_call
 from gradbook.engine.store import cache_root
 from gradbook.engine.sweep import Sweep
-from gradbook.engine.variant import SCHEMES, Variant
 from gradbook.mkdocs import serve
+from gradbook.mkdocs.pictures import pictures
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
 QUICK = "GRADBOOK_QUICK"
@@ -55,25 +55,6 @@ def explorer(sweep: Sweep, outputs: dict) -> str:
     data = html.escape(json.dumps(sweep.manifest(readouts), ensure_ascii=False, separators=(",", ":")))
     name = f'<span class="gb-explore-name">${sweep.label}$</span>'
     return f'<span class="gb-explore" hidden data-gb-sweep="{data}">{name}</span>'
-
-
-# Where the phone layout is shown: a viewport too narrow for the page layout at 0.9 of its size
-# (the column is the viewport less 48 px below Material's 960-px breakpoint). Screens only:
-# print takes the page layout.
-PHONE_MEDIA = "screen and (max-width: 700px)"
-_ATTR = re.compile(r"""([.#])([\w-]+)|([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
-
-
-def _html_attrs(attr_list: str) -> str:
-    """An attr_list as written (``{ .wide width="60%" }``) as HTML attributes for the <img>."""
-    classes, out = [], []
-    for m in _ATTR.finditer(attr_list.strip("{} ")):
-        if m[1] == ".":
-            classes.append(m[2])
-        elif m[1] != "#":  # an id would repeat on both images; the figure has its own
-            value = next(v for v in m.group(4, 5, 6) if v is not None)
-            out.append(f' {m[3]}="{html.escape(value)}"')
-    return (f' class="{" ".join(classes)}"' if classes else "") + "".join(out)
 
 
 class FiguresConfig(Config):
@@ -237,42 +218,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             book.append((file.src_uri, str(meta.get("title") or (h1[1].strip() if h1 else file.src_uri)), refs[file]))
         return texts[gallery].replace(MARKER, gallery_page(self.figures_dir, book, gallery.src_uri))
 
-    def _pictures(self, ref: pages.Ref, outputs: dict) -> str:
-        """The figure's images as HTML, one <picture> per colour scheme: the phone layout from a
-        <source> on narrow screens, the page layout otherwise (and in print). CSS shows the one
-        matching Material's scheme (the toggle, body[data-md-color-scheme]); the other is
-        display:none and, loading lazily, is never fetched. Each links to its page layout, the
-        figure at full size (tap to zoom)."""
-        alt = html.escape(ref.alt or self.alts.get(ref.request) or ref.spec.alt)
-        # Raw HTML: MkDocs does not rewrite its links, so they are relative to the page as served
-        # (chapters/01-gradient.md is chapters/01-gradient/ with directory URLs).
-        stem = posixpath.splitext(ref.page)[0]
-        own_folder = self.directory_urls and posixpath.basename(stem) not in ("index", "README")
-        here = (stem if own_folder else posixpath.dirname(stem)) or "."
-        variants = ref.request.variants()
-        extra = _html_attrs(ref.attrs)
-
-        def src(medium: str, scheme: str) -> tuple[str, str]:
-            req = variants[Variant(medium, scheme)]
-            link = posixpath.relpath(posixpath.join(posixpath.dirname(ref.target), req.filename), here)
-            size = pages.image_size(outputs[req], req.fmt)
-            return link, f' width="{size[0]}" height="{size[1]}"' if size else ""
-
-        out = []
-        for scheme in SCHEMES:
-            (page, page_size), (phone, phone_size) = src("page", scheme), src("phone", scheme)
-            out.append(
-                f'<a class="gb-zoom gb-{scheme}" href="{page}"><picture>'
-                f'<source media="{PHONE_MEDIA}" srcset="{phone}"{phone_size}>'
-                f'<img src="{page}" alt="{alt}" loading="lazy"{page_size}{extra}></picture></a>'
-            )
-        return "".join(out)
-
     def _block(self, ref: pages.Ref, outputs: dict, numbered: bool) -> str:
         """The figure as Markdown: a numbered <figure> whose image links to itself (on a phone,
         multi-panel figures are read full-screen), then the script's source, folded and kept out
         of the search index (it would triple the index and bury the prose among code words)."""
-        indent = ref.indent
+        indent, alt = ref.indent, ref.alt or self.alts.get(ref.request) or ref.spec.alt
         caption = html.escape(ref.spec.caption if ref.caption is None else ref.caption, quote=False)
         if "#fig:" in caption:
             errors: pages.Errors = {}
@@ -282,7 +232,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         fignum = f'<span class="gb-fignum">图 {ref.number}</span>　' if numbered else ""
         out = [
             f'{indent}<figure class="gb-figure" id="{ref.anchor}" markdown="span">',
-            f"{indent}  {self._pictures(ref, outputs)}",
+            f"{indent}  {pictures(ref, outputs, alt, self.directory_urls)}",
             *([f"{indent}  {explorer(ref.sweep, outputs)}"] if ref.sweep else []),
             f'{indent}  <figcaption markdown="span">{fignum}{caption}</figcaption>',
             f"{indent}</figure>",
