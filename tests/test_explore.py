@@ -18,7 +18,7 @@ from gradbook.engine.pool import KIND, FigureEngine, RenderFailed
 from gradbook.engine.registry import READOUT, FigureError, FigureScriptError, find_figure
 from gradbook.engine.render import data, readout
 from gradbook.engine.store import cache_root
-from gradbook.engine.sweep import grid, value_text
+from gradbook.engine.sweep import DARK, grid, value_text
 from gradbook.models import LinearMSE, house_data
 from tests.site import ROOT
 
@@ -96,7 +96,8 @@ def test_the_pages_value_is_a_frame_and_the_first_shown(figures):
     assert ref.sweep.values == (1.0, 1.2, 2.0, 3.0) and ref.sweep.start == 1
     assert ref.sweep.frames[1] == ref.request, "the image without JavaScript is the frame at the page's value"
     assert [f.fmt for f in ref.sweep.frames] == ["svg"] * 4 and [r.fmt for r in ref.sweep.readouts] == [READOUT] * 4
-    assert len(set(ref.outputs())) == 4, "one file per frame, beside the image"
+    assert len(set(ref.outputs())) == 8, "one file per frame and scheme, beside the image"
+    assert [f.filename for f in ref.sweep.dark][1] == ref.request.variants()[DARK].filename, "dark: the same use"
     (own,) = refs(figures, "![](figures/line.svg?sweep=k:0..1:3)")
     assert own.sweep.values == (0.0, 0.5, 1.0) and own.sweep.start == 2, "a range on the page wins over SWEEPS"
 
@@ -158,7 +159,7 @@ def test_frames_and_readouts_are_rendered_once_and_cached(figures, tmp_path):
     out = engine.ensure(ref.requests())
     assert [out[r].decode() for r in ref.sweep.readouts] == ["斜率 1", "斜率 1.5", "斜率 2"]
     assert all(out[f].startswith(b"<?xml") for f in ref.sweep.frames)
-    assert len(engine.stats.rendered) == 6
+    assert len(engine.stats.rendered) == 9, "three frames in two schemes, three readouts"
     for req in ref.requests():
         assert engine.store.get(KIND, figure_key(ref.spec, req), req.fmt) == out[req]
     again = FigureEngine(figures, tmp_path / "cache", workers=0)
@@ -302,14 +303,17 @@ def test_every_frame_of_every_sweep_is_in_the_site_and_in_the_store(site_dir):
         assert m, f"{page}:{line}: no slider data for {ref.spec.name}"
         manifest = json.loads(html.unescape(m[1]))
         assert manifest["f"] == [f.filename for f in ref.sweep.frames] and manifest["s"] == ref.sweep.start
+        assert manifest["fd"] == [f.filename for f in ref.sweep.dark]
         assert len(manifest["r"]) == len(manifest["v"]) == len(manifest["f"])
-        sweep_bytes = 0
-        for frame, text in zip(ref.sweep.frames, manifest["r"]):
-            cached = engine.store.get(KIND, figure_key(ref.spec, frame), frame.fmt)
-            assert cached is not None and (site_dir / "figures" / frame.filename).read_bytes() == cached
-            sweep_bytes += len(gzip.compress(cached))
-            assert text == engine.ensure([r := ref.sweep.readouts[ref.sweep.frames.index(frame)]])[r].decode()
-        assert sweep_bytes <= 800_000, f"{ref.spec.name}: the whole sweep is {sweep_bytes} B gzipped"
+        for frames in (ref.sweep.frames, ref.sweep.dark):  # a reader loads one scheme's
+            sweep_bytes = 0
+            for frame in frames:
+                cached = engine.store.get(KIND, figure_key(ref.spec, frame), frame.fmt)
+                assert cached is not None and (site_dir / "figures" / frame.filename).read_bytes() == cached
+                sweep_bytes += len(gzip.compress(cached))
+            assert sweep_bytes <= 800_000, f"{ref.spec.name}: the whole sweep is {sweep_bytes} B gzipped"
+        texts = engine.ensure(ref.sweep.readouts)
+        assert manifest["r"] == [texts[r].decode() for r in ref.sweep.readouts]
         # What the page carries before any interaction: the slider's data and label (the script is shared).
         block = re.search(r'<span class="gb-explore".*?</span></span></span>', built[m.start() :], re.S)
         assert len(gzip.compress(block[0].encode())) <= 6_000
@@ -351,7 +355,7 @@ def test_the_build_writes_the_hidden_slider_its_frames_and_stops_on_a_failing_fr
     assert (
         manifest["v"] == ["1", "1.5", "2"] and manifest["r"] == ["斜率 1", "斜率 1.5", "斜率 2"] and manifest["s"] == 0
     )
-    assert all((p.site / "figures" / f).is_file() for f in manifest["f"])
+    assert all((p.site / "figures" / f).is_file() for f in manifest["f"] + manifest["fd"])
     p.page("index.md", "# 页\n\n正文。\n\n![](figures/line.svg?sweep=k)\n")  # SWEEPS' 1..3:3 reaches k = 3
     failed = p.build()
     assert failed.returncode != 0 and "index.md:5: figure 'line' (k=3.0): ValueError: k 太大" in failed.log, failed.log

@@ -30,6 +30,9 @@ from typing import Any
 
 from gradbook.engine.registry import FORMATS, READOUT, FigureError, FigureSpec, check_domain, coerce
 from gradbook.engine.request import Request, resolve
+from gradbook.engine.variant import Variant
+
+DARK = Variant("page", "dark")
 
 MAX_FRAMES = 40  # a sweep's frames are all rendered and, once the reader moves it, loaded
 SYNTAX = "sweep=PARAM, or sweep=PARAM:LOW..HIGH:COUNT, PARAM:LOW..HIGH:log:COUNT, PARAM:V1,V2,…"
@@ -46,8 +49,15 @@ class Sweep:
     readouts: tuple[Request, ...]  # one per frame; empty if the script has no readout()
     play: bool
 
+    @property
+    def dark(self) -> tuple[Request, ...]:
+        """The frames in the dark scheme. Both schemes, so the slider swaps the drawing the reader
+        sees; the page layout only (not the phone's): half the renders, and a phone shows the page
+        layout at its column's width, as every figure did before the phone layout existed."""
+        return tuple(f.variants()[DARK] for f in self.frames)
+
     def requests(self) -> tuple[Request, ...]:
-        return self.frames + self.readouts
+        return self.frames + self.dark + self.readouts
 
     def manifest(self, readouts: list[str]) -> dict[str, Any]:
         """What the page's script needs, all computed here: frame files (relative to the default
@@ -57,6 +67,7 @@ class Sweep:
             "s": self.start,
             "v": [value_text(v) for v in self.values],
             "f": [f.filename for f in self.frames],
+            "fd": [f.filename for f in self.dark],
         }
         if readouts:
             out["r"] = readouts
