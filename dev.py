@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import venv
@@ -105,7 +106,8 @@ def lock() -> int:
             capture_output=True,
             text=True,
         ).stdout
-    # Local labels stay (torch==2.13.0+cpu): the lock names the build CI installs, not just its version.
+    # torch's local label (+cpu) is dropped: the lock pins the version, the workflow picks the CPU build.
+    frozen = re.sub(r"^(torch==[^+\n]+)\+\w+$", r"\1", frozen, flags=re.M)
     LOCK.parent.mkdir(exist_ok=True)
     header = "# Exact versions CI installs. Regenerate with: python3 dev.py lock\n"
     LOCK.write_text(header + "".join(f"{ln}\n" for ln in kept) + frozen)
