@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from gradbook.engine.pdf import base, chromium, fonts
+from gradbook.engine.pdf import base, chromium, edition_time, fonts, stamp
 from gradbook.engine.pdf import page as print_page
 from tests.site import ROOT
 
@@ -82,6 +82,17 @@ def test_the_pdf_is_in_the_site_with_a_sane_size_and_page_count(site_dir):
     n = len(reader(site_dir).pages)
     assert 80 <= n <= 600, n
     assert reader(site_dir).metadata.title == "梯度之书"
+    # Dated by the edition (the last commit), not by the print: two builds give the same bytes.
+    meta = reader(site_dir).metadata
+    assert meta.creation_date == meta.modification_date
+    assert int(meta.creation_date.timestamp()) == edition_time(ROOT)
+
+
+def test_the_pdf_carries_the_edition_date_in_place_of_the_print_time():
+    printed = b"<</Producer (Skia/PDF m156)\n/CreationDate (D:20261202102105+00'00')\n/ModDate (D:20261202103604+00'00')>>"
+    out = stamp(printed, 86400 * 365)
+    assert out == printed.replace(b"20261202102105", b"19710101000000").replace(b"20261202103604", b"19710101000000")
+    assert stamp(b"%PDF-1.7 no dates", 0) == b"%PDF-1.7 no dates"
 
 
 def test_home_page_and_header_link_to_the_pdf(site_dir):

@@ -83,8 +83,13 @@ print(f"与 gradbook 的 adam 相差 {gap:.1e}")
 # ## 任务 2：BFGS 的一次更新
 #
 # 补全 `bfgs_by_hand`，按
-# $H^+ = (I - \rho\,\boldsymbol{s}\boldsymbol{y}^\top) H (I - \rho\,\boldsymbol{y}\boldsymbol{s}^\top) + \rho\,\boldsymbol{s}\boldsymbol{s}^\top$、
-# $\rho = 1/(\boldsymbol{y}^\top\boldsymbol{s})$ 计算，并检查割线条件 $H^+\boldsymbol{y} = \boldsymbol{s}$。
+#
+# $$
+# H^+ = (I - \rho\,\boldsymbol{s}\boldsymbol{y}^\top)\, H\, (I - \rho\,\boldsymbol{y}\boldsymbol{s}^\top) + \rho\,\boldsymbol{s}\boldsymbol{s}^\top,
+# \qquad \rho = \frac{1}{\boldsymbol{y}^\top\boldsymbol{s}}
+# $$
+#
+# 计算，并检查割线条件 $H^+\boldsymbol{y} = \boldsymbol{s}$。
 
 # %%
 def bfgs_by_hand(H, s, y):

@@ -45,6 +45,7 @@ class RenderStats:
     hits: int = 0
     rendered: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)  # quick serve: served from an earlier render
+    stale_figures: set[str] = field(default_factory=set)  # their figures (a figure has 4 drawings)
 
 
 class FigureEngine:
@@ -86,6 +87,7 @@ class FigureEngine:
             if stale and (data := self._latest(spec, req)) is not None:
                 out[req] = data  # its ALT: the script's static one (a full build computes the rest)
                 self.stats.stale.append(req.label())
+                self.stats.stale_figures.add(req.name)
                 continue
             if data is None or (spec.alt_from_data and self.store.get(KIND, key, ALT) is None):
                 missing.append((req, spec, key))

@@ -151,7 +151,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             log.warning(
                 "gradbook: quick serve: %d figure(s) as last rendered, before shared code changed "
                 "(a full build redraws them): %s",
-                len(self.engine.stats.stale),
+                len(self.engine.stats.stale_figures),
                 ", ".join(self.engine.stats.stale),
             )
         return files

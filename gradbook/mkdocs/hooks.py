@@ -7,7 +7,9 @@ Chinese character and every U+200B word break as ``\\uXXXX`` (6 bytes), and the 
 every page, so the escapes cost each reader about 15 kB gzipped for nothing.
 ``on_post_page`` applies the reader's system colour scheme at the top of <body> on a first visit,
 as Material's script does only at the end of the page: figures drawn for the other scheme are then
-never shown, so never downloaded (each figure comes in a light and a dark drawing).
+never shown, so never downloaded (each figure comes in a light and a dark drawing). It also holds
+back the search index (the largest file a page loads: ~130 kB gzipped) until the reader opens
+search (``LAZY_SEARCH_INDEX``).
 """
 
 from __future__ import annotations
@@ -57,9 +59,24 @@ def scheme_script(palette) -> str:
     )
 
 
+# Material's bundle requests search/search_index.json (an XMLHttpRequest) as every page starts, and
+# has no setting to defer it. This holds that one request until the reader opens search: a click or
+# tap on the search icon or box, focus on it (Material's "/", "s" and "f" keys focus it), or a
+# shared search link (?q=). Should Material change how it loads the index, the index simply loads
+# early again; the browser pass checks it is not fetched as a page loads (tests/page_checks.py).
+LAZY_SEARCH_INDEX = """<script>(function(){if(window.__gbLazyIndex)return;window.__gbLazyIndex=1;
+var X=XMLHttpRequest.prototype,open=X.open,send=X.send,held=[],go=0;
+X.open=function(m,u){this.__gbIndex=/\\/search\\/search_index\\.json$/.test(String(u));return open.apply(this,arguments)};
+X.send=function(){if(this.__gbIndex&&!go){held.push([this,arguments]);return}return send.apply(this,arguments)};
+function start(){if(go)return;go=1;held.splice(0).forEach(function(h){send.apply(h[0],h[1])})}
+function on(e){var t=e.target;if(t&&t.closest&&t.closest(".md-search,[for=__search],#__search"))start()}
+["pointerdown","focusin","change"].forEach(function(k){document.addEventListener(k,on,true)});
+if(/[?&]q=/.test(location.search))start()})()</script>"""
+
+
 def on_post_page(output, config, **_):
-    script = scheme_script(config["theme"].get("palette"))
-    return _BODY.sub(lambda m: m.group(0) + script, output, count=1) if script else output
+    script = scheme_script(config["theme"].get("palette")) + LAZY_SEARCH_INDEX
+    return _BODY.sub(lambda m: m.group(0) + script, output, count=1)
 
 
 @event_priority(-50)  # after every plugin: gradbook/math must have typeset the math first

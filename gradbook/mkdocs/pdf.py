@@ -123,6 +123,7 @@ class PdfPlugin(BasePlugin[PdfConfig]):
                 site_url=config.site_url or "",
                 cache=cache_root(self.root / ".cache" / "gradbook"),
                 chromium=os.environ.get("GRADBOOK_CHROMIUM", self.config.chromium),
+                when=pdf.edition_time(self.root),
             )
         except pdf.PdfError as exc:
             raise PluginError(f"gradbook/pdf: {exc}") from None

@@ -25,6 +25,7 @@ import io
 import json
 import os
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from gradbook.engine.pdf.chromium import print_book
 from gradbook.engine.pdf.fonts import font_dir
 from gradbook.engine.pdf.page import article, assemble, stylesheets
 
-__all__ = ["Part", "PdfError", "build", "check", "describe"]
+__all__ = ["Part", "PdfError", "build", "check", "describe", "edition_time", "stamp"]
 # The print's code: a change to any module of the PDF or its stylesheet prints again.
 _CODE = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.[pc][ys]*")))).hexdigest()[
     :16
@@ -104,8 +105,12 @@ def build(
     site_url: str,
     cache: Path,
     chromium: str,
+    when: int | None = None,
 ) -> dict:
-    """Make ``out`` from the built site; from the store when no printed page changed."""
+    """Make ``out`` from the built site; from the store when no printed page changed. ``when``
+    (seconds since 1970) dates the edition: the cover and the PDF's own dates, so that two builds
+    of one commit give the same bytes."""
+    when = int(time.time()) if when is None else when
     site_dir = Path(site_dir)
     t0 = time.perf_counter()
     pages: dict[str, str] = {}
@@ -131,20 +136,21 @@ def build(
         print_css=store.file_digest(PRINT_CSS),
         code=_CODE,
         fonts=[store.file_digest(font_source / f) for f in sorted({face[2] for face in FACES})],
-        meta=[title, subtitle, site_url],
+        meta=[title, subtitle, site_url, when],
         chromium=_chromium_version(chromium),
     )
     cached = store.Store(cache)
     stats: dict = {"key": key[:12]}
     pdf = cached.get("pdf", key, "pdf")
     if pdf is None:
-        date = time.strftime("%Y 年 %-m 月 %-d 日", time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))))
+        date = time.strftime("%Y 年 %-m 月 %-d 日", time.gmtime(when))
         page = assemble(parts, pages, title=title, subtitle=subtitle, site_url=site_url, date=date, head=head)
         # The pages of the last print of the same parts: usually right, and then one print is enough.
         layout = store.key("pdf-pages", parts=[[p.title, p.url, p.kind] for p in parts])
         last = cached.get("pdf-pages", layout, "json")
         guess = {str(k): int(v) for k, v in json.loads(last).items()} if last else None
         pdf, dests = print_book(page, site_dir, chromium, font_source, cached, stats, guess)
+        pdf = stamp(pdf, when)
         cached.put("pdf-pages", layout, "json", json.dumps(dests, sort_keys=True).encode())
         if os.environ.get("GRADBOOK_PDF_DEBUG"):
             Path(os.environ["GRADBOOK_PDF_DEBUG"]).write_bytes(pdf)
@@ -160,6 +166,32 @@ def build(
     os.replace(tmp, out)
     stats["total_s"] = round(time.perf_counter() - t0, 1)
     return stats
+
+
+_PDF_DATE = re.compile(rb"/(?:CreationDate|ModDate) \(D:(\d{14})")
+
+
+def stamp(pdf: bytes, when: int) -> bytes:
+    """The PDF with Chromium's print time (its CreationDate and ModDate) replaced by ``when``: the
+    same number of digits, so no offset in the file moves."""
+    digits = time.strftime("%Y%m%d%H%M%S", time.gmtime(when)).encode()
+    out = _PDF_DATE.sub(lambda m: m[0][: m.start(1) - m.start(0)] + digits, pdf)
+    assert len(out) == len(pdf)
+    return out
+
+
+def edition_time(root: Path) -> int:
+    """When this edition was made: SOURCE_DATE_EPOCH if set (reproducible-builds.org), else the
+    time of the checkout's last commit, else now."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10
+        )
+        return int(out.stdout.strip())
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return int(time.time())
 
 
 def _chromium_version(chromium: str) -> str:
