@@ -66,7 +66,8 @@ def scheme_script(palette) -> str:
 # early again; the browser pass checks it is not fetched as a page loads (tests/page_checks.py).
 LAZY_SEARCH_INDEX = """<script>(function(){if(window.__gbLazyIndex)return;window.__gbLazyIndex=1;
 var X=XMLHttpRequest.prototype,open=X.open,send=X.send,held=[],go=0;
-X.open=function(m,u){this.__gbIndex=/\\/search\\/search_index\\.json$/.test(String(u));return open.apply(this,arguments)};
+X.open=function(m,u){this.__gbIndex=/\\/search\\/search_index\\.json$/.test(String(u));
+return open.apply(this,arguments)};
 X.send=function(){if(this.__gbIndex&&!go){held.push([this,arguments]);return}return send.apply(this,arguments)};
 function start(){if(go)return;go=1;held.splice(0).forEach(function(h){send.apply(h[0],h[1])})}
 function on(e){var t=e.target;if(t&&t.closest&&t.closest(".md-search,[for=__search],#__search"))start()}
