@@ -254,13 +254,16 @@ def check_axe(visit: Visit):
     axe costs ~6 s a page on this DOM."""
     visit.page.evaluate(_axe_js())
     only = ["color-contrast"] if visit.scheme == "dark" else None
-    result = visit.page.evaluate("""async (only) => {
+    result = visit.page.evaluate(
+        """async (only) => {
         const options = only ? {runOnly: only, resultTypes: ['violations']} : {resultTypes: ['violations']};
         const r = await axe.run(document, options);
         return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
             .map(v => ({id: v.id, impact: v.impact, help: v.help,
                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-    }""", only)
+    }""",
+        only,
+    )
     return [f"{v['impact']} {v['id']} ({v['help']}): {v['nodes']}" for v in result]
 
 

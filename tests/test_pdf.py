@@ -90,8 +90,7 @@ def test_the_pdf_is_in_the_site_with_a_sane_size_and_page_count(site_dir):
 
 def test_the_pdf_carries_the_edition_date_in_place_of_the_print_time():
     printed = (
-        b"<</Producer (Skia/PDF m156)\n/CreationDate (D:20261202102105+00'00')\n"
-        b"/ModDate (D:20261202103604+00'00')>>"
+        b"<</Producer (Skia/PDF m156)\n/CreationDate (D:20261202102105+00'00')\n/ModDate (D:20261202103604+00'00')>>"
     )
     out = stamp(printed, 86400 * 365)
     assert out == printed.replace(b"20261202102105", b"19710101000000").replace(b"20261202103604", b"19710101000000")
