@@ -116,7 +116,8 @@ class PassResult:
 def open_page(browser, url: str, viewport: str = "desktop", scheme: str = "light"):
     """Load a page in a fresh context, record requests and errors, force lazy images to load
     (math is already SVG). ``page.requests`` and ``page.errors`` hold what was recorded."""
-    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
+    # A phone has a touchscreen: the sliders are dragged by touch there (tests/page_checks.py).
+    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme, has_touch=viewport == "phone")
     page = context.new_page()
     page.requests, page.errors = [], []
     page.on("request", lambda r: page.requests.append(r.url))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -336,9 +337,76 @@ SLIDER_STATE = """b => {
             frames: JSON.parse(b.dataset.gbSweep)}; }"""
 
 
+# The picture the reader sees shows the build's frame for the slider's value, loaded.
+AT_FRAME = """b => { const d = JSON.parse(b.dataset.gbSweep), v = +b.querySelector('input').value;
+    const img = [...b.closest('figure').querySelectorAll('img')].find(i => i.getClientRects().length);
+    const f = ((img.closest('.gb-dark') && d.fd) || d.f)[v];
+    return img.complete && img.naturalWidth > 0 && img.currentSrc.endsWith('/' + f); }"""
+# The values the slider takes while playing: resolves after two changes, or after 5 s.
+WATCH_PLAY = """b => new Promise(done => {
+    const input = b.querySelector('input'), seen = [+input.value], t0 = Date.now();
+    const tick = setInterval(() => { if (+input.value !== seen.at(-1)) seen.push(+input.value);
+        if (seen.length > 2 || Date.now() - t0 > 5000) { clearInterval(tick); done(seen); } }, 50); })"""
+
+
+def _follows(visit: Visit, box, name: str, how: str) -> list[str]:
+    """Problems with what the slider shows after ``how``: the picture, value, readout and
+    aria-valuetext must be the build's for the value the slider is at."""
+    try:
+        visit.page.wait_for_function(AT_FRAME, arg=box.element_handle(), timeout=10_000)
+    except Exception:
+        return [f"#{name}: after {how} the picture is not the loaded frame: {box.evaluate(SLIDER_STATE)['src']}"]
+    s = box.evaluate(SLIDER_STATE)
+    d, i = s["frames"], s["value"]
+    problems = []
+    if s["shown"] != d["v"][i] or ("r" in d and s["readout"] != d["r"][i]):
+        build = (d["v"][i], d.get("r", [""] * (i + 1))[i])
+        problems.append(f"#{name}: after {how}, at {i} shows {s['shown']!r} / {s['readout']!r}; the build: {build}")
+    if d["v"][i] not in (s["valuetext"] or "") or ("r" in d and d["r"][i] not in s["valuetext"]):
+        problems.append(f"#{name}: after {how}, aria-valuetext {s['valuetext']!r} lacks value or readout")
+    return problems
+
+
+def _drag_by_touch(visit: Visit, box, to: int) -> None:
+    """A finger on the thumb, slid along the track to value ``to``: real touch input through the
+    DevTools protocol (Playwright's touchscreen only taps; the phone passes' contexts have touch)."""
+    r, s = box.locator("input").bounding_box(), box.evaluate(SLIDER_STATE)
+    x = lambda v: r["x"] + 8 + (r["width"] - 16) * v / s["max"]  # noqa: E731 (the 16 px thumb's centre)
+    y, x0 = r["y"] + r["height"] / 2, x(s["value"])
+    cdp = visit.page.context.new_cdp_session(visit.page)
+    touch = lambda kind, *at: cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": list(at)})  # noqa: E731
+    touch("touchStart", {"x": x0, "y": y})
+    for k in range(1, 9):
+        touch("touchMove", {"x": x0 + (x(to) - x0) * k / 8, "y": y})
+    touch("touchEnd")
+    cdp.detach()
+
+
+def _play_and_pause(visit: Visit, box, name: str) -> Iterable[str]:
+    """Play runs the sweep frame by frame (two changes seen), pause stops it where it is."""
+    s = box.evaluate(SLIDER_STATE)
+    if s["value"] > s["max"] - 3:
+        box.locator("input").press("Home")  # room for two steps before the end
+    play = box.locator(".gb-play")
+    press = play.tap if visit.viewport == "phone" else play.click
+    press()
+    seen = box.evaluate(WATCH_PLAY)
+    if len(seen) < 3 or any(b != a + 1 for a, b in zip(seen, seen[1:])):
+        yield f"#{name}: playing, the slider went {seen} in 5 s, not two steps forward"
+    if play.get_attribute("aria-label") != "暂停":
+        yield f"#{name}: playing, the button says {play.get_attribute('aria-label')!r}, not 暂停"
+    press()
+    paused = box.evaluate(SLIDER_STATE)["value"]
+    visit.page.wait_for_timeout(1500)  # two of the player's 700 ms steps
+    if (now := box.evaluate(SLIDER_STATE)["value"]) != paused or play.get_attribute("aria-label") != "播放":
+        yield f"#{name}: paused at {paused}, then at {now}; the button says {play.get_attribute('aria-label')!r}"
+    yield from _follows(visit, box, name, "play and pause")
+
+
 @page_check()
 def check_sliders(visit: Visit):
-    """Each explorable figure, moved by keyboard (End or Home, then an arrow): the picture the reader
+    """Each explorable figure, moved by keyboard (End or Home, then an arrow), on a phone also
+    dragged by touch, and played and paused where it has a play button: the picture the reader
     sees and the readout change to the build's frame and text, the frame loads from the site, and
     aria-valuetext says value and readout. Every slider the HTML carries is built."""
     html_file = visit.site_dir / visit.path / "index.html"
@@ -358,25 +426,19 @@ def check_sliders(visit: Visit):
         for key, step in ((far, None), ("ArrowRight" if far == "Home" else "ArrowLeft", 1 if far == "Home" else -1)):
             before = box.evaluate(SLIDER_STATE)
             box.locator("input").press(key)
-            visit.page.wait_for_function(
-                "([b, src]) => { const i = [...b.closest('figure').querySelectorAll('img')]"
-                ".find(i => i.getClientRects().length);"
-                " return i.currentSrc !== src && i.complete && i.naturalWidth > 0; }",
-                arg=[box.element_handle(), before["src"]],
-                timeout=10_000,
-            )
-            s, i = box.evaluate(SLIDER_STATE), box.evaluate("b => +b.querySelector('input').value")
+            i = box.evaluate("b => +b.querySelector('input').value")
             if i != (before["value"] + step if step else (0 if far == "Home" else s0["max"])):
                 yield f"#{name}: {key} moved the slider from {before['value']} to {i}"
-            files = d["fd"] if s["dark"] and "fd" in d else d["f"]  # the dark scheme's frames, once drawn
-            if s["src"].rsplit("/", 1)[-1] != files[i]:
-                yield f"#{name}: at {i} the picture is {s['src']}, not frame {files[i]}"
-            if s["shown"] != d["v"][i] or ("r" in d and s["readout"] != d["r"][i]):
-                build = (d["v"][i], d.get("r", [""] * (i + 1))[i])
-                yield f"#{name}: at {i} shows {s['shown']!r} / {s['readout']!r}; the build: {build}"
+            yield from _follows(visit, box, name, key)
+            s = box.evaluate(SLIDER_STATE)
             if step is None and "r" in d and s["readout"] == before["readout"]:
                 yield f"#{name}: the readout did not change from one end to the other: {s['readout']!r}"
-            if d["v"][i] not in (s["valuetext"] or "") or ("r" in d and d["r"][i] not in s["valuetext"]):
-                yield f"#{name}: aria-valuetext {s['valuetext']!r} lacks value or readout"
+        if visit.viewport == "phone":
+            _drag_by_touch(visit, box, to := s0["max"] // 2)  # from near an end to the middle
+            if abs((i := box.evaluate(SLIDER_STATE)["value"]) - to) > 1:
+                yield f"#{name}: dragged by touch to {to}, the slider is at {i}"
+            yield from _follows(visit, box, name, "a touch drag")
+        if "p" in d:
+            yield from _play_and_pause(visit, box, name)
     if ext := visit.external_requests():
         yield f"requests leaving 127.0.0.1 after moving the sliders: {ext}"

@@ -76,6 +76,7 @@ function gradbookExplore() {
       if (i === n - 1) show(0);
       play.textContent = "❚❚";
       play.setAttribute("aria-label", "暂停");
+      warm(i + 1);  // the first frames it plays load before their turn
       warm(i + 2);
       timer = setInterval(() => (i < n - 1 ? (show(i + 1), warm(i + 2)) : stop()), 700);
     });
