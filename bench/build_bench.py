@@ -10,7 +10,8 @@ a figure script a new comment (shown in the page's source fold), and the served 
 it shows it; the file is restored and the page polled back before the next edit.
 
 Run from the repository root: ``.venv/bin/python bench/build_bench.py [--repeat 3]``
-(``--sweeps-only``: just the two cold builds, with and without the explorable figures' frames).
+(``--sweeps-only``: just the two cold builds, with and without the explorable figures' frames;
+``--weights SITE``: just explore.js and each explorable's weights, read from a site built already).
 Everything is measured in one run, side by side, because these machines are noisy.
 """
 
@@ -63,8 +64,8 @@ SWEEP = re.compile(r'<span class="gb-explore" hidden[^>]*? data-gb-sweep="([^"]+
 
 
 def sweep_weights(site: Path) -> list[tuple[str, int, int, int]]:
-    """Per explorable figure: (figure, frames, gzipped bytes of the whole sweep, gzipped bytes the page
-    carries for it before any interaction: the slider's data and label)."""
+    """Per explorable figure: (figure, frames, gzipped bytes of the whole sweep in the heavier scheme,
+    gzipped bytes the page carries for it before any interaction: the slider's data and label)."""
     import html as html_lib
     import json
 
@@ -73,7 +74,8 @@ def sweep_weights(site: Path) -> list[tuple[str, int, int, int]]:
         text = page.read_text(encoding="utf-8")
         for m in SWEEP.finditer(text):
             d = json.loads(html_lib.unescape(m[1]))
-            frames = sum(len(gzip.compress((site / "figures" / f).read_bytes(), 9)) for f in d["f"])
+            gz = lambda files: sum(len(gzip.compress((site / "figures" / f).read_bytes(), 9)) for f in files)  # noqa: E731
+            frames = max(gz(d["f"]), gz(d.get("fd", [])))  # a reader loads one scheme's frames
             out.append((d["f"][d["s"]].rsplit(".", 1)[0], len(d["f"]), frames, len(gzip.compress(m[0].encode(), 9))))
     return out
 
@@ -268,12 +270,20 @@ def main() -> None:
     parser.add_argument("--figure", default="derivative_arrow", help="figure script to touch")
     parser.add_argument("--sweeps-only", action="store_true", help="only the cold builds with and without frames")
     parser.add_argument(
+        "--weights",
+        metavar="SITE",
+        type=Path,
+        help="only explore.js and the explorable figures' weights, read from a site built already",
+    )
+    parser.add_argument(
         "--serve-only",
         metavar="STORE",
         type=Path,
         help="only the warm build and the serve loop, on an existing store (e.g. .cache/gradbook)",
     )
     args = parser.parse_args()
+    if args.weights:
+        return report_weights(sweep_weights(args.weights))
     if args.serve_only:
         return serve_only(args)
     with tempfile.TemporaryDirectory() as tmp:
@@ -342,15 +352,19 @@ def main() -> None:
 
 
 def report_sweeps(plain: dict, cold: dict, sweeps: list) -> None:
-    js = len(gzip.compress((ROOT / "docs" / "javascripts" / "explore.js").read_bytes(), 9))
     print(
         f"cold build without explorable frames: {plain['wall']:7.1f} s (CPU {plain['cpu']:.0f} s), "
         f"{len(plain['rendered'])} renders\n"
         f"cold build with all sweeps:           {cold['wall']:7.1f} s (CPU {cold['cpu']:.0f} s), "
         f"{len(cold['rendered'])} renders ({cold['frames']} frames + their readouts) = "
-        f"{cold['wall'] / plain['wall']:.2f}× wall, {cold['cpu'] / plain['cpu']:.2f}× CPU (target ≤ 2)\n"
-        f"explore.js {js} B gzipped (target ≤ 5000); per explorable (sweep target ≤ 800 KB, page ≤ 10 KB + script):"
+        f"{cold['wall'] / plain['wall']:.2f}× wall, {cold['cpu'] / plain['cpu']:.2f}× CPU (target ≤ 2)"
     )
+    report_weights(sweeps)
+
+
+def report_weights(sweeps: list) -> None:
+    js = len(gzip.compress((ROOT / "docs" / "javascripts" / "explore.js").read_bytes(), 9))
+    print(f"explore.js {js} B gzipped (target ≤ 5000); per explorable (sweep target ≤ 800 KB, page ≤ 10 KB + script):")
     for name, frames, total, page in sweeps:
         print(f"  {name:28} {frames:3d} frames  sweep {total / 1000:6.1f} kB gz  in the page {page / 1000:4.1f} kB gz")
 
