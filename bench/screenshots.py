@@ -6,7 +6,9 @@
 
 Writes bench/out/screenshots/<page>/<scheme>-<viewport>-<n>.png: the page cut into
 viewport-high tiles (light and dark, 1280 px and 390 px). ``--figures`` also writes one image
-per figure (figure-<id>-<scheme>.png at desktop width). The folder is not committed.
+per figure (figure-<id>-<scheme>.png at desktop width); ``--sliders`` each explorable figure at
+its first, middle and last frame (slider-<id>-<scheme>-<viewport>-<frame>.png). The folder is not
+committed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,28 @@ from _site import CHROMIUM, LAUNCH_ARGS, ROOT, build, load_fully, served
 
 OUT = ROOT / "bench" / "out" / "screenshots"
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
+# The picture the reader sees shows the frame for the slider's value, loaded.
+AT_FRAME = """f => { const b = f.querySelector('.gb-explore'), d = JSON.parse(b.dataset.gbSweep);
+    const v = +b.querySelector('input').value;
+    const img = [...f.querySelectorAll('img')].find(i => i.getClientRects().length);
+    const want = ((img.closest('.gb-dark') && d.fd) || d.f)[v];
+    return img.complete && img.naturalWidth > 0 && img.currentSrc.endsWith('/' + want); }"""
+MOVE = "(i, v) => { i.value = v; i.dispatchEvent(new Event('input')); }"
+
+
+def _sliders(page, folder: Path, scheme: str, vp: str) -> int:
+    """Each explorable figure at its first, middle and last frame."""
+    written = 0
+    for fig in page.query_selector_all("figure:has(.gb-explore)"):
+        fid, slider = fig.get_attribute("id") or "figure", fig.query_selector(".gb-explore input")
+        fig.scroll_into_view_if_needed()
+        last = int(slider.get_attribute("max"))
+        for v in sorted({0, last // 2, last}):
+            slider.evaluate(MOVE, v)
+            page.wait_for_function(AT_FRAME, arg=fig, timeout=10_000)
+            fig.screenshot(path=folder / f"slider-{fid}-{scheme}-{vp}-{v:02d}.png")
+            written += 1
+    return written
 
 
 def _pages(site: Path) -> list[str]:
@@ -36,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--site", type=Path, default=ROOT / "bench" / "out" / "site")
     ap.add_argument("--no-build", action="store_true", help="use the site folder as it is")
     ap.add_argument("--figures", action="store_true", help="also one image per figure")
+    ap.add_argument("--sliders", action="store_true", help="also each explorable figure at three frames")
     ap.add_argument("--max-tiles", type=int, default=12)
     ap.add_argument("--schemes", default="light,dark")
     ap.add_argument("--viewports", default="desktop,phone")
@@ -76,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
                             fig.scroll_into_view_if_needed()
                             fig.screenshot(path=folder / f"{fid}-{scheme}.png")
                             written += 1
+                    if args.sliders:
+                        written += _sliders(page, folder, scheme, vp)
                     ctx.close()
         browser.close()
     print(f"wrote {written} screenshots under {OUT.relative_to(ROOT)}")
