@@ -8,7 +8,8 @@ r"""$F = \mathrm{diag}(100, 1)$ 时，负梯度（橙）几乎水平，自然梯
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, figsize, ink, mark_minimum, set_axes
+from gradbook.engine.landscape import angle_arc, contours
+from gradbook.engine.style import PALETTE, figsize, ink, mark_minimum, on_phone, set_axes
 from gradbook.information import angle_between, natural_direction
 from gradbook.landscapes import Quadratic, on_grid
 from gradbook.optimizers import gradient_descent
@@ -59,44 +60,32 @@ def readout(d) -> str:
 
 def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.9, steps: int = 30) -> Figure:
     d = data(sensitive, offset, lr_fraction, steps)
-    X, Y, start, g, nat, lr, path = d["X"], d["Y"], d["start"], d["g"], d["natural"], d["lr"], d["path"]
-
+    power = int(np.floor(np.log10(offset)))
+    u = 10.0**power  # axes in units of 10^power: no offset label in a corner
+    start, path = d["start"] / u, d["path"] / u
     fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
-    ax.contour(
-        X, Y, d["Z"], levels=d["level"] * np.array([0.25, 1.0, 2.25, 4.0]), colors=PALETTE["sky"], linewidths=1.0
-    )
-    ax.plot(
-        path[:, 0],
-        path[:, 1],
-        "--o",
-        color=PALETTE["orange"],
-        lw=1.0,
-        ms=2.5,
-        alpha=0.8,
-        label=f"梯度下降 {steps} 步，$\\eta = {lr:.3f}$",
-    )
+    levels = d["level"] * np.array([0.25, 1.0, 2.25, 4.0])
+    cs = contours(ax, d["X"] / u, d["Y"] / u, d["Z"], levels, lw=1.0)
+    ax.plot([], [], color=cs.get_edgecolor()[1], lw=1.0, label="$L$ 的等值线（竖长椭圆的中段）")
+    label = f"梯度下降 {steps} 步，$\\eta = {d['lr']:.3f}$"
+    ax.plot(*path.T, "--o", color=PALETTE["orange"], lw=1.0, ms=2.5, alpha=0.8, label=label, zorder=3)
     length = 0.9 * np.linalg.norm(start)
     for direction, colour, name in [
-        (-g, PALETTE["orange"], "负梯度 $-\\nabla L$"),
-        (-nat, PALETTE["green"], "自然梯度 $-F^{-1}\\nabla L$"),
+        (-d["g"], "orange", "负梯度 $-\\nabla L$"),
+        (-d["natural"], "green", "自然梯度 $-F^{-1}\\nabla L$"),
     ]:
         tip = start + direction / np.linalg.norm(direction) * length
-        ax.annotate(
-            "", xy=tip, xytext=start, arrowprops=dict(arrowstyle="-|>", color=colour, lw=2.6, mutation_scale=18)
-        )
-        ax.plot([], [], color=colour, lw=2.6, label=name)
+        arrow = dict(arrowstyle="-|>", color=PALETTE[colour], lw=2.6, mutation_scale=18)
+        ax.annotate("", xy=tip, xytext=start, arrowprops=arrow, zorder=4)
+        ax.plot([], [], color=PALETTE[colour], lw=2.6, label=name)
     ax.plot(*start, "o", color=ink(), ms=6, zorder=6)
-    ax.annotate(f"{d['angle']:.2f}°", start, xytext=(-62, -20), textcoords="offset points", color=ink())
+    angle_arc(ax, start, -d["g"], -d["natural"], 0.3 * length, f"{d['angle']:.2f}°", at=1.9)
     mark_minimum(ax, 0, 0)
-    set_axes(ax, xlim=(X[0, 0], X[0, -1]), ylim=(Y[0, 0], Y[-1, 0]), aspect="equal")
-    ax.ticklabel_format(style="sci", scilimits=(-2, 2))
-    set_axes(
-        ax,
-        "$\\Delta_1 = \\theta_1 - \\theta_1^*$（敏感）",
-        "$\\Delta_2 = \\theta_2 - \\theta_2^*$（迟钝）",
-        legend="lower left",
-    )
+    unit = f"单位 $10^{{{power}}}$"
+    set_axes(ax, f"$\\Delta_1$（敏感，{unit}）", f"$\\Delta_2$（迟钝，{unit}）", aspect="equal")
+    set_axes(ax, xlim=(-1.3 * offset / u, 1.35 * offset / u), ylim=(-0.3 * offset / u, 1.25 * offset / u))
+    fig.legend(loc="outside lower center", ncol=1 if on_phone() else 2)
     return fig
 
 
