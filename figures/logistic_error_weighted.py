@@ -9,8 +9,10 @@
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
+from matplotlib.lines import Line2D
 
-from gradbook.engine.style import PALETTE, SMALL, ink, panels, set_axes
+from gradbook.engine.style import PALETTE, SMALL, ink, on_phone, panels, set_axes
 from gradbook.models import LogisticRegression, add_bias, two_blobs
 from gradbook.optimizers import gradient_descent
 
@@ -101,9 +103,24 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
             va="center",
             color=ink(),
         )
+    # what the marks mean, once for all three panels: point size, the boundary, dashed vs solid arrows
+    dot = dict(ls="", marker="o", color=PALETTE["grey"], alpha=0.55, mew=0)
+    sizes = (Line2D([], [], ms=np.sqrt(6 + 140 * 0.05), **dot), Line2D([], [], ms=np.sqrt(146), **dot))
+    arrow = dict(lw=2)
+    keys = {
+        "点越大，误差 $|\\hat y_i - y_i|$ 越大": sizes,
+        "训练后的决策边界": Line2D([], [], ls=":", color=ink(), lw=1.4),
+        "合力 $-\\nabla L$": Line2D([], [], color=ink(), **arrow),
+        "正类的推力": Line2D([], [], color=PALETTE["orange"], **arrow),
+        "负类的推力": Line2D([], [], color=PALETTE["blue"], **arrow),
+        "虚线箭头：平衡数据": Line2D([], [], ls="--", color=ink(), **arrow),
+        "实线箭头：不平衡数据": Line2D([], [], color=ink(), **arrow),
+    }
+    ncol = 2 if on_phone() else 3
+    fig.legend(
+        keys.values(), keys.keys(), loc="outside lower center", ncol=ncol, handler_map={tuple: HandlerTuple(None)}
+    )
     push_ax.axhline(0, color=PALETTE["grey"], lw=0.6)
-    for color, label in ((PALETTE["orange"], "正类"), (PALETTE["blue"], "负类"), (ink(), "合力 $-\\nabla L$")):
-        push_ax.plot([], [], color=color, label=label)
     set_axes(
         push_ax,
         "权重沿 $(1,1)$ 的分量",
@@ -111,7 +128,6 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
         title="$w = 0$ 处的推力",
         xlim=(-0.05, 1.25),
         ylim=(-0.4, 0.6),
-        legend="lower right",
     )
     return fig
 

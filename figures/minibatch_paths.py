@@ -6,14 +6,15 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, figsize, ink, mark_minimum, set_axes
+from gradbook.engine.landscape import landscape
+from gradbook.engine.style import figsize, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent, sgd
 
 ALT = (
-    "均方误差损失的圆形等高线上三条从左上角出发、走向中心星号的路径：全量梯度下降是光滑的弧线，"
-    "B = 32 的小批量路径贴着它轻微抖动，B = 1 的随机梯度下降路径明显曲折，并在星号周围来回游荡。"
+    "均方误差损失的圆形等高线上三条从左上角方块出发、走向中心星号的路径：全量梯度下降是一条光滑的浅蓝宽带，"
+    "B = 32 的小批量路径在宽带里轻微抖动，B = 1 的随机梯度下降路径明显曲折，并在星号周围来回游荡。"
 )
 
 
@@ -39,16 +40,13 @@ def make(n: int = 1000, lr: float = 0.05, steps: int = 120, seed: int = 0) -> Fi
     d = data(n, lr, steps, seed)
     fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot()
-    ax.contour(d["W"], d["B"], d["Z"], levels=12, cmap=CMAP, linewidths=0.7)
-    runs = (
-        ("B = 1（随机梯度下降）", d["sgd"], "orange", 1.0),
-        ("B = 32（小批量）", d["minibatch"], "green", 1.4),
-        (f"B = n = {n}（批量梯度下降）", d["full"], "blue", 2.0),
-    )
-    for label, tr, color, lw in runs:
-        ax.plot(tr.iterates[:, 0], tr.iterates[:, 1], color=PALETTE[color], lw=lw, label=label)
-    ax.plot(*d["theta0"], "o", color=ink())
-    mark_minimum(ax, *d["star"])
+    runs = [
+        (d["sgd"].iterates, "orange", "B = 1（随机梯度下降）", {"lw": 1.0}),
+        (d["minibatch"].iterates, "green", "B = 32（小批量）", {"lw": 1.4, "zorder": 4}),
+        # a wide pale band under B = 32, which runs inside it
+        (d["full"].iterates, "blue", f"B = n = {n}（批量梯度下降）", {"lw": 5, "alpha": 0.4}),
+    ]
+    landscape(ax, d["W"], d["B"], d["Z"], lw=0.7, paths=runs, start=d["theta0"], minimum=d["star"])
     set_axes(ax, "$w$", "$b$", aspect="equal", legend="upper right")
     return fig
 

@@ -9,7 +9,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.adaptive import adam
-from gradbook.engine.style import CMAP, PALETTE, mark_minimum, mark_start, panels, set_axes
+from gradbook.engine.landscape import landscape
+from gradbook.engine.style import PALETTE, panels, set_axes
 from gradbook.information import logistic_fisher
 from gradbook.landscapes import on_grid
 from gradbook.models import LogisticRegression, two_blobs
@@ -66,20 +67,22 @@ def make(
     d = data(scale, n, seed, lr_gd, lr_adam, lr_natural, steps)
     best = d["best"]
     runs = [
-        ("梯度下降", PALETTE["orange"], d["gd"], lr_gd),
-        ("Adam", PALETTE["purple"], d["adam"], lr_adam),
-        ("自然梯度", PALETTE["green"], d["natural"], lr_natural),
+        ("梯度下降", "orange", d["gd"], lr_gd),
+        ("Adam", "purple", d["adam"], lr_adam),
+        ("自然梯度", "green", d["natural"], lr_natural),
     ]
     fig, (ax, bx) = panels(2, ratios=[1.15, 1.0])
-    ax.contour(d["W1"], d["W2"], d["Z"], levels=np.geomspace(0.003, 3.0, 7), cmap=CMAP, linewidths=0.8)
-    for name, colour, traj, lr in runs:
-        path = traj.iterates
-        ax.plot(path[:, 0], path[:, 1], "-o", color=colour, lw=1.3, ms=2.5)
-        gap = np.maximum(traj.losses - best, 1e-16)
-        bx.semilogy(np.arange(gap.size), gap, color=colour, lw=2, label=f"{name}，$\\eta = {lr:g}$")
-    mark_start(ax, *d["w0"])
-    mark_minimum(ax, *d["star"])
+    # the zigzag underneath, thin; Adam and the natural gradient on top in paper halos, so neither hides
+    paths = [
+        (traj.iterates, colour, None, dict(lw=1.0, ms=2.5) if colour == "orange" else dict(lw=1.4, ms=3, top=True))
+        for _, colour, traj, _ in runs
+    ]
+    levels = np.geomspace(0.003, 3.0, 7)
+    landscape(ax, d["W1"], d["W2"], d["Z"], levels=levels, paths=paths, start=d["w0"], minimum=d["star"])
     set_axes(ax, f"$w_1$（特征放大 {scale:g} 倍）", "$w_2$")
+    for name, colour, traj, lr in runs:
+        gap = np.maximum(traj.losses - best, 1e-16)
+        bx.semilogy(np.arange(gap.size), gap, color=PALETTE[colour], lw=2, label=f"{name}，$\\eta = {lr:g}$")
     set_axes(bx, "步数", "$L(w_k) - L(w^*)$", ylim=(1e-12, 3), legend="lower right")
     return fig
 

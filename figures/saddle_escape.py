@@ -8,7 +8,8 @@ r"""鞍点 $L = \theta_1^2 - \theta_2^2$：从稳定轴出发的梯度下降径�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, ink, panels, set_axes
+from gradbook.engine.landscape import contours, path
+from gradbook.engine.style import PALETTE, ink, panels, paper, set_axes
 from gradbook.landscapes import on_grid, saddle
 from gradbook.optimizers import gradient_descent, momentum
 
@@ -66,13 +67,15 @@ def make(
         (f"动量 β = {beta:g}，起点 (1, {offset:g})", "momentum", "orange", "-"),
     )
     fig, (ax, bx) = panels(2, ratios=[1, 1.25])
-    ax.contour(d["X"], d["Y"], d["Z"], levels=np.linspace(-4, 4, 17), cmap=CMAP, linewidths=0.7)
-    ax.plot([0], [0], "x", color=ink(), ms=9, mew=2)
-    ax.text(-0.12, -0.3, "鞍点", color=ink(), ha="right")
+    contours(ax, d["X"], d["Y"], d["Z"], np.linspace(-4, 4, 17), lw=0.7)
+    ax.plot([0], [0], "x", color=ink(), ms=9, mew=2, zorder=6)
+    ax.text(-0.15, -0.35, "鞍点", color=ink(), ha="right", va="top", bbox=dict(fc=paper(), ec="none", pad=1), zorder=6)
     k = np.arange(steps + 1)
     for label, run, color, ls in runs:
-        its, dist = d[run].iterates, d["distance"][run]
-        ax.plot(its[:, 0], its[:, 1], ls, color=PALETTE[color], lw=1.6)
+        dist = d["distance"][run]
+        # the plain run lies on the axis under the other three: on top, with its iterates dotted
+        plain = dict(top=True, ms=3.5, lw=2) if run == "plain" else {}
+        path(ax, d[run].iterates, color, ls=ls, **plain)
         bx.plot(k[: len(dist)], dist, ls, color=PALETTE[color], label=label)
     set_axes(
         ax, r"$\theta_1$", r"$\theta_2$", title=r"$L = \theta_1^2 - \theta_2^2$", xlim=(-1.6, 1.6), ylim=(-2.2, 2.2)

@@ -40,6 +40,7 @@ def landscape(ax, X, Y, Z, *, levels=12, lw: float = 0.8, minimum=None, start=No
         path(ax, points, colour, label, **(options[0] if options else {}))
     if start is not None:
         mark_start(ax, *start)
+        ax.lines[-1].set_zorder(5)  # above the paths that leave it
     if minimum is not None:
         mark_minimum(ax, *minimum)
     set_axes(ax, **axes)
