@@ -54,12 +54,14 @@ def make(
     ax.plot([x0], [y0], [0], "o", color=ink(), ms=4)
     tip = p + arrow_scale * g
     ax.quiver(x0, y0, 0, tip[0] - x0, tip[1] - y0, 0, color=PALETTE["orange"], lw=2.6, arrow_length_ratio=0.3)
-    ax.text(tip[0], tip[1] + 0.15, 0.15, r"$\nabla f$", color=PALETTE["orange"])
+    # in front of the arrow (+x comes toward the reader), clear of the z ticks behind its tip
+    mid = p + 0.6 * (tip - p)
+    ax.text(mid[0] + 0.7, mid[1], 0, r"$\nabla f$", color=PALETTE["orange"], ha="center", va="top")
     ax.text2D(0.02, 0.95, f"圆点：你站在 $({x0:g},{y0:g})$，高度 $f={z0:g}$", transform=ax.transAxes, color=ink())
     ax.text2D(0.02, 0.89, "橙色箭头：梯度，画在地面上", transform=ax.transAxes, color=PALETTE["orange"])
     set_axes(ax, "$x$", "$y$")
     ax.set_zlabel("$z$")
-    ax.set(zlim=(0, extent**2), xticks=np.arange(-extent, extent + 1), yticks=np.arange(-extent, extent + 1))
+    ax.set(zlim=(0, extent**2), zticks=np.arange(0, extent**2 + 1), xticks=np.arange(-extent, extent + 1), yticks=np.arange(-extent, extent + 1))
     ax.view_init(elev=elev, azim=azim)
     ax.set_box_aspect(None, zoom=0.9)
     return fig

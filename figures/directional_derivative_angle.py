@@ -74,18 +74,19 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
         xlim=(x0 - 1.35, x0 + 1.35),
         ylim=(y0 - 1.35, y0 + 1.35),
         aspect="equal",
-        legend="lower left",
+        legend=dict(loc="lower center", bbox_to_anchor=(0.5, 1.0)),  # above the map: the labels fill it
     )
 
     # 右：方向导数随角度变化
-    right.plot(d["phis"], d["curve"], color=PALETTE["blue"], label=r"$D_{\mathbf{u}}f=\nabla f\cdot\mathbf{u}$")
+    right.plot(d["phis"], d["curve"], color=PALETTE["blue"])
     right.axhline(0, color=ink(), lw=0.8)
     right.hlines([norm, -norm], 0, 360, color=PALETTE["grey"], lw=0.8, ls=":")
     right.scatter(d["marks"], d["at_marks"], c=[_color(float(v)) for v in d["at_marks"]], zorder=3, s=28)
     right.annotate(
         rf"梯度方向：最大值 $\|\nabla f\|\approx{norm:.2f}$",
         xy=(best, norm),
-        xytext=(best + 30, norm - 0.6),
+        xytext=(best + 55, norm - 0.35),  # right of the peak, above the falling curve
+        va="center",
         color=PALETTE["orange"],
         arrowprops=dict(arrowstyle="-", color=PALETTE["orange"], lw=0.8),
     )
@@ -96,15 +97,15 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
         color=PALETTE["purple"],
         arrowprops=dict(arrowstyle="-", color=PALETTE["purple"], lw=0.8),
     )
-    right.text((best + 90) % 360, 0.25, "沿等高线：0", ha="center", fontsize=SMALL, color=PALETTE["grey"])
+    # just past the zero crossing, where the curve is already below the axis
+    right.text((best + 98) % 360, 0.2, "沿等高线：0", fontsize=SMALL, color=PALETTE["grey"])
     right.set_xticks(range(0, 361, 45))
     set_axes(
         right,
         r"方向与 $x$ 轴的夹角 $\varphi$（度）",
-        "方向导数",
+        r"方向导数 $D_{\mathbf{u}}f=\nabla f\cdot\mathbf{u}$",
         xlim=(0, 360),
         ylim=(-norm - 0.6, norm + 0.7),
-        legend="upper right",
     )
     return fig
 

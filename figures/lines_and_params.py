@@ -7,7 +7,7 @@ r"""左边是数据，右边是参数：每一条直线 $\hat{y} = wx + b$ 对�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, ink, panels, set_axes
+from gradbook.engine.style import CMAP, PALETTE, ink, panels, paper, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 
@@ -38,11 +38,14 @@ def make(n: int = 50, seed: int = 0, w1: float = 1.5, b1: float = 250.0, w2: flo
     xs = np.linspace(x.min() - 5, x.max() + 5, 2)
     for theta, colour, _ in params:
         left.plot(xs, theta[0] * xs + theta[1], color=colour, lw=1.8, label=f"$w={theta[0]:.2f},\\ b={theta[1]:.0f}$")
-    set_axes(left, "面积 $x$（m²）", "价格 $y$（万元）", legend="upper left")
+    # under the axes: inside, every corner has a line or a point in it
+    key = dict(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, columnspacing=1.0, handlelength=1.5)
+    set_axes(left, "面积 $x$（m²）", "价格 $y$（万元）", legend=key)
     right.contour(d["W"], d["B"], d["Z"], levels=np.geomspace(1e3, 3e5, 9), cmap=CMAP, linewidths=1.0)
     for theta, colour, loss in params:
         right.plot(*theta, "o", color=colour, mec=ink(), ms=9, zorder=4)
-        right.annotate(f"$L={loss:.0f}$", theta, xytext=(8, 4), textcoords="offset points", color=colour)
+        box = dict(boxstyle="round,pad=0.1", fc=paper(), ec="none", alpha=0.85)  # the label, not the contour under it
+        right.annotate(f"$L={loss:.0f}$", theta, xytext=(8, 4), textcoords="offset points", color=colour, bbox=box)
     set_axes(right, "斜率 $w$（会动）", "截距 $b$（会动）")
     return fig
 

@@ -65,7 +65,7 @@ def make(
     fig = Figure(figsize=figsize("tall"), layout="none")
     ax = fig.add_subplot(projection="3d")
     ax.plot_surface(d["W"], d["B"], d["Z"], cmap=CMAP, rstride=2, cstride=2, linewidth=0, alpha=0.92, rasterized=True)
-    ax.plot([w_star], [b_star], [d["lowest"]], marker="*", ms=16, color=PALETTE["orange"], mec=ink(), zorder=10)
+    ax.plot([w_star], [b_star], [d["lowest"]], marker="*", ms=16, color=PALETTE["yellow"], mec=ink(), zorder=10)  # the house star
     ax.plot(
         floor[:, 0],
         floor[:, 1],
@@ -77,6 +77,7 @@ def make(
         label="谷底：这里 $b$ 变很多，损失几乎不变",
     )
     set_axes(ax, "斜率 $w$", "截距 $b$", legend="upper left")
+    ax.yaxis.labelpad = 14  # clear of the b ticks it sits against
     ax.set_zlabel("损失 $L(w,b)$（万）")
     ax.view_init(elev=elev, azim=azim)
     ax.set_box_aspect(None, zoom=0.88)
