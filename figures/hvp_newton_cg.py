@@ -8,7 +8,8 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, mark_minimum, panels, set_axes
+from gradbook.engine.landscape import landscape
+from gradbook.engine.style import PALETTE, panels, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.newton_cg import gradient_descent_path, narrow_valley, newton_cg
 
@@ -54,27 +55,14 @@ def make(
     gd, newton = d["gd"], d["newton"]
 
     fig, (left, right) = panels(2, ratios=[1, 1.15])
-    left.contour(d["X"], d["Y"], np.log10(d["Z"] + 1e-3), levels=14, cmap=CMAP, linewidths=0.8)
-    left.plot(
-        newton.iterates[:, 0],
-        newton.iterates[:, 1],
-        "o-",
-        color=PALETTE["orange"],
-        ms=5,
-        lw=2,
-        label=f"牛顿-CG（{newton_steps} 步）",
-    )
-    left.plot(
-        gd.iterates[:, 0],
-        gd.iterates[:, 1],
-        ".-",
-        color=PALETTE["grey"],
-        ms=3,
-        lw=0.9,
-        label=f"梯度下降（{gd_steps} 步）",
-    )
-    mark_minimum(left, 0, 0)
-    set_axes(left, "$x$", "$y$", title=f"条件数 $\\kappa = {condition:g}$ 的山谷", aspect="equal", legend="lower right")
+    runs = [
+        (gd.iterates, "grey", f"梯度下降（{gd_steps} 步）", dict(lw=0.9, ms=2)),
+        (newton.iterates, "orange", f"牛顿-CG（{newton_steps} 步）", dict(lw=2, ms=5, top=True)),
+    ]
+    title = f"条件数 $\\kappa = {condition:g}$ 的山谷"
+    levels, legend = 14, dict(loc="lower right", reverse=True)
+    landscape(left, d["X"], d["Y"], np.log10(d["Z"] + 1e-3), levels=levels, paths=runs, minimum=(0, 0))
+    set_axes(left, "$x$", "$y$", title=title, aspect="equal", legend=legend)
 
     floor = 1e-18
     right.semilogy(np.arange(gd_steps + 1), np.maximum(gd.losses, floor), color=PALETTE["grey"], label="梯度下降")

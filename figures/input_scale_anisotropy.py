@@ -8,7 +8,8 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, mark_minimum, panels, set_axes
+from gradbook.engine.landscape import landscape
+from gradbook.engine.style import PALETTE, panels, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data, standardize
 from gradbook.optimizers import gradient_descent
@@ -74,17 +75,11 @@ def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figur
 
     for axis, panel in zip((bx, cx), d["panels"]):
         L, (w_star, b_star), v, gap = panel["loss"], panel["star"], panel["scale"], panel["gap"]
-        axis.contour(
-            panel["W"],
-            panel["B"],
-            panel["Z"],
-            levels=L.value(L.minimizer()) + np.geomspace(0.05, 8, 8),
-            cmap=CMAP,
-            linewidths=0.7,
+        levels = L.value(L.minimizer()) + np.geomspace(0.05, 8, 8)
+        run = (panel["run"].iterates, "orange", None, dict(ms=2.5, lw=1.2))
+        landscape(
+            axis, panel["W"], panel["B"], panel["Z"], levels=levels, lw=0.7, paths=[run], minimum=(w_star, b_star)
         )
-        its = panel["run"].iterates
-        axis.plot(its[:, 0], its[:, 1], "o-", ms=2.5, lw=1.2, color=PALETTE["orange"])
-        mark_minimum(axis, w_star, b_star)
         if gap >= 1e-12:
             gap_text = f" {gap:.2g}"
         else:  # rounding noise, whose digits differ from CPU to CPU: say only how small it is

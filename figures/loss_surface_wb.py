@@ -65,7 +65,9 @@ def make(
     fig = Figure(figsize=figsize("tall"), layout="none")
     ax = fig.add_subplot(projection="3d")
     ax.plot_surface(d["W"], d["B"], d["Z"], cmap=CMAP, rstride=2, cstride=2, linewidth=0, alpha=0.92, rasterized=True)
-    ax.plot([w_star], [b_star], [d["lowest"]], marker="*", ms=16, color=PALETTE["yellow"], mec=ink(), zorder=10)  # the house star
+    ax.plot(
+        [w_star], [b_star], [d["lowest"]], marker="*", ms=16, color=PALETTE["yellow"], mec=ink(), zorder=10
+    )  # the house star
     ax.plot(
         floor[:, 0],
         floor[:, 1],

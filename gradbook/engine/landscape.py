@@ -20,15 +20,15 @@ def path(ax, points, colour: str, label: str | None = None, *, lw: float = 1.6, 
     """An optimiser's iterates (rows of ``points``) as a line in ``PALETTE[colour]``, with dots of size
     ``ms`` on the iterates. ``top=True`` draws it above the other paths inside a paper halo, so a path
     that runs along another one stays visible."""
-    from matplotlib import patheffects
-
     pts = np.asarray(points, dtype=float)
     style = dict(color=PALETTE[colour] if colour in PALETTE else colour, lw=lw, label=label, zorder=4 if top else 3)
     if ms:
         style.update(marker="o", ms=ms)
-    if top:
-        style["path_effects"] = [patheffects.withStroke(linewidth=lw + 3, foreground=paper()), patheffects.Normal()]
-    return ax.plot(pts[:, 0], pts[:, 1], **(style | kw))
+    style |= kw
+    if top:  # the halo is a line of its own, so the legend shows the path's plain mark
+        halo = style | dict(color=paper(), lw=style["lw"] + 3, label=None, zorder=3.9, alpha=1, ls="-")
+        ax.plot(pts[:, 0], pts[:, 1], **(halo | ({"ms": ms + 2} if ms else {})))
+    return ax.plot(pts[:, 0], pts[:, 1], **style)
 
 
 def landscape(ax, X, Y, Z, *, levels=12, lw: float = 0.8, minimum=None, start=None, paths=(), **axes):
