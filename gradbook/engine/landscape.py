@@ -4,6 +4,8 @@ another)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from gradbook.engine.style import CMAP, PALETTE, ink, mark_minimum, mark_start, paper, set_axes
@@ -21,7 +23,8 @@ def path(ax, points, colour: str, label: str | None = None, *, lw: float = 1.6, 
     ``ms`` on the iterates. ``top=True`` draws it above the other paths inside a paper halo, so a path
     that runs along another one stays visible."""
     pts = np.asarray(points, dtype=float)
-    style = dict(color=PALETTE[colour] if colour in PALETTE else colour, lw=lw, label=label, zorder=4 if top else 3)
+    style: dict[str, Any] = dict(color=PALETTE[colour] if colour in PALETTE else colour, lw=lw, label=label)
+    style["zorder"] = 4 if top else 3
     if ms:
         style.update(marker="o", ms=ms)
     style |= kw
