@@ -39,7 +39,7 @@ def data(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
     g = loss.grad(start)  # (1, 1/100) for the defaults
     nat = natural_direction(F, g)
     lr = lr_fraction * loss.max_stable_lr
-    X, Y = np.meshgrid(np.linspace(-2.0 * offset, 2.0 * offset, 300), np.linspace(-0.5 * offset, 1.4 * offset, 200))
+    X, Y = np.meshgrid(np.linspace(-2.0 * offset, 2.0 * offset, 300), np.linspace(-1.0 * offset, 1.4 * offset, 250))
     return dict(
         X=X,
         Y=Y,
@@ -67,7 +67,7 @@ def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
     ax = fig.add_subplot()
     levels = d["level"] * np.array([0.25, 1.0, 2.25, 4.0])
     cs = contours(ax, d["X"] / u, d["Y"] / u, d["Z"], levels, lw=1.0)
-    ax.plot([], [], color=cs.get_edgecolor()[1], lw=1.0, label="$L$ 的等值线（竖长椭圆的中段）")
+    ax.plot([], [], color=cs.get_edgecolor()[1], lw=1.0, label="$L$ 的等值线")
     label = f"梯度下降 {steps} 步，$\\eta = {d['lr']:.3f}$"
     ax.plot(*path.T, "--o", color=PALETTE["orange"], lw=1.0, ms=2.5, alpha=0.8, label=label, zorder=3)
     length = 0.9 * np.linalg.norm(start)
@@ -84,7 +84,8 @@ def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
     mark_minimum(ax, 0, 0)
     unit = f"单位 $10^{{{power}}}$"
     set_axes(ax, f"$\\Delta_1$（敏感，{unit}）", f"$\\Delta_2$（迟钝，{unit}）", aspect="equal")
-    set_axes(ax, xlim=(-1.3 * offset / u, 1.35 * offset / u), ylim=(-0.3 * offset / u, 1.25 * offset / u))
+    low = min(-0.3 * offset / u, path[:, 1].min() - 0.1 * offset / u)  # F₁₁ near 1: descent overshoots below 0
+    set_axes(ax, xlim=(-1.3 * offset / u, 1.35 * offset / u), ylim=(low, 1.25 * offset / u))
     fig.legend(loc="outside lower center", ncol=1 if on_phone() else 2)
     return fig
 
