@@ -18,10 +18,11 @@ from gradbook.engine.render import figure as drawn
 from gradbook.information import hamming_distance
 from gradbook.landscapes import saddle
 from gradbook.models import sigmoid
-from gradbook.networks import activation, clip_by_norm, hidden_state_jacobian_norms, recurrent_matrix
+from gradbook.networks import activation, clip_by_norm, hidden_state_jacobian_norms, init_params, recurrent_matrix
+from gradbook.normalization import DeepNet, input_gradient_ratio, normalize
 from gradbook.optimizers import gradient_descent, momentum
 from gradbook.pitfalls import LinearRecurrence
-from tests.chapters import ROOT, claim, front_matter, markdown
+from tests.chapters import ROOT, check_off_the_edge, claim, front_matter, markdown
 
 CH = "04"
 F16 = np.float16
@@ -180,7 +181,7 @@ def test_the_derivative_is_a_sum_over_the_twenty_uses_of_w():
 
 
 def test_clipping_tames_the_exploding_run():
-    d = figure_data("clipping_exploding")  # figure 4.4: from w = 1.1 at η = 0.01, plain and clipped to norm 1
+    d = figure_data("clipping_exploding")  # figure 4.6: from w = 1.1 at η = 0.01, plain and clipped to norm 1
     w_star, plain, clipped = d["w_star"], d["plain"], d["clipped"]
     claim(CH, w_star, "$w^* = 0.5^{1/20} \\approx 0.966$", value=0.966, abs=5e-4)
     claim(CH, float(LinearRecurrence(steps=20, target=0.5).grad(plain.iterates[0])[0]), "梯度已有约 761.7")
@@ -189,6 +190,150 @@ def test_clipping_tames_the_exploding_run():
     assert not clipped.diverged
     assert np.allclose(np.diff(clipped.iterates[:12, 0]), -0.01)
     claim(CH, clipped.steps_to_reach(np.array([w_star]), 1e-6), "在第 17 步离 $w^*$ 已不到 $10^{-6}$")
+
+
+# --- remedies: initialisation, normalisation, residual connections ------------------------------------------
+
+
+def test_the_variance_derivation_behind_xavier_and_he():
+    a, s = sp.symbols("a s", positive=True)
+    density = sp.exp(-(a**2) / (2 * s**2)) / (s * sp.sqrt(2 * sp.pi))
+    assert sp.simplify(sp.integrate(a**2 * density, (a, 0, sp.oo)) - s**2 / 2) == 0  # E[max(0, a)²] = Var(a)/2
+    assert sp.simplify(sp.integrate(density, (a, 0, sp.oo)) - sp.Rational(1, 2)) == 0  # E[relu'(a)²] = 1/2
+    n_in, n_out = sp.symbols("n_in n_out", positive=True)
+    x, y = 1 / n_in, 1 / n_out  # Xavier is the harmonic mean of what forward and backward each ask for
+    assert sp.simplify(2 * x * y / (x + y) - 2 / (n_in + n_out)) == 0
+    # Monte Carlo on a square ReLU layer: He keeps E[h²], Xavier halves it
+    rng = np.random.default_rng(0)
+    h = rng.normal(size=(256, 2000))
+    for init, factor in (("he", 1.0), ("xavier", 0.5)):
+        W = init_params([256, 256], init, seed=1)[0][0]
+        assert np.mean(np.maximum(W @ h, 0) ** 2) / np.mean(h**2) == pytest.approx(factor, rel=0.05)
+    text = markdown(CH)
+    assert r"\tfrac12 n \cdot \tfrac1n = \tfrac12" in text and r"\operatorname{Var}(W) = 2/n_{\text{in}}" in text
+    claim(CH, 1 / math.sqrt(2), r"$1/\sqrt2 \approx 0.707$", value=0.707, abs=5e-4)
+
+
+def test_the_twenty_layer_profile_matches_the_prediction():
+    assert spec("init_variance_profile").defaults()["width"] == 256
+    claim(CH, spec("init_variance_profile").defaults()["depth"], "宽 256、共 20 层的网络", value=20)
+    d = figure_data("init_variance_profile")
+    rx, he, th = (d["lines"][k] for k in (("relu", "xavier"), ("relu", "he"), ("tanh", "xavier")))
+    assert rx["forward"][0] == pytest.approx(1.0, abs=0.005) and len(d["layers"]) - 1 == 19
+    claim(CH, rx["forward"][-1], "经过 19 个 ReLU 层后只剩 0.0014", value=0.0014, abs=5e-5)
+    claim(CH, 2**-9.5, r"$2^{-19/2} \approx 0.0014$", value=0.0014, abs=5e-5)
+    for key in ("forward", "backward"):  # the measured line hugs the halving line
+        assert np.all(np.abs(np.log(rx[key] / d["halving"][key])) < 0.3)
+        assert he[key].max() / he[key].min() < 1.3  # "两头都持平"
+    claim(CH, rx["backward"][0] / rx["backward"][-1], "梯度只剩最后一个隐藏层的 0.0013 倍")
+    claim(CH, he["backward"][0] / he["backward"][-1], "输入处的梯度是最后一个隐藏层的 0.94 倍")
+    claim(CH, th["forward"][-1], "前向的均方根慢慢降到 0.16")
+    claim(CH, th["backward"][0] / th["backward"][-1], "梯度也缩小到 0.15 倍")
+
+
+def test_batch_norm_gradient_as_the_chapter_writes_it():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    a, dy, gamma, eps = rng.normal(2.0, 3.0, 8), rng.normal(size=8), 1.7, 1e-5
+    mu, var = a.mean(), a.var()
+    ahat = (a - mu) / np.sqrt(var + eps)
+    g = gamma * dy
+    formula = (g - g.mean() - ahat * np.mean(g * ahat)) / np.sqrt(var + eps)  # the displayed formula, term by term
+    t = torch.tensor(a[:, None], dtype=torch.float64, requires_grad=True)
+    w = torch.tensor([gamma], dtype=torch.float64, requires_grad=True)
+    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    out = torch.nn.functional.batch_norm(t, None, None, w, b, training=True, eps=eps)
+    (out[:, 0] * torch.tensor(dy)).sum().backward()
+    assert np.allclose(formula, t.grad.numpy()[:, 0], atol=1e-12)
+    assert w.grad.item() == pytest.approx(float(dy @ ahat)) and b.grad.item() == pytest.approx(dy.sum())
+    # γ = √(σ² + ε), β = μ undoes the normalisation
+    undone, _ = normalize(a[None, :], np.array([np.sqrt(var + eps)]), np.array([mu]), "batch", eps=eps)
+    assert np.allclose(undone[0], a)
+    # a batch of one has no variance to divide by; layer normalisation needs no batch
+    with pytest.raises(ValueError):
+        normalize(a[:, None], np.ones(8), np.zeros(8), "batch")
+    assert normalize(a[:, None], np.ones(8), np.zeros(8), "layer")[0].std() == pytest.approx(1.0, rel=1e-5)
+    claim(CH, eps, r"（这里取 $10^{-5}$）", value=1e-5)
+    assert inspect.signature(normalize).parameters["eps"].default == eps
+
+
+def normalisation_gains(kind: str) -> np.ndarray:
+    """1/√(σ² + ε) averaged over the units of each hidden layer of figure 4.5's sigmoid network."""
+    rng = np.random.default_rng(0)
+    h = rng.normal(size=(32, 64))
+    net = DeepNet.create([32] * 10 + [1], "sigmoid", "xavier", seed=0, norm=kind)
+    gains = []
+    for W in net.weights[:-1]:
+        out, cache = normalize(W @ h, np.ones(32), np.zeros(32), kind)
+        h = sigmoid(out)
+        gains.append(float(np.mean(cache.inv_std)))
+    return np.array(gains)
+
+
+def test_normalisation_flattens_the_profile():
+    d = figure_data("normalization_profile")
+    sig, relu = d["sigmoid", "xavier"], d["relu", "naive"]
+    assert np.allclose(sig[None], layer_norms("sigmoid", "xavier"))  # the network of figure 4.2
+    assert np.allclose(relu[None], layer_norms("relu", "naive"))
+    claim(CH, sig[None][0] / sig[None][-1], r"本来首尾相差 $4.7 \times 10^{-7}$ 倍", value=4.7e-7, rel=0.02)
+    bn, ln = sig["batch"], sig["layer"]
+    claim(CH, len(bn) - 1, "九个隐藏层", value=9)
+    claim(CH, bn[:-1].min(), "都落在 0.21 到 0.58 之间")
+    claim(CH, bn[:-1].max(), "到 0.58 之间", value=0.58, abs=0.005)
+    claim(CH, bn[0] / bn[-1], "首尾之比变成 0.11")
+    claim(CH, ln[0] / ln[-1], r"首尾之比是 $1.6 \times 10^{-5}$", value=1.6e-5, rel=0.03)
+    bn_gain, ln_gain = normalisation_gains("batch")[1:], normalisation_gains("layer")[1:]
+    assert np.all((0.17 < 1 / bn_gain) & (1 / bn_gain < 0.23))  # "批内的标准差约 0.2"
+    assert np.all((4.5 < bn_gain) & (bn_gain < 5.6)) and "梯度每过一层被放大约 5 倍" in markdown(CH)
+    assert np.all(ln_gain < 2.3) and "只把梯度放大不到 2.3 倍" in markdown(CH)
+    assert np.all((relu[None] > 1e11) & (relu[None] < 1e12))
+    claim(CH, relu["batch"].min(), "批归一化的各层在 2.2 到 7.7 之间")
+    claim(CH, relu["batch"].max(), "到 7.7 之间", value=7.7, abs=0.05)
+    claim(CH, relu["layer"].min(), "层归一化的在 0.94 到 3.3 之间")
+    claim(CH, relu["layer"].max(), "到 3.3 之间", value=3.3, abs=0.05)
+
+
+RESIDUAL_COLUMNS = (
+    ("sigmoid", "xavier", {}),
+    ("sigmoid", "xavier", {"residual": True}),
+    ("relu", "he", {"norm": "batch"}),
+    ("relu", "he", {"norm": "batch", "residual": True}),
+)
+
+
+def table_cell(v: float) -> tuple[str, float, float]:
+    """How the residual table prints a ratio: (text, the value it spells, half a unit of its last digit)."""
+    if 0.01 <= v < 1000:
+        text = f"{v:#.3g}"
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        return text, float(text), 0.5 * 10.0**-decimals
+    mantissa, exponent = f"{v:.1e}".split("e")
+    return f"${mantissa} \\times 10^{{{int(exponent)}}}$", float(f"{v:.1e}"), 0.05 * 10.0 ** int(exponent)
+
+
+def test_the_residual_table():
+    text = markdown(CH)
+    ratios = {}
+    for depth in (10, 20, 50, 100):
+        row = [input_gradient_ratio(act, init, depth, **opts) for act, init, opts in RESIDUAL_COLUMNS]
+        ratios[depth] = row
+        cells = [table_cell(v) for v in row]
+        assert f"| {depth} | " + " | ".join(c[0] for c in cells) + " |" in text, f"the table's row for L = {depth}"
+        for v, (cell, shown, half) in zip(row, cells):
+            literal = None if cell.startswith("$") else cell
+            check_off_the_edge(v, shown, f"the residual table at L = {depth}", rel=0.0, abs=half, literal=literal)
+    plain, skip, bn, bn_skip = zip(*ratios.values())
+    assert 1e-62 <= plain[-1] < 1e-61 and "100 层时只剩 $10^{-62}$ 量级" in text
+    assert all(0.9 < r < 1.3 for r in skip) and "到 100 层都还在 1 附近" in text
+    claim(CH, bn[-1], r"100 层时放大了 $4.8 \times 10^{8}$ 倍", value=4.8e8, rel=0.01)
+    claim(CH, bn_skip[-1], "缓慢地增长到 13.5")
+    alone = input_gradient_ratio("relu", "he", 100, residual=True)  # skips without batch normalisation
+    assert 1e21 <= alone < 1e22 and "100 层后梯度被放大 $10^{21}$ 量级" in text
+
+
+def test_residual_nets_link_to_gradient_flow_in_chapter_5():
+    assert "[第 5 章的梯度流](05-optimizers.md#梯度流下山的连续版本)" in markdown(CH)
+    assert "## 梯度流：下山的连续版本" in markdown("5")
 
 
 # --- saddle points ---------------------------------------------------------------------------------
@@ -206,7 +351,7 @@ def test_saddle_gradient_and_gd_factors():
 
 
 def test_gd_on_the_stable_axis_stalls_at_the_saddle():
-    tr = figure_data("saddle_escape")["plain"]  # figure 4.5's grey run, from (1, 0)
+    tr = figure_data("saddle_escape")["plain"]  # figure 4.7's grey run, from (1, 0)
     assert np.all(tr.iterates[:, 1] == 0) and tr.steps_to_leave(np.zeros(2), 2.0) is None
     claim(CH, float(np.linalg.norm(tr.final)), r"约 $1.5 \times 10^{-6}$", value=1.5e-6, rel=0.03)
 
@@ -246,7 +391,7 @@ def test_momentum_growth_rate_is_the_larger_root():
 
 
 def anisotropy(scale: float = 5.0) -> list[dict]:
-    """Figure 4.6's two panels: the loss, its run and its gap at s = 1 and at s = ``scale``."""
+    """Figure 4.8's two panels: the loss, its run and its gap at s = 1 and at s = ``scale``."""
     return figure_data("input_scale_anisotropy", scale=scale)["panels"]
 
 
@@ -282,7 +427,7 @@ def test_condition_numbers_and_the_slow_run():
 
 
 def test_minibatch_variance_falls_as_one_over_b():
-    d = figure_data("minibatch_variance", shuffles=60)  # figure 4.7's measurement, with twice its shuffles
+    d = figure_data("minibatch_variance", shuffles=60)  # figure 4.9's measurement, with twice its shuffles
     G, tr_sigma = d["grads"], d["tr_sigma"]
     n = len(G)
     claim(CH, tr_sigma, "$\\operatorname{tr}\\Sigma \\approx 55.0$")
@@ -348,7 +493,7 @@ def test_float16_thresholds():
 
 
 def float16_runs(scale: float | None) -> object:
-    """Figure 4.10's float16 run, without loss scaling (``None``) or scaled by ``scale``."""
+    """Figure 4.12's float16 run, without loss scaling (``None``) or scaled by ``scale``."""
     if scale is None:
         return figure_data("float16_underflow")["float16"]
     return figure_data("float16_underflow", loss_scale=scale)["scaled"]
@@ -398,7 +543,7 @@ def test_exercise_3_momentum_rate_with_half_beta():
 
 
 def test_exercise_4_scale_twenty():
-    H = anisotropy(20.0)[1]["loss"].hessian(np.zeros(2))  # figure 4.6 redrawn at s = 20
+    H = anisotropy(20.0)[1]["loss"].hessian(np.zeros(2))  # figure 4.8 redrawn at s = 20
     claim(CH, np.linalg.cond(H), "$\\kappa = s^2 = 400$", value=400, rel=1e-9)
     lam = np.linalg.eigvalsh(H).max()
     claim(CH, lam, "$\\lambda_{\\max} = 2 s^2 = 800$", value=800, rel=1e-9)
@@ -441,6 +586,8 @@ def test_every_figure_of_the_chapter_is_embedded():
         "sigmoid_saturation",
         "layer_grad_norms",
         "rnn_jacobian_norms",
+        "init_variance_profile",
+        "normalization_profile",
         "clipping_exploding",
         "saddle_escape",
         "input_scale_anisotropy",

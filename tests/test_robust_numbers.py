@@ -314,7 +314,7 @@ def test_ch3_adjoint_snippet_agrees_with_finite_differences_by_a_wide_margin():
 def test_ch4_clipped_run_reaches_w_star_at_step_17():
     def count(scale, start):
         (w0,) = start(np.array([1.1]))
-        d = figure_data("clipping_exploding", start=float(w0))  # figure 4.4
+        d = figure_data("clipping_exploding", start=float(w0))  # figure 4.6
         return d["clipped"].steps_to_reach(np.array([d["w_star"]]), 1e-6 * scale)
 
     claim("04", robust(count), "在第 17 步离 $w^*$ 已不到 $10^{-6}$")
@@ -340,7 +340,7 @@ def test_ch4_unclipped_run_overflows_after_step_2_in_the_figure_and_the_prose():
     ],
 )
 def test_ch4_saddle_escape_steps(text, run):
-    def count(scale, start):  # figure 4.5's runs
+    def count(scale, start):  # figure 4.7's runs
         return rerun("saddle_escape", nudging(start))[run].steps_to_leave(np.zeros(2), 2.0 * scale)
 
     claim("04", robust(count), text, value=int(re.search(r"第 (\d+) 步", text)[1]))
@@ -356,7 +356,7 @@ def test_ch4_exercise_ninety_steps_to_shrink_a_hundredfold():
 
 
 def test_ch4_batch_size_for_a_variance_below_two():
-    def measured_at(start):  # figure 4.7's model, taking its per-example gradients at a nudged point
+    def measured_at(start):  # figure 4.9's model, taking its per-example gradients at a nudged point
         def wrap(model):
             class Nudged(model):
                 def per_example_grads(self, theta):
@@ -392,7 +392,7 @@ def test_ch4_gradient_confusion_counts_and_the_figure_legend():
 def test_ch4_float16_stops(scale, text):
     def count(_tol_scale, start):  # exact arithmetic on powers of two: no tolerance, and float16 rounds the nudge away
         if scale is None:
-            run = rerun("float16_underflow", nudging(start))["float16"]  # figure 4.10
+            run = rerun("float16_underflow", nudging(start))["float16"]  # figure 4.12
         else:
             run = rerun("float16_underflow", nudging(start), loss_scale=scale)["scaled"]
         return first(np.diff(run.iterates[:, 0].astype(float)) == 0)
