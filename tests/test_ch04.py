@@ -669,3 +669,18 @@ def test_exercise_9_clipping_thresholds():
     claim(CH, float(loss.grad(np.array([1.1]))[0]), "第一步的梯度约 761.7")
     claim(CH, float(loss.grad(np.array([0.1]))[0]), r"只有约 $-10^{-18}$", value=-1e-18, rel=0.01)
     claim(CH, 1.1 - w_star, "离起点只有约 0.13")
+
+
+def test_exercise_10_leaky_relu_initialisation():
+    a, s, alpha = sp.symbols("a s alpha", positive=True)
+    density = sp.exp(-(a**2) / (2 * s**2)) / (s * sp.sqrt(2 * sp.pi))
+    second = sp.integrate(a**2 * density, (a, 0, sp.oo)) + sp.integrate(alpha**2 * a**2 * density, (a, 0, sp.oo))
+    assert sp.simplify(second - (1 + alpha**2) / 2 * s**2) == 0
+    var_w = 2 / ((1 + 0.1**2) * 256)
+    rng = np.random.default_rng(0)
+    h = rng.normal(size=(256, 2000))
+    W = rng.normal(0.0, math.sqrt(var_w), (256, 256))
+    z = W @ h
+    assert np.mean(np.maximum(z, 0.1 * z) ** 2) / np.mean(h**2) == pytest.approx(1.0, rel=0.05)
+    claim(CH, var_w, r"$2 / (1.01 \times 256) \approx 0.00774$", value=0.00774, abs=5e-6)
+    claim(CH, 2 / 256, r"$2/256 \approx 0.00781$", value=0.00781, abs=5e-6)

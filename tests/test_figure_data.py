@@ -83,6 +83,11 @@ NOT_A_VALUE = {
     "natural_vs_euclidean": {
         "45": lambda d: _degrees(d["natural"]) == pytest.approx(45),  # 自然梯度箭头沿 45° 斜线
     },
+    "normalization_profile": {
+        "10⁻⁶": lambda d: 1e-6 / 3 < d["sigmoid", "xavier"][None][0] < 3e-6,  # 不归一化的线降到 10⁻⁶ 附近
+        "10¹¹": lambda d: all(1e11 < v < 1e12 for v in d["relu", "naive"][None]),  # 整体停在 10¹¹ 附近
+        "10⁰": lambda d: all(0.3 < v < 10 for k in ("batch", "layer") for v in d["relu", "naive"][k]),  # 落在 10⁰ 附近
+    },
     "quadratic_definiteness": {
         "−2": None,  # the axes' range
         "45": lambda d: all(sorted(round(_degrees(v)) for v in m["eigenvectors"].T) == [-45, 45] for m in d.values()),
