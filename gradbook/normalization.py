@@ -142,8 +142,9 @@ class DeepNet:
             else:
                 scale = self.branch_scale if self._skips(i) else 1.0
                 G = scale * grad_h * df(pre[i], post[i])
-                if caches[i] is not None:
-                    G = normalize_backward(G, caches[i])[0]
+                cache = caches[i]
+                if cache is not None:
+                    G = normalize_backward(G, cache)[0]
             skip = grad_h if self._skips(i) else 0.0
             grads.insert(0, G @ hs[i].T)
             grad_h = self.weights[i].T @ G + skip
