@@ -67,7 +67,7 @@ def test_the_notes_pytorch_example_and_gradient_accumulation():
     """Chapter 3: y = x² + 3x at x = 2 gives 7; a second backward adds to .grad until zero_grad."""
     x = ad.Value(2.0)
     y = x**2 + 3 * x
-    y.backward()
+    y.backward(retain_graph=True)  # keep the saved values: this graph is replayed below
     assert y.data == 10.0 and x.grad == 7.0
     (x**2 + 3 * x).backward()
     assert x.grad == 14.0

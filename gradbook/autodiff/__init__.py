@@ -8,10 +8,13 @@
 - ``ops``: what both share, the elementary functions and the operation counter: every operation is
   counted in the current ``OpCounter`` (see ``counting()``).
 - ``cost``: the product x₁·…·xₙ, whose gradient shows what each mode costs.
+- ``softmax``: softmax cross-entropy, whose gradient is p − y.
+- ``checkpoint``: gradient checkpointing, memory against recomputation on a deep chain.
 
 Import from here: ``from gradbook.autodiff import Value, gradient_reverse``.
 """
 
+from gradbook.autodiff.checkpoint import ChainRun, chain_gradient
 from gradbook.autodiff.cost import GradientCost, predicted_product_gradient_cost, product, product_gradient_cost
 from gradbook.autodiff.forward import Dual, derivative, gradient_forward, jvp
 from gradbook.autodiff.ops import (
@@ -28,9 +31,11 @@ from gradbook.autodiff.ops import (
     sin,
     tanh,
 )
-from gradbook.autodiff.reverse import Value, gradient_reverse, hessian, hessian_vector_product
+from gradbook.autodiff.reverse import Value, gradient_reverse, hessian, hessian_vector_product, no_grad
+from gradbook.autodiff.softmax import softmax, softmax_cross_entropy, softmax_cross_entropy_grad
 
 __all__ = [
+    "ChainRun",
     "Dual",
     "GradientCost",
     "Number",
@@ -38,6 +43,7 @@ __all__ = [
     "Scalar",
     "ScalarFunction",
     "Value",
+    "chain_gradient",
     "cos",
     "counting",
     "derivative",
@@ -48,11 +54,15 @@ __all__ = [
     "hessian_vector_product",
     "jvp",
     "log",
+    "no_grad",
     "predicted_product_gradient_cost",
     "product",
     "product_gradient_cost",
     "relu",
     "sigmoid",
     "sin",
+    "softmax",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_grad",
     "tanh",
 ]

@@ -1,11 +1,17 @@
 """Reverse mode: a ``Value`` remembers its parents and the local derivatives; ``backward()`` replays this
 tape from the output to the inputs, so one pass gives the whole gradient (micrograd's design).
 
+As in PyTorch: ``backward()`` frees the tape's saved values unless ``retain_graph=True``; its ``gradient``
+seeds the output's sensitivity (a vector-Jacobian product); ``detach()`` and ``no_grad()`` make values
+the tape does not follow.
+
 Forward over reverse: a ``Value`` whose data are ``Dual`` numbers gives Hessian-vector products.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import cast
 
 import numpy as np
@@ -27,19 +33,51 @@ from gradbook.autodiff.ops import (
 )
 from gradbook.validation import as_array
 
+_recording = True  # False inside ``no_grad()``
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Inside the block nothing is recorded: results are plain leaves that do not require grad."""
+    global _recording
+    saved, _recording = _recording, False
+    try:
+        yield
+    finally:
+        _recording = saved
+
 
 class Value(ADNumber):
     """A scalar on the reverse-mode tape: ``data``, ``grad`` (∂output/∂self after ``backward()``), parents."""
 
-    def __init__(self, data: Scalar, _parents: tuple[Value, ...] = (), _locals: tuple = (), _op: str = ""):
+    def __init__(
+        self,
+        data: Scalar,
+        _parents: tuple[Value, ...] = (),
+        _locals: tuple | None = (),
+        _op: str = "",
+        requires_grad: bool = True,
+    ):
         self.data = data
         self.grad: Scalar = 0.0
+        self.requires_grad = requires_grad
         self._parents, self._locals, self._op = _parents, _locals, _op
 
     @staticmethod
     def _node(data: Scalar, parents: tuple[Value, ...], local_grads: tuple, op: str) -> Value:
+        if not _recording or not any(p.requires_grad for p in parents):
+            return Value(data, requires_grad=False)  # nothing to differentiate: keep no tape
         ops.current.recorded += 1
         return Value(data, parents, local_grads, op)
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The values this one was computed from (empty for a leaf)."""
+        return self._parents
+
+    def detach(self) -> Value:
+        """The same number as a new leaf that does not require grad: the tape stops here."""
+        return Value(self.data, requires_grad=False)
 
     def __add__(self, other: Value | Number) -> Value:
         o = _as_value(other)
@@ -112,18 +150,33 @@ class Value(ADNumber):
                 stack.extend((p, False) for p in node._parents if id(p) not in seen)
         return order
 
-    def backward(self) -> None:
-        """Fill ``grad`` of every node; leaves (inputs) accumulate across calls, like PyTorch's ``.grad``."""
+    def backward(self, gradient: Scalar | None = None, retain_graph: bool = False) -> None:
+        """Fill ``grad`` of every node, starting from ``gradient`` (default 1) at this one.
+
+        Leaves (inputs) accumulate across calls, like PyTorch's ``.grad``. The local derivatives saved
+        on the tape are freed afterwards unless ``retain_graph``: a second pass then raises.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("this value does not require grad: it was detached or computed under no_grad()")
         tape = self.tape()
+        if any(node._locals is None for node in tape):
+            raise RuntimeError(
+                "backward() through the tape a second time: the first one freed its saved values; "
+                "call the first with retain_graph=True"
+            )
         for node in tape:
             if node._parents:
                 node.grad = 0.0
-        self.grad = Dual(1.0, 0.0) if isinstance(self.data, Dual) else 1.0
+        if gradient is None:
+            gradient = Dual(1.0, 0.0) if isinstance(self.data, Dual) else 1.0
+        self.grad = gradient
         for node in reversed(tape):
             if node._parents:
                 ops.current.backward += 1
-            for parent, local in zip(node._parents, node._locals):
+            for parent, local in zip(node._parents, node._locals or ()):
                 parent.grad = parent.grad + local * node.grad
+            if node._parents and not retain_graph:
+                node._locals = None
 
     def zero_grad(self) -> None:
         self.grad = 0.0
@@ -135,7 +188,9 @@ class Value(ADNumber):
 def gradient_reverse(f: ScalarFunction, x: np.ndarray) -> np.ndarray:
     """∇f(x) by reverse mode: one forward sweep recording the tape, one backward sweep."""
     xs = [Value(float(a)) for a in as_array(x, "x", ndim=1)]
-    _as_value(f(xs)).backward()
+    out = f(xs)
+    if isinstance(out, Value) and out.requires_grad:  # else f did not depend on x at all
+        out.backward()
     return np.array([v.grad for v in xs], dtype=np.float64)
 
 
@@ -145,7 +200,7 @@ def hessian_vector_product(f: ScalarFunction, x: np.ndarray, v: np.ndarray) -> n
     v = as_array(v, "v", shape=x.shape)
     xs = [Value(Dual(float(a), float(b))) for a, b in zip(x, v)]
     out = _as_value(f(xs))
-    if not isinstance(out.data, Dual):  # f did not depend on x at all
+    if not isinstance(out.data, Dual) or not out.requires_grad:  # f did not depend on x at all
         return np.zeros_like(x)
     out.backward()
     return np.array([float(tangent(node.grad)) for node in xs])
@@ -158,7 +213,7 @@ def hessian(f: ScalarFunction, x: np.ndarray) -> np.ndarray:
 
 
 def _as_value(x: Value | Scalar) -> Value:
-    return x if isinstance(x, Value) else Value(x)
+    return x if isinstance(x, Value) else Value(x, requires_grad=False)  # a constant
 
 
 def _primal(x: Scalar) -> float:
