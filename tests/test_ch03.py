@@ -495,3 +495,168 @@ def test_exercise_9_cross_entropy_cancels_the_sigmoid_slope():
     square_slope = 2 * (s - 1) * s * (1 - s)
     claim(CH, square_slope, "推力只剩 $-0.0861$")
     claim(CH, (s - 1) / square_slope, "约为交叉熵的十一分之一", value=11, abs=0.5)
+
+
+# --- 同一张小图，两种走法 ---------------------------------------------------------------------------
+
+
+def _dual_pass(seed_x: float, seed_y: float) -> dict[str, ad.Dual]:
+    x, y = ad.Dual(2.0, seed_x), ad.Dual(3.0, seed_y)
+    a, b = x + y, x * y
+    return {"x": x, "y": y, "a": a, "b": b, "f": a * b}
+
+
+def test_the_dual_number_walk_of_the_small_graph():
+    by_x, by_y = _dual_pass(1.0, 0.0), _dual_pass(0.0, 1.0)
+    claim(CH, by_x["a"].value, r"5 + (1 + 0)\,\varepsilon = 5 + 1\varepsilon")
+    claim(CH, by_x["b"].tangent, r"= 6 + 3\varepsilon", value=3)
+    claim(CH, by_x["f"].tangent, r"(1 \cdot 6 + 5 \cdot 3)\,\varepsilon = 30 + 21\varepsilon", value=21)
+    claim(CH, by_y["b"].tangent, r"$b = 6 + 2\varepsilon$", value=2)
+    claim(CH, by_y["f"].tangent, r"$f = 30 + 16\varepsilon$", value=16)
+    value, grad = _graph()
+    assert (by_x["f"].tangent, by_y["f"].tangent) == (grad["x"], grad["y"])  # forward meets reverse
+    md = markdown(CH)
+    for node in "xyabf":  # the table: value, two forward columns, the reverse sensitivity
+        row = [value[node], by_x[node].tangent, by_y[node].tangent, 1.0 if node == "f" else grad[node]]
+        assert f"| ${node}$ | " + " | ".join(f"{v:g}" for v in row) + " |" in md, node
+    # any cut between inputs and output: Σ sensitivity × tangent is the same derivative
+    for seed, pass_ in ((0, by_x), (1, by_y)):
+        cuts = [("x", "y"), ("a", "b"), ("f",)]
+        sums = {sum((1.0 if n == "f" else grad[n]) * pass_[n].tangent for n in cut) for cut in cuts}
+        assert sums == {pass_["f"].tangent}, seed
+    claim(CH, 21, r"21 \times 1 + 16 \times 0 = 21")
+    claim(CH, grad["a"] * 1 + grad["b"] * 3, r"6 \times 1 + 5 \times 3 = 21", value=21)
+    claim(CH, by_x["f"].tangent, r"1 \times 21 = 21", value=21)
+
+
+def test_jvp_and_vjp_on_the_graphs_middle_step():
+    J = np.array([[1.0, 1.0], [3.0, 2.0]])  # ∂(a, b)/∂(x, y) at (2, 3)
+    np.testing.assert_allclose(J, numerical_jacobian(lambda v: np.array([v[0] + v[1], v[0] * v[1]]), [2.0, 3.0]))
+    assert r"\begin{pmatrix} 1 & 1 \\ 3 & 2 \end{pmatrix}$：" in markdown(CH)
+    jv = J @ [1.0, 0.0]
+    claim(CH, jv[1], r"得 $(1, 3)^\top$", value=3)
+    assert jv.tolist() == [1.0, 3.0]
+    claim(CH, (np.array([6.0, 5.0]) @ J)[0], "左乘 $(6, 5)$ 得 $(21, 16)$", value=21)
+
+
+def test_a_vjp_replays_as_many_steps_as_the_forward_recorded():
+    def wavy(x):
+        return sum(ad.sin(a) * b for a, b in zip(x[:-1], x[1:]))
+
+    for n in (10, 100, 1000):
+        x = np.linspace(-1.0, 1.0, n)
+        with ad.counting() as ops:
+            g = ad.gradient_reverse(wavy, x)
+        assert ops.recorded == ops.backward == 3 * (n - 1) and len(g) == n
+    assert "输入从 10 个加到 1000 个，倒放的步数始终和前向记下的步数相等" in markdown(CH)
+
+
+# --- softmax 交叉熵 --------------------------------------------------------------------------------
+
+
+def test_softmax_cross_entropy_worked_example():
+    z = np.array([2.0, 1.0, 0.0])
+    p = ad.softmax(z)
+    claim(CH, p[0], r"(0.665, 0.245, 0.090)")
+    claim(CH, p[1], r"0.245, 0.090)$", value=0.245, abs=5e-4)
+    claim(CH, p[2], r"0.090)$，", value=0.090, abs=5e-4)
+    claim(CH, -np.log(p[0]), r"-\log 0.665 \approx 0.408", value=0.408, abs=5e-4)
+    g = ad.softmax_cross_entropy_grad(z, 0)
+    claim(CH, g[0], r"\approx (-0.335, 0.245, 0.090)$", value=-0.335, abs=5e-4)
+    zs = [ad.Value(float(v)) for v in z]
+    ad.softmax_cross_entropy(zs, 0).backward()
+    np.testing.assert_allclose([v.grad for v in zs], g, rtol=1e-12)
+    np.testing.assert_allclose(g, numerical_gradient(lambda v: ad.softmax_cross_entropy(list(v), 0), z), atol=1e-8)
+    claim(CH, g.sum() + 0.0, r"= 1 - 1 = 0", value=0, abs=1e-12)
+    # the derivation's two forms of the loss agree, and sympy differentiates the first to ŷ − y
+    Z = sp.symbols("z1:4")
+    loss = -sp.log(sp.exp(Z[0]) / sum(sp.exp(v) for v in Z))
+    expanded = sp.log(sum(sp.exp(v) for v in Z)) - Z[0]
+    assert (
+        all(sp.simplify(sp.diff(loss - expanded, v)) == 0 for v in Z)
+        and (loss - expanded).subs(dict(zip(Z, z))).evalf() == 0
+    )
+    grad = [float(sp.diff(loss, v).subs(dict(zip(Z, z)))) for v in Z]
+    np.testing.assert_allclose(grad, g, rtol=1e-12)
+
+
+# --- 梯度检查点 ------------------------------------------------------------------------------------
+
+
+def test_checkpointing_numbers_from_the_figure():
+    d = figure_data("gradient_checkpointing")
+    stored, evals, ks = d["stored"], d["evals"], d["ks"]
+    plain, ckpt = ad.chain_gradient(0.5, 100), ad.chain_gradient(0.5, 100, 10)
+    assert (plain.peak_stored, plain.layer_evals) == (stored[0], evals[0]) == (100, 100)
+    assert (ckpt.peak_stored, ckpt.layer_evals) == (stored[9], evals[9]) == (20, 200)
+    claim(CH, stored[0], "反向时要同时存着 100 个值")
+    claim(CH, stored[9], "切成 10 段只存 20 个", value=20)
+    claim(CH, evals[9], "从算 100 层变成算 200 层", value=200)
+    assert d["grads_agree"] and ckpt.grad == plain.grad
+    claim(CH, d["root_k"], r"$k = \sqrt{100} = 10$ 附近最少", value=10)
+    assert stored.min() == stored[d["root_k"] - 1] and set(evals[1:]) == {200}
+    assert ks[0] == 1 and ks[-1] == 50
+    claim(CH, ks[-1], "从 1 扫到 50", value=50)
+    claim(CH, d["plain"][-1], "不设检查点要存 4096 个值")
+    claim(CH, d["root"][-1], r"取 $\sqrt{n}$ 段只存 128 个", value=128)
+    claim(CH, d["plain"][-1] / d["root"][-1], "省了 32 倍", value=32)
+    assert d["depths"][-1] == 4096 and np.array_equal(d["root"], 2 * np.sqrt(d["depths"]).astype(int))
+
+
+# --- 伴随方程的推导 --------------------------------------------------------------------------------
+
+
+def test_the_adjoint_derivation_sensitivity_times_tangent_is_conserved():
+    # Euler steps: the tangent δh_{k+1} = (I + Δt A_k)δh_k + Δt B_k δθ, the adjoint a_k = (I + Δt A_k)ᵀ a_{k+1};
+    # a_kᵀδh_k then changes only by the Δt a_{k+1}ᵀ B_k δθ the derivation integrates
+    rng = np.random.default_rng(7)
+    field = adj.TanhField(rng.normal(size=(2, 2)), rng.normal(size=2))
+    h0, target, steps, T = rng.normal(size=2), rng.normal(size=2), 400, 1.0
+    dt, dtheta = T / steps, rng.normal(size=field.theta.size)
+    hs = [h0]
+    for _ in range(steps):
+        hs.append(hs[-1] + dt * field(hs[-1]))
+    A = [numerical_jacobian(field, h) for h in hs[:-1]]
+    B = [numerical_jacobian(lambda th, h=h: adj.TanhField.from_theta(th, 2)(h), field.theta) for h in hs[:-1]]
+    dh = [np.zeros(2)]
+    for k in range(steps):
+        dh.append(dh[-1] + dt * (A[k] @ dh[-1] + B[k] @ dtheta))
+    a = [hs[-1] - target]  # ∂L/∂h(T) for L = ½‖h(T) − target‖²
+    for k in reversed(range(steps)):
+        a.insert(0, a[0] + dt * A[k].T @ a[0])
+    integral = sum(dt * a[k + 1] @ B[k] @ dtheta for k in range(steps))
+    assert a[-1] @ dh[-1] == pytest.approx(integral, rel=1e-9)  # left side = ∫ h̄ᵀ ∂f/∂θ dt δθ
+    for k in range(steps):  # the (∂f/∂h) terms cancel step by step
+        assert a[k + 1] @ dh[k + 1] - a[k] @ dh[k] == pytest.approx(dt * a[k + 1] @ B[k] @ dtheta, abs=1e-12)
+    md = markdown(CH)
+    assert r"\delta\boldsymbol{h}(0) = \boldsymbol{0}" in md and "伴随方程正是为了让右边第一项整个为零而选的" in md
+
+
+# --- PyTorch 的四个坑 ------------------------------------------------------------------------------
+
+
+def test_the_four_pytorch_pitfalls_numbers():
+    import torch
+
+    x = torch.tensor(3.0, requires_grad=True)
+    (x * x.detach()).backward()
+    v = ad.Value(3.0)
+    (v * v).backward()
+    claim(CH, v.grad, "导数是 $2x = 6$", value=6)
+    claim(CH, float(x.grad), "导数只剩 $x = 3$", value=3)
+    w = ad.Value(1.0)
+    loss = (w - 3) ** 2
+    loss.backward()
+    claim(CH, w.grad, "求得梯度 $-4$")
+    w.data -= 0.1 * w.grad
+    claim(CH, 0.1, "以学习率 0.1 走一步")
+    claim(CH, w.data, "$w$ 变成 1.4")
+    t = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    u = torch.tensor([1.0, 0.0, 0.5])
+    (t**2).backward(gradient=u)
+    vjp = u.numpy() @ np.diag(2 * np.array([1.0, 2.0, 3.0]))
+    assert t.grad.tolist() == vjp.tolist() == [2.0, 0.0, 3.0]
+    claim(CH, vjp[2], r"取 $\boldsymbol{u} = (1, 0, 0.5)$，得 $(2, 0, 3)$", value=3)
+    y = ad.Value(3.0) ** 2
+    y.backward(retain_graph=True)
+    claim(CH, 2 * 6, "照例累加，$6 + 6 = 12$", value=12)
