@@ -62,7 +62,7 @@ def make(depth: int = 100, k_max: int = 50) -> Figure:
         textcoords="offset points",
         color=PALETTE["blue"],
     )
-    set_axes(ax, "段数 $k$", "个数", title=f"$n = {depth}$ 层", ylim=(0, max(evals) * 1.25), legend="upper right")
+    set_axes(ax, "段数 $k$", "个数", title=f"$n = {depth}$ 层", ylim=(0, max(evals) * 1.6), legend="upper right")
     n = d["depths"]
     bx.loglog(n, d["plain"], "o-", color=PALETTE["grey"], label="不设检查点：$n$")
     bx.loglog(n, d["root"], "s-", color=PALETTE["blue"], label=r"$\sqrt{n}$ 段：$2\sqrt{n}$")
