@@ -386,7 +386,7 @@ def test_the_gallery_marks_explorable_figures(figures):
 
     (ref,) = refs(figures, "![](figures/line.svg?sweep=k)")
     md = gallery_page(figures, [("ch.md", "第 1 章", [ref])], "gallery.md")
-    assert "（图 1，可拖动）" in md and "**可拖动：**" in md and "$k$（`k`）" in md
+    assert "（图 1，可拖动）" in md and "**可拖动**：" in md and "$k$（`k`）" in md
     assert "gradbook render line --sweep k -o line.gif" in md
 
 

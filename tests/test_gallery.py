@@ -43,6 +43,9 @@ def test_gallery_markdown_lists_every_script_with_params_commands_and_places(tmp
 def test_the_built_gallery_shows_every_figure_where_the_book_uses_it(site_dir):
     page = (site_dir / "gallery" / "index.html").read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", "", page)
+    # Bold that Markdown left as asterisks (a "**…：**" closed before a CJK letter does not close).
+    prose = re.sub(r"<(pre|code)\b.*?</\1>", "", page, flags=re.S)
+    assert "**" not in re.sub(r"<[^>]+>", "", prose), "literal ** in the gallery's text"
     names = figure_names(ROOT / "figures")
     assert f"共 {len(names)} 张图。" in page
     uses: dict[str, set[str]] = {}

@@ -46,12 +46,12 @@ def figure_section(spec: FigureSpec, appearances: list[Appearance], figures_link
     lines = [f"{heading} `{spec.name}`", "", f"![]({figures_link}/{spec.name}.svg)", ""]
     if appearances:
         where = "，".join(f"[{a.title}]({a.link})（图 {a.number}{'，可拖动' if a.sweep else ''}）" for a in appearances)
-        lines += [f"**出现在：**{where}", ""]
+        lines += [f"**出现在**：{where}", ""]
     else:
-        lines += ["**出现在：**只在图库中。", ""]
+        lines += ["**出现在**：只在图库中。", ""]
     if swept := list(dict.fromkeys(a.sweep for a in appearances if a.sweep)):
         knobs = "、".join(f"${spec.sweeps.get(n, {}).get('label', n)}$（`{n}`）" for n in swept)
-        lines += [f"**可拖动：**书中这张图下有滑块，拖动它改变 {knobs}，图随之变化。", ""]
+        lines += [f"**可拖动**：书中这张图下有滑块，拖动它改变 {knobs}，图随之变化。", ""]
     if spec.params:
         lines += ["| 参数 | 类型 | 默认值 |", "| --- | --- | --- |"]
         lines += [f"| `{p.name}` | `{p.type_name}` | `{_value(p.default)}` |" for p in spec.params]
