@@ -169,13 +169,24 @@ def build(
 
 
 _PDF_DATE = re.compile(rb"/(?:CreationDate|ModDate) \(D:(\d{14})")
+_NODE_ID = re.compile(rb"\(node(\d+)\)")
 
 
 def stamp(pdf: bytes, when: int) -> bytes:
-    """The PDF with Chromium's print time (its CreationDate and ModDate) replaced by ``when``: the
-    same number of digits, so no offset in the file moves."""
+    """The PDF with what varies between two prints of the same page made fixed, each replacement
+    the same length so no offset in the file moves:
+
+    - Chromium's print time (CreationDate, ModDate) becomes ``when``;
+    - the tagged PDF names table-header cells by Blink's DOM node ids (``(node00000493)``), which
+      depend on how many nodes the tab made before; they become their rank, which keeps the
+      IDTree's sort order."""
     digits = time.strftime("%Y%m%d%H%M%S", time.gmtime(when)).encode()
     out = _PDF_DATE.sub(lambda m: m[0][: m.start(1) - m.start(0)] + digits, pdf)
+    ids = sorted({m for m in _NODE_ID.findall(out)}, key=lambda d: (len(d), d))
+    rank = {d: str(n).zfill(len(d)).encode() for n, d in enumerate(ids, 1)}
+    if any(len(v) != len(k) for k, v in rank.items()):  # more ids than the width holds: leave them
+        rank = {d: d for d in ids}
+    out = _NODE_ID.sub(lambda m: b"(node" + rank[m[1]] + b")", out)
     assert len(out) == len(pdf)
     return out
 
