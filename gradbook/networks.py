@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
@@ -60,23 +60,32 @@ def affine_backward(W: np.ndarray, X: np.ndarray, G: np.ndarray) -> tuple[np.nda
 
 @dataclass(frozen=True)
 class Backprop:
-    """What one backward pass returns: the loss, (∇W, ∇b) per layer, and per-layer gradient norms."""
+    """What one backward pass returns: the loss, (∇W, ∇b) per layer, and the per-layer profiles."""
 
     loss: float
     grads: Params
     layer_grad_norms: np.ndarray  # ‖∇_{W_l} L‖_F for each layer, input side first
     activation_grad_norms: np.ndarray  # ‖∂L/∂H_l‖_F at each layer's input, input side first
+    activation_rms: np.ndarray  # root mean square of H_l at each layer's input (the forward profile)
 
 
 @dataclass(frozen=True, eq=False)
 class MLP:
-    """Affine layers with an activation between them and a linear output; loss ½·mean ‖ŷ − y‖²."""
+    """Affine layers with an activation between them and a linear output; loss ½·mean ‖ŷ − y‖².
+
+    With ``residual`` a hidden layer whose input and output widths agree adds its input back:
+    h_l = h_{l−1} + α f(a_l), α = ``branch_scale``. A subclass may normalise a_l through the
+    ``_normalize`` hooks, as ``gradbook.normalization.DeepNet`` does.
+    """
 
     params: Params
     activation: str = "tanh"
+    residual: bool = False
+    branch_scale: float = 1.0
 
     def __post_init__(self) -> None:
         activation(self.activation)
+        positive(self.branch_scale, "branch_scale")
         if not self.params:
             raise ValueError("params must hold at least one (W, b) layer")
         for i, (W, b) in enumerate(self.params):
@@ -89,14 +98,20 @@ class MLP:
 
     @classmethod
     def create(
-        cls, sizes: Sequence[int], activation: str = "tanh", init: str = "xavier", seed: int = 0, naive_std: float = 1.0
-    ) -> MLP:
-        """A fresh network with ``init_params(sizes, init, seed, naive_std)``."""
-        return cls(init_params(sizes, init, seed, naive_std), activation)
+        cls,
+        sizes: Sequence[int],
+        activation: str = "tanh",
+        init: str = "xavier",
+        seed: int = 0,
+        naive_std: float = 1.0,
+        **options: Any,
+    ) -> Self:
+        """A fresh network with ``init_params(sizes, init, seed, naive_std)``; ``options`` set the other fields."""
+        return cls(init_params(sizes, init, seed, naive_std), activation, **options)
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Outputs for a batch of columns X, shape (out, n)."""
-        return self._forward(X)[1][-1]
+        return self._forward(X)[-1][-1]
 
     def loss(self, X: np.ndarray, Y: np.ndarray) -> float:
         out = self.forward(X)
@@ -105,31 +120,56 @@ class MLP:
 
     def backprop(self, X: np.ndarray, Y: np.ndarray) -> Backprop:
         """Forward, then the chain rule layer by layer from the loss back to the input."""
-        pre, hs = self._forward(X)
+        pre, post, caches, hs = self._forward(X)
         Y = as_array(Y, "Y", shape=hs[-1].shape)
-        n = Y.shape[1]
+        n = positive_int(Y.shape[1], "batch size")
         _, dact = activation(self.activation)
         grad_h = (hs[-1] - Y) / n
         grads: Params = []
         act_norms: list[float] = []
         for i in reversed(range(len(self.params))):
-            G = grad_h if i == len(self.params) - 1 else grad_h * dact(pre[i], hs[i + 1])
-            dW, db, grad_h = affine_backward(self.params[i][0], hs[i], G)
+            G = grad_h
+            if i < len(self.params) - 1:
+                scale = self.branch_scale if self._skips(i) else 1.0
+                G = self._normalize_backward(scale * grad_h * dact(pre[i], post[i]), caches[i])
+            dW, db, down = affine_backward(self.params[i][0], hs[i], G)
+            grad_h = down + grad_h if self._skips(i) else down  # a skip passes ∂L/∂h_l down unchanged
             grads.insert(0, (dW, db))
             act_norms.insert(0, float(np.linalg.norm(grad_h)))
         loss = 0.5 * float(np.sum((hs[-1] - Y) ** 2)) / n
-        return Backprop(loss, grads, np.array([np.linalg.norm(dW) for dW, _ in grads]), np.array(act_norms))
+        rms = np.array([float(np.sqrt(np.mean(h**2))) for h in hs[:-1]])
+        return Backprop(loss, grads, np.array([np.linalg.norm(dW) for dW, _ in grads]), np.array(act_norms), rms)
 
-    def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def _skips(self, i: int) -> bool:
+        W = self.params[i][0]
+        return self.residual and i < len(self.params) - 1 and W.shape[0] == W.shape[1]
+
+    def _normalize(self, a: np.ndarray) -> tuple[np.ndarray, Any]:
+        """Hook: a hidden layer's pre-activation, normalised, and what the backward pass needs (here: as is)."""
+        return a, None
+
+    def _normalize_backward(self, G: np.ndarray, cache: Any) -> np.ndarray:
+        """Hook: ∂L/∂a from ∂L/∂(normalised a) and the forward pass's cache (here: as is)."""
+        return G
+
+    def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray], list[Any], list[np.ndarray]]:
+        """(a_l after normalisation, f(a_l), normalisation caches) per hidden layer, and h_0 … h_L."""
         f, _ = activation(self.activation)
         h = as_array(X, "X", shape=(self.params[0][0].shape[1], None))
-        pre, hs = [], [h]
+        pre, post, caches, hs = [], [], [], [h]
         for i, (W, b) in enumerate(self.params):
             a = W @ h + b[:, None]
-            h = a if i == len(self.params) - 1 else f(a)
+            if i < len(self.params) - 1:
+                a, cache = self._normalize(a)
+                z = f(a)
+                h = h + self.branch_scale * z if self._skips(i) else z
+                post.append(z)
+                caches.append(cache)
+            else:
+                h = a
             pre.append(a)
             hs.append(h)
-        return pre, hs
+        return pre, post, caches, hs
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradbook.networks import activation, init_params
+from gradbook.networks import MLP
 from gradbook.validation import as_array, positive, positive_int
 
 NORMS = (None, "batch", "layer")
@@ -62,96 +62,29 @@ def normalize_backward(G: np.ndarray, cache: NormCache) -> tuple[np.ndarray, np.
     return dA, np.sum(G * cache.xhat, axis=1), G.sum(axis=1)
 
 
-@dataclass(frozen=True)
-class Profile:
-    """One backward pass: the loss, ∇W per layer, and the per-layer norms the figures plot."""
-
-    loss: float
-    grads: list[np.ndarray]
-    layer_grad_norms: np.ndarray  # ‖∇_{W_l} L‖_F, input side first
-    activation_grad_norms: np.ndarray  # ‖∂L/∂h_{l−1}‖_F at each layer's input, input side first
-    activation_rms: np.ndarray  # root mean square of h_l for l = 0 … depth − 1 (the forward profile)
-
-
 @dataclass(frozen=True, eq=False)
-class DeepNet:
-    """h_l = f(N(W_l h_{l−1})) for the hidden layers, then a linear output; loss ½·mean ‖ŷ − y‖².
+class DeepNet(MLP):
+    """An ``MLP`` whose hidden layers normalise: h_l = f(N(W_l h_{l−1} + b_l)), or with ``residual``
+    h_l = h_{l−1} + α f(N(W_l h_{l−1} + b_l)), then a linear output; loss ½·mean ‖ŷ − y‖².
 
-    N is the identity, batch or layer normalisation (γ = 1, β = 0 at the start). With ``residual`` a
-    hidden layer whose input and output widths agree adds its input back: h_l = h_{l−1} + α f(N(W_l h_{l−1})),
-    α = ``branch_scale``. No biases: β plays that part, and without normalisation they start at zero anyway.
+    N is the identity (``norm=None``: the plain MLP), batch or layer normalisation with γ = 1, β = 0.
+    The forward and backward passes are ``MLP``'s; this class only fills its two normalisation hooks.
     """
 
-    weights: list[np.ndarray]
-    activation: str = "tanh"
     norm: str | None = None
-    residual: bool = False
-    branch_scale: float = 1.0
 
     def __post_init__(self) -> None:
-        activation(self.activation)
+        super().__post_init__()
         if self.norm not in NORMS:
             raise ValueError(f"norm must be one of {NORMS}, got {self.norm!r}")
-        if not self.weights:
-            raise ValueError("weights must hold at least one layer")
-        for i, W in enumerate(self.weights):
-            as_array(W, f"W[{i}]", ndim=2)
-            if i and W.shape[1] != self.weights[i - 1].shape[0]:
-                raise ValueError(
-                    f"W[{i}] takes {W.shape[1]} inputs but layer {i - 1} gives {self.weights[i - 1].shape[0]}"
-                )
-        positive(self.branch_scale, "branch_scale")
 
-    @classmethod
-    def create(
-        cls, sizes: list[int], activation: str = "tanh", init: str = "xavier", seed: int = 0, **options
-    ) -> DeepNet:
-        """Weights drawn as ``networks.init_params(sizes, init, seed)`` draws them (so the plain net is that MLP)."""
-        return cls([W for W, _ in init_params(sizes, init, seed)], activation, **options)
+    def _normalize(self, a: np.ndarray) -> tuple[np.ndarray, NormCache | None]:
+        if self.norm is None:
+            return a, None
+        return normalize(a, np.ones(len(a)), np.zeros(len(a)), self.norm)
 
-    def _skips(self, i: int) -> bool:
-        W = self.weights[i]
-        return self.residual and i < len(self.weights) - 1 and W.shape[0] == W.shape[1]
-
-    def backprop(self, X: np.ndarray, Y: np.ndarray) -> Profile:
-        f, df = activation(self.activation)
-        h = as_array(X, "X", shape=(self.weights[0].shape[1], None))
-        n = positive_int(h.shape[1], "batch size")
-        hs, pre, post, caches = [h], [], [], []
-        for i, W in enumerate(self.weights):
-            a = W @ h
-            if i == len(self.weights) - 1:
-                h = a
-            else:
-                cache = None
-                if self.norm:
-                    a, cache = normalize(a, np.ones(len(a)), np.zeros(len(a)), self.norm)
-                z = f(a)
-                h = h + self.branch_scale * z if self._skips(i) else z
-                pre.append(a)
-                post.append(z)
-                caches.append(cache)
-            hs.append(h)
-        Y = as_array(Y, "Y", shape=h.shape)
-        grad_h = (h - Y) / n
-        grads: list[np.ndarray] = []
-        act_norms: list[float] = []
-        for i in reversed(range(len(self.weights))):
-            if i == len(self.weights) - 1:
-                G = grad_h
-            else:
-                scale = self.branch_scale if self._skips(i) else 1.0
-                G = scale * grad_h * df(pre[i], post[i])
-                cache = caches[i]
-                if cache is not None:
-                    G = normalize_backward(G, cache)[0]
-            skip = grad_h if self._skips(i) else 0.0
-            grads.insert(0, G @ hs[i].T)
-            grad_h = self.weights[i].T @ G + skip
-            act_norms.insert(0, float(np.linalg.norm(grad_h)))
-        rms = np.array([float(np.sqrt(np.mean(x**2))) for x in hs[:-1]])
-        loss = 0.5 * float(np.sum((h - Y) ** 2)) / n
-        return Profile(loss, grads, np.array([np.linalg.norm(g) for g in grads]), np.array(act_norms), rms)
+    def _normalize_backward(self, G: np.ndarray, cache: NormCache | None) -> np.ndarray:
+        return G if cache is None else normalize_backward(G, cache)[0]
 
 
 def input_gradient_ratio(

@@ -263,7 +263,7 @@ def normalisation_gains(kind: str) -> np.ndarray:
     h = rng.normal(size=(32, 64))
     net = DeepNet.create([32] * 10 + [1], "sigmoid", "xavier", seed=0, norm=kind)
     gains = []
-    for W in net.weights[:-1]:
+    for W, _ in net.params[:-1]:
         out, cache = normalize(W @ h, np.ones(32), np.zeros(32), kind)
         h = sigmoid(out)
         gains.append(float(np.mean(cache.inv_std)))

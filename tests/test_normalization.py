@@ -94,9 +94,9 @@ def test_the_plain_network_is_the_mlp():
     for act in ("sigmoid", "relu", "tanh"):
         plain = DeepNet.create([6, 5, 5, 1], act, "xavier", seed=2).backprop(X, Y)
         mlp = MLP.create([6, 5, 5, 1], act, "xavier", seed=2).backprop(X, Y)
-        assert plain.loss == pytest.approx(mlp.loss)
-        assert np.allclose(plain.layer_grad_norms, mlp.layer_grad_norms)
-        assert np.allclose(plain.activation_grad_norms, mlp.activation_grad_norms)
+        assert plain.loss == mlp.loss
+        assert np.array_equal(plain.layer_grad_norms, mlp.layer_grad_norms)
+        assert np.array_equal(plain.activation_grad_norms, mlp.activation_grad_norms)
 
 
 @pytest.mark.parametrize("norm", [None, "batch", "layer"])
@@ -106,13 +106,14 @@ def test_deep_net_gradients_match_finite_differences(norm, residual):
     X, Y = rng.normal(size=(4, 6)), rng.normal(size=(2, 6))
     net = DeepNet.create([4, 4, 4, 2], "tanh", "xavier", seed=3, norm=norm, residual=residual, branch_scale=0.7)
     grads = net.backprop(X, Y).grads
-    for i, W in enumerate(net.weights):
+    for i, (W, b) in enumerate(net.params):
 
         def loss(w, i=i):
-            ws = [w if j == i else V for j, V in enumerate(net.weights)]
-            return DeepNet(ws, "tanh", norm, residual, 0.7).backprop(X, Y).loss
+            ps = [w if j == i else p for j, p in enumerate(net.params)]
+            return DeepNet(ps, "tanh", residual, 0.7, norm).backprop(X, Y).loss
 
-        assert np.allclose(grads[i], numerical_gradient(loss, W), atol=1e-7), f"layer {i}"
+        assert np.allclose(grads[i][0], numerical_gradient(lambda V, b=b: loss((V, b)), W), atol=1e-7), f"W[{i}]"
+        assert np.allclose(grads[i][1], numerical_gradient(lambda v, W=W: loss((W, v)), b), atol=1e-7), f"b[{i}]"
     # the input gradient too: the first entry of activation_grad_norms is ‖∂L/∂X‖
     num = numerical_gradient(lambda x: net.backprop(x, Y).loss, X)
     assert net.backprop(X, Y).activation_grad_norms[0] == pytest.approx(np.linalg.norm(num), rel=1e-6)
@@ -121,13 +122,13 @@ def test_deep_net_gradients_match_finite_differences(norm, residual):
 def test_a_skip_adds_the_identity_to_each_layers_jacobian():
     from gradbook.calculus import numerical_jacobian
 
-    W = DeepNet.create([3, 3, 1], "tanh", "xavier", seed=0).weights[0]
+    W = DeepNet.create([3, 3, 1], "tanh", "xavier", seed=0).params[0][0]
     x = np.random.default_rng(4).normal(size=3)
     J = np.eye(3) + (1 - np.tanh(W @ x) ** 2)[:, None] * W  # ∂h_1/∂h_0 = I + diag(f'(a)) W
     assert np.allclose(numerical_jacobian(lambda v: v + np.tanh(W @ v), x), J, atol=1e-8)
     # the network's backward pass agrees: with an identity output layer, ∂L/∂h_0 = Jᵀ (h_1 − y)
     y = np.zeros((3, 1))
-    net = DeepNet([W, np.eye(3)], "tanh", residual=True)
+    net = DeepNet([(W, np.zeros(3)), (np.eye(3), np.zeros(3))], "tanh", residual=True)
     h1 = x + np.tanh(W @ x)
     assert net.backprop(x[:, None], y).loss == pytest.approx(0.5 * float(h1 @ h1))
     assert net.backprop(x[:, None], y).activation_grad_norms[0] == pytest.approx(np.linalg.norm(J.T @ h1))
