@@ -51,7 +51,15 @@ def reader(site: Path) -> PdfReader:
 
 @cache
 def page_texts(site: Path) -> tuple[str, ...]:
-    return tuple(re.sub(r"\s+", "", page.extract_text() or "") for page in reader(site).pages)
+    """Each page's text, without white space, as PDFium (Chrome's PDF reader) extracts it: pypdf
+    took about 150 s for the book's 227 pages, PDFium takes 3 s."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(site / "gradbook.pdf")
+    try:
+        return tuple(re.sub(r"\s+", "", doc[i].get_textpage().get_text_range()) for i in range(len(doc)))
+    finally:
+        doc.close()
 
 
 def outline_titles(site: Path) -> list[tuple[str, int]]:
@@ -348,9 +356,8 @@ def test_no_heading_is_stranded_at_the_bottom_of_a_page(site_dir):
                 page = r.get_destination_page_number(item)
                 # Low on the page is fine if its first line of text made it there too: text after
                 # the heading, other than the footer's page number.
-                text = r.pages[page].extract_text() or ""
                 title = re.sub(r"\s+", "", item.title)
-                flat = re.sub(r"\s+", "", text)
+                flat = page_texts(site_dir)[page]
                 after = flat[flat.rfind(title) + len(title) :] if title in flat else ""
                 if not re.sub(r"\d", "", after):
                     low.append((item.title, page + 1, float(item.top)))

@@ -37,6 +37,43 @@ _LOADED_JS = """async () => {
   return {broken, fonts};
 }"""
 
+# MathJax's SVG nests a <g> per MathML node around <use>s of shared glyphs; printing that costs
+# Chromium about twice what the same formulas cost as flat paths (chapter 2: 30k <g>, 21k <use>).
+# Each formula becomes one <g> of paths, rects and texts placed by their composed transform: the
+# same drawing (the pages do not move), and the glyph definitions are no longer needed.
+_FLATTEN_MATH_JS = """() => {
+  const NS = "http://www.w3.org/2000/svg";
+  const round = (v) => +v.toFixed(3);
+  let shapes = 0;
+  for (const svg of document.querySelectorAll("mjx-container > svg")) {
+    const top = svg.firstElementChild;
+    if (!top || top.tagName !== "g") continue;
+    const inverse = svg.getScreenCTM().inverse();
+    const flat = document.createElementNS(NS, "g");
+    for (const name of ["stroke", "fill", "stroke-width"]) {
+      if (top.hasAttribute(name)) flat.setAttribute(name, top.getAttribute(name));
+    }
+    for (const el of svg.querySelectorAll("use, path, rect, line, text")) {
+      let shape;
+      if (el.tagName === "use") {
+        const ref = document.getElementById((el.getAttribute("xlink:href") || el.getAttribute("href") || "").slice(1));
+        if (!ref || el.hasAttribute("x") || el.hasAttribute("y")) return {error: "a <use> this cannot place"};
+        shape = ref.cloneNode(true);
+        shape.removeAttribute("id");
+      } else {
+        shape = el.cloneNode(true);
+      }
+      const m = inverse.multiply(el.getScreenCTM());
+      shape.setAttribute("transform", `matrix(${[m.a, m.b, m.c, m.d, m.e, m.f].map(round).join(",")})`);
+      flat.append(shape);
+      shapes++;
+    }
+    svg.replaceChildren(flat);
+  }
+  document.querySelector("svg.gb-math-glyphs")?.remove();
+  return {shapes};
+}"""
+
 _FILL_JS = """(pages) => {
   for (const el of document.querySelectorAll(".gb-pageref")) {
     el.textContent = pages[el.dataset.target] ?? "";
@@ -113,6 +150,9 @@ def print_book(
             tab = context.new_page()
             tab.set_default_timeout(120_000)
             tab.goto(HOST + "__print__.html", wait_until="load")
+            flat = tab.evaluate(_FLATTEN_MATH_JS)
+            if "error" in flat:
+                raise PdfError(f"the print page's math: {flat['error']}")
             chars = tab.evaluate(_CHARS_JS)
             chars["GB Print|400"] += page_header_text(page)
             t1 = time.perf_counter()
