@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.adaptive import adam
+from gradbook.engine.draw import offset
 from gradbook.engine.style import PALETTE, panels, set_axes
 from gradbook.optimizers import Objective
 
@@ -35,18 +36,9 @@ def data(beta1: float = 0.9, beta2: float = 0.999, steps: int = 200):
     k = np.arange(1, steps + 1)
     m, v = 1 - beta1**k, 1 - beta2**k  # with g = 1 the running means are these exactly
     runs = {on: adam(line, [0.0], 1.0, steps, beta1, beta2, eps=1e-12, bias_correction=on) for on in (True, False)}
-    lengths = {on: -np.diff(r.iterates[:, 0]) for on, r in runs.items()}
-    peak = int(np.argmax(lengths[False]))
-    return dict(
-        k=k,
-        m=m,
-        v=v,
-        root_v=np.sqrt(v),
-        corrected=lengths[True],
-        raw=lengths[False],
-        peak_step=peak + 1,
-        peak=lengths[False][peak],
-    )
+    corrected, raw = (-np.diff(runs[on].iterates[:, 0]) for on in (True, False))  # each step's length
+    peak = int(np.argmax(raw))
+    return dict(k=k, m=m, v=v, root_v=np.sqrt(v), corrected=corrected, raw=raw, peak_step=peak + 1, peak=raw[peak])
 
 
 def readout(d) -> str:
@@ -63,12 +55,7 @@ def make(beta1: float = 0.9, beta2: float = 0.999, steps: int = 200) -> Figure:
     bx.semilogx(d["k"], d["raw"], color=PALETTE["orange"], label="不修正")
     bx.semilogx(d["k"], d["corrected"], "--", color=PALETTE["green"], label="修正")
     bx.plot([d["peak_step"]], [d["peak"]], "o", color=PALETTE["orange"])
-    bx.annotate(
-        f"第 {d['peak_step']} 步：{d['peak']:.2f}η",
-        (d["peak_step"], d["peak"]),
-        xytext=(8, 4),
-        textcoords="offset points",
-    )
+    offset(bx, f"第 {d['peak_step']} 步：{d['peak']:.2f}η", (d["peak_step"], d["peak"]), 8, 4)
     set_axes(bx, "步数 $k$", r"步长 $|\Delta\theta_k|$（单位 $\eta$）", ylim=(0, None), legend="upper right")
     return fig
 

@@ -7,7 +7,8 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, SMALL, figsize, ink, mark_minimum, paper, set_axes
+from gradbook.engine.draw import arrow, note, point
+from gradbook.engine.style import CMAP, PALETTE, SMALL, figsize, mark_minimum, set_axes
 from gradbook.landscapes import bowl, on_grid
 
 ALT = (
@@ -36,36 +37,17 @@ def make(x0: float = 1.0, y0: float = 1.0, extent: float = 2.2, grid: int = 7, s
     ax = fig.add_subplot()
     cs = ax.contour(d["X"], d["Y"], d["Z"], levels=[0.5, 1, 2, 3, 4], cmap=CMAP, vmin=0, vmax=5.5, linewidths=1.2)
     ax.clabel(cs, fmt="z=%g", fontsize=SMALL)
-    ax.quiver(
-        d["GX"],
-        d["GY"],
-        d["U"] * scale,
-        d["V"] * scale,
-        angles="xy",
-        scale_units="xy",
-        scale=1,
-        color=PALETTE["grey"],
-        width=0.004,
-        alpha=0.8,
-    )
+    field = dict(angles="xy", scale_units="xy", scale=1, color=PALETTE["grey"], width=0.004, alpha=0.8)
+    ax.quiver(d["GX"], d["GY"], d["U"] * scale, d["V"] * scale, **field)
     p, g = d["p"], d["g"]
     tip = p + 0.3 * g
-    ax.annotate(
-        "", xy=tip, xytext=p, arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.8, mutation_scale=18)
-    )
-    ax.text(
-        tip[0],
-        tip[1] + 0.12,
-        rf"$\nabla f({x0:g},{y0:g}) = ({g[0]:g},{g[1]:g})$",
-        color=PALETTE["orange"],
-        ha="right",
-        va="bottom",
-        bbox=dict(boxstyle="round,pad=0.15", fc=paper(), ec="none"),
-    )
+    arrow(ax, p, tip, "orange", lw=2.8, size=18)
+    label = rf"$\nabla f({x0:g},{y0:g}) = ({g[0]:g},{g[1]:g})$"
+    note(ax, tip[0], tip[1] + 0.12, label, color=PALETTE["orange"], ha="right", va="bottom")
     tangent = np.array([-g[1], g[0]]) / np.linalg.norm(g)
     ends = np.array([p - 0.7 * tangent, p + 0.7 * tangent])
     ax.plot(ends[:, 0], ends[:, 1], color=PALETTE["green"], ls="--", lw=1.8, label="等高线的切线")
-    ax.plot(*p, "o", color=ink(), ms=5, zorder=5)
+    point(ax, *p, zorder=5)
     mark_minimum(ax, 0, 0, ms=14)
     set_axes(ax, "$x$", "$y$", xlim=(-extent, extent), ylim=(-extent, extent), aspect="equal", legend="lower left")
     return fig

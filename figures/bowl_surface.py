@@ -61,12 +61,8 @@ def make(
     ax.text2D(0.02, 0.89, "橙色箭头：梯度，画在地面上", transform=ax.transAxes, color=PALETTE["orange"])
     set_axes(ax, "$x$", "$y$")
     ax.set_zlabel("$z$")
-    ax.set(
-        zlim=(0, extent**2),
-        zticks=np.arange(0, extent**2 + 1),
-        xticks=np.arange(-extent, extent + 1),
-        yticks=np.arange(-extent, extent + 1),
-    )
+    ticks = np.arange(-extent, extent + 1)
+    ax.set(zlim=(0, extent**2), zticks=np.arange(0, extent**2 + 1), xticks=ticks, yticks=ticks)
     ax.view_init(elev=elev, azim=azim)
     ax.set_box_aspect(None, zoom=0.9)
     return fig

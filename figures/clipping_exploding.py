@@ -9,6 +9,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.draw import leader
 from gradbook.engine.style import PALETTE, ink, panels, set_axes
 from gradbook.optimizers import gradient_descent
 from gradbook.pitfalls import LinearRecurrence
@@ -21,12 +22,7 @@ ALT = (
 )
 
 SWEEPS = {
-    "max_norm": {
-        "label": "c",
-        "name": "裁剪阈值",
-        "values": "0.1,0.2,0.5,1,2,5,10,20,50,100",
-        "domain": (0.001, None),
-    }
+    "max_norm": {"label": "c", "name": "裁剪阈值", "values": "0.1,0.2,0.5,1,2,5,10,20,50,100", "domain": (0.001, None)}
 }
 
 
@@ -38,16 +34,12 @@ def data(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int
     plain = gradient_descent(loss, [start], lr=lr, steps=steps)
     clipped = gradient_descent(loss, [start], lr=lr, steps=steps, clip_norm=max_norm)
     w = np.linspace(0.8, 1.15, 400)
-    return dict(
-        w=w,
-        loss=loss.value(w[:, None]),
-        w_star=w_star,
-        plain=plain,
-        clipped=clipped,
-        clipped_losses=loss.value(clipped.iterates),
-        plain_distance=np.abs(plain.iterates[:, 0] - w_star),
-        clipped_distance=np.abs(clipped.iterates[:, 0] - w_star),
-    )
+    curves = dict(w=w, loss=loss.value(w[:, None]), clipped_losses=loss.value(clipped.iterates))
+    distances = {
+        f"{name}_distance": np.abs(run.iterates[:, 0] - w_star)
+        for name, run in (("plain", plain), ("clipped", clipped))
+    }
+    return dict(w_star=w_star, plain=plain, clipped=clipped, **curves, **distances)
 
 
 def readout(d) -> str:
@@ -68,36 +60,18 @@ def make(lr: float = 0.01, max_norm: float = 1.0, start: float = 1.1, steps: int
     ax.plot(cw, d["clipped_losses"] + 1e-12, "o", ms=3.5, color=PALETTE["orange"], label="裁剪后的迭代")
     ax.axvline(w_star, color=PALETTE["grey"], lw=0.8, ls=":")
     ax.text(w_star - 0.005, 3e1, f"$w^* = {w_star:.3f}$", ha="right", color=ink())
-    set_axes(
-        ax,
-        "$w$",
-        "$L(w)$",
-        title=f"$L(w) = \\frac{{1}}{{2}}(w^{{{horizon}}} - 0.5)^2$",
-        ylim=(1e-12, 1e3),
-        yscale="log",
-        legend="lower left",
-    )
+    title = f"$L(w) = \\frac{{1}}{{2}}(w^{{{horizon}}} - 0.5)^2$"
+    set_axes(ax, "$w$", "$L(w)$", title=title, ylim=(1e-12, 1e3), yscale="log", legend="lower left")
 
     k_plain = np.arange(len(plain.iterates))
     bx.plot(k_plain, d["plain_distance"], "o-", color=PALETTE["purple"], label="不裁剪")
     big = plain.iterates[-1, 0]
     exponent = int(np.floor(np.log10(abs(big))))
-    bx.annotate(
-        f"$k = {k_plain[-1]}$ 时 $|w| \\approx 10^{{{exponent}}}$，下一步溢出",
-        xy=(k_plain[-1], abs(big - w_star)),
-        xytext=(6, 1e9),
-        color=PALETTE["purple"],
-        arrowprops=dict(arrowstyle="->", color=PALETTE["purple"]),
-    )
+    overflow = f"$k = {k_plain[-1]}$ 时 $|w| \\approx 10^{{{exponent}}}$，下一步溢出"
+    leader(bx, overflow, (k_plain[-1], abs(big - w_star)), (6, 1e9), "purple", style="->", lw=None)
     dist = d["clipped_distance"]
-    bx.plot(
-        np.arange(len(dist)),
-        np.maximum(dist, 1e-17),
-        "o-",
-        ms=3,
-        color=PALETTE["orange"],
-        label=f"按范数裁剪到 {max_norm:g}",
-    )
+    label = f"按范数裁剪到 {max_norm:g}"
+    bx.plot(np.arange(len(dist)), np.maximum(dist, 1e-17), "o-", ms=3, color=PALETTE["orange"], label=label)
     set_axes(bx, "步数 $k$", r"$|w_k - w^*|$", ylim=(1e-17, 1e36), yscale="log", legend="upper right")
     return fig
 

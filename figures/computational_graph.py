@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from gradbook.autodiff import Value
+from gradbook.engine.draw import arrow
 from gradbook.engine.style import PALETTE, figsize, ink, paper, set_axes
 
 ALT = (
@@ -49,25 +50,13 @@ def make(x: float = 2.0, y: float = 3.0) -> Figure:
     fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
     r = 0.36
+    box = dict(boxstyle="round,pad=0.2", fc=paper(), ec=PALETTE["grey"], lw=0.6)
     for (src, dst), t in label_at.items():
         local = d["local"][src, dst]
         (x0, y0), (x1, y1) = pos[src], pos[dst]
-        ax.annotate(
-            "",
-            xy=(x1, y1),
-            xytext=(x0, y0),
-            arrowprops=dict(arrowstyle="-|>", color=PALETTE["grey"], lw=1.4, mutation_scale=14, shrinkA=25, shrinkB=25),
-        )
+        arrow(ax, (x0, y0), (x1, y1), "grey", lw=1.4, size=14, shrinkA=25, shrinkB=25)
         mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
-        ax.text(
-            mx,
-            my,
-            f"${local:g}$",
-            color=PALETTE["grey"],
-            ha="center",
-            va="center",
-            bbox=dict(boxstyle="round,pad=0.2", fc=paper(), ec=PALETTE["grey"], lw=0.6),
-        )
+        ax.text(mx, my, f"${local:g}$", color=PALETTE["grey"], ha="center", va="center", bbox=box)
     for key, label in ops.items():
         cx, cy = pos[key]
         ax.add_patch(Circle((cx, cy), r, fc=paper(), ec=ink(), lw=1.6))
@@ -77,13 +66,8 @@ def make(x: float = 2.0, y: float = 3.0) -> Figure:
             cx, cy - r - 0.12, rf"$\bar{{{key}}} = {d['grad'][key]:g}$", ha="center", va="top", color=PALETTE["orange"]
         )
     ax.text(2.6, 2.05, "前向：存下每个节点的值", color=PALETTE["blue"], ha="center")
-    ax.text(
-        2.6,
-        -2.1,
-        r"反向：$\bar v = \partial f/\partial v$，沿边乘上框中的局部导数，汇合处相加",
-        color=PALETTE["orange"],
-        ha="center",
-    )
+    backward = r"反向：$\bar v = \partial f/\partial v$，沿边乘上框中的局部导数，汇合处相加"
+    ax.text(2.6, -2.1, backward, color=PALETTE["orange"], ha="center")
     set_axes(ax, xlim=(-0.8, 6.0), ylim=(-2.35, 2.3), aspect="equal")
     ax.axis("off")
     return fig

@@ -7,6 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.draw import arrow
 from gradbook.engine.style import PALETTE, figsize, ink, set_axes
 
 ALT = (
@@ -50,34 +51,18 @@ def make(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5) -> Figure:
     fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
     ax.plot(xs, ys, color=PALETTE["blue"], label="$y = x^2$")
-    ax.plot(
-        xs,
-        d["tangent"],
-        color=PALETTE["grey"],
-        ls="--",
-        lw=1.5,
-        label=f"切线  $y = {d['y0']:g} {'-' if slope < 0 else '+'} {abs(slope):g}"
-        f"(x {'+' if x0 < 0 else '-'} {abs(x0):g})$",
+    tangent = (
+        f"切线  $y = {d['y0']:g} {'-' if slope < 0 else '+'} {abs(slope):g}(x {'+' if x0 < 0 else '-'} {abs(x0):g})$"
     )
+    ax.plot(xs, d["tangent"], color=PALETTE["grey"], ls="--", lw=1.5, label=tangent)
     ax.plot([x0], [d["y0"]], "o", color=PALETTE["blue"])
     ax.vlines(x0, 0, d["y0"], color=PALETTE["grey"], lw=0.8, ls=":")
     ax.axhline(0, color=ink(), lw=0.8)
-    ax.annotate(
-        "",
-        xy=(end, 0),
-        xytext=(x0, 0),
-        arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=3, mutation_scale=20),
-    )
+    arrow(ax, (x0, 0), (end, 0), "orange", lw=3, size=20)
     # The label is about half the axes wide: keep its centre in the middle 40 % so it stays inside.
     label_x = min(max(x0 + slope / 2, lo + 0.3 * (hi - lo)), hi - 0.3 * (hi - lo))
-    ax.text(
-        label_x,
-        -0.9 * below,
-        f"梯度 $f'({x0:g}) = {slope:g}$：x 轴上的箭头",
-        color=PALETTE["orange"],
-        ha="center",
-        va="top",
-    )
+    gradient = f"梯度 $f'({x0:g}) = {slope:g}$：x 轴上的箭头"
+    ax.text(label_x, -0.9 * below, gradient, color=PALETTE["orange"], ha="center", va="top")
     set_axes(ax, "$x$", "$y$", xlim=(lo, hi), ylim=(-2.2 * below, top), legend="upper left")
     return fig
 

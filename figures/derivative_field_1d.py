@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.autodiff import derivative
+from gradbook.engine.draw import arrow
 from gradbook.engine.style import PALETTE, figsize, ink, set_axes
 
 ALT = (
@@ -43,15 +44,9 @@ def make(spacing: float = 1.0, scale: float = 0.3, xmax: float = 2.6) -> Figure:
         if slope == 0:
             bottom.plot([x], [0.45], "o", color=PALETTE["grey"], ms=6)
         else:
-            bottom.annotate(
-                "",
-                xy=(x + scale * slope, 0.45),
-                xytext=(x, 0.45),
-                arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.6, mutation_scale=16),
-            )
-        bottom.text(
-            x + 0.12, 0.8, f"${slope:g}$", ha="left", va="center", color=PALETTE["orange"] if slope else PALETTE["grey"]
-        )
+            arrow(bottom, (x, 0.45), (x + scale * slope, 0.45), "orange", lw=2.6, size=16)
+        hue = PALETTE["orange"] if slope else PALETTE["grey"]
+        bottom.text(x + 0.12, 0.8, f"${slope:g}$", ha="left", va="center", color=hue)
     bottom.text(0.0, 0.12, "箭头旁的数是 $f'(x) = 2x$：梯度箭头都躺在 $x$ 轴上", ha="center", va="center", color=ink())
     bottom.set_ylim(0, 1)
     bottom.set_yticks([])

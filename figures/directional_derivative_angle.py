@@ -9,6 +9,7 @@ r"""在 (1, 1) 处朝各个方向迈步：方向导数 $D_{\boldsymbol u} f = \n
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.draw import arrow, leader, point
 from gradbook.engine.style import PALETTE, SMALL, ink, panels, set_axes
 from gradbook.landscapes import bowl
 
@@ -57,56 +58,28 @@ def make(x0: float = 1.0, y0: float = 1.0, step_deg: int = 45) -> Figure:
     left.plot(r * np.cos(t), r * np.sin(t), color=ink(), lw=1.2, label=f"等高线 $f={r * r:g}$")
     for u, slope in zip(d["units"], d["slopes"]):
         c = _color(slope)
-        left.annotate("", xy=p + 0.8 * u, xytext=p, arrowprops=dict(arrowstyle="-|>", color=c, lw=2, mutation_scale=13))
-        left.text(
-            *(p + 1.08 * u),
-            f"{slope:.2f}".replace("-", "−").replace("−0.00", "0").replace("0.00", "0"),
-            ha="center",
-            va="center",
-            fontsize=SMALL,
-            color=c,
-        )
-    left.plot(*p, "o", color=ink(), ms=5, zorder=5)
-    set_axes(
-        left,
-        "$x$",
-        "$y$",
-        xlim=(x0 - 1.35, x0 + 1.35),
-        ylim=(y0 - 1.35, y0 + 1.35),
-        aspect="equal",
-        legend=dict(loc="lower center", bbox_to_anchor=(0.5, 1.0)),  # above the map: the labels fill it
-    )
+        arrow(left, p, p + 0.8 * u, c, size=13)
+        text = f"{slope:.2f}".replace("-", "−").replace("−0.00", "0").replace("0.00", "0")
+        left.text(*(p + 1.08 * u), text, ha="center", va="center", fontsize=SMALL, color=c)
+    point(left, *p, zorder=5)
+    # the legend above the map: the labels fill it
+    box = dict(xlim=(x0 - 1.35, x0 + 1.35), ylim=(y0 - 1.35, y0 + 1.35), aspect="equal")
+    set_axes(left, "$x$", "$y$", **box, legend=dict(loc="lower center", bbox_to_anchor=(0.5, 1.0)))
 
     # 右：方向导数随角度变化
     right.plot(d["phis"], d["curve"], color=PALETTE["blue"])
     right.axhline(0, color=ink(), lw=0.8)
     right.hlines([norm, -norm], 0, 360, color=PALETTE["grey"], lw=0.8, ls=":")
     right.scatter(d["marks"], d["at_marks"], c=[_color(float(v)) for v in d["at_marks"]], zorder=3, s=28)
-    right.annotate(
-        rf"梯度方向：最大值 $\|\nabla f\|\approx{norm:.2f}$",
-        xy=(best, norm),
-        xytext=(best + 55, norm - 0.35),  # right of the peak, above the falling curve
-        va="center",
-        color=PALETTE["orange"],
-        arrowprops=dict(arrowstyle="-", color=PALETTE["orange"], lw=0.8),
-    )
-    right.annotate(
-        "负梯度方向：下降最快",
-        xy=((best + 180) % 360, -norm),
-        xytext=((best + 180) % 360 - 205, -norm + 0.15),
-        color=PALETTE["purple"],
-        arrowprops=dict(arrowstyle="-", color=PALETTE["purple"], lw=0.8),
-    )
+    peak = rf"梯度方向：最大值 $\|\nabla f\|\approx{norm:.2f}$"
+    leader(right, peak, (best, norm), (best + 55, norm - 0.35), "orange", va="center")  # right of the peak
+    low = (best + 180) % 360
+    leader(right, "负梯度方向：下降最快", (low, -norm), (low - 205, -norm + 0.15), "purple")
     # just past the zero crossing, where the curve is already below the axis
     right.text((best + 98) % 360, 0.2, "沿等高线：0", fontsize=SMALL, color=PALETTE["grey"])
     right.set_xticks(range(0, 361, 45))
-    set_axes(
-        right,
-        r"方向与 $x$ 轴的夹角 $\varphi$（度）",
-        r"方向导数 $D_{\mathbf{u}}f=\nabla f\cdot\mathbf{u}$",
-        xlim=(0, 360),
-        ylim=(-norm - 0.6, norm + 0.7),
-    )
+    angle, slope = r"方向与 $x$ 轴的夹角 $\varphi$（度）", r"方向导数 $D_{\mathbf{u}}f=\nabla f\cdot\mathbf{u}$"
+    set_axes(right, angle, slope, xlim=(0, 360), ylim=(-norm - 0.6, norm + 0.7))
     return fig
 
 

@@ -8,7 +8,8 @@ L∞ 范数是正方形；同一个向量 x = (0.6, 0.8) 的三种长度各不�
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, ink, panels
+from gradbook.engine.draw import arrow
+from gradbook.engine.style import PALETTE, ink, panels, set_axes
 
 ALT = (
     "左右两个面板。左图：从原点出发的两支箭头 a = (3, 4) 和 b = (2, 1)，两者夹角约 26.57 度；"
@@ -23,59 +24,36 @@ def data(a1: float = 3.0, a2: float = 4.0, b1: float = 2.0, b2: float = 1.0):
     a, b = np.array([a1, a2]), np.array([b1, b2])
     dot, na, nb = float(a @ b), float(np.linalg.norm(a)), float(np.linalg.norm(b))
     x = np.array([0.6, 0.8])
-    return dict(
-        a=a,
-        b=b,
-        dot=dot,
-        norm_a=na,
-        norm_b=nb,
-        angle=float(np.degrees(np.arccos(dot / (na * nb)))),
-        projection=dot / nb,
-        x=x,
-        norms_x={p: float(np.linalg.norm(x, p)) for p in (1, 2, np.inf)},
-    )
+    angle = float(np.degrees(np.arccos(dot / (na * nb))))
+    norms_x = {p: float(np.linalg.norm(x, p)) for p in (1, 2, np.inf)}
+    return dict(a=a, b=b, dot=dot, norm_a=na, norm_b=nb, angle=angle, projection=dot / nb, x=x, norms_x=norms_x)
 
 
 def make(a1: float = 3.0, a2: float = 4.0, b1: float = 2.0, b2: float = 1.0) -> Figure:
     d = data(a1, a2, b1, b2)
     fig, (ax, bx) = panels(2)
     a, b, foot = d["a"], d["b"], d["projection"] * d["b"] / d["norm_b"]
-    arrow = dict(arrowstyle="-|>", lw=2.2, mutation_scale=16)
     ax.plot(*np.outer([-0.3, 1.15 * max(1.0, d["projection"] / d["norm_b"])], b).T, color=PALETTE["grey"], lw=0.8)
-    ax.plot(
-        [0, foot[0]],
-        [0, foot[1]],
-        color=PALETTE["green"],
-        lw=6,
-        alpha=0.6,
-        label=f"投影 $\\|\\mathbf{{a}}\\|\\cos\\alpha = {d['projection']:.2f}$",
-    )
+    label = f"投影 $\\|\\mathbf{{a}}\\|\\cos\\alpha = {d['projection']:.2f}$"
+    ax.plot([0, foot[0]], [0, foot[1]], color=PALETTE["green"], lw=6, alpha=0.6, label=label)
     ax.plot([a[0], foot[0]], [a[1], foot[1]], "--", color=ink(), lw=1)
     for v, c, name in ((a, "blue", "a"), (b, "orange", "b")):
-        ax.annotate("", xy=v, xytext=(0, 0), arrowprops=dict(color=PALETTE[c], **arrow))
-        ax.text(
-            *(v + (0.15 if name == "a" else [0.1, -0.45])),
-            f"$\\mathbf{{{name}}} = ({v[0]:g}, {v[1]:g})$",
-            color=PALETTE[c],
-        )
-    ax.set_title(f"$\\mathbf{{a}}\\cdot\\mathbf{{b}} = {d['dot']:g}$，夹角 $\\alpha \\approx {d['angle']:.2f}^\\circ$")
-    ax.set(aspect="equal", xlim=(-0.5, 5.5), ylim=(-0.5, 5.0))
-    ax.legend(loc="lower right")
+        arrow(ax, (0, 0), v, c, lw=2.2, size=16)
+        label = f"$\\mathbf{{{name}}} = ({v[0]:g}, {v[1]:g})$"
+        ax.text(*(v + (0.15 if name == "a" else [0.1, -0.45])), label, color=PALETTE[c])
+    title = f"$\\mathbf{{a}}\\cdot\\mathbf{{b}} = {d['dot']:g}$，夹角 $\\alpha \\approx {d['angle']:.2f}^\\circ$"
+    set_axes(ax, title=title, aspect="equal", xlim=(-0.5, 5.5), ylim=(-0.5, 5.0), legend="lower right")
 
     t = np.linspace(0, 2 * np.pi, 400)
-    shapes = {
-        1: ([1, 0, -1, 0, 1], [0, 1, 0, -1, 0]),
-        2: (np.cos(t), np.sin(t)),
-        np.inf: ([1, -1, -1, 1, 1], [1, 1, -1, -1, 1]),
-    }
+    shapes = {1: ([1, 0, -1, 0, 1], [0, 1, 0, -1, 0]), 2: (np.cos(t), np.sin(t))}  # unit balls: diamond, circle
+    shapes[np.inf] = ([1, -1, -1, 1, 1], [1, 1, -1, -1, 1])  # and square
     names = {1: "$L_1$", 2: "$L_2$", np.inf: "$L_\\infty$"}
     for (p, (xs, ys)), c in zip(shapes.items(), ("purple", "blue", "orange")):
         label = f"{names[p]}：$\\|\\mathbf{{x}}\\| = 1$，$\\mathbf{{x}}$ 的长度 {d['norms_x'][p]:g}"
         bx.plot(xs, ys, color=PALETTE[c], label=label)
-    bx.annotate("", xy=d["x"], xytext=(0, 0), arrowprops=dict(color=ink(), **arrow))
+    arrow(bx, (0, 0), d["x"], lw=2.2, size=16)
     bx.text(d["x"][0], 1.1, "$\\mathbf{x} = (0.6, 0.8)$", color=ink(), ha="center")
-    bx.set(aspect="equal", xlim=(-1.3, 1.3), ylim=(-1.3, 2.5))
-    bx.legend(loc="upper center", ncol=1)
+    set_axes(bx, aspect="equal", xlim=(-1.3, 1.3), ylim=(-1.3, 2.5), legend=dict(loc="upper center", ncol=1))
     return fig
 
 

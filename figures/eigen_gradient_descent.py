@@ -26,15 +26,8 @@ def data(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0):
     lam, vecs = np.linalg.eigh(H)
     vecs = vecs * np.sign(vecs[0])  # first component positive: (1, −1)/√2 and (1, 1)/√2
     path = gradient_descent(Quadratic(H), np.array([x0, y0]), lr, steps).iterates
-    return dict(
-        H=H,
-        eigenvalues=lam,
-        eigenvectors=vecs,
-        path=path,
-        coords=path @ vecs,
-        factors=1 - lr * lam,
-        bound=2 / lam.max(),
-    )
+    factors, bound = 1 - lr * lam, 2 / lam.max()
+    return dict(H=H, eigenvalues=lam, eigenvectors=vecs, path=path, coords=path @ vecs, factors=factors, bound=bound)
 
 
 def make(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0) -> Figure:
@@ -51,15 +44,14 @@ def make(lr: float = 0.2, steps: int = 12, x0: float = 3.0, y0: float = 1.0) -> 
     ax.plot(p[:, 0], p[:, 1], "-o", color=PALETTE["orange"], ms=3.5, lw=1.4, label=f"$\\eta = {lr:g}$")
     mark_start(ax, *p[0], label="起点")
     mark_minimum(ax, 0, 0, ms=15)
-    ax.set(xlim=(-3.5, 3.5), ylim=(-3.5, 3.5), xlabel=r"$\theta_1$", ylabel=r"$\theta_2$", aspect="equal")
-    ax.legend(loc="lower right")
+    box = dict(xlim=(-3.5, 3.5), ylim=(-3.5, 3.5), aspect="equal")
+    set_axes(ax, r"$\theta_1$", r"$\theta_2$", **box, legend="lower right")
 
     k = np.arange(len(p))
     for i, (name, c) in enumerate(zip(("平轴", "陡轴"), colours)):
         lam, f = d["eigenvalues"][i], d["factors"][i]
-        bx.plot(
-            k, d["coords"][:, i], "-o", ms=3.5, color=c, label=f"{name} $\\lambda = {lam:g}$：每步 $\\times({f:.2f})$"
-        )
+        label = f"{name} $\\lambda = {lam:g}$：每步 $\\times({f:.2f})$"
+        bx.plot(k, d["coords"][:, i], "-o", ms=3.5, color=c, label=label)
     bx.axhline(0, color=ink(), lw=0.8)
     bx.set(xlabel="步数 $k$", ylabel="在特征向量上的坐标", xlim=(0, len(p) - 1))
     set_axes(bx, ylim=(-3.2, 3.6), legend="upper right")

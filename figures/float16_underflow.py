@@ -60,9 +60,8 @@ def make(log2_curvature: int = -10, steps: int = 40, loss_scale: float = 1024.0)
     styles = dict(zip(results, ("-", "-", "--")))
     for name, tr in list(results.items())[:2]:
         k = np.arange(len(tr.grad_norms))
-        ax.plot(
-            k, np.maximum(tr.grad_norms, floor), styles[name], marker="o", ms=3, color=PALETTE[colors[name]], label=name
-        )
+        colour = PALETTE[colors[name]]
+        ax.plot(k, np.maximum(tr.grad_norms, floor), styles[name], marker="o", ms=3, color=colour, label=name)
     for value, text in (
         (2.0**-14, r"最小正规数 $2^{-14}\approx 6.1\times10^{-5}$"),
         (2.0**-24, r"最小次正规数 $2^{-24}\approx 6.0\times10^{-8}$"),

@@ -8,7 +8,8 @@ r"""高斯对数密度的梯度 $-\Sigma^{-1}(\boldsymbol x - \boldsymbol\mu)$ �
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, figsize, ink, mark_minimum, paper, set_axes
+from gradbook.engine.draw import arrow, note, point
+from gradbook.engine.style import CMAP, PALETTE, figsize, ink, mark_minimum, set_axes
 from gradbook.information import angle_between
 from gradbook.landscapes import on_grid
 from gradbook.models import GaussianLogDensity
@@ -58,49 +59,19 @@ def make(
     X, Y, Z, top, p, g, mean = d["X"], d["Y"], d["Z"], d["top"], d["p"], d["g"], d["mean"]
     fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot()
-    ax.contour(
-        X,
-        Y,
-        Z,
-        levels=top - np.array([4.5, 2.0, 1.125, 0.5, 0.125]),
-        cmap=CMAP,
-        vmin=top - 5.5,
-        vmax=top + 1.5,
-        linewidths=1.3,
-    )
-    ax.quiver(
-        d["GX"],
-        d["GY"],
-        d["U"] * scale,
-        d["V"] * scale,
-        angles="xy",
-        scale_units="xy",
-        scale=1,
-        color=PALETTE["grey"],
-        width=0.0035,
-        alpha=0.85,
-    )
+    levels = top - np.array([4.5, 2.0, 1.125, 0.5, 0.125])
+    ax.contour(X, Y, Z, levels=levels, cmap=CMAP, vmin=top - 5.5, vmax=top + 1.5, linewidths=1.3)
+    field = dict(angles="xy", scale_units="xy", scale=1, color=PALETTE["grey"], width=0.0035, alpha=0.85)
+    ax.quiver(d["GX"], d["GY"], d["U"] * scale, d["V"] * scale, **field)
     ax.plot(
         [x0, mean[0]], [y0, mean[1]], color=PALETTE["grey"], ls="--", lw=1.3, label=r"直奔 $\boldsymbol{\mu}$ 的方向"
     )
-    ax.annotate(
-        "",
-        xy=p + 1.2 * g,
-        xytext=p,
-        arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.8, mutation_scale=18),
-    )
+    arrow(ax, p, p + 1.2 * g, "orange", lw=2.8, size=18)
     ax.plot(
         [], [], color=PALETTE["orange"], lw=2.8, label=r"$\nabla\log p = -\Sigma^{-1}(\mathbf{x}-\boldsymbol{\mu})$"
     )
-    ax.text(
-        x0 + 0.15,
-        y0 + 0.1,
-        f"$({x0:g},{y0:g})$\n夹角 ${d['angle']:.1f}^\\circ$",
-        color=ink(),
-        va="bottom",
-        bbox=dict(boxstyle="round,pad=0.15", fc=paper(), ec="none"),
-    )
-    ax.plot(*p, "o", color=ink(), ms=5, zorder=5)
+    note(ax, x0 + 0.15, y0 + 0.1, f"$({x0:g},{y0:g})$\n夹角 ${d['angle']:.1f}^\\circ$", va="bottom")
+    point(ax, *p, zorder=5)
     mark_minimum(ax, *mean, ms=15)
     ax.text(mean[0] + 0.15, mean[1] - 0.3, r"$\boldsymbol{\mu}$", color=ink())
     set_axes(ax, "$x_1$", "$x_2$", aspect="equal", legend=dict(loc="upper left", bbox_to_anchor=(0.0, 1.16), ncol=2))

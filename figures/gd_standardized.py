@@ -36,15 +36,8 @@ def data(
     start = np.array([w0 * std / unit, b0 + w0 * mean / unit])
     r = 1.35 * float(np.linalg.norm(start - star))
     W, B = np.meshgrid(np.linspace(star[0] - r, star[0] + r, 200), np.linspace(star[1] - r, star[1] + r, 200))
-    return dict(
-        model=model,
-        star=star,
-        run=gradient_descent(model, start, lr, steps),
-        r=r,
-        W=W,
-        B=B,
-        Z=on_grid(model.value, W, B) - float(model.value(star)),
-    )
+    Z = on_grid(model.value, W, B) - float(model.value(star))
+    return dict(model=model, star=star, run=gradient_descent(model, start, lr, steps), r=r, W=W, B=B, Z=Z)
 
 
 def make(
@@ -61,15 +54,8 @@ def make(
     fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot()
     ax.contour(d["W"], d["B"], d["Z"], levels=np.geomspace(r**2 / 60, r**2 * 1.6, 7), cmap=CMAP, linewidths=1.0)
-    ax.plot(
-        path[:, 0],
-        path[:, 1],
-        "-o",
-        color=PALETTE["orange"],
-        ms=3.5,
-        lw=1.4,
-        label=f"梯度下降 {steps} 步，$\\eta = {lr:g}$",
-    )
+    label = f"梯度下降 {steps} 步，$\\eta = {lr:g}$"
+    ax.plot(path[:, 0], path[:, 1], "-o", color=PALETTE["orange"], ms=3.5, lw=1.4, label=label)
     mark_start(ax, *path[0], label="起点")
     mark_minimum(ax, *star, ms=18)
     set_axes(ax, "斜率 $w$（万元 / 一个标准差）", "截距 $b$（万元）", aspect="equal", legend="upper right")

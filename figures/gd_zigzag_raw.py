@@ -45,20 +45,10 @@ def data(
     lam_max = np.linalg.eigvalsh(model.hessian(star)).max()
     lr = lr_fraction * 2 / lam_max
     run = gradient_descent(model, np.array([w0, b0]), lr, steps)
-    path = run.iterates
-    lo_w, hi_w = min(path[:, 0].min(), star[0]) - 40, max(path[:, 0].max(), star[0]) + 40
-    lo_b, hi_b = min(path[:, 1].min(), star[1]) - 40, max(path[:, 1].max(), star[1]) + 40
-    W, B = np.meshgrid(np.linspace(lo_w, hi_w, 240), np.linspace(lo_b, hi_b, 240))
-    return dict(
-        model=model,
-        star=star,
-        lam_max=lam_max,
-        lr=lr,
-        run=run,
-        W=W,
-        B=B,
-        Z=on_grid(model.value, W, B) - float(model.value(star)),
-    )
+    lo, hi = np.minimum(run.iterates.min(0), star) - 40, np.maximum(run.iterates.max(0), star) + 40
+    W, B = np.meshgrid(np.linspace(lo[0], hi[0], 240), np.linspace(lo[1], hi[1], 240))
+    Z = on_grid(model.value, W, B) - float(model.value(star))
+    return dict(model=model, star=star, lam_max=lam_max, lr=lr, run=run, W=W, B=B, Z=Z)
 
 
 def readout(d) -> str:
@@ -85,26 +75,12 @@ def make(
     fig = Figure(figsize=figsize("tall"))
     ax = fig.add_subplot()
     ax.contour(W, B, d["Z"], levels=np.geomspace(20, 2e4, 8), cmap=CMAP, linewidths=1.0)
-    ax.plot(
-        path[:, 0],
-        path[:, 1],
-        "-o",
-        color=PALETTE["orange"],
-        ms=3.5,
-        lw=1.4,
-        label=f"梯度下降 {steps} 步，$\\eta = {lr_fraction:g} \\times 2/\\lambda_{{\\max}} = {lr:.3f}$",
-    )
+    label = f"梯度下降 {steps} 步，$\\eta = {lr_fraction:g} \\times 2/\\lambda_{{\\max}} = {lr:.3f}$"
+    ax.plot(path[:, 0], path[:, 1], "-o", color=PALETTE["orange"], ms=3.5, lw=1.4, label=label)
     mark_start(ax, *path[0], label="起点")
     mark_minimum(ax, *star, ms=18)
-    set_axes(
-        ax,
-        f"斜率 $w$（万元 / {unit:g} m²）",
-        "截距 $b$（万元）",
-        xlim=(W[0, 0], W[0, -1]),
-        ylim=(B[0, 0], B[-1, 0]),
-        aspect="equal",
-        legend="upper right",
-    )
+    frame = dict(xlim=(W[0, 0], W[0, -1]), ylim=(B[0, 0], B[-1, 0]), aspect="equal", legend="upper right")
+    set_axes(ax, f"斜率 $w$（万元 / {unit:g} m²）", "截距 $b$（万元）", **frame)
     return fig
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.autodiff import chain_gradient
+from gradbook.engine.draw import offset
 from gradbook.engine.style import PALETTE, panels, set_axes
 
 ALT = (
@@ -29,15 +30,11 @@ def data(depth: int = 100, k_max: int = 50):
     plain = [chain_gradient(0.5, int(n)) for n in depths]
     root = [chain_gradient(0.5, int(n), int(np.sqrt(n))) for n in depths]
     root_k = int(np.sqrt(depth))  # √n segments (several k near it tie for the least memory)
+    stored, evals = np.array([r.peak_stored for r in runs]), np.array([r.layer_evals for r in runs])
+    plain, root = (np.array([r.peak_stored for r in rs]) for rs in (plain, root))
+    agree = all(r.grad == runs[0].grad for r in runs)
     return dict(
-        ks=ks,
-        stored=np.array([r.peak_stored for r in runs]),
-        evals=np.array([r.layer_evals for r in runs]),
-        root_k=root_k,
-        depths=depths,
-        plain=np.array([r.peak_stored for r in plain]),
-        root=np.array([r.peak_stored for r in root]),
-        grads_agree=all(r.grad == runs[0].grad for r in runs),
+        ks=ks, stored=stored, evals=evals, root_k=root_k, depths=depths, plain=plain, root=root, grads_agree=agree
     )
 
 
@@ -48,20 +45,8 @@ def make(depth: int = 100, k_max: int = 50) -> Figure:
     ax.plot(ks, stored, "o-", ms=3, color=PALETTE["blue"], label="反向时存着的值")
     ax.plot(ks, evals, "s-", ms=3, color=PALETTE["orange"], label="前向算的层数")
     ax.plot([best], [stored[best - 1]], "*", ms=13, color=PALETTE["blue"])
-    ax.annotate(
-        f"$k = {best}$：存 {stored[best - 1]} 个",
-        (best, stored[best - 1]),
-        xytext=(4, 12),
-        textcoords="offset points",
-        color=PALETTE["blue"],
-    )
-    ax.annotate(
-        f"不设检查点：存 {stored[0]} 个",
-        (1, stored[0]),
-        xytext=(8, 6),
-        textcoords="offset points",
-        color=PALETTE["blue"],
-    )
+    offset(ax, f"$k = {best}$：存 {stored[best - 1]} 个", (best, stored[best - 1]), 4, 12, color=PALETTE["blue"])
+    offset(ax, f"不设检查点：存 {stored[0]} 个", (1, stored[0]), 8, 6, color=PALETTE["blue"])
     set_axes(ax, "段数 $k$", "个数", title=f"$n = {depth}$ 层", ylim=(0, max(evals) * 1.6), legend="upper right")
     n = d["depths"]
     bx.loglog(n, d["plain"], "o-", color=PALETTE["grey"], label="不设检查点：$n$")

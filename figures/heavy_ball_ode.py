@@ -36,14 +36,9 @@ def data(gamma: float = 0.5, h: float = 0.5, t_end: float = 12.0):
     steps = int(t_end / h)
     beta = 1.0 - gamma * h
     heavy = momentum(field, [1.0], h * h, steps, beta)
+    heavy_t = h * np.arange(steps + 1)
     return dict(
-        dampings=[gamma, 2.0, 6.0],
-        t=t,
-        solutions=solutions,
-        heavy=heavy,
-        heavy_t=h * np.arange(steps + 1),
-        eta=h * h,
-        beta=beta,
+        dampings=[gamma, 2.0, 6.0], t=t, solutions=solutions, heavy=heavy, heavy_t=heavy_t, eta=h * h, beta=beta
     )
 
 

@@ -34,11 +34,10 @@ def data(steps: int = 5000, adam_lr: float = 3.0, memory: int = 10, tol: float =
     best = model.minimizer()
     low, high = np.linalg.eigvalsh(model.hessian(best))
     r = np.sqrt(high / low)
+    heavy_lr, heavy_beta = 4 / (np.sqrt(high) + np.sqrt(low)) ** 2, ((r - 1) / (r + 1)) ** 2
     runs = {
         "gd": gradient_descent(model, [0.0, 0.0], 2 / (high + low), steps),
-        "momentum": momentum(
-            model, [0.0, 0.0], 4 / (np.sqrt(high) + np.sqrt(low)) ** 2, steps, ((r - 1) / (r + 1)) ** 2
-        ),
+        "momentum": momentum(model, [0.0, 0.0], heavy_lr, steps, heavy_beta),
         "adam": adam(model, [0.0, 0.0], cosine(adam_lr, steps), steps),
         "bfgs": bfgs(model, [0.0, 0.0], 3, line_search="exact"),
         "newton": newton(model, [0.0, 0.0], 2),
@@ -60,14 +59,8 @@ def make(steps: int = 5000, adam_lr: float = 3.0, memory: int = 10, tol: float =
     fig, (ax, bx) = panels(2)
     for key, dist in d["distance"].items():
         k = np.arange(1, len(dist) + 1)
-        ax.loglog(
-            k,
-            np.maximum(dist, 1e-13),
-            "o-" if len(dist) < 10 else "-",
-            color=PALETTE[COLORS[key]],
-            label=LABELS[key],
-            ms=5,
-        )
+        style = "o-" if len(dist) < 10 else "-"  # the few steps of BFGS and Newton as dots
+        ax.loglog(k, np.maximum(dist, 1e-13), style, color=PALETTE[COLORS[key]], label=LABELS[key], ms=5)
     set_axes(ax, "步数 + 1", r"$\|\theta_k - \theta^*\| / \|\theta^*\|$", ylim=(1e-13, 100), legend="lower center")
     for key, work in d["work"].items():
         bx.loglog(d["n"], work, color=PALETTE[COLORS[key]], label=LABELS[key], ls="--" if key == "lbfgs" else "-")

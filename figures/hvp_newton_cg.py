@@ -33,12 +33,9 @@ def data(
     f = narrow_valley(condition, angle)
     start = np.array([x0, y0])
     X, Y = np.meshgrid(np.linspace(-2.6, 2.6, 160), np.linspace(-2.2, 2.2, 140))
+    Z = on_grid(lambda p: f([p[..., 0], p[..., 1]]), X, Y)
     return dict(
-        X=X,
-        Y=Y,
-        Z=on_grid(lambda p: f([p[..., 0], p[..., 1]]), X, Y),
-        gd=gradient_descent_path(f, start, lr, gd_steps),
-        newton=newton_cg(f, start, newton_steps),
+        X=X, Y=Y, Z=Z, gd=gradient_descent_path(f, start, lr, gd_steps), newton=newton_cg(f, start, newton_steps)
     )
 
 
@@ -66,12 +63,9 @@ def make(
 
     floor = 1e-18
     right.semilogy(np.arange(gd_steps + 1), np.maximum(gd.losses, floor), color=PALETTE["grey"], label="梯度下降")
+    label = f"牛顿-CG（共 {newton.hvp_calls} 次 $H\\boldsymbol{{v}}$）"
     right.semilogy(
-        np.arange(newton_steps + 1),
-        np.maximum(newton.losses, floor),
-        "o-",
-        color=PALETTE["orange"],
-        label=f"牛顿-CG（共 {newton.hvp_calls} 次 $H\\boldsymbol{{v}}$）",
+        np.arange(newton_steps + 1), np.maximum(newton.losses, floor), "o-", color=PALETTE["orange"], label=label
     )
     set_axes(right, "迭代次数", "$f$", ylim=(floor, 1e3), legend="upper right")
     return fig

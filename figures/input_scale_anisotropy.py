@@ -42,26 +42,12 @@ def data(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9):
         lam = np.linalg.eigvalsh(L.hessian(theta)).max()
         run = gradient_descent(L, [w_star - 1.6, b_star - 1.6], lr=lr_fraction / lam, steps=steps)
         W, B = np.meshgrid(np.linspace(w_star - 2.2, w_star + 2.2, 200), np.linspace(b_star - 2.2, b_star + 2.2, 200))
-        maps.append(
-            dict(
-                scale=v,
-                loss=L,
-                star=star,
-                kappa=np.linalg.cond(L.hessian(theta)),
-                run=run,
-                gap=np.linalg.norm(run.final - star),
-                W=W,
-                B=B,
-                Z=on_grid(L.value, W, B),
-            )
-        )
-    return dict(
-        s=s,
-        ratio=[abs(g[0]) / abs(g[1]) for g in grads],
-        ratio_at_1=abs(g1[0] / g1[1]),
-        kappa=[np.linalg.cond(problem(v).hessian(theta)) for v in s],
-        panels=maps,
-    )
+        grid = dict(W=W, B=B, Z=on_grid(L.value, W, B))
+        kappa, gap = np.linalg.cond(L.hessian(theta)), np.linalg.norm(run.final - star)
+        maps.append(dict(grid, scale=v, loss=L, star=star, kappa=kappa, run=run, gap=gap))
+    kappa = [np.linalg.cond(problem(v).hessian(theta)) for v in s]
+    ratio = [abs(g[0]) / abs(g[1]) for g in grads]
+    return dict(s=s, ratio=ratio, ratio_at_1=abs(g1[0] / g1[1]), kappa=kappa, panels=maps)
 
 
 def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figure:
@@ -80,10 +66,8 @@ def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figur
         landscape(
             axis, panel["W"], panel["B"], panel["Z"], levels=levels, lw=0.7, paths=[run], minimum=(w_star, b_star)
         )
-        if gap >= 1e-12:
-            gap_text = f" {gap:.2g}"
-        else:  # rounding noise, whose digits differ from CPU to CPU: say only how small it is
-            gap_text = "不到 $10^{-12}$"
+        # below 1e-12 it is rounding noise, whose digits differ from CPU to CPU: say only how small it is
+        gap_text = f" {gap:.2g}" if gap >= 1e-12 else "不到 $10^{-12}$"
         set_axes(axis, "$w$", "$b$", title=f"$s = {v:g}$：{steps} 步后\n离最小值{gap_text}", aspect="equal")
     return fig
 

@@ -53,14 +53,9 @@ def make(depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0) -> Fi
     layers = np.arange(1, depth + 1)
     for act, init, label, color, ls in CONFIGS:
         ax.plot(layers, d[act, init], ls, marker="o", ms=4, color=PALETTE[color], label=label)
-    ax.set_yscale("log")
     ax.set_xticks(layers)
-    set_axes(
-        ax,
-        "层 $l$（1 = 输入一侧）",
-        r"$\|\nabla_{W_l} L\|$",
-        legend=dict(loc="center right", bbox_to_anchor=(1.0, 0.62)),
-    )
+    legend = dict(loc="center right", bbox_to_anchor=(1.0, 0.62))
+    set_axes(ax, "层 $l$（1 = 输入一侧）", r"$\|\nabla_{W_l} L\|$", yscale="log", legend=legend)
     return fig
 
 

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 
+from gradbook.engine.draw import arrow
 from gradbook.engine.style import PALETTE, SMALL, ink, on_phone, panels, set_axes
 from gradbook.models import LogisticRegression, add_bias, two_blobs
 from gradbook.optimizers import gradient_descent
@@ -36,85 +37,39 @@ def data(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
         pushes = -model.per_example_grads(np.zeros(3)) / model.n_examples
         plane = np.c_[(pushes[:, 0] + pushes[:, 1]) / np.sqrt(2), pushes[:, 2]]
         pos, neg = plane[y == 1].sum(0), plane[y == 0].sum(0)
-        fits.append(
-            dict(
-                X=X,
-                y=y,
-                counts={1: int(np.sum(y == 1)), 0: int(np.sum(y == 0))},
-                w=w,
-                p=model.probabilities(w),
-                pos=pos,
-                neg=neg,
-                total=pos + neg,
-            )
-        )
+        counts = {1: int(np.sum(y == 1)), 0: int(np.sum(y == 0))}
+        fits.append(dict(X=X, y=y, counts=counts, w=w, p=model.probabilities(w), pos=pos, neg=neg, total=pos + neg))
     return dict(balanced=fits[0], imbalanced=fits[1])
 
 
 def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0, seed: int = 0) -> Figure:
     d = data(minority, n, steps, lr, seed)
-    fig, axes = panels(3, ratios=[1, 1, 1.15], heights=[1.25, 1.25, 1])
-    push_ax = axes[2]
-    for ax, panel, title, style in zip(
-        axes[:2], (d["balanced"], d["imbalanced"]), ("平衡数据", "不平衡数据"), ("--", "-")
-    ):
+    fig, (*maps, push_ax) = panels(3, ratios=[1, 1, 1.15], heights=[1.25, 1.25, 1])
+    legend = dict(loc="upper left", markerscale=0.6, handletextpad=0.2, borderaxespad=0.1)
+    for ax, panel, title, style in zip(maps, (d["balanced"], d["imbalanced"]), ("平衡数据", "不平衡数据"), ("--", "-")):
         X, y, w, pos, neg, total = (panel[k] for k in ("X", "y", "w", "pos", "neg", "total"))
         err = np.abs(panel["p"] - y)
         for label, color, name in ((1, PALETTE["orange"], "正类"), (0, PALETTE["blue"], "负类")):
-            m = y == label
-            ax.scatter(
-                X[m, 0],
-                X[m, 1],
-                s=6 + 140 * err[m],
-                color=color,
-                alpha=0.55,
-                lw=0,
-                label=f"{name} {panel['counts'][label]} 个",
-            )
+            m, count = y == label, f"{name} {panel['counts'][label]} 个"
+            ax.scatter(X[m, 0], X[m, 1], s=6 + 140 * err[m], color=color, alpha=0.55, lw=0, label=count)
         xs = np.linspace(-4, 4, 2)
         ax.plot(xs, -(w[0] * xs + w[2]) / w[1], ls=":", color=ink(), lw=1.4)
-        set_axes(
-            ax,
-            "$x_1$",
-            "$x_2$",
-            title=title,
-            xlim=(-4, 4),
-            ylim=(-4, 4),
-            aspect="equal",
-            legend=dict(loc="upper left", markerscale=0.6, handletextpad=0.2, borderaxespad=0.1),
-        )
-
-        for start, vec, color in (
-            ((0, 0), pos, PALETTE["orange"]),
-            (pos, neg, PALETTE["blue"]),
-            ((0, 0), total, ink()),
-        ):
-            push_ax.annotate(
-                "",
-                xy=np.add(start, vec),
-                xytext=start,
-                arrowprops=dict(arrowstyle="-|>", color=color, lw=2, ls=style, mutation_scale=13),
-            )
-        push_ax.text(
-            total[0] + 0.04,
-            total[1] + 0.07,
-            f"{title}\n偏置分量 {round(float(total[1]), 2) + 0.0:.2f}",
-            fontsize=SMALL,
-            va="center",
-            color=ink(),
-        )
+        set_axes(ax, "$x_1$", "$x_2$", title=title, xlim=(-4, 4), ylim=(-4, 4), aspect="equal", legend=legend)
+        for start, vec, hue in (((0, 0), pos, "orange"), (pos, neg, "blue"), ((0, 0), total, "ink")):
+            arrow(push_ax, start, np.add(start, vec), hue, ls=style, size=13)
+        tag = f"{title}\n偏置分量 {round(float(total[1]), 2) + 0.0:.2f}"
+        push_ax.text(total[0] + 0.04, total[1] + 0.07, tag, fontsize=SMALL, va="center", color=ink())
     # what the marks mean, once for all three panels: point size, the boundary, dashed vs solid arrows
     dot = dict(ls="", marker="o", color=PALETTE["grey"], alpha=0.55, mew=0)
     sizes = (Line2D([], [], ms=np.sqrt(6 + 140 * 0.05), **dot), Line2D([], [], ms=np.sqrt(146), **dot))
-    arrow = dict(lw=2)
     keys = {
         "点越大，误差 $|\\hat y_i - y_i|$ 越大": sizes,
         "训练后的决策边界": Line2D([], [], ls=":", color=ink(), lw=1.4),
-        "合力 $-\\nabla L$": Line2D([], [], color=ink(), **arrow),
-        "正类的推力": Line2D([], [], color=PALETTE["orange"], **arrow),
-        "负类的推力": Line2D([], [], color=PALETTE["blue"], **arrow),
-        "虚线箭头：平衡数据": Line2D([], [], ls="--", color=ink(), **arrow),
-        "实线箭头：不平衡数据": Line2D([], [], color=ink(), **arrow),
+        "合力 $-\\nabla L$": Line2D([], [], color=ink(), lw=2),
+        "正类的推力": Line2D([], [], color=PALETTE["orange"], lw=2),
+        "负类的推力": Line2D([], [], color=PALETTE["blue"], lw=2),
+        "虚线箭头：平衡数据": Line2D([], [], ls="--", color=ink(), lw=2),
+        "实线箭头：不平衡数据": Line2D([], [], color=ink(), lw=2),
     }
     ncol = 2 if on_phone() else 3
     fig.legend(
@@ -122,12 +77,7 @@ def make(minority: float = 0.1, n: int = 100, steps: int = 300, lr: float = 1.0,
     )
     push_ax.axhline(0, color=PALETTE["grey"], lw=0.6)
     set_axes(
-        push_ax,
-        "权重沿 $(1,1)$ 的分量",
-        "偏置分量",
-        title="$w = 0$ 处的推力",
-        xlim=(-0.05, 1.25),
-        ylim=(-0.4, 0.6),
+        push_ax, "权重沿 $(1,1)$ 的分量", "偏置分量", title="$w = 0$ 处的推力", xlim=(-0.05, 1.25), ylim=(-0.4, 0.6)
     )
     return fig
 

@@ -8,7 +8,8 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import CMAP, PALETTE, figsize, ink, mark_minimum, set_axes
+from gradbook.engine.draw import point
+from gradbook.engine.style import CMAP, PALETTE, figsize, mark_minimum, set_axes
 from gradbook.landscapes import on_grid
 from gradbook.models import LinearMSE, house_data
 
@@ -42,14 +43,8 @@ def data(
         star + radii[0] * np.cos(t) * vecs[:, 0] + radii[1] * np.sin(t) * vecs[:, 1]
         for t in np.radians([35, 80, 145, 215, 290])
     ]
-    return dict(
-        star=star,
-        W=W,
-        B=B,
-        Z=on_grid(model.value, W, B) - float(model.value(star)),
-        points=points,
-        grads=[model.grad(p) for p in points],
-    )
+    Z = on_grid(model.value, W, B) - float(model.value(star))
+    return dict(star=star, W=W, B=B, Z=Z, points=points, grads=[model.grad(p) for p in points])
 
 
 def make(
@@ -66,16 +61,12 @@ def make(
     ax = fig.add_subplot()
     ax.contour(W, B, Z, levels=level * np.array([0.15, 0.45, 2.0, 4.0, 7.0]), cmap=CMAP, linewidths=1.0)
     ax.contour(W, B, Z, levels=[level], colors=[PALETTE["blue"]], linewidths=2.0)
+    head = dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.2, mutation_scale=16)
     for p, g in zip(d["points"], d["grads"]):
         down = -g / np.linalg.norm(g) * arrow
         ax.plot([p[0], star[0]], [p[1], star[1]], color=PALETTE["grey"], ls="--", lw=1)
-        ax.annotate(
-            "",
-            xy=p + down,
-            xytext=p,
-            arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=2.2, mutation_scale=16),
-        )
-        ax.plot(*p, "o", color=ink(), ms=4)
+        ax.annotate("", xy=p + down, xytext=p, arrowprops=head)
+        point(ax, *p, ms=4)
     mark_minimum(ax, *star, ms=18)
     ax.plot([], [], color=PALETTE["orange"], lw=2.2, label=r"负梯度 $-\nabla L$（下降最快）")
     ax.plot([], [], color=PALETTE["grey"], ls="--", lw=1, label="直奔最小值的方向")

@@ -37,15 +37,10 @@ def data(
     t = np.linspace(-1, 1, 60) * (b_max - b_min)  # 谷底：沿最小曲率方向穿过最小值点
     floor = np.array([w_star, b_star]) + t[:, None] * vecs[:, 0] / abs(vecs[1, 0])
     keep = (floor[:, 0] >= w_min) & (floor[:, 0] <= w_max) & (floor[:, 1] >= b_min) & (floor[:, 1] <= b_max)
-    return dict(
-        W=W,
-        B=B,
-        Z=on_grid(model.value, W, B) / 1e4,
-        star=(w_star, b_star),  # 单位：万
-        lowest=float(model.value([w_star, b_star])) / 1e4,
-        floor=floor[keep],
-        floor_loss=model.value(floor[keep]) / 1e4,
-    )
+    floor = floor[keep]
+    lowest = float(model.value([w_star, b_star])) / 1e4  # losses in 万
+    Z = on_grid(model.value, W, B) / 1e4
+    return dict(W=W, B=B, Z=Z, star=(w_star, b_star), lowest=lowest, floor=floor, floor_loss=model.value(floor) / 1e4)
 
 
 def make(
@@ -68,16 +63,8 @@ def make(
     ax.plot(
         [w_star], [b_star], [d["lowest"]], marker="*", ms=16, color=PALETTE["yellow"], mec=ink(), zorder=10
     )  # the house star
-    ax.plot(
-        floor[:, 0],
-        floor[:, 1],
-        d["floor_loss"],
-        color=PALETTE["orange"],
-        lw=2,
-        ls="--",
-        zorder=9,
-        label="谷底：这里 $b$ 变很多，损失几乎不变",
-    )
+    label = "谷底：这里 $b$ 变很多，损失几乎不变"
+    ax.plot(floor[:, 0], floor[:, 1], d["floor_loss"], color=PALETTE["orange"], lw=2, ls="--", zorder=9, label=label)
     set_axes(ax, "斜率 $w$", "截距 $b$", legend="upper left")
     ax.yaxis.labelpad = 14  # clear of the b ticks it sits against
     ax.set_zlabel("损失 $L(w,b)$（万）")

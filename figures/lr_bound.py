@@ -8,6 +8,7 @@ r"""误差每步乘以 $|1 - \eta\lambda|$：最陡方向定出上限 $2/\lambda
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.draw import offset
 from gradbook.engine.style import PALETTE, figsize, ink, set_axes
 from gradbook.landscapes import Quadratic
 from gradbook.models import LinearMSE, house_data
@@ -27,15 +28,8 @@ def data(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95)
     bowl = Quadratic(model.hessian(model.minimizer()), model.minimizer())
     lam_min, lam_max = bowl.eigenvalues
     etas = np.linspace(0, 1.3 * bowl.max_stable_lr, 400)
-    return dict(
-        lam_min=lam_min,
-        lam_max=lam_max,
-        bound=bowl.max_stable_lr,
-        eta=lr_mark * bowl.max_stable_lr,
-        etas=etas,
-        fast=abs(1 - etas * lam_max),
-        slow=abs(1 - etas * lam_min),
-    )
+    bound, fast, slow = bowl.max_stable_lr, abs(1 - etas * lam_max), abs(1 - etas * lam_min)
+    return dict(lam_min=lam_min, lam_max=lam_max, bound=bound, eta=lr_mark * bound, etas=etas, fast=fast, slow=slow)
 
 
 def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95) -> Figure:
@@ -49,32 +43,13 @@ def make(n: int = 50, seed: int = 0, unit: float = 100.0, lr_mark: float = 0.95)
     ax.plot(etas, d["fast"], color=PALETTE["orange"], label=f"快方向 $\\lambda_{{\\max}} = {lam_max:.2f}$")
     ax.plot(etas, d["slow"], color=PALETTE["blue"], label=f"慢方向 $\\lambda_{{\\min}} = {lam_min:.4f}$")
     ax.axvline(bound, color=PALETTE["orange"], lw=1, ls="--")
-    ax.annotate(
-        f"$2/\\lambda_{{\\max}} = {bound:.3f}$",
-        (bound, 1.48),
-        xytext=(-8, 0),
-        textcoords="offset points",
-        ha="right",
-        color=PALETTE["orange"],
-    )
+    offset(ax, f"$2/\\lambda_{{\\max}} = {bound:.3f}$", (bound, 1.48), -8, 0, ha="right", color=PALETTE["orange"])
     for lam, colour in ((lam_max, PALETTE["orange"]), (lam_min, PALETTE["blue"])):
         ax.plot(eta, abs(1 - eta * lam), "o", color=colour, mec=ink(), ms=6, zorder=4)
-    ax.annotate(
-        f"锯齿图的 $\\eta$：慢方向每步 ×{1 - eta * lam_min:.3f}",
-        (eta, 1 - eta * lam_min),
-        xytext=(-20, 24),
-        textcoords="offset points",
-        ha="right",
-        color=PALETTE["blue"],
-        arrowprops=dict(arrowstyle="-", color=PALETTE["blue"], lw=0.8),
-    )
-    set_axes(
-        ax,
-        "学习率 $\\eta$",
-        "每步误差的倍数 $|1 - \\eta\\lambda|$",
-        xlim=(0, etas[-1]),
-        ylim=(0, 1.6),
-    )
+    slow = f"锯齿图的 $\\eta$：慢方向每步 ×{1 - eta * lam_min:.3f}"
+    line = dict(arrowstyle="-", color=PALETTE["blue"], lw=0.8)
+    offset(ax, slow, (eta, 1 - eta * lam_min), -20, 24, ha="right", color=PALETTE["blue"], arrowprops=line)
+    set_axes(ax, "学习率 $\\eta$", "每步误差的倍数 $|1 - \\eta\\lambda|$", xlim=(0, etas[-1]), ylim=(0, 1.6))
     fig.legend(loc="outside lower center", ncol=2)  # under the axes: the V crosses every corner on a phone
     return fig
 

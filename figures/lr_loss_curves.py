@@ -7,6 +7,7 @@ r"""三种学习率下损失随迭代的变化（纵轴为对数刻度）：太�
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.draw import sci
 from gradbook.engine.style import PALETTE, figsize, set_axes
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import Objective, gradient_descent
@@ -15,12 +16,6 @@ ALT = (
     "折线图：横轴是迭代步数，纵轴是损失超出最小值的部分，对数刻度。三条曲线对应三种学习率："
     "最小的学习率缓慢下降，中等的学习率几步之内下降好几个数量级，最大的学习率一路上升。"
 )
-
-
-def sci(v: float) -> str:
-    """0.00004 → 4 \\times 10^{-5}（LaTeX）。"""
-    mantissa, exponent = f"{v:.1e}".split("e")
-    return f"{float(mantissa):g} \\times 10^{{{int(exponent)}}}"
 
 
 def data(
@@ -84,14 +79,8 @@ def make(
     for lr, traj, name, colour in zip((lr_small, lr_good, lr_big), d["runs"], names, colours):
         gap = np.maximum(traj.losses - d["best"], 1e-12)
         ax.semilogy(np.arange(gap.size), gap, "-o", ms=3, color=colour, label=f"{name}：$\\eta = {sci(lr)}$")
-    set_axes(
-        ax,
-        "迭代步数 $k$",
-        "$L(\\theta_k) - L^*$",
-        title="只学斜率 $w$" if fix_b else "斜率 $w$ 与截距 $b$ 一起学",
-        ylim=(1e-3, None),
-        legend="best",
-    )
+    title = "只学斜率 $w$" if fix_b else "斜率 $w$ 与截距 $b$ 一起学"
+    set_axes(ax, "迭代步数 $k$", "$L(\\theta_k) - L^*$", title=title, ylim=(1e-3, None), legend="best")
     return fig
 
 

@@ -8,6 +8,7 @@ r"""同一条抛物线上的三种学习率：太小则寸步难行，合适则�
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.draw import sci
 from gradbook.engine.style import PALETTE, ink, panels, set_axes
 from gradbook.models import LinearMSE, house_data
 from gradbook.optimizers import Objective, gradient_descent
@@ -25,12 +26,6 @@ def slope_only(n: int = 50, seed: int = 0) -> tuple[Objective, float]:
     return Objective(
         value=lambda t: model.value([t[0], b_star]), grad=lambda t: model.grad(np.array([t[0], b_star]))[:1]
     ), float(w_star)
-
-
-def sci(v: float) -> str:
-    """0.00004 → 4 \\times 10^{-5}（LaTeX）。"""
-    mantissa, exponent = f"{v:.1e}".split("e")
-    return f"{float(mantissa):g} \\times 10^{{{int(exponent)}}}"
 
 
 def data(lr_small: float = 2e-6, lr_good: float = 4e-5, lr_big: float = 1e-4, steps: int = 10, w0: float = 1.0):
@@ -56,17 +51,8 @@ def make(
         ws = traj.iterates[:, 0]
         ax.plot(grid, loss / 1e4, color=PALETTE["blue"])
         ax.plot(ws, traj.losses / 1e4, color=PALETTE["grey"], lw=0.8)
-        ax.scatter(
-            ws,
-            traj.losses / 1e4,
-            c=np.arange(ws.size),
-            cmap="Oranges",
-            vmin=-3,
-            s=28,
-            edgecolors=ink(),
-            linewidths=0.5,
-            zorder=3,
-        )
+        order = dict(c=np.arange(ws.size), cmap="Oranges", vmin=-3)  # later steps darker
+        ax.scatter(ws, traj.losses / 1e4, **order, s=28, edgecolors=ink(), linewidths=0.5, zorder=3)
         set_axes(ax, "斜率 $w$", title=f"$\\eta = {sci(lr)}$\n{title}")
     axes[0].set_ylabel("损失 $L(w, b^*)$（万）")
     return fig

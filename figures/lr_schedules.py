@@ -38,13 +38,8 @@ def data(lr: float = 0.1, steps: int = 300, batch: int = 2, seeds: int = 10):
         for name, s in schedules.items()
         if name != "warmup"
     }
-    return dict(
-        every=steps // 3,
-        warmup_steps=steps // 10,
-        rates=rates,
-        gaps=gaps,
-        final={name: float(g[-1]) for name, g in gaps.items()},
-    )
+    final = {name: float(g[-1]) for name, g in gaps.items()}
+    return dict(every=steps // 3, warmup_steps=steps // 10, rates=rates, gaps=gaps, final=final)
 
 
 def make(lr: float = 0.1, steps: int = 300, batch: int = 2, seeds: int = 10) -> Figure:

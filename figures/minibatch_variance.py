@@ -38,15 +38,8 @@ def data(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30
     best = float(L.value(L.minimizer()))
     runs = {b: sgd(L, theta0, lr, budget // b, batch_size=b, seed=seed) for b in (1, 32)}
     runs["full"] = gradient_descent(L, theta0, lr, budget // n)
-    return dict(
-        grads=G,
-        tr_sigma=float(np.sum(G.var(axis=0))),
-        sizes=sizes,
-        measured=measured,
-        best=best,
-        runs=runs,
-        gaps={b: run.losses - best for b, run in runs.items()},
-    )
+    tr_sigma, gaps = float(np.sum(G.var(axis=0))), {b: run.losses - best for b, run in runs.items()}
+    return dict(grads=G, tr_sigma=tr_sigma, sizes=sizes, measured=measured, best=best, runs=runs, gaps=gaps)
 
 
 def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30, seed: int = 0) -> Figure:
@@ -64,14 +57,8 @@ def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30
     for b, color in ((1, "orange"), (32, "green")):
         cost = np.arange(len(gaps[b])) * b
         bx.plot(cost[1:], gaps[b][1:], color=PALETTE[color], lw=1.0, alpha=0.9, label=f"B = {b}")
-    bx.plot(
-        np.arange(1, len(gaps["full"])) * n,
-        gaps["full"][1:],
-        "o-",
-        ms=3,
-        color=PALETTE["blue"],
-        label=f"全量 B = n = {n}",
-    )
+    full = np.arange(1, len(gaps["full"])) * n  # one step per n example gradients
+    bx.plot(full, gaps["full"][1:], "o-", ms=3, color=PALETTE["blue"], label=f"全量 B = n = {n}")
     set_axes(bx, "算过的样本梯度个数（计算量）", r"$L(\theta) - L^*$", xscale="log", yscale="log", legend="lower left")
     return fig
 

@@ -64,15 +64,8 @@ def make(beta: float = 0.67, kappa: float = 100.0, tol: float = 1e-6) -> Figure:
         bx.loglog(d["kappas"], d["counts"][key], "o-", color=PALETTE[color], label=label.split("$")[0].rstrip("，"))
     mark_start(ax, 0.1, 1.0)
     mark_minimum(ax, 0.0, 0.0)
-    set_axes(
-        ax,
-        r"$\theta_1$",
-        r"$\theta_2$",
-        title=rf"$\kappa = {kappa:g}$",
-        xlim=(-0.4, 0.4),
-        ylim=(-0.25, 1.45),
-        legend="upper left",
-    )
+    frame = dict(xlim=(-0.4, 0.4), ylim=(-0.25, 1.45), legend="upper left")
+    set_axes(ax, r"$\theta_1$", r"$\theta_2$", title=rf"$\kappa = {kappa:g}$", **frame)
     k = d["kappas"]  # the slopes, labelled beside the lines rather than drawn over them
     bx.text(k[-3], 6.9 * k[-3] * 1.8, r"$\propto\kappa$", color=PALETTE["grey"], ha="right")
     bx.text(k[-3], 9.0 * np.sqrt(k[-3]) / 2.4, r"$\propto\sqrt{\kappa}$", color=PALETTE["orange"])

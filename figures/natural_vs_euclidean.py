@@ -8,8 +8,9 @@ r"""$F = \mathrm{diag}(100, 1)$ 时，负梯度（橙）几乎水平，自然梯
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.draw import arrow, point
 from gradbook.engine.landscape import angle_arc, contours
-from gradbook.engine.style import PALETTE, figsize, ink, mark_minimum, on_phone, set_axes
+from gradbook.engine.style import PALETTE, figsize, mark_minimum, on_phone, set_axes
 from gradbook.information import angle_between, natural_direction
 from gradbook.landscapes import Quadratic, on_grid
 from gradbook.optimizers import gradient_descent
@@ -40,18 +41,9 @@ def data(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
     nat = natural_direction(F, g)
     lr = lr_fraction * loss.max_stable_lr
     X, Y = np.meshgrid(np.linspace(-2.0 * offset, 2.0 * offset, 300), np.linspace(-1.0 * offset, 1.4 * offset, 250))
-    return dict(
-        X=X,
-        Y=Y,
-        Z=on_grid(loss.value, X, Y),
-        start=start,
-        level=float(loss.value(start)),
-        g=g,
-        natural=nat,
-        angle=angle_between(g, nat),
-        lr=lr,
-        path=gradient_descent(loss, start, lr, steps).iterates,
-    )
+    path = gradient_descent(loss, start, lr, steps).iterates
+    grid = dict(X=X, Y=Y, Z=on_grid(loss.value, X, Y), level=float(loss.value(start)))
+    return dict(grid, start=start, g=g, natural=nat, angle=angle_between(g, nat), lr=lr, path=path)
 
 
 def readout(d) -> str:
@@ -75,11 +67,9 @@ def make(sensitive: float = 100.0, offset: float = 0.01, lr_fraction: float = 0.
         (-d["g"], "orange", "负梯度 $-\\nabla L$"),
         (-d["natural"], "green", "自然梯度 $-F^{-1}\\nabla L$"),
     ]:
-        tip = start + direction / np.linalg.norm(direction) * length
-        arrow = dict(arrowstyle="-|>", color=PALETTE[colour], lw=2.6, mutation_scale=18)
-        ax.annotate("", xy=tip, xytext=start, arrowprops=arrow, zorder=4)
+        arrow(ax, start, start + direction / np.linalg.norm(direction) * length, colour, lw=2.6, size=18, zorder=4)
         ax.plot([], [], color=PALETTE[colour], lw=2.6, label=name)
-    ax.plot(*start, "o", color=ink(), ms=6, zorder=6)
+    point(ax, *start, ms=6, zorder=6)
     angle_arc(ax, start, -d["g"], -d["natural"], 0.3 * length, f"{d['angle']:.2f}°", at=1.9)
     mark_minimum(ax, 0, 0)
     unit = f"单位 $10^{{{power}}}$"

@@ -40,19 +40,14 @@ def data(
     w0 = np.zeros(2)
     star = newton(model, w0, 25).final
     W1, W2 = np.meshgrid(np.linspace(-0.3, 2.4, 160), np.linspace(-0.4, 2.8, 160))
-    return dict(
-        X=X,
-        model=model,
-        w0=w0,
-        star=star,
-        best=float(model.value(star)),
-        W1=W1,
-        W2=W2,
-        Z=on_grid(model.value, W1, W2) - float(model.value(star)),
+    best = float(model.value(star))
+    grid = dict(W1=W1, W2=W2, Z=on_grid(model.value, W1, W2) - best)
+    runs = dict(
         gd=gradient_descent(model, w0, lr_gd, steps),
         adam=adam(model, w0, lr_adam, steps),
         natural=natural_gradient_descent(model, lambda w: logistic_fisher(X, w), w0, lr_natural, steps),
     )
+    return dict(X=X, model=model, w0=w0, star=star, best=best, **grid, **runs)
 
 
 def make(

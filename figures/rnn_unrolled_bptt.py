@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
+from gradbook.engine.draw import arrow
 from gradbook.engine.style import PALETTE, SMALL, figsize, ink, on_phone, paper, set_axes
 from gradbook.networks import recurrent_matrix, rnn_bptt, rnn_forward
 
@@ -56,58 +57,28 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
         )
         top.text(t, 0, f"$h_{t if t < 10 else f'{{{t}}}'}$", ha="center", va="center")
         if t:
-            top.annotate(
-                "",
-                xy=(t - 0.34, 0.08),
-                xytext=(t - 0.66, 0.08),
-                arrowprops=dict(arrowstyle="-|>", color=PALETTE["blue"], lw=1.6, mutation_scale=12),
-            )
+            arrow(top, (t - 0.66, 0.08), (t - 0.34, 0.08), "blue", lw=1.6, size=12)
             top.text(t - 0.5, 0.2, "$W$", ha="center", fontsize=SMALL, color=PALETTE["blue"])
-            top.annotate(
-                "",
-                xy=(t, 0.3),
-                xytext=(t, 0.72),
-                arrowprops=dict(arrowstyle="-|>", color=PALETTE["grey"], lw=1.0, mutation_scale=10),
-            )
+            arrow(top, (t, 0.72), (t, 0.3), "grey", lw=1.0, size=10)
             top.text(t, 0.78, f"$x_{t if t < 10 else f'{{{t}}}'}$", ha="center", va="bottom", color=PALETTE["grey"])
             width = 0.6 + 5.0 * norms[t - 1] / norms.max()
-            top.annotate(
-                "",
-                xy=(t - 0.5, -0.75),
-                xytext=(t + 0.5 if t < steps else t + 0.55, -0.75),
-                arrowprops=dict(arrowstyle="-|>", color=PALETTE["orange"], lw=width, mutation_scale=10 + width),
-            )
-    top.annotate(
-        "",
-        xy=(steps + 0.85, 0),
-        xytext=(steps + 0.32, 0),
-        arrowprops=dict(arrowstyle="-|>", color=ink(), lw=1.4, mutation_scale=12),
-    )
+            tail = t + 0.5 if t < steps else t + 0.55
+            arrow(top, (tail, -0.75), (t - 0.5, -0.75), "orange", lw=width, size=10 + width)
+    arrow(top, (steps + 0.32, 0), (steps + 0.85, 0), lw=1.4, size=12)
     top.text(steps + 0.92, 0, "$L$", va="center")
-    top.text(
-        steps / 2,
-        -1.0,
-        "反向：$\\nabla_{h_{t-1}}L = W^\\top\\,(\\tanh'(a_t)\\odot\\nabla_{h_t}L)$"
-        + ("，\n" if on_phone() else "，")  # one line on the page, two on a phone
-        + "每退一步乘一次雅可比矩阵",
-        ha="center",
-        va="top",
-        color=PALETTE["orange"],
+    sep = "，\n" if on_phone() else "，"  # one line on the page, two on a phone
+    back = (
+        "反向：$\\nabla_{h_{t-1}}L = W^\\top\\,(\\tanh'(a_t)\\odot\\nabla_{h_t}L)$" + sep + "每退一步乘一次雅可比矩阵"
     )
+    top.text(steps / 2, -1.0, back, ha="center", va="top", color=PALETTE["orange"])
 
     t_axis = np.arange(1, steps + 1)
     bottom.bar(t_axis, norms, color=PALETTE["orange"], width=0.6)
     set_axes(bottom, xlim=(-0.7, steps + 1.0), ylim=(norms.min() / 2, norms.max() * 8), yscale="log")
     bottom.set_xticks(t_axis)
-    bottom.set_xlabel("$t$")
-    bottom.set_ylabel(r"$\|\nabla_{a_t}L\|$")
-    bottom.text(
-        0.02,
-        0.9,
-        f"$\\rho = {rho:g}$：每往回一步，梯度平均乘以 {d['back_ratio']:.2f}",
-        transform=bottom.transAxes,
-        va="top",
-    )
+    set_axes(bottom, "$t$", r"$\|\nabla_{a_t}L\|$")
+    per_step = f"$\\rho = {rho:g}$：每往回一步，梯度平均乘以 {d['back_ratio']:.2f}"
+    bottom.text(0.02, 0.9, per_step, transform=bottom.transAxes, va="top")
     return fig
 
 

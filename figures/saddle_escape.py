@@ -35,13 +35,8 @@ def data(lr: float = 0.1, beta: float = 0.9, noise: float = 0.01, offset: float 
         offset=gradient_descent(L, [1.0, offset], lr, steps),
         momentum=momentum(L, [1.0, offset], lr, steps, beta=beta),
     )
-    return dict(
-        X=X,
-        Y=Y,
-        Z=on_grid(L.value, X, Y),
-        **runs,
-        distance={k: np.linalg.norm(r.iterates.astype(float), axis=1) for k, r in runs.items()},
-    )
+    distance = {k: np.linalg.norm(r.iterates.astype(float), axis=1) for k, r in runs.items()}
+    return dict(X=X, Y=Y, Z=on_grid(L.value, X, Y), **runs, distance=distance)
 
 
 def escape(distance) -> int | None:
@@ -77,9 +72,8 @@ def make(
         plain = dict(top=True, ms=3.5, lw=2) if run == "plain" else {}
         path(ax, d[run].iterates, color, ls=ls, **plain)
         bx.plot(k[: len(dist)], dist, ls, color=PALETTE[color], label=label)
-    set_axes(
-        ax, r"$\theta_1$", r"$\theta_2$", title=r"$L = \theta_1^2 - \theta_2^2$", xlim=(-1.6, 1.6), ylim=(-2.2, 2.2)
-    )
+    title = r"$L = \theta_1^2 - \theta_2^2$"
+    set_axes(ax, r"$\theta_1$", r"$\theta_2$", title=title, xlim=(-1.6, 1.6), ylim=(-2.2, 2.2))
     bx.axhline(2.0, color=PALETTE["grey"], lw=0.8, ls=":")
     set_axes(bx, "步数 $k$", r"离鞍点的距离 $\|\theta_k\|$", ylim=(1e-7, 1e3), yscale="log", legend="lower left")
     return fig

@@ -8,6 +8,7 @@ Xavier 初始化时大多落在斜率可观的中间段；每个权重的标准�
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.draw import leader
 from gradbook.engine.style import PALETTE, ink, panels, set_axes
 from gradbook.models import sigmoid
 from gradbook.networks import MLP, activation
@@ -38,14 +39,8 @@ def data(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0)
         "xavier": pre_activations("xavier", 1.0, layer, width, seed),
         "naive": pre_activations("naive", naive_std, layer, width, seed),
     }
-    return dict(
-        z=z,
-        sigmoid=s,
-        slope=ds,
-        edge=float(z[ds >= 0.01].max()),
-        pre=pre,
-        mean_slope={k: float(np.mean(dsig(v, sigmoid(v)))) for k, v in pre.items()},
-    )
+    mean_slope = {k: float(np.mean(dsig(v, sigmoid(v)))) for k, v in pre.items()}
+    return dict(z=z, sigmoid=s, slope=ds, edge=float(z[ds >= 0.01].max()), pre=pre, mean_slope=mean_slope)
 
 
 def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0) -> Figure:
@@ -58,13 +53,7 @@ def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0)
     ax.plot(z, s, color=PALETTE["blue"], label=r"$\sigma(z)$")
     ax.plot(z, ds, color=PALETTE["orange"], label=r"$\sigma'(z)=\sigma(1-\sigma)$")
     ax.plot([0], [0.25], "o", color=PALETTE["orange"])
-    ax.annotate(
-        "最大值 1/4",
-        xy=(0, 0.25),
-        xytext=(-4.2, 0.36),
-        color=PALETTE["orange"],
-        arrowprops=dict(arrowstyle="->", color=PALETTE["orange"]),
-    )
+    leader(ax, "最大值 1/4", (0, 0.25), (-4.2, 0.36), "orange", style="->", lw=None)
     ax.text(-7.7, 0.62, "饱和区\n$\\sigma'<0.01$", color=ink())
     set_axes(ax, "$z$", title="sigmoid 与它的导数", xlim=(-8, 8), ylim=(-0.03, 1.05), legend="center right")
 
@@ -73,14 +62,8 @@ def make(naive_std: float = 4.0, layer: int = 5, width: int = 64, seed: int = 0)
         ("xavier", PALETTE["blue"], "Xavier"),
         ("naive", PALETTE["orange"], f"过大 N(0, {naive_std:g}²)"),
     ):
-        bx.hist(
-            np.clip(d["pre"][init], -30, 30),
-            bins=bins,
-            color=color,
-            alpha=0.55,
-            density=True,
-            label=f"{name}：平均 $\\sigma'$ = {d['mean_slope'][init]:.3f}",
-        )
+        label = f"{name}：平均 $\\sigma'$ = {d['mean_slope'][init]:.3f}"
+        bx.hist(np.clip(d["pre"][init], -30, 30), bins=bins, color=color, alpha=0.55, density=True, label=label)
     for lo, hi in ((-30, -edge), (edge, 30)):
         bx.axvspan(lo, hi, color=PALETTE["grey"], alpha=0.15, lw=0)
     set_axes(bx, f"第 {layer} 层的预激活值 $z$（超出 ±30 的计入两端）", "密度（对数刻度）", yscale="log")

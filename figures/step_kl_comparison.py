@@ -9,6 +9,7 @@ r"""同样长的一步，KL 可以差上百倍：$\sigma$ 越小，高斯分布�
 import numpy as np
 from matplotlib.figure import Figure
 
+from gradbook.engine.draw import offset
 from gradbook.engine.style import PALETTE, ink, panels, set_axes
 from gradbook.information import gaussian_fisher, kl_gaussian
 
@@ -30,12 +31,9 @@ def data(eps: float = 0.05, radius: float = 0.3, step: float = 0.1):
         around.append(dict(mu=mu, sigma=sigma, half=half, M=M, S=S, KL=kl(mu, sigma, M, S)))
     sigmas = np.geomspace(0.1, 10, 60)
     delta = np.array([step, step])
-    return dict(
-        around=around,
-        sigmas=sigmas,
-        exact=[kl_gaussian(0.0, s, step, s + step) for s in sigmas],
-        quad=[0.5 * delta @ gaussian_fisher(s) @ delta for s in sigmas],
-    )
+    exact = [kl_gaussian(0.0, s, step, s + step) for s in sigmas]
+    quad = [0.5 * delta @ gaussian_fisher(s) @ delta for s in sigmas]
+    return dict(around=around, sigmas=sigmas, exact=exact, quad=quad)
 
 
 def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
@@ -47,15 +45,8 @@ def make(eps: float = 0.05, radius: float = 0.3, step: float = 0.1) -> Figure:
         ax.contour(point["M"], point["S"], point["KL"], levels=[eps], colors=[colour], linewidths=2.2)
         ax.plot(mu + radius * np.cos(t), sigma + radius * np.sin(t), ls="--", color=colour, lw=1.2)
         ax.plot(mu, sigma, "o", color=colour, ms=4)
-        ax.annotate(
-            f"$\\sigma = {sigma:g}$",
-            (mu, sigma + max(radius, half)),
-            xytext=(0, 4),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            color=colour,
-        )
+        label = f"$\\sigma = {sigma:g}$"
+        offset(ax, label, (mu, sigma + max(radius, half)), 0, 4, ha="center", va="bottom", color=colour)
     ax.plot([], [], color=ink(), lw=2.2, label=f"$\\mathrm{{KL}} = {eps:g}$")
     ax.plot([], [], color=ink(), lw=1.2, ls="--", label=f"$\\|\\delta\\| = {radius:g}$")
     set_axes(

@@ -8,7 +8,8 @@ r"""一阶近似 $f(x) + f'(x)\delta$ 近处几乎无误，误差随步长 $\del
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, ink, panels
+from gradbook.engine.draw import offset, point
+from gradbook.engine.style import PALETTE, ink, panels, set_axes
 
 ALT = (
     "左右两个面板。左图：曲线 y = x³ 在 x 从 0.2 到 1.8 之间，点 (1, 1) 处画出一阶近似的直线和二阶近似的抛物线，"
@@ -24,15 +25,8 @@ def data(x0: float = 1.0, delta: float = 0.5):
     first = lambda d: f(x0) + df * d  # noqa: E731
     second = lambda d: first(d) + 0.5 * d2f * d**2  # noqa: E731
     deltas = np.geomspace(1e-3, 1, 61)
-    return dict(
-        f=f,
-        first=first,
-        second=second,
-        deltas=deltas,
-        err1=np.abs(f(x0 + deltas) - first(deltas)),
-        err2=np.abs(f(x0 + deltas) - second(deltas)),
-        gap=f(x0 + delta) - first(delta),
-    )
+    err1, err2 = (np.abs(f(x0 + deltas) - approx(deltas)) for approx in (first, second))
+    return dict(f=f, first=first, second=second, deltas=deltas, err1=err1, err2=err2, gap=f(x0 + delta) - first(delta))
 
 
 def make(x0: float = 1.0, delta: float = 0.5) -> Figure:
@@ -44,24 +38,16 @@ def make(x0: float = 1.0, delta: float = 0.5) -> Figure:
     ax.plot(x, d["second"](x - x0), "--", color=PALETTE["blue"], label=r"二阶：$+\frac{1}{2}f''\delta^2$")
     top = d["f"](x0 + delta)
     ax.plot([x0 + delta] * 2, [top - d["gap"], top], color=PALETTE["purple"], lw=3)
-    ax.annotate(
-        f"误差 {d['gap']:.3f}",
-        (x0 + delta, top - d["gap"] / 2),
-        xytext=(8, 0),
-        textcoords="offset points",
-        va="center",
-        color=PALETTE["purple"],
-    )
-    ax.plot([x0], [d["f"](x0)], "o", color=ink(), ms=5, zorder=5)
-    ax.set(xlabel="$x$", ylabel="$y$", ylim=(-0.5, 5.5))
-    ax.legend(loc="upper left")
+    gap = f"误差 {d['gap']:.3f}"
+    offset(ax, gap, (x0 + delta, top - d["gap"] / 2), 8, 0, va="center", color=PALETTE["purple"])
+    point(ax, x0, d["f"](x0), zorder=5)
+    set_axes(ax, "$x$", "$y$", ylim=(-0.5, 5.5), legend="upper left")
 
     for err, c, name in ((d["err1"], "orange", "一阶近似的误差"), (d["err2"], "blue", "二阶近似的误差")):
         bx.loglog(d["deltas"], err, color=PALETTE[c], label=name)
     bx.loglog(d["deltas"], d["deltas"] ** 2, ":", color=PALETTE["grey"], lw=1.2, label=r"参考线 $\delta^2$、$\delta^3$")
     bx.loglog(d["deltas"], d["deltas"] ** 3, ":", color=PALETTE["grey"], lw=1.2)
-    bx.set(xlabel=r"步长 $\delta$", ylabel="误差（对数坐标）")
-    bx.legend(loc="lower right")
+    set_axes(bx, r"步长 $\delta$", "误差（对数坐标）", legend="lower right")
     return fig
 
 
