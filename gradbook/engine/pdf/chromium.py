@@ -150,10 +150,13 @@ def print_book(
             tab = context.new_page()
             tab.set_default_timeout(120_000)
             tab.goto(HOST + "__print__.html", wait_until="load")
+            stats["open_s"] = round(time.perf_counter() - t0, 1)
             flat = tab.evaluate(_FLATTEN_MATH_JS)
             if "error" in flat:
                 raise PdfError(f"the print page's math: {flat['error']}")
+            stats["flatten_s"] = round(time.perf_counter() - t0 - stats["open_s"], 1)
             chars = tab.evaluate(_CHARS_JS)
+            stats["chars_s"] = round(time.perf_counter() - t0 - stats["open_s"] - stats["flatten_s"], 1)
             chars["GB Print|400"] += page_header_text(page)
             t1 = time.perf_counter()
             names = make_fonts(chars, font_source, font_store, fonts, stats)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
 import os
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from gradbook.engine import store
@@ -87,32 +89,62 @@ def subset_font(source: Path, face: str | None, chars: set[int]) -> bytes:
     return buf.getvalue()
 
 
-def _cut(source: Path, face: str | None, codes: list[int], font_store, stats) -> bytes:
+def _cut(source: Path, face: str | None, codes: list[int], font_store, stats, pool=None):
+    """The face cut to ``codes``, from the store or made; with ``pool``, made there."""
     key = store.key("pdf-font", face=face, source=store.file_digest(source), chars=codes, code=_FONT_CODE)
     data = font_store.get("pdf-font", key, "ttf") if font_store else None
-    if data is None:
-        data = subset_font(source, face, set(codes))
-        if font_store:
-            font_store.put("pdf-font", key, "ttf", data)
-        stats.setdefault("fonts_made", []).append(f"{face or source.name}: {len(codes)} characters")
-    return data
+    if data is not None:
+        return _Cut(data=data)
+    stats.setdefault("fonts_made", []).append(f"{face or source.name}: {len(codes)} characters")
+    args = (source, face, set(codes))
+    return _Cut(job=pool.submit(subset_font, *args) if pool else None, args=args, font_store=font_store, key=key)
+
+
+class _Cut:
+    """A face from the store, or being cut (stored once it is)."""
+
+    def __init__(self, data: bytes | None = None, job=None, args=(), font_store=None, key: str = ""):
+        self.data, self.job, self.args, self.font_store, self.key = data, job, args, font_store, key
+
+    def result(self) -> bytes:
+        if self.data is None:
+            try:
+                self.data = self.job.result() if self.job else subset_font(*self.args)
+            except BrokenProcessPool:  # no worker could start (e.g. a caller with no __main__ file)
+                self.data = subset_font(*self.args)
+            if self.font_store:
+                self.font_store.put("pdf-font", self.key, "ttf", self.data)
+        return self.data
 
 
 def make_fonts(chars: dict[str, str], font_source: Path, font_store, fonts: dict, stats: dict) -> dict:
     """Cut each face to the characters it shows (``chars``: "family|weight" → text); fills
-    ``fonts`` (file name → bytes) and returns (family, weight) → file name."""
+    ``fonts`` (file name → bytes) and returns (family, weight) → file name. The faces are cut
+    side by side (each converts its outlines to TrueType, about 5 s for the body face)."""
+    from concurrent.futures import ProcessPoolExecutor
+
     from fontTools.ttLib import TTFont
+
+    from gradbook.engine.pool import exit_with_parent
 
     names: dict[tuple[str, int], str] = {}
     lacking: dict[int, set[int]] = {400: set(), 700: set()}
-    for family, weight, file, face in FACES:
-        wanted = {ord(c) for c in chars.get(f"{family}|{weight}", "") if not c.isspace()}
-        codes = sorted(wanted | ALWAYS)
-        data = _cut(font_source / file, face, codes, font_store, stats)
-        cmap = TTFont(io.BytesIO(data), lazy=True).getBestCmap()
-        lacking[weight] |= {c for c in wanted if c not in cmap and not any(c in r for r in RADICALS)}
-        names[(family, weight)] = f"{family.replace(' ', '-')}-{weight}-{hashlib.sha256(data).hexdigest()[:12]}.ttf"
-        fonts[names[(family, weight)]] = data
+    ctx = multiprocessing.get_context("spawn")
+    workers = max(1, min(len(FACES), os.cpu_count() or 1))
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
+        jobs = {}
+        for family, weight, file, face in FACES:
+            wanted = {ord(c) for c in chars.get(f"{family}|{weight}", "") if not c.isspace()}
+            jobs[family, weight] = (
+                wanted,
+                _cut(font_source / file, face, sorted(wanted | ALWAYS), font_store, stats, pool),
+            )
+        for (family, weight), (wanted, job) in jobs.items():
+            data = job.result()
+            cmap = TTFont(io.BytesIO(data), lazy=True).getBestCmap()
+            lacking[weight] |= {c for c in wanted if c not in cmap and not any(c in r for r in RADICALS)}
+            names[(family, weight)] = f"{family.replace(' ', '-')}-{weight}-{hashlib.sha256(data).hexdigest()[:12]}.ttf"
+            fonts[names[(family, weight)]] = data
     for weight, source in ((400, Path(EXTRA[1])), (700, Path(EXTRA[2]))):
         if not lacking[weight]:
             continue
@@ -120,7 +152,7 @@ def make_fonts(chars: dict[str, str], font_source: Path, font_store, fonts: dict
             raise PdfError(
                 f"{_chars(lacking[weight])} are not in Noto CJK, and {source} (fonts-dejavu-core) is missing"
             )
-        data = _cut(source, None, sorted(lacking[weight]), font_store, stats)
+        data = _cut(source, None, sorted(lacking[weight]), font_store, stats).result()
         still = lacking[weight] - set(TTFont(io.BytesIO(data), lazy=True).getBestCmap())
         if still:
             raise PdfError(f"no print font has {_chars(still)}: the PDF would show boxes")
