@@ -84,10 +84,8 @@ class Project:
         every = m.group(1).split(", ") if m else []
         # Each figure is rendered in its four variants (page/phone, light/dark): listed once here.
         canonical = [re.sub(r"-(?:phone-dark|phone|dark)(?=\.(?:svg|png))", "", label) for label in every]
-        # An explorable's frames come in two (light and dark, page layout), its readouts in one.
-        twin = lambda c: re.sub(r"\.(?:svg|png)", ".readout", c, count=1) in canonical  # noqa: E731
-        want = lambda c: {1} if ".readout" in c else {2, 4} if twin(c) else {4}  # noqa: E731
-        assert all(canonical.count(c) in want(c) for c in canonical), every
+        # An explorable's frames too (every slider value in all four); its readouts come in one.
+        assert all(canonical.count(c) == (1 if ".readout" in c else 4) for c in canonical), every
         result.rendered = sorted(set(canonical))
         return result
 

@@ -18,7 +18,8 @@ from gradbook.engine.pool import KIND, FigureEngine, RenderFailed
 from gradbook.engine.registry import READOUT, FigureError, FigureScriptError, find_figure
 from gradbook.engine.render import data, readout
 from gradbook.engine.store import cache_root
-from gradbook.engine.sweep import DARK, grid, value_text
+from gradbook.engine.sweep import MANIFEST_KEYS, grid, value_text
+from gradbook.engine.variant import VARIANTS
 from gradbook.models import LinearMSE, house_data
 from tests.site import ROOT
 
@@ -96,8 +97,9 @@ def test_the_pages_value_is_a_frame_and_the_first_shown(figures):
     assert ref.sweep.values == (1.0, 1.2, 2.0, 3.0) and ref.sweep.start == 1
     assert ref.sweep.frames[1] == ref.request, "the image without JavaScript is the frame at the page's value"
     assert [f.fmt for f in ref.sweep.frames] == ["svg"] * 4 and [r.fmt for r in ref.sweep.readouts] == [READOUT] * 4
-    assert len(set(ref.outputs())) == 8, "one file per frame and scheme, beside the image"
-    assert [f.filename for f in ref.sweep.dark][1] == ref.request.variants()[DARK].filename, "dark: the same use"
+    assert len(set(ref.outputs())) == 16, "one file per frame, layout and scheme, beside the image"
+    for variant in VARIANTS:  # at the page's value, each variant's frame is the <picture>'s drawing
+        assert ref.sweep.drawn(variant)[1] == ref.request.variants()[variant], variant
     (own,) = refs(figures, "![](figures/line.svg?sweep=k:0..1:3)")
     assert own.sweep.values == (0.0, 0.5, 1.0) and own.sweep.start == 2, "a range on the page wins over SWEEPS"
 
@@ -303,9 +305,10 @@ def test_every_frame_of_every_sweep_is_in_the_site_and_in_the_store(site_dir):
         assert m, f"{page}:{line}: no slider data for {ref.spec.name}"
         manifest = json.loads(html.unescape(m[1]))
         assert manifest["f"] == [f.filename for f in ref.sweep.frames] and manifest["s"] == ref.sweep.start
-        assert manifest["fd"] == [f.filename for f in ref.sweep.dark]
+        for variant, key in MANIFEST_KEYS.items():  # every slider value in each layout and scheme
+            assert manifest[key] == [f.filename for f in ref.sweep.drawn(variant)], (ref.spec.name, key)
         assert len(manifest["r"]) == len(manifest["v"]) == len(manifest["f"])
-        for frames in (ref.sweep.frames, ref.sweep.dark):  # a reader loads one scheme's
+        for frames in map(ref.sweep.drawn, VARIANTS):  # a reader loads one layout's, in one scheme
             sweep_bytes = 0
             for frame in frames:
                 cached = engine.store.get(KIND, figure_key(ref.spec, frame), frame.fmt)
@@ -355,7 +358,7 @@ def test_the_build_writes_the_hidden_slider_its_frames_and_stops_on_a_failing_fr
     assert (
         manifest["v"] == ["1", "1.5", "2"] and manifest["r"] == ["斜率 1", "斜率 1.5", "斜率 2"] and manifest["s"] == 0
     )
-    assert all((p.site / "figures" / f).is_file() for f in manifest["f"] + manifest["fd"])
+    assert all((p.site / "figures" / f).is_file() for key in ("f", "fd", "fp", "fpd") for f in manifest[key])
     p.page("index.md", "# 页\n\n正文。\n\n![](figures/line.svg?sweep=k)\n")  # SWEEPS' 1..3:3 reaches k = 3
     failed = p.build()
     assert failed.returncode != 0 and "index.md:5: figure 'line' (k=3.0): ValueError: k 太大" in failed.log, failed.log

@@ -6,15 +6,19 @@ function gradbookExplore() {
     const d = JSON.parse(box.dataset.gbSweep);
     const fig = box.closest("figure");
     const n = d.f.length;
-    // Each <img> of the figure (one per colour scheme) and the frames it shows: the dark scheme's
-    // own (d.fd) under .gb-dark, else the page's. A frame's file sits beside the figure's, so the
-    // build's name resolves against the image's own URL. Frames are drawn in the page layout only
-    // (half the renders); a phone's <source> gives way to them once the reader moves the slider.
-    const slots = [...fig.querySelectorAll("img")].map((el) => {
-      const list = (el.closest(".gb-dark") && d.fd) || d.f;
-      return { el, attr: "src", list, url: new URL(el.getAttribute("src"), location.href) };
+    // Each <picture> of the figure (one per colour scheme) and the frames it shows: its scheme's
+    // (d.fd/d.fpd under .gb-dark), the page layout in the <img>, the phone layout in the <source>,
+    // so the browser picks the drawing by the same media query as for the default frame (and again
+    // when the viewport turns) and fetches only that one; the other scheme's picture is
+    // display:none and, lazy, is never fetched. A frame's file sits beside the figure's, so the
+    // build's name resolves against the image's own URL.
+    const slots = [...fig.querySelectorAll("picture")].map((pic) => {
+      const img = pic.querySelector("img"), source = pic.querySelector("source");
+      const dark = !!pic.closest(".gb-dark") && !!d.fd;
+      return { img, source, media: source && matchMedia(source.media), url: new URL(img.getAttribute("src"), location.href),
+        page: dark ? d.fd : d.f, phone: source && (dark ? d.fpd : d.fp) };
     });
-    const frame = (k, s) => new URL(s.list[k], s.url).href;
+    const at = (list, k, s) => new URL(list[k], s.url).href;
     const el = (tag, props) => Object.assign(document.createElement(tag), props);
     const input = el("input", { type: "range", min: 0, max: n - 1, step: 1, value: d.s });
     input.setAttribute("aria-label", d.n);
@@ -32,13 +36,14 @@ function gradbookExplore() {
       box.append(play);
     }
     box.append(readout);
-    const loaded = new Set();
+    const loaded = new Set();  // frame URLs prefetched (per variant: the screen or scheme may change)
     const warm = (k) => {
-      if (k < 0 || k >= n || loaded.has(k)) return;
-      loaded.add(k);
-      // Only the image the reader sees (the other scheme's is display:none, never fetched).
-      slots.filter((s) => s.el.getClientRects().length)
-        .forEach((s) => { el("img").src = frame(k, s); });
+      if (k < 0 || k >= n) return;
+      // Only the drawing the reader sees: this scheme's, in this screen's layout.
+      slots.filter((s) => s.img.getClientRects().length).forEach((s) => {
+        const url = at(s.phone && s.media.matches ? s.phone : s.page, k, s);
+        if (!loaded.has(url)) { loaded.add(url); el("img").src = url; }
+      });
     };
     let i = d.s;
     const show = (k) => {
@@ -47,11 +52,12 @@ function gradbookExplore() {
       value.textContent = d.v[k];
       readout.textContent = d.r ? d.r[k] : "";
       input.setAttribute("aria-valuetext", d.v[k] + (d.r ? "，" + d.r[k] : ""));
-      fig.querySelectorAll("picture source").forEach((e) => e.remove());
-      slots.forEach((s) => s.el.setAttribute(s.attr, frame(k, s)));
-      fig.querySelectorAll("a.gb-zoom").forEach((a) => {
-        const s = slots.find((t) => a.contains(t.el));
-        if (s) a.href = frame(k, s);
+      slots.forEach((s) => {
+        if (s.phone) s.source.srcset = at(s.phone, k, s);
+        else if (s.source) s.source.remove();  // no phone frames: the page layout everywhere
+        s.img.src = at(s.page, k, s);
+        const zoom = s.img.closest("a.gb-zoom");  // the frame at full size: its page layout
+        if (zoom) zoom.href = s.img.src;
       });
       warm(k - 1);
       warm(k + 1);

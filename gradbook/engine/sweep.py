@@ -30,9 +30,9 @@ from typing import Any
 
 from gradbook.engine.registry import FORMATS, READOUT, FigureError, FigureSpec, check_domain, coerce
 from gradbook.engine.request import Request, resolve
-from gradbook.engine.variant import Variant
+from gradbook.engine.variant import VARIANTS, Variant
 
-DARK = Variant("page", "dark")
+MANIFEST_KEYS = {v: "f" + "p" * (v.medium == "phone") + "d" * (v.scheme == "dark") for v in VARIANTS}
 
 MAX_FRAMES = 40  # a sweep's frames are all rendered and, once the reader moves it, loaded
 SYNTAX = "sweep=PARAM, or sweep=PARAM:LOW..HIGH:COUNT, PARAM:LOW..HIGH:log:COUNT, PARAM:V1,V2,…"
@@ -49,15 +49,15 @@ class Sweep:
     readouts: tuple[Request, ...]  # one per frame; empty if the script has no readout()
     play: bool
 
-    @property
-    def dark(self) -> tuple[Request, ...]:
-        """The frames in the dark scheme. Both schemes, so the slider swaps the drawing the reader
-        sees; the page layout only (not the phone's): half the renders, and a phone shows the page
-        layout at its column's width, as every figure did before the phone layout existed."""
-        return tuple(f.variants()[DARK] for f in self.frames)
+    def drawn(self, variant: Variant) -> tuple[Request, ...]:
+        """The frames drawn in ``variant``: every slider value in each layout (the page's, a
+        phone's) and scheme, so the frame the reader moves to is the drawing the <picture> of the
+        default frame would choose for the screen and scheme (a phone no longer shrinks the page
+        layout's text to half). The reader's browser loads one variant's frames."""
+        return self.frames if variant.is_default else tuple(f.variants()[variant] for f in self.frames)
 
     def requests(self) -> tuple[Request, ...]:
-        return self.frames + self.dark + self.readouts
+        return tuple(f for v in VARIANTS for f in self.drawn(v)) + self.readouts
 
     def manifest(self, readouts: list[str]) -> dict[str, Any]:
         """What the page's script needs, all computed here: frame files (relative to the default
@@ -66,8 +66,8 @@ class Sweep:
             "n": self.name,
             "s": self.start,
             "v": [value_text(v) for v in self.values],
-            "f": [f.filename for f in self.frames],
-            "fd": [f.filename for f in self.dark],
+            # Frame files per variant, keyed as explore.js picks them: f, fd (dark), fp (phone), fpd.
+            **{MANIFEST_KEYS[v]: [f.filename for f in self.drawn(v)] for v in VARIANTS},
         }
         if readouts:
             out["r"] = readouts
