@@ -340,11 +340,16 @@ SLIDER_STATE = """b => {
             frames: JSON.parse(b.dataset.gbSweep)}; }"""
 
 
-# The picture the reader sees shows the build's frame for the slider's value, loaded.
-AT_FRAME = """b => { const d = JSON.parse(b.dataset.gbSweep), v = +b.querySelector('input').value;
+# The picture the reader sees shows the build's frame for the slider's value, in the drawing for
+# this screen and scheme (key: f, fd, fp or fpd, sweep.MANIFEST_KEYS), loaded.
+AT_FRAME = """({b, key}) => { const d = JSON.parse(b.dataset.gbSweep), v = +b.querySelector('input').value;
     const img = [...b.closest('figure').querySelectorAll('img')].find(i => i.getClientRects().length);
-    const f = ((img.closest('.gb-dark') && d.fd) || d.f)[v];
-    return img.complete && img.naturalWidth > 0 && img.currentSrc.endsWith('/' + f); }"""
+    return !!d[key] && img.complete && img.naturalWidth > 0 && img.currentSrc.endsWith('/' + d[key][v]); }"""
+# The shown frame's scale: its width on the page over its natural width (as FIGURES_JS).
+FRAME_SCALE = """b => {
+    const img = [...b.closest('figure').querySelectorAll('img')].find(i => i.getClientRects().length);
+    const st = getComputedStyle(img), pad = parseFloat(st.paddingLeft) + parseFloat(st.paddingRight);
+    return (img.getBoundingClientRect().width - pad) / img.naturalWidth; }"""
 # The values the slider takes while playing: resolves after two changes, or after 5 s.
 WATCH_PLAY = """b => new Promise(done => {
     const input = b.querySelector('input'), seen = [+input.value], t0 = Date.now();
@@ -352,16 +357,28 @@ WATCH_PLAY = """b => new Promise(done => {
         if (seen.length > 2 || Date.now() - t0 > 5000) { clearInterval(tick); done(seen); } }, 50); })"""
 
 
+def _frame_key(visit: Visit) -> str:
+    """The manifest's frame list for this pass: the phone layout on a phone, the dark scheme's in dark."""
+    return "f" + "p" * (visit.viewport == "phone") + "d" * (visit.scheme == "dark")
+
+
 def _follows(visit: Visit, box, name: str, how: str) -> list[str]:
-    """Problems with what the slider shows after ``how``: the picture, value, readout and
-    aria-valuetext must be the build's for the value the slider is at."""
+    """Problems with what the slider shows after ``how``: the picture must be the build's frame for
+    the value the slider is at, drawn for this screen and scheme and shown at its designed scale
+    (a phone's text readable), and value, readout and aria-valuetext the build's."""
+    key = _frame_key(visit)
     try:
-        visit.page.wait_for_function(AT_FRAME, arg=box.element_handle(), timeout=10_000)
+        visit.page.wait_for_function(AT_FRAME, arg={"b": box.element_handle(), "key": key}, timeout=10_000)
     except Exception:
-        return [f"#{name}: after {how} the picture is not the loaded frame: {box.evaluate(SLIDER_STATE)['src']}"]
+        src = box.evaluate(SLIDER_STATE)["src"].rsplit("/", 1)[-1]
+        return [
+            f"#{name}: after {how} the picture is not the loaded {key} frame ({visit.viewport}/{visit.scheme}): {src}"
+        ]
     s = box.evaluate(SLIDER_STATE)
     d, i = s["frames"], s["value"]
     problems = []
+    if (scale := box.evaluate(FRAME_SCALE)) < MIN_FIGURE_SCALE[visit.viewport] - 0.005:
+        problems.append(f"#{name}: after {how} the frame is drawn at {scale:.2f} of its size: {s['src']}")
     if s["shown"] != d["v"][i] or ("r" in d and s["readout"] != d["r"][i]):
         build = (d["v"][i], d.get("r", [""] * (i + 1))[i])
         problems.append(f"#{name}: after {how}, at {i} shows {s['shown']!r} / {s['readout']!r}; the build: {build}")
@@ -445,3 +462,10 @@ def check_sliders(visit: Visit):
             yield from _play_and_pause(visit, box, name)
     if ext := visit.external_requests():
         yield f"requests leaving 127.0.0.1 after moving the sliders: {ext}"
+    # Only this screen's and scheme's frames were fetched (prefetched neighbours included).
+    key, fetched = _frame_key(visit), {u.rsplit("/", 1)[-1].split("?")[0] for u in visit.requests}
+    for box in boxes.all():
+        d = box.evaluate("b => JSON.parse(b.dataset.gbSweep)")
+        others = {f for k, files in d.items() if k.startswith("f") and k != key for f in files}
+        if wrong := sorted((others - set(d.get(key, ()))) & fetched):
+            yield f"frames of another layout or scheme were fetched ({visit.viewport}/{visit.scheme}): {wrong[:4]}"
