@@ -63,9 +63,11 @@ def build(site: Path, cache: Path, render: bool = True, sweeps: bool = True, pdf
 SWEEP = re.compile(r'<span class="gb-explore" hidden[^>]*? data-gb-sweep="([^"]+)".*?</span></span></span>', re.S)
 
 
-def sweep_weights(site: Path) -> list[tuple[str, int, int, int]]:
-    """Per explorable figure: (figure, frames, gzipped bytes of the whole sweep in the heavier scheme,
-    gzipped bytes the page carries for it before any interaction: the slider's data and label)."""
+def sweep_weights(site: Path) -> list[tuple[str, int, int, int, int, int, int]]:
+    """Per explorable figure: (figure, frames, gzipped bytes of the whole sweep in the page layout and
+    in the phone layout, each in its heavier scheme (a reader loads one layout in one scheme), gzipped
+    bytes the page carries for it before any interaction (the slider's data and label), and the
+    frame files in the site, all layouts and schemes: their count and bytes)."""
     import html as html_lib
     import json
 
@@ -75,8 +77,14 @@ def sweep_weights(site: Path) -> list[tuple[str, int, int, int]]:
         for m in SWEEP.finditer(text):
             d = json.loads(html_lib.unescape(m[1]))
             gz = lambda files: sum(len(gzip.compress((site / "figures" / f).read_bytes(), 9)) for f in files)  # noqa: E731
-            frames = max(gz(d["f"]), gz(d.get("fd", [])))  # a reader loads one scheme's frames
-            out.append((d["f"][d["s"]].rsplit(".", 1)[0], len(d["f"]), frames, len(gzip.compress(m[0].encode(), 9))))
+            files = {f for key in ("f", "fd", "fp", "fpd") for f in d.get(key, [])}
+            on_disk = sum((site / "figures" / f).stat().st_size for f in files)
+            page_sweep = max(gz(d["f"]), gz(d.get("fd", [])))
+            phone_sweep = max(gz(d.get("fp", [])), gz(d.get("fpd", [])))
+            name = d["f"][d["s"]].rsplit(".", 1)[0]
+            out.append(
+                (name, len(d["f"]), page_sweep, phone_sweep, len(gzip.compress(m[0].encode(), 9)), len(files), on_disk)
+            )
     return out
 
 
@@ -365,8 +373,13 @@ def report_sweeps(plain: dict, cold: dict, sweeps: list) -> None:
 def report_weights(sweeps: list) -> None:
     js = len(gzip.compress((ROOT / "docs" / "javascripts" / "explore.js").read_bytes(), 9))
     print(f"explore.js {js} B gzipped (target ≤ 5000); per explorable (sweep target ≤ 800 KB, page ≤ 10 KB + script):")
-    for name, frames, total, page in sweeps:
-        print(f"  {name:28} {frames:3d} frames  sweep {total / 1000:6.1f} kB gz  in the page {page / 1000:4.1f} kB gz")
+    for name, frames, total, phone, page, files, size in sweeps:
+        print(
+            f"  {name:28} {frames:3d} frames  sweep {total / 1000:6.1f} kB gz (phone {phone / 1000:6.1f})"
+            f"  in the page {page / 1000:4.1f} kB gz  {files:3d} files {size / 1000:6.0f} kB"
+        )
+    files, size = sum(s[5] for s in sweeps), sum(s[6] for s in sweeps)
+    print(f"  all frames, every layout and scheme: {files} files, {size / 1e6:.2f} MB in the site")
 
 
 if __name__ == "__main__":

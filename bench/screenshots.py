@@ -21,12 +21,13 @@ from _site import CHROMIUM, LAUNCH_ARGS, ROOT, build, load_fully, served
 
 OUT = ROOT / "bench" / "out" / "screenshots"
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
-# The picture the reader sees shows the frame for the slider's value, loaded.
+# The picture the reader sees shows the frame for the slider's value (in any of its drawings: the
+# page chose the one for the screen and scheme, tests/page_checks.py checks which), loaded.
 AT_FRAME = """f => { const b = f.querySelector('.gb-explore'), d = JSON.parse(b.dataset.gbSweep);
     const v = +b.querySelector('input').value;
     const img = [...f.querySelectorAll('img')].find(i => i.getClientRects().length);
-    const want = ((img.closest('.gb-dark') && d.fd) || d.f)[v];
-    return img.complete && img.naturalWidth > 0 && img.currentSrc.endsWith('/' + want); }"""
+    const want = Object.keys(d).filter(k => /^f[pd]*$/.test(k)).map(k => d[k][v]);
+    return img.complete && img.naturalWidth > 0 && want.some(w => img.currentSrc.endsWith('/' + w)); }"""
 MOVE = "(i, v) => { i.value = v; i.dispatchEvent(new Event('input')); }"
 
 
