@@ -357,27 +357,26 @@ WATCH_PLAY = """b => new Promise(done => {
         if (seen.length > 2 || Date.now() - t0 > 5000) { clearInterval(tick); done(seen); } }, 50); })"""
 
 
-def _frame_key(visit: Visit) -> str:
-    """The manifest's frame list for this pass: the phone layout on a phone, the dark scheme's in dark."""
-    return "f" + "p" * (visit.viewport == "phone") + "d" * (visit.scheme == "dark")
+def _frame_key(viewport: str, scheme: str) -> str:
+    """The manifest's frame list for a screen and scheme: the phone layout on a phone, the dark scheme's in dark."""
+    return "f" + "p" * (viewport == "phone") + "d" * (scheme == "dark")
 
 
-def _follows(visit: Visit, box, name: str, how: str) -> list[str]:
+def _follows(visit: Visit, box, name: str, how: str, viewport: str = "", scheme: str = "") -> list[str]:
     """Problems with what the slider shows after ``how``: the picture must be the build's frame for
     the value the slider is at, drawn for this screen and scheme and shown at its designed scale
     (a phone's text readable), and value, readout and aria-valuetext the build's."""
-    key = _frame_key(visit)
+    viewport, scheme = viewport or visit.viewport, scheme or visit.scheme
+    key = _frame_key(viewport, scheme)
     try:
         visit.page.wait_for_function(AT_FRAME, arg={"b": box.element_handle(), "key": key}, timeout=10_000)
     except Exception:
         src = box.evaluate(SLIDER_STATE)["src"].rsplit("/", 1)[-1]
-        return [
-            f"#{name}: after {how} the picture is not the loaded {key} frame ({visit.viewport}/{visit.scheme}): {src}"
-        ]
+        return [f"#{name}: after {how} the picture is not the loaded {key} frame ({viewport}/{scheme}): {src}"]
     s = box.evaluate(SLIDER_STATE)
     d, i = s["frames"], s["value"]
     problems = []
-    if (scale := box.evaluate(FRAME_SCALE)) < MIN_FIGURE_SCALE[visit.viewport] - 0.005:
+    if (scale := box.evaluate(FRAME_SCALE)) < MIN_FIGURE_SCALE[viewport] - 0.005:
         problems.append(f"#{name}: after {how} the frame is drawn at {scale:.2f} of its size: {s['src']}")
     if s["shown"] != d["v"][i] or ("r" in d and s["readout"] != d["r"][i]):
         build = (d["v"][i], d.get("r", [""] * (i + 1))[i])
@@ -423,6 +422,27 @@ def _play_and_pause(visit: Visit, box, name: str) -> Iterable[str]:
     yield from _follows(visit, box, name, "play and pause")
 
 
+def _turned(visit: Visit, box, name: str) -> Iterable[str]:
+    """With the slider moved, the scheme toggled (Material's toggle) and then the phone turned wide
+    (out of the phone layout's media): the picture follows to that drawing of the same frame, at its
+    scale, as the default frame's <picture> would. Restores scheme and screen."""
+    phone, other = visit.page.viewport_size, "light" if visit.scheme == "dark" else "dark"
+    toggle = "s => document.body.setAttribute('data-md-color-scheme', s)"
+    try:
+        box.scroll_into_view_if_needed()  # the other scheme's image is lazy: it loads in view
+        visit.page.evaluate(toggle, SLATE[other])
+        yield from _follows(visit, box, name, f"switching to {other}", "phone", other)
+        visit.page.set_viewport_size({"width": 1280, "height": phone["height"]})
+        box.scroll_into_view_if_needed()
+        yield from _follows(visit, box, name, "the screen turned wide", "desktop", other)
+    finally:
+        visit.page.evaluate(toggle, SLATE[visit.scheme])
+        visit.page.set_viewport_size(phone)
+
+
+SLATE = {"light": "default", "dark": "slate"}  # Material's body[data-md-color-scheme] per scheme
+
+
 @page_check()
 def check_sliders(visit: Visit):
     """Each explorable figure, moved by keyboard (End or Home, then an arrow), on a phone also
@@ -463,9 +483,14 @@ def check_sliders(visit: Visit):
     if ext := visit.external_requests():
         yield f"requests leaving 127.0.0.1 after moving the sliders: {ext}"
     # Only this screen's and scheme's frames were fetched (prefetched neighbours included).
-    key, fetched = _frame_key(visit), {u.rsplit("/", 1)[-1].split("?")[0] for u in visit.requests}
+    key, fetched = (
+        _frame_key(visit.viewport, visit.scheme),
+        {u.rsplit("/", 1)[-1].split("?")[0] for u in visit.requests},
+    )
     for box in boxes.all():
         d = box.evaluate("b => JSON.parse(b.dataset.gbSweep)")
         others = {f for k, files in d.items() if k.startswith("f") and k != key for f in files}
         if wrong := sorted((others - set(d.get(key, ()))) & fetched):
             yield f"frames of another layout or scheme were fetched ({visit.viewport}/{visit.scheme}): {wrong[:4]}"
+    if visit.viewport == "phone" and boxes.count():  # last: it fetches the other drawings on purpose
+        yield from _turned(visit, boxes.first, boxes.first.evaluate("b => b.closest('figure').id"))
