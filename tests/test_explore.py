@@ -161,7 +161,7 @@ def test_frames_and_readouts_are_rendered_once_and_cached(figures, tmp_path):
     out = engine.ensure(ref.requests())
     assert [out[r].decode() for r in ref.sweep.readouts] == ["斜率 1", "斜率 1.5", "斜率 2"]
     assert all(out[f].startswith(b"<?xml") for f in ref.sweep.frames)
-    assert len(engine.stats.rendered) == 9, "three frames in two schemes, three readouts"
+    assert len(engine.stats.rendered) == 15, "three frames in four variants (layouts, schemes), three readouts"
     for req in ref.requests():
         assert engine.store.get(KIND, figure_key(ref.spec, req), req.fmt) == out[req]
     again = FigureEngine(figures, tmp_path / "cache", workers=0)
