@@ -51,10 +51,8 @@ def make(x0: float = 1.0, xmin: float = -1.0, xmax: float = 3.5) -> Figure:
     fig = Figure(figsize=figsize("one"))
     ax = fig.add_subplot()
     ax.plot(xs, ys, color=PALETTE["blue"], label="$y = x^2$")
-    tangent = (
-        f"切线  $y = {d['y0']:g} {'-' if slope < 0 else '+'} {abs(slope):g}(x {'+' if x0 < 0 else '-'} {abs(x0):g})$"
-    )
-    ax.plot(xs, d["tangent"], color=PALETTE["grey"], ls="--", lw=1.5, label=tangent)
+    line = f"{d['y0']:g} {'-' if slope < 0 else '+'} {abs(slope):g}(x {'+' if x0 < 0 else '-'} {abs(x0):g})"
+    ax.plot(xs, d["tangent"], color=PALETTE["grey"], ls="--", lw=1.5, label=f"切线  $y = {line}$")
     ax.plot([x0], [d["y0"]], "o", color=PALETTE["blue"])
     ax.vlines(x0, 0, d["y0"], color=PALETTE["grey"], lw=0.8, ls=":")
     ax.axhline(0, color=ink(), lw=0.8)

@@ -63,13 +63,11 @@ def make(
     ax.contour(X, Y, Z, levels=levels, cmap=CMAP, vmin=top - 5.5, vmax=top + 1.5, linewidths=1.3)
     field = dict(angles="xy", scale_units="xy", scale=1, color=PALETTE["grey"], width=0.0035, alpha=0.85)
     ax.quiver(d["GX"], d["GY"], d["U"] * scale, d["V"] * scale, **field)
-    ax.plot(
-        [x0, mean[0]], [y0, mean[1]], color=PALETTE["grey"], ls="--", lw=1.3, label=r"直奔 $\boldsymbol{\mu}$ 的方向"
-    )
+    straight = r"直奔 $\boldsymbol{\mu}$ 的方向"
+    ax.plot([x0, mean[0]], [y0, mean[1]], color=PALETTE["grey"], ls="--", lw=1.3, label=straight)
     arrow(ax, p, p + 1.2 * g, "orange", lw=2.8, size=18)
-    ax.plot(
-        [], [], color=PALETTE["orange"], lw=2.8, label=r"$\nabla\log p = -\Sigma^{-1}(\mathbf{x}-\boldsymbol{\mu})$"
-    )
+    score = r"$\nabla\log p = -\Sigma^{-1}(\mathbf{x}-\boldsymbol{\mu})$"
+    ax.plot([], [], color=PALETTE["orange"], lw=2.8, label=score)  # the arrow's entry in the legend
     note(ax, x0 + 0.15, y0 + 0.1, f"$({x0:g},{y0:g})$\n夹角 ${d['angle']:.1f}^\\circ$", va="bottom")
     point(ax, *p, zorder=5)
     mark_minimum(ax, *mean, ms=15)

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradbook.engine.style import PALETTE, panels, set_axes
-from gradbook.normalization import DeepNet
+from gradbook.networks import MLP
 
 ALT = (
     "两幅对数纵轴的折线图，横轴都是层号。左图是各层输出的均方根，右图是各层收到的梯度的范数。"
@@ -31,7 +31,7 @@ def data(depth: int = 20, width: int = 256, batch: int = 256, seed: int = 0):
     Y = rng.normal(size=(1, batch))
     lines = {}
     for act, init, *_ in CONFIGS:
-        p = DeepNet.create([width] * depth + [1], act, init, seed=seed).backprop(X, Y)
+        p = MLP.create([width] * depth + [1], act, init, seed=seed).backprop(X, Y)
         lines[act, init] = dict(forward=p.activation_rms, backward=p.activation_grad_norms)
     layers = np.arange(depth)
     halving = dict(  # the derivation's prediction for ReLU + Xavier: the variance halves at every ReLU layer

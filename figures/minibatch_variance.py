@@ -31,10 +31,8 @@ def data(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30
     G = L.per_example_grads(theta0)
     full = G.mean(axis=0)
     sizes = np.array([1, 2, 4, 8, 16, 32, 64, 128, 256])
-    measured = [
-        np.mean([np.mean(np.sum((minibatch_gradients(G, int(b), s) - full) ** 2, axis=1)) for s in range(shuffles)])
-        for b in sizes
-    ]
+    err = lambda b, s: np.mean(np.sum((minibatch_gradients(G, int(b), s) - full) ** 2, axis=1))  # noqa: E731
+    measured = [np.mean([err(b, s) for s in range(shuffles)]) for b in sizes]  # over the shuffles
     best = float(L.value(L.minimizer()))
     runs = {b: sgd(L, theta0, lr, budget // b, batch_size=b, seed=seed) for b in (1, 32)}
     runs["full"] = gradient_descent(L, theta0, lr, budget // n)
@@ -48,12 +46,10 @@ def make(n: int = 1000, lr: float = 0.02, budget: int = 4000, shuffles: int = 30
     fig, (ax, bx) = panels(2)
     bb = np.geomspace(1, 256, 100)
     ax.loglog(bb, tr_sigma / bb, color=PALETTE["grey"], label=r"$\mathrm{tr}\,\Sigma / B$")
-    ax.loglog(
-        bb, tr_sigma / bb * (n - bb) / (n - 1), "--", color=PALETTE["blue"], lw=1.5, label=r"$\times\,(n-B)/(n-1)$"
-    )
+    finite = tr_sigma / bb * (n - bb) / (n - 1)  # batches drawn without replacement from n examples
+    ax.loglog(bb, finite, "--", color=PALETTE["blue"], lw=1.5, label=r"$\times\,(n-B)/(n-1)$")
     ax.loglog(sizes, measured, "o", color=PALETTE["orange"], label=f"实测（{shuffles} 次随机分批）")
     set_axes(ax, "批大小 $B$", r"$\mathbb{E}\,\|g_B - \nabla L\|^2$", legend="lower left")
-
     for b, color in ((1, "orange"), (32, "green")):
         cost = np.arange(len(gaps[b])) * b
         bx.plot(cost[1:], gaps[b][1:], color=PALETTE[color], lw=1.0, alpha=0.9, label=f"B = {b}")
