@@ -59,7 +59,14 @@ def test_the_built_gallery_shows_every_figure_where_the_book_uses_it(site_dir):
     for name in names:
         spec = find_figure(name, ROOT / "figures")
         assert f'id="fig-{name}"' in page
-        assert re.search(rf'<img[^>]+src="\.\./figures/{name}\.svg"', page), name
+        # A thumbnail per scheme (not the full drawing: the page stays light), linking to a use.
+        for thumb in (f"{name}.webp", f"{name}-dark.webp"):
+            img = re.search(
+                rf'<a class="gb-(?:light|dark)" href="([^"]+)"><img src="\.\./figures/thumbs/{thumb}"([^>]+)>', page
+            )
+            assert img and 'loading="lazy"' in img[2] and re.search(r'width="\d+" height="\d+"', img[2]), thumb
+            assert (site_dir / "figures" / "thumbs" / thumb).read_bytes()[8:12] == b"WEBP", thumb
+            assert img[1].endswith(f"#fig-{name}") if uses.get(name) else img[1] == f"../figures/{name}.svg", img[1]
         assert html.escape(spec.caption, quote=False).split("$")[0][:20] in page, name
         for p in spec.params:
             assert f"<code>{p.name}</code>" in page, f"{name}: parameter {p.name} missing"
@@ -110,3 +117,20 @@ def test_the_gallery_groups_figures_in_the_navs_reading_order(site_dir):
             pages[title.strip()] = order[rel]
     ranks = [pages[t] for t in titles if t in pages]
     assert len(ranks) >= 6 and ranks == sorted(ranks), titles
+
+
+def test_a_thumbnail_is_a_small_webp_at_twice_its_css_size_and_comes_from_the_store(tmp_path):
+    import io
+
+    from PIL import Image
+
+    from gradbook.engine import store, thumbs
+
+    buf = io.BytesIO()
+    Image.new("RGB", (700, 300), "white").save(buf, "PNG")
+    cache = store.Store(tmp_path)
+    data, size = thumbs.thumbnail(buf.getvalue(), cache)
+    assert size == (thumbs.WIDTH, round(thumbs.WIDTH * 300 / 700))
+    assert Image.open(io.BytesIO(data)).size == (size[0] * thumbs.DENSITY, size[1] * thumbs.DENSITY)
+    assert len(list(tmp_path.glob("thumbs/*/*.webp"))) == 1 and thumbs.thumbnail(buf.getvalue(), cache)[0] == data
+    assert thumbs.filename("x", "dark") == "x-dark.webp" and thumbs.requests("x")["dark"].variant.scheme == "dark"

@@ -7,8 +7,9 @@ renders, numbers and caches gallery figures like any other.
 
 from __future__ import annotations
 
+import html
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +43,32 @@ def _example(spec: FigureSpec) -> str:
     return ""
 
 
-def figure_section(spec: FigureSpec, appearances: list[Appearance], figures_link: str, heading: str = "###") -> str:
-    lines = [f"{heading} `{spec.name}`", "", f"![]({figures_link}/{spec.name}.svg)", ""]
+# A figure's picture in the gallery, as HTML, from its name (``thumbnails``): a thumbnail linking to
+# the figure where the book shows it. Without one, the full figure, as a figure line.
+Thumbnails = Callable[[str], str]
+
+
+def thumbnail_html(
+    name: str, alt: str, href: str, srcs: dict[str, str], size: tuple[int, int], caption: str = ""
+) -> str:
+    """One thumbnail per colour scheme (``srcs``: scheme -> URL), each a link to ``href``; CSS shows
+    the scheme's, and the other, hidden and loading lazily, is never fetched. Width and height set:
+    no layout shift as they load. ``caption``: Markdown (the figure's caption)."""
+    alt = html.escape(alt)
+    imgs = "".join(
+        f'<a class="gb-{scheme}" href="{html.escape(href)}"><img src="{src}" alt="{alt}" width="{size[0]}" '
+        f'height="{size[1]}" loading="lazy" decoding="async"></a>'
+        for scheme, src in srcs.items()
+    )
+    caption = f'  <figcaption markdown="span">{caption}</figcaption>' if caption else ""
+    return "\n".join([f'<figure class="gb-thumb" id="fig-{name}" markdown="span">', f"  {imgs}", caption, "</figure>"])
+
+
+def figure_section(
+    spec: FigureSpec, appearances: list[Appearance], figures_link: str, heading: str = "###", picture: str = ""
+) -> str:
+    picture = picture or f"![]({figures_link}/{spec.name}.svg)"
+    lines = [f"{heading} `{spec.name}`", "", picture, ""]
     if appearances:
         where = "，".join(f"[{a.title}]({a.link})（图 {a.number}{'，可拖动' if a.sweep else ''}）" for a in appearances)
         lines += [f"**出现在**：{where}", ""]
@@ -75,6 +100,7 @@ def gallery_markdown(
     appearances: dict[str, list[Appearance]],
     groups: list[tuple[str, list[str]]],
     figures_link: str = "figures",
+    thumbnails: Thumbnails | None = None,
 ) -> str:
     """Every figure in ``figures_dir``, grouped: ``groups`` is [(heading, [names])] in book order;
     figures in no group are listed last, under 其他图."""
@@ -87,11 +113,26 @@ def gallery_markdown(
             continue
         out += [f"## {heading}", ""]
         for name in group:
-            out.append(figure_section(find_figure(name, figures_dir), appearances.get(name, []), figures_link))
+            spec, uses = find_figure(name, figures_dir), appearances.get(name, [])
+            out.append(figure_section(spec, uses, figures_link, picture=thumbnails(name) if thumbnails else ""))
     return "\n".join(out)
 
 
-def gallery_page(figures_dir: Path, pages: Iterable[tuple[str, str, list[Ref]]], gallery_uri: str) -> str:
+def first_uses(pages: Iterable[tuple[str, str, list[Ref]]]) -> dict[str, tuple[str, str]]:
+    """Where each figure first shows in reading order: (page uri, anchor)."""
+    first: dict[str, tuple[str, str]] = {}
+    for uri, _, refs in pages:
+        for ref in refs:
+            first.setdefault(ref.request.name, (uri, ref.anchor))
+    return first
+
+
+def gallery_page(
+    figures_dir: Path,
+    pages: Iterable[tuple[str, str, list[Ref]]],
+    gallery_uri: str,
+    thumbnails: Thumbnails | None = None,
+) -> str:
     """The gallery's Markdown: ``pages`` is [(page uri, title, its references)] in reading order;
     each figure is grouped under the first page that shows it and links to every use."""
     gallery_dir = posixpath.dirname(gallery_uri) or "."
@@ -111,4 +152,4 @@ def gallery_page(figures_dir: Path, pages: Iterable[tuple[str, str, list[Ref]]],
                 seen.add(name)
                 group.append(name)
         groups.append((title, group))
-    return gallery_markdown(figures_dir, appearances, groups, posixpath.relpath("figures", gallery_dir))
+    return gallery_markdown(figures_dir, appearances, groups, posixpath.relpath("figures", gallery_dir), thumbnails)

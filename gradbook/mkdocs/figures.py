@@ -31,11 +31,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils.meta import get_data
 
-from gradbook.engine import pages, xref
-from gradbook.engine.gallery import MARKER, gallery_page
+from gradbook.engine import pages, thumbs, xref
+from gradbook.engine.gallery import MARKER, first_uses, gallery_page, thumbnail_html
 from gradbook.engine.pool import FigureEngine, RenderFailed
 from gradbook.engine.registry import figure_names
-from gradbook.engine.request import cli_command, python_call
+from gradbook.engine.request import Request, cli_command, python_call
 from gradbook.engine.store import cache_root
 from gradbook.engine.sweep import Sweep
 from gradbook.mkdocs import serve
@@ -104,9 +104,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         gallery = next((file for file in docs if file.src_uri == self.config.gallery), None)
         errors: pages.Errors = {}
         refs = {file: self._scan(file, text, errors) for file, text in texts.items() if file is not gallery}
-        if gallery is not None and not errors:
-            texts[gallery] = self._gallery(gallery, texts, refs, config)
-            refs[gallery] = self._scan(gallery, texts[gallery], errors)
+        if gallery is not None and MARKER not in texts[gallery]:
+            raise PluginError(f"gradbook: {gallery.src_uri} is the gallery page but lacks the line {MARKER}")
         if errors:
             raise PluginError(pages.report(errors))
         # Cross-references by name, once every page's figures are numbered; before any render.
@@ -114,8 +113,16 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if errors:
             raise PluginError(pages.report(errors))
         everything = [ref for page_refs in refs.values() for ref in page_refs]
-        outputs = self._render(everything, self._edited(refs) if self.quick else None)
-        self.alts = self.engine.alt_texts(r.request for r in everything) if self.config.render else {}
+        # The gallery: every figure's thumbnails; a figure no page shows, its full drawing too (linked).
+        names = figure_names(self.figures_dir) if gallery is not None else []
+        small, shown = {name: thumbs.requests(name) for name in names}, {ref.request.name for ref in everything}
+        full = {name: Request(name).variants() for name in names if name not in shown}
+        extra = [req for d in [*small.values(), *full.values()] for req in d.values()]
+        outputs = self._render(everything, self._edited(refs) if self.quick else None, extra)
+        self.alts = self.engine.alt_texts([*(r.request for r in everything), *extra]) if self.config.render else {}
+        if gallery is not None:
+            texts[gallery] = self._gallery(gallery, texts, refs, config, files, outputs, small, full)
+            refs[gallery] = []
         for ref in everything:
             images = {
                 posixpath.join(posixpath.dirname(ref.target), r.filename): r for r in ref.request.variants().values()
@@ -193,10 +200,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         refs = pages.scan(file.src_uri, text, self.engine.spec, get_data(text)[1].get("chapter"), errors)
         return refs if self.config.sweeps else [dataclasses.replace(r, sweep=None) for r in refs]
 
-    def _render(self, refs: list[pages.Ref], fresh: set | None = None) -> dict:
-        """Every figure in every variant (page and phone layout, light and dark scheme), and each
-        explorable's frames and readouts."""
+    def _render(self, refs: list[pages.Ref], fresh: set | None = None, extra: list[Request] | None = None) -> dict:
+        """Every figure in every variant (page and phone layout, light and dark scheme), each
+        explorable's frames and readouts, and ``extra`` (the gallery's)."""
         wanted = {req for ref in refs for req in (*ref.requests(), *ref.request.variants().values())}
+        wanted.update(extra or [])
         requests = sorted(wanted, key=lambda r: r.label())
         if not self.config.render:
             return {req: b"" for req in requests}
@@ -205,10 +213,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         except RenderFailed as exc:
             raise PluginError(pages.failure_report(exc.failures, refs)) from None
 
-    def _gallery(self, gallery: File, texts: dict, refs: dict, config) -> str:
-        """The gallery page's Markdown: its marker replaced by every figure, and where each appears."""
-        if MARKER not in texts[gallery]:
-            raise PluginError(f"gradbook: {gallery.src_uri} is the gallery page but lacks the line {MARKER}")
+    def _gallery(self, gallery: File, texts, refs, config, files: Files, outputs, small, full) -> str:
+        """The gallery page's Markdown: its marker replaced by every figure's thumbnail, where each appears."""
         # Reading order: the nav's, so an appendix's figures come after the chapters'.
         order = nav_order(config.get("nav"))
         book = []
@@ -216,19 +222,44 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             body, meta = get_data(texts[file])
             h1 = re.search(r"^# (.+)$", body, re.M)
             book.append((file.src_uri, str(meta.get("title") or (h1[1].strip() if h1 else file.src_uri)), refs[file]))
-        return texts[gallery].replace(MARKER, gallery_page(self.figures_dir, book, gallery.src_uri))
+        first = first_uses(book)
+
+        def add(path: str, content: bytes) -> str:  # a generated file; its URL from the gallery
+            if (file := files.get_file_from_path(path)) is None:
+                files.append(file := File.generated(config, path, content=content))
+            return file.url_relative_to(gallery)
+
+        def thumbnail(name: str) -> str:
+            made = {s: thumbs.thumbnail(outputs[req], self.engine.store) for s, req in small[name].items()}
+            srcs = {s: add(f"figures/thumbs/{thumbs.filename(name, s)}", data) for s, (data, _) in made.items()}
+            if name in first:  # the figure where the book shows it
+                uri, anchor = first[name]
+                href = files.get_file_from_path(uri).url_relative_to(gallery) + f"#{anchor}"
+            else:  # shown nowhere else: its full drawing
+                href = [add(f"figures/{r.filename}", outputs[r]) for r in full[name].values()][0]  # page, light
+            spec = self.engine.spec(name)
+            alt = self.alts.get(small[name]["light"]) or spec.alt
+            return thumbnail_html(
+                name, alt, href, srcs, made["light"][1], self._caption(gallery.src_uri, 0, spec.caption)
+            )
+
+        page = gallery_page(self.figures_dir, book, gallery.src_uri, thumbnail if self.config.render else None)
+        return texts[gallery].replace(MARKER, page)
+
+    def _caption(self, page: str, line: int, text: str) -> str:
+        """A caption as HTML-safe Markdown, its ``[图](#fig:NAME)`` resolved."""
+        errors: pages.Errors = {}
+        caption = self.xrefs.resolve_inline(page, line, html.escape(text, quote=False), errors)
+        if errors:
+            raise PluginError(pages.report(errors))
+        return caption
 
     def _block(self, ref: pages.Ref, outputs: dict, numbered: bool) -> str:
         """The figure as Markdown: a numbered <figure> whose image links to itself (on a phone,
         multi-panel figures are read full-screen), then the script's source, folded and kept out
         of the search index (it would triple the index and bury the prose among code words)."""
         indent, alt = ref.indent, ref.alt or self.alts.get(ref.request) or ref.spec.alt
-        caption = html.escape(ref.spec.caption if ref.caption is None else ref.caption, quote=False)
-        if "#fig:" in caption:
-            errors: pages.Errors = {}
-            caption = self.xrefs.resolve_inline(ref.page, ref.line, caption, errors)
-            if errors:
-                raise PluginError(pages.report(errors))
+        caption = self._caption(ref.page, ref.line, ref.spec.caption if ref.caption is None else ref.caption)
         fignum = f'<span class="gb-fignum">图 {ref.number}</span>　' if numbered else ""
         out = [
             f'{indent}<figure class="gb-figure" id="{ref.anchor}" markdown="span">',
