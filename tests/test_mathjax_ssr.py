@@ -106,3 +106,29 @@ def test_the_store_key_is_mathjaxs_code_and_configuration_not_where_it_is_instal
     assert upgraded != installed, "other MathJax code: another key"
     assert key_with(moved, options="another configuration") != upgraded
     assert MathRenderer(tmp_path / "store")._key("a^2", True) != MathRenderer(tmp_path / "store")._key("a^2", False)
+
+
+MML = r"<mjx-assistive-mml.*</mjx-assistive-mml>"
+
+
+def test_slim_math_draws_the_same_glyphs_at_the_same_places_with_fewer_elements(renderer):
+    from gradbook.engine.mathsvg import slim
+
+    page = renderer.typeset_arithmatex(PAGE)
+    for full in re.findall(r"<mjx-container.*?</mjx-container>", page, re.S):
+        light = slim(full)
+        assert light.count("<") < full.count("<") and len(light) < len(full)
+        assert len(re.findall(r"<g[ >]", light)) == light.count("</g>")  # still balanced
+        # The same glyphs, in the same order; the assistive MathML's elements and text kept.
+        assert re.findall(r'href="#([^"]+)"', light) == re.findall(r'href="#([^"]+)"', full)
+        mml = [re.sub(r' (?:xmlns|data-mjx-texclass)="[^"]*"', "", re.search(MML, x, re.S)[0]) for x in (light, full)]
+        assert mml[0] == mml[1]
+    assert 'data-mml-node="mtable"' in share_glyphs(page)  # MathJax's stylesheet reads it
+
+
+def test_a_glyph_outline_in_relative_commands_is_the_same_outline():
+    from gradbook.engine.mathsvg import relative_path
+
+    d = "M266 654H280V700L300 710Q500 654 524 418T89 683ZM10 20 30 40C1 2 3 4 5 6Z"
+    assert relative_path(d) == "m266 654h14v46l20 10q200-56 224-292t-435 265zm-256-634l20 20c-29-38-27-36-25-34z"
+    assert relative_path("m1 2l3 4") == "m1 2l3 4"  # relative already: left as it is

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gradbook.engine import store
+from gradbook.engine.mathsvg import relative_path, slim
 
 # Loaded in this order into one V8 context; tex-full carries every TeX extension, so nothing
 # is fetched on demand (there is no network or file loader inside the engine).
@@ -226,8 +227,9 @@ _GLYPH_REF = re.compile(r"MJX-\d+-(TEX-[A-Z0-9]+-[0-9A-F]+)")
 
 def share_glyphs(html_text: str) -> str:
     """One definition per glyph per page instead of one per formula (what MathJax's "global"
-    font cache does in a browser). Glyph ids lose MathJax's running counter, so a page's HTML
-    does not depend on which formulas came from the cache: two builds give the same bytes."""
+    font cache does in a browser), and each formula ``slim``. Glyph ids lose MathJax's running
+    counter, so a page's HTML does not depend on which formulas came from the cache: two builds
+    give the same bytes."""
     glyphs: dict[str, str] = {}
 
     def take(defs: re.Match) -> str:
@@ -237,12 +239,12 @@ def share_glyphs(html_text: str) -> str:
         return f"<defs>{rest}</defs>" if rest.strip() else ""
 
     def container(m: re.Match) -> str:
-        return _GLYPH_REF.sub(r"MJX-\1", _DEFS.sub(take, m[0]))
+        return slim(_GLYPH_REF.sub(r"MJX-\1", _DEFS.sub(take, m[0])))
 
     html_text = _CONTAINER.sub(container, html_text)
     if not glyphs:
         return html_text
-    defs = "".join(f'<path id="MJX-{k}" d="{v}"></path>' for k, v in sorted(glyphs.items()))
+    defs = "".join(f'<path id="MJX-{k}" d="{relative_path(v)}"></path>' for k, v in sorted(glyphs.items()))
     return f'<svg class="gb-math-glyphs" style="display: none" aria-hidden="true"><defs>{defs}</defs></svg>' + html_text
 
 
