@@ -9,7 +9,7 @@ every page, so the escapes cost each reader about 15 kB gzipped for nothing.
 as Material's script does only at the end of the page: figures drawn for the other scheme are then
 never shown, so never downloaded (each figure comes in a light and a dark drawing). It also holds
 back the search index (the largest file a page loads: ~130 kB gzipped) until the reader opens
-search (``LAZY_SEARCH_INDEX``).
+search (``LAZY_SEARCH_INDEX``), and the search worker until the index comes (``LAZY_SEARCH_WORKER``).
 """
 
 from __future__ import annotations
@@ -75,8 +75,22 @@ function on(e){var t=e.target;if(t&&t.closest&&t.closest(".md-search,[for=__sear
 if(/[?&]q=/.test(location.search))start()})()</script>"""
 
 
+# Material also starts its search worker (~12 kB gzipped) as every page starts, though it has
+# nothing to do before the index arrives: its first message is the index. This makes the worker
+# when that first message is sent; until then it only records the listeners added to it.
+LAZY_SEARCH_WORKER = """<script>(function(){var W=window.Worker;if(!W||window.__gbLazyWorker)return;
+window.__gbLazyWorker=1;window.Worker=function(u,o){if(!/\\/workers\\/search\\.[\\w]+\\.min\\.js/.test(String(u)))
+return new W(u,o);var w=null,ls=[];return{
+postMessage:function(m){if(!w){w=new W(u,o);ls.forEach(function(l){w.addEventListener.apply(w,l)})}
+w.postMessage(m)},
+addEventListener:function(){ls.push(arguments);if(w)w.addEventListener.apply(w,arguments)},
+removeEventListener:function(t,f){ls=ls.filter(function(l){return l[1]!==f});
+if(w)w.removeEventListener.apply(w,arguments)},
+terminate:function(){if(w)w.terminate()}}}})()</script>"""
+
+
 def on_post_page(output, config, **_):
-    script = scheme_script(config["theme"].get("palette")) + LAZY_SEARCH_INDEX
+    script = scheme_script(config["theme"].get("palette")) + LAZY_SEARCH_INDEX + LAZY_SEARCH_WORKER
     return _BODY.sub(lambda m: m.group(0) + script, output, count=1)
 
 
