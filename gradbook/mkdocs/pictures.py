@@ -56,6 +56,6 @@ def pictures(ref: pages.Ref, outputs: dict, alt: str, directory_urls: bool) -> s
         out.append(
             f'<a class="gb-zoom gb-{scheme}" href="{page}"><picture>'
             f'<source media="{PHONE_MEDIA}" srcset="{phone}"{phone_size}>'
-            f'<img src="{page}" alt="{alt}" loading="lazy"{page_size}{extra}></picture></a>'
+            f'<img src="{page}" alt="{alt}" loading="lazy" decoding="async"{page_size}{extra}></picture></a>'
         )
     return "".join(out)
