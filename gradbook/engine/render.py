@@ -106,8 +106,8 @@ def figure_bytes(fig, fmt: str, dpi: int | None = None, variant: Variant = DEFAU
     return compact_svg(data) if fmt == "svg" else data
 
 
-_SVG_GEOMETRY = re.compile(rb'(\sd="[^"]*"|\s(?:x|y|x1|y1|x2|y2|cx|cy|width|height)="[^"]*")')
-_LONG_DECIMAL = re.compile(rb"(\d\.\d{2})\d+")
+_SVG_GEOMETRY = re.compile(rb'(\sd="[^"]*"|\s(?:x|y|x1|y1|x2|y2|cx|cy|width|height)="[^"]*"|translate\([^)]*\))')
+_LONG_DECIMAL = re.compile(rb"(\d\.\d)\d+")
 _BETWEEN_TAGS = re.compile(rb">\s+<")
 
 
@@ -123,9 +123,10 @@ def _glyph_in_font_units(m: re.Match) -> bytes:
 
 
 def compact_svg(data: bytes) -> bytes:
-    """Smaller SVG, same picture: coordinates cut to 0.01 pt (1/7200 inch), glyph outlines
-    in whole font units (1/1000 em) instead of 1/64 units under a scale, no indentation.
-    Together about 30 % fewer bytes after gzip; glyphs are most of a small figure."""
+    """Smaller SVG, same picture: coordinates and text positions cut to 0.1 pt (0.13 px at full
+    size), glyph outlines in whole font units (1/1000 em) instead of 1/64 units under a scale,
+    no indentation. Together about 35 % fewer bytes after gzip; glyphs are most of a small figure,
+    long paths (contours) of a large one (0.01 pt cost a contour figure 15 % more)."""
     data = _GLYPH.sub(_glyph_in_font_units, data)
     data = _SVG_GEOMETRY.sub(lambda m: _LONG_DECIMAL.sub(rb"\1", m.group(0)), data)
     return _BETWEEN_TAGS.sub(b"><", data)
