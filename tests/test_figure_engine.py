@@ -131,6 +131,22 @@ def test_module_deps_follow_imports_transitively(tmp_path):
     assert module_deps(script) == []
 
 
+def test_a_scripts_command_line_block_is_not_a_dependency(tmp_path):
+    # Every figure script ends in `if __name__ == "__main__": from gradbook.engine.cli import ...`;
+    # that block never runs in a render, so editing the CLI or the sweeps must not redraw every figure.
+    script = tmp_path / "fig.py"
+    script.write_text(
+        "from gradbook.engine.style import ink\n\n"
+        'if __name__ == "__main__":\n    from gradbook.engine.cli import script_main\n',
+        encoding="utf-8",
+    )
+    found = _rel(module_deps(script))
+    assert "engine/style.py" in found
+    assert not {"engine/cli.py", "engine/sweep.py"} & found, found
+    script.write_text("if __name__ == 'x':\n    from gradbook.engine.cli import script_main\n", encoding="utf-8")
+    assert "engine/cli.py" in _rel(module_deps(script))
+
+
 def test_the_render_code_is_computed_from_the_pools_imports():
     code = _rel(deps.render_code())
     assert {

@@ -33,7 +33,7 @@ def _imported_gradbook_modules(path: Path, package: str | None, cache: store.Sto
 
 @cache
 def _imports(path: Path, package: str | None, digest: str, cache: store.Store | None) -> list[str]:
-    key = store.key("imports", source=digest, package=package)
+    key = store.key("imports", source=digest, package=package, parser=2)
     if cache is not None and (hit := cache.get("imports", key, "json")) is not None:
         return json.loads(hit)
     found = sorted(_parse_imports(path, package))
@@ -44,6 +44,9 @@ def _imports(path: Path, package: str | None, digest: str, cache: store.Store | 
 
 def _parse_imports(path: Path, package: str | None) -> set[str]:
     tree = ast.parse(path.read_bytes(), filename=str(path))
+    # A script's `if __name__ == "__main__":` block (its command line) never runs in a render:
+    # its imports (the CLI, and through it the sweeps) would tie every figure to them.
+    tree.body = [node for node in tree.body if not _is_main_block(node)]
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -58,6 +61,18 @@ def _parse_imports(path: Path, package: str | None) -> set[str]:
             found.add(base)
             found.update(f"{base}.{a.name}" for a in node.names)  # `from gradbook import x`
     return found
+
+
+def _is_main_block(node: ast.stmt) -> bool:
+    test = node.test if isinstance(node, ast.If) else None
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
 
 
 def forget_files() -> None:
