@@ -7,7 +7,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from gradbook.engine.style import PALETTE, figsize, set_axes
+from gradbook.engine.style import PALETTE, figsize, on_phone, set_axes
 from gradbook.networks import MLP
 
 ALT = (
@@ -53,7 +53,7 @@ def make(depth: int = 10, width: int = 32, batch: int = 64, seed: int = 0) -> Fi
     layers = np.arange(1, depth + 1)
     for act, init, label, color, ls in CONFIGS:
         ax.plot(layers, d[act, init], ls, marker="o", ms=4, color=PALETTE[color], label=label)
-    ax.set_xticks(layers)
+    ax.set_xticks(layers[:: 1 if depth <= (10 if on_phone() else 20) else 2])  # room for two digits
     legend = dict(loc="center right", bbox_to_anchor=(1.0, 0.62))
     set_axes(ax, "层 $l$（1 = 输入一侧）", r"$\|\nabla_{W_l} L\|$", yscale="log", legend=legend)
     return fig

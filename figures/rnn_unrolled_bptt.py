@@ -49,34 +49,42 @@ def make(steps: int = 8, rho: float = 0.8, hidden: int = 4, seed: int = 0) -> Fi
 
     fig = Figure(figsize=figsize("one"))
     top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1.25, 1]})
-    set_axes(top, xlim=(-0.7, steps + 1.0), ylim=(-1.55, 1.25))
+    # Past 8 steps on a phone (12 on the page) the middle steps give way to a "⋯" column.
+    keep = 4 if on_phone() else 6
+    shown = list(range(steps + 1)) if steps <= 2 * keep else [*range(keep), None, *range(steps - keep + 1, steps + 1)]
+    last = len(shown) - 1
+    set_axes(top, xlim=(-0.7, last + 1.0), ylim=(-1.55, 1.25))
     top.axis("off")
-    for t in range(steps + 1):  # a subscript of two digits (a slider reaches T = 16) in braces
+    for x, t in enumerate(shown):  # a subscript of two digits (a slider reaches T = 16) in braces
+        if t is None:
+            for y in (0, -0.75):
+                top.text(x, y, "$\\cdots$", ha="center", va="center", color=PALETTE["grey"])
+            continue
         top.add_patch(
-            FancyBboxPatch((t - 0.3, -0.25), 0.6, 0.5, boxstyle="round,pad=0.04", fc=paper(), ec=ink(), lw=1.4)
+            FancyBboxPatch((x - 0.3, -0.25), 0.6, 0.5, boxstyle="round,pad=0.04", fc=paper(), ec=ink(), lw=1.4)
         )
-        top.text(t, 0, f"$h_{t if t < 10 else f'{{{t}}}'}$", ha="center", va="center")
+        top.text(x, 0, f"$h_{t if t < 10 else f'{{{t}}}'}$", ha="center", va="center")
         if t:
-            arrow(top, (t - 0.66, 0.08), (t - 0.34, 0.08), "blue", lw=1.6, size=12)
-            top.text(t - 0.5, 0.2, "$W$", ha="center", fontsize=SMALL, color=PALETTE["blue"])
-            arrow(top, (t, 0.72), (t, 0.3), "grey", lw=1.0, size=10)
-            top.text(t, 0.78, f"$x_{t if t < 10 else f'{{{t}}}'}$", ha="center", va="bottom", color=PALETTE["grey"])
+            arrow(top, (x - 0.66, 0.08), (x - 0.34, 0.08), "blue", lw=1.6, size=12)
+            top.text(x - 0.5, 0.2, "$W$", ha="center", fontsize=SMALL, color=PALETTE["blue"])
+            arrow(top, (x, 0.72), (x, 0.3), "grey", lw=1.0, size=10)
+            top.text(x, 0.78, f"$x_{t if t < 10 else f'{{{t}}}'}$", ha="center", va="bottom", color=PALETTE["grey"])
             width = 0.6 + 5.0 * norms[t - 1] / norms.max()
-            tail = t + 0.5 if t < steps else t + 0.55
-            arrow(top, (tail, -0.75), (t - 0.5, -0.75), "orange", lw=width, size=10 + width)
-    arrow(top, (steps + 0.32, 0), (steps + 0.85, 0), lw=1.4, size=12)
-    top.text(steps + 0.92, 0, "$L$", va="center")
+            tail = x + 0.5 if t < steps else x + 0.55
+            arrow(top, (tail, -0.75), (x - 0.5, -0.75), "orange", lw=width, size=10 + width)
+    arrow(top, (last + 0.32, 0), (last + 0.85, 0), lw=1.4, size=12)
+    top.text(last + 0.92, 0, "$L$", va="center")
     sep = "，\n" if on_phone() else "，"  # one line on the page, two on a phone
     back = (
         "反向：$\\nabla_{h_{t-1}}L = W^\\top\\,(\\tanh'(a_t)\\odot\\nabla_{h_t}L)$" + sep + "每退一步乘一次雅可比矩阵"
     )
-    top.text(steps / 2, -1.0, back, ha="center", va="top", color=PALETTE["orange"])
+    top.text(last / 2, -1.0, back, ha="center", va="top", color=PALETTE["orange"])
 
     t_axis = np.arange(1, steps + 1)
     bottom.bar(t_axis, norms, color=PALETTE["orange"], width=0.6)
-    set_axes(bottom, xlim=(-0.7, steps + 1.0), ylim=(norms.min() / 2, norms.max() * 8), yscale="log")
+    xlim = (-0.7, steps + 1.0) if last == steps else (0.3, steps + 0.7)  # under the boxes, if all shown
+    set_axes(bottom, "$t$", r"$\|\nabla_{a_t}L\|$", xlim=xlim, ylim=(norms.min() / 2, norms.max() * 8), yscale="log")
     bottom.set_xticks(t_axis)
-    set_axes(bottom, "$t$", r"$\|\nabla_{a_t}L\|$")
     per_step = f"$\\rho = {rho:g}$：每往回一步，梯度平均乘以 {d['back_ratio']:.2f}"
     bottom.text(0.02, 0.9, per_step, transform=bottom.transAxes, va="top")
     return fig
