@@ -66,8 +66,10 @@ def make(scale: float = 5.0, steps: int = 30, lr_fraction: float = 0.9) -> Figur
         landscape(
             axis, panel["W"], panel["B"], panel["Z"], levels=levels, lw=0.7, paths=[run], minimum=(w_star, b_star)
         )
-        # below 1e-12 it is rounding noise, whose digits differ from CPU to CPU: say only how small it is
-        gap_text = f" {gap:.2g}" if gap >= 1e-12 else "不到 $10^{-12}$"
+        if gap >= 1e-12:
+            gap_text = f" {gap:.2g}"
+        else:  # rounding noise, whose digits differ from CPU to CPU: say only how small it is
+            gap_text = "不到 $10^{-12}$"
         set_axes(axis, "$w$", "$b$", title=f"$s = {v:g}$：{steps} 步后\n离最小值{gap_text}", aspect="equal")
     return fig
 

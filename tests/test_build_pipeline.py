@@ -84,8 +84,13 @@ class Project:
         every = m.group(1).split(", ") if m else []
         # Each figure is rendered in its four variants (page/phone, light/dark): listed once here.
         canonical = [re.sub(r"-(?:phone-dark|phone|dark)(?=\.(?:svg|png))", "", label) for label in every]
-        # An explorable's frames too (every slider value in all four); its readouts come in one.
-        assert all(canonical.count(c) == (1 if ".readout" in c else 4) for c in canonical), every
+
+        # An explorable's frames too (every slider value in all four); its readouts come in one;
+        # the gallery's thumbnails (PNG) in the page layout's two schemes.
+        def drawings(c: str) -> int:
+            return 1 if ".readout" in c else 2 if ".png (dpi=" in c else 4
+
+        assert all(canonical.count(c) == drawings(c) for c in canonical), every
         result.rendered = sorted(set(canonical))
         return result
 
