@@ -15,8 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -40,27 +43,37 @@ def parts() -> tuple[list[pdf.Part], dict]:
 
 
 def run(site: Path, store: Path) -> dict:
-    book, meta = parts()
-    cpu0 = _cpu()
+    """One PDF build in a child process. Its CPU: the child and what it reaped (the font workers,
+    Playwright's driver) once it has exited, plus Chromium's processes, which its zygote forks out
+    of that accounting (read from /proc while they ran); the driver, about a second, counts twice."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    stats = pdf.build(
-        book, site, store / "out.pdf", cache=store, chromium=CHROMIUM, when=pdf.edition_time(ROOT), **meta
+    out = subprocess.run(
+        [sys.executable, __file__, str(site), "--one", str(store)], check=True, capture_output=True, text=True
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stats = json.loads(out.stdout.strip().splitlines()[-1])
     stats["wall"] = time.perf_counter() - t0
-    stats["cpu"] = _cpu() - cpu0 + stats.get("chromium_cpu_s", 0)
+    stats["cpu"] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime + stats.get("chromium_cpu_s", 0)
     return stats
 
 
-def _cpu() -> float:
-    times = os.times()
-    return times.user + times.system
+def one(site: Path, store: Path) -> None:
+    book, meta = parts()
+    stats = pdf.build(
+        book, site, store / "out.pdf", cache=store, chromium=CHROMIUM, when=pdf.edition_time(ROOT), **meta
+    )
+    print(json.dumps(stats))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="a built site")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each measurement (median)")
+    parser.add_argument("--one", metavar="STORE", type=Path, help=argparse.SUPPRESS)  # run() in a child
     args = parser.parse_args()
+    if args.one:
+        return one(args.site, args.one)
     rows = {"cold (empty store)": [], "cold, last page map": [], "warm (PDF in the store)": []}
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(args.repeat):
