@@ -46,6 +46,27 @@ def _sliders(page, folder: Path, scheme: str, vp: str) -> int:
     return written
 
 
+# Scrolls to y and waits two frames: blocks that skip rendering off-screen (content-visibility in
+# gradbook.css) are drawn as they near the viewport, as for a reader scrolling.
+SCROLL = "y => new Promise(r => { scrollTo(0, y); requestAnimationFrame(() => requestAnimationFrame(r)); })"
+
+
+def _tiles(page, stem: Path, h: int, most: int) -> int:
+    """The page as a reader scrolls it: one viewport per tile, each starting where the one before
+    ended below Material's sticky header (the page's length is known only once drawn)."""
+    header = page.evaluate("() => document.querySelector('.md-header')?.offsetHeight || 0")
+    n, y = 0, 0
+    while n < most:
+        page.evaluate(SCROLL, y)
+        page.screenshot(path=f"{stem}-{n:02d}.png")
+        n += 1
+        at, total = page.evaluate("() => [scrollY, document.documentElement.scrollHeight]")
+        if at + h >= total:
+            break
+        y = at + h - header
+    return n
+
+
 def _pages(site: Path) -> list[str]:
     out = []
     for html in sorted(site.rglob("index.html")):
@@ -88,14 +109,7 @@ def main(argv: list[str] | None = None) -> int:
                     page = ctx.new_page()
                     page.goto(base + path, wait_until="load")
                     load_fully(page)
-                    total = page.evaluate("() => document.documentElement.scrollHeight")
-                    for n in range(min(args.max_tiles, -(-total // h))):
-                        page.screenshot(
-                            path=folder / f"{scheme}-{vp}-{n:02d}.png",
-                            clip={"x": 0, "y": n * h, "width": w, "height": min(h, total - n * h)},
-                            full_page=True,
-                        )
-                        written += 1
+                    written += _tiles(page, folder / f"{scheme}-{vp}", h, args.max_tiles)
                     if args.figures and vp == "desktop":
                         for fig in page.query_selector_all("figure.gb-figure"):
                             fid = fig.get_attribute("id") or "figure"
