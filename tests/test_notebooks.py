@@ -1,7 +1,8 @@
 """Every practice notebook runs top to bottom, and its worked solution's own checks pass.
 
-Notebooks live in git as jupytext percent scripts; the clean build of the book (tests/conftest.py)
-runs each one from an empty store, and a solution that stops working stops that build.
+Notebooks live in git as jupytext percent scripts; the second build of the book (tests/conftest.py)
+runs each one in its own store whenever its text or the code it imports changed, and a solution
+that stops working stops that build.
 """
 
 from __future__ import annotations
@@ -31,14 +32,14 @@ def test_notebook_executes_and_checks_its_solution(clean_site, notebook):
     assert code, f"{notebook} has no code"
     # The last code cell holds the solution's checks: a notebook that asserts nothing proves nothing.
     assert re.search(r"^\s*assert\b", code[-1].source, re.M), f"{notebook}: the last code cell must assert"
-    # The clean build ran every notebook top to bottom from an empty store (tests/conftest.py), where
+    # The second build ran every notebook top to bottom in its own store (tests/conftest.py), where
     # an error stops the build: so it is run once, for the page and for this test.
     plugin = re.search(
         r"^  - mkdocs-jupyter:\n((?:      .*\n)+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M
     )
     assert plugin and re.search(r"^\s+allow_errors: false\b", plugin[1], re.M), "a notebook error must stop the build"
     page = (clean_site / notebook.removesuffix(".py") / "index.html").read_text(encoding="utf-8")
-    assert "jp-OutputArea-output" in page, f"{notebook}: the clean build shows no output: was it run?"
+    assert "jp-OutputArea-output" in page, f"{notebook}: the second build shows no output: was it run?"
     assert "Traceback" not in page, f"{notebook}: the page shows an error"
 
 

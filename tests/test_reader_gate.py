@@ -153,7 +153,7 @@ def test_figure_ink_reads_on_the_figure_paper(scheme):
 @pytest.mark.site
 def test_two_clean_builds_are_byte_identical(site_dir, clean_site):
     # site_dir was built with the repository's store (in CI, the one restored from the last run);
-    # clean_site from an empty one (tests/conftest.py).
+    # clean_site with a second store of its own (tests/conftest.py), empty on a bare machine.
     # Named exceptions: the sitemap carries the build date.
     allowed = {"sitemap.xml", "sitemap.xml.gz"}
     differ, missing = [], []
