@@ -13,8 +13,10 @@ import re
 import numpy as np
 import pytest
 
+from gradbook.engine import style
 from gradbook.engine.registry import figure_names, find_figure
 from gradbook.engine.render import data as figure_data
+from gradbook.engine.variant import Variant
 from tests.chapters import ROOT
 
 FIGURES = ROOT / "figures"
@@ -39,7 +41,37 @@ def test_data_takes_makes_parameters_and_make_draws_from_it(name):
     assert isinstance(call, ast.Call) and ast.unparse(call.func) == "data", f"{name}: make() starts d = data(…)"
     passed = [ast.unparse(a) for a in call.args] + [f"{k.arg}={ast.unparse(k.value)}" for k in call.keywords]
     assert passed == params or passed == [f"{p}={p}" for p in params], f"{name}: make() passes data() all it takes"
-    assert isinstance(figure_data(name), dict)  # the engine's own check of the signature passes too
+    d = figure_data(name)  # the engine's own check of the signature passes too
+    assert isinstance(d, dict)
+    # A request's four drawings, readout and ALT share one data() call (gradbook/engine/batch.py):
+    # so data() must not read the drawing it is for (on_phone(), the scheme's colours).
+    with style.variant(Variant("phone", "dark")):
+        phone_dark = figure_data(name)
+    assert not (diff := _differences(d, phone_dark)), f"{name}: data() differs on a phone in dark at {diff}"
+
+
+def _differences(a, b, at: str = "d") -> list[str]:
+    """Where two data() results differ: arrays bit for bit, functions by name, the rest by value."""
+    if type(a) is not type(b):
+        return [f"{at}: {type(a).__name__} / {type(b).__name__}"]
+    if isinstance(a, np.ndarray):
+        same = a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+        return [] if same else [at]
+    if isinstance(a, dict):
+        if list(a) != list(b):
+            return [f"{at}: keys {list(a)} / {list(b)}"]
+        return [x for k in a for x in _differences(a[k], b[k], f"{at}[{k!r}]")]
+    if isinstance(a, list | tuple):
+        if len(a) != len(b):
+            return [f"{at}: {len(a)} / {len(b)} items"]
+        return [x for i, (p, q) in enumerate(zip(a, b)) for x in _differences(p, q, f"{at}[{i}]")]
+    if dataclasses.is_dataclass(a):
+        return _differences(dataclasses.asdict(a), dataclasses.asdict(b), at)
+    if callable(a):
+        return [] if a.__qualname__ == b.__qualname__ else [at]
+    if isinstance(a, float) and np.isnan(a):
+        return [] if np.isnan(b) else [at]
+    return [] if a == b else [at]
 
 
 # --- ALT ----------------------------------------------------------------------------------------------------

@@ -59,3 +59,52 @@ def test_workers_exit_when_the_build_is_killed_mid_render(tmp_path, sig):
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+COUNTED = '''"""数一数 data() 被调用了几次。"""
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+ALT = "一条线。"
+
+
+def data(k: float = 1.0):
+    with open(Path(__file__).with_suffix(".calls"), "a") as f:
+        f.write("x")
+    return {"ys": [0.0, k]}
+
+
+def make(k: float = 1.0) -> Figure:
+    d = data(k=k)
+    d["ys"].append(99.0)  # a make() that edits its numbers must not change another drawing's
+    fig = Figure(figsize=(2, 1))
+    fig.add_subplot().plot(d["ys"][:2])
+    return fig
+'''
+
+
+def test_a_requests_drawings_share_one_data_call_and_match_separate_renders(tmp_path):
+    """gradbook/engine/batch.py: the four drawings of one request in one batch call data() once, and
+    give the bytes each gives when rendered on its own."""
+    from gradbook.engine.batch import render_batch
+    from gradbook.engine.pool import FigureEngine
+    from gradbook.engine.render import render_job
+    from gradbook.engine.variant import VARIANTS
+
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    (figures / "counted.py").write_text(COUNTED, encoding="utf-8")
+    calls = figures / "counted.calls"
+    engine = FigureEngine(figures, tmp_path / "cache", workers=0)
+    spec = engine.spec("counted")
+    jobs = [(spec, {"k": 2.0}, "svg", None, v) for v in VARIANTS]
+    alone = [render_job(job) for job in jobs]
+    assert calls.read_text() == "x" * len(VARIANTS)
+    calls.unlink()
+    together = render_batch(jobs)
+    assert calls.read_text() == "x", "one data() call for the batch"
+    assert together == alone and all(ok for ok, _, _ in together)
+    calls.unlink()
+    out = engine.ensure([engine.request("counted", {"k": 3.0}, variant=v) for v in VARIANTS])
+    assert len(out) == len(VARIANTS) and calls.read_text() == "x", "the pool batches a request"

@@ -114,18 +114,27 @@ class FigureEngine:
         return out
 
     def _render_all(self, missing: list[tuple[Request, FigureSpec, str]]) -> dict[Request, bytes]:
-        from gradbook.engine.render import render_job
+        from gradbook.engine.batch import render_batch
 
         jobs = [(spec, req.arguments(spec), req.fmt, req.dpi, req.variant) for req, spec, _ in missing]
+        # One batch per script and parameters: its drawings, readout and ALT share one data() call.
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i, (spec, params, *_) in enumerate(jobs):
+            groups.setdefault((spec.name, repr(sorted(params.items()))), []).append(i)
+        batches = [[jobs[i] for i in group] for group in groups.values()]
         if self.workers == 0:
-            results = [render_job(job) for job in jobs]
+            done = [render_batch(b) for b in batches]
         else:
             ctx = multiprocessing.get_context("spawn")
-            workers = min(self.workers, len(jobs))
+            workers = min(self.workers, len(batches))
             with ProcessPoolExecutor(
                 workers, mp_context=ctx, initializer=exit_with_parent, initargs=(os.getpid(),)
             ) as pool:
-                results = list(pool.map(render_job, jobs))
+                done = list(pool.map(render_batch, batches))
+        results: list = [None] * len(jobs)
+        for group, batch_results in zip(groups.values(), done):
+            for i, result in zip(group, batch_results):
+                results[i] = result
         out: dict[Request, bytes] = {}
         failures: list[tuple[Request, str]] = []
         for (req, spec, key), (ok, value, alt) in zip(missing, results):

@@ -17,12 +17,11 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gradbook.engine import style
+from gradbook.engine import batch, style
 from gradbook.engine.variant import DEFAULT, Variant
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
 from gradbook.engine.registry import (
     FORMATS,
     READOUT,
@@ -42,6 +41,7 @@ def _load_module(spec: FigureSpec):
     module = importlib.util.module_from_spec(module_spec)
     sys.modules[mod_name] = module  # dataclasses and pickling look the module up by name
     module_spec.loader.exec_module(module)
+    batch.share_data(module)  # within a pool batch, data() once for all of a request's drawings
     return module
 
 
