@@ -90,7 +90,18 @@ def main() -> None:
         last = runs[-1]
         steps = {
             k: last[k]
-            for k in ("open_s", "flatten_s", "chars_s", "fonts_s", "load_s", "pass1_s", "pass2_s", "pass3_s")
+            for k in (
+                "open_s",
+                "flatten_s",
+                "chars_s",
+                "fonts_s",
+                "load_s",
+                "pass1_s",
+                "pass1_cpu_s",
+                "pass2_s",
+                "pass2_cpu_s",
+                "pass3_s",
+            )
             if k in last
         }
         print(f"{label:28} {wall:7.1f} {cpu:7.1f} {last.get('passes', 0):>6}  {json.dumps(steps)}")
