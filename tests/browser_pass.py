@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from tests.site import ROOT, load_fully
+from tests.site import ROOT, load_fully, track_requests
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 SCHEMES = ("light", "dark")
@@ -123,6 +123,7 @@ def open_page(browser, url: str, viewport: str = "desktop", scheme: str = "light
     page.on("request", lambda r: page.requests.append(r.url))
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
+    track_requests(page)
     page.goto(url, wait_until="load")
     load_fully(page)
     return page

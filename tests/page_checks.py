@@ -317,7 +317,7 @@ def _weights_report(weights: dict[str, int]):
 @page_check(schemes=("light",), viewports=("phone",), finish=_weights_report)
 def check_weight(visit: Visit):
     visit.page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")  # lazy figures load too
-    visit.page.wait_for_load_state("networkidle")
+    visit.page.wait_for_load_state("networkidle")  # lazy loads start a frame or more after the scroll
     if any(urlparse(u).path.endswith("/search/search_index.json") for u in visit.requests):
         yield "the search index loaded with the page, before the reader opened search (hooks.py)"
     total, sizes = downloaded_bytes(visit.page, visit.site_dir)

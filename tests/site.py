@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,6 +58,37 @@ def served(site: Path) -> Iterator[str]:
         server.shutdown()
 
 
+QUIET_S = 0.2  # the network counts as settled when no request has been in flight this long
+
+
+def track_requests(page) -> None:
+    """Keep the requests in flight on ``page`` (``load_fully`` then waits for them, not for a fixed
+    500 ms of silence after each load: Playwright's networkidle cost the browser passes ~1 s a page)."""
+    inflight: dict = {}
+    page.on("request", lambda r: inflight.__setitem__(id(r), r.url))
+    page.on("requestfinished", lambda r: inflight.pop(id(r), None))
+    page.on("requestfailed", lambda r: inflight.pop(id(r), None))
+    page.gb_inflight = inflight
+
+
+def wait_quiet(page, timeout: float = 30.0) -> None:
+    """No request in flight for QUIET_S (pages opened with ``track_requests``), else networkidle."""
+    inflight = getattr(page, "gb_inflight", None)
+    if inflight is None:
+        page.wait_for_load_state("networkidle")
+        return
+    deadline, quiet_since = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(40)  # Playwright delivers the request events while it waits
+        if inflight:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= QUIET_S:
+            return
+    raise TimeoutError(f"requests still in flight after {timeout:.0f} s: {sorted(inflight.values())[:5]}")
+
+
 def load_fully(page) -> None:
     """Lazy figures decoded and the network quiet: the page as a reader sees it after scrolling."""
     # Only images that are shown: a figure's variant for the other colour scheme is hidden and
@@ -66,7 +98,7 @@ def load_fully(page) -> None:
         for (const img of shown) img.loading = "eager";
         await Promise.all(shown.map(i => i.decode().catch(() => null)));
     }""")
-    page.wait_for_load_state("networkidle")
+    wait_quiet(page)
 
 
 def figure_scales(page) -> list[dict]:
