@@ -15,9 +15,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench scripts run as files
-from tests.site import CHROMIUM, ENV, LAUNCH_ARGS, ROOT, load_fully, mkdocs_build, served  # noqa: E402
+from tests.site import CHROMIUM, ENV, LAUNCH_ARGS, ROOT, load_fully, mkdocs_build, served, site_pages  # noqa: E402
 
-__all__ = ["CHROMIUM", "ENV", "LAUNCH_ARGS", "ROOT", "build", "load_fully", "mkdocs_build", "served", "served_gzip"]
+__all__ = [
+    "CHROMIUM",
+    "ENV",
+    "LAUNCH_ARGS",
+    "ROOT",
+    "build",
+    "load_fully",
+    "mkdocs_build",
+    "served",
+    "served_gzip",
+    "site_pages",
+]
 
 # What GitHub Pages compresses: text, styles, scripts, SVG, JSON (images and fonts go as they are).
 GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")

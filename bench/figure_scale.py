@@ -16,8 +16,7 @@ from pathlib import Path
 from _site import CHROMIUM, LAUNCH_ARGS, ROOT, served
 
 sys.path.insert(0, str(ROOT))
-from tests.conftest import site_pages  # noqa: E402
-from tests.site import figure_scales  # noqa: E402
+from tests.site import figure_scales, site_pages  # noqa: E402
 
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 

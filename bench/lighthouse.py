@@ -22,7 +22,7 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-from _site import CHROMIUM, ROOT, build, served_gzip
+from _site import CHROMIUM, ROOT, build, served_gzip, site_pages
 
 LH_DIR = Path(os.environ.get("GRADBOOK_LIGHTHOUSE_DIR", ROOT / "bench" / "out" / "lighthouse"))
 LH_CLI = LH_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -38,15 +38,6 @@ def install() -> None:
         (LH_DIR / "package.json").write_text('{"private": true}\n', encoding="utf-8")
     print(f"installing Lighthouse 12 into {LH_DIR} ...", file=sys.stderr)
     subprocess.run(["npm", "install", "--no-audit", "--no-fund", "lighthouse@12"], cwd=LH_DIR, check=True)
-
-
-def pages_of(site: Path) -> list[str]:
-    out = []
-    for html in sorted(site.rglob("index.html")):
-        rel = html.relative_to(site).as_posix()
-        if not rel.startswith(("assets/", "search/")):
-            out.append(rel.removesuffix("index.html"))
-    return out
 
 
 def run(url: str, keep: Path | None = None) -> dict:
@@ -107,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     install()
     if not args.no_build:
         build(sites[0])
-    pages = args.pages or pages_of(sites[0])
+    pages = args.pages or site_pages(sites[0])
     results: dict = {}
     label = f" {'site':10}" if len(sites) > 1 else ""
     head = f"{'Perf':>4} {'A11y':>4} {'BP':>4} {'SEO':>4} {'TBT ms':>6} {'LCP ms':>6} {'CLS':>5} {'DOM':>6}"

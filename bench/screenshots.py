@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from _site import CHROMIUM, LAUNCH_ARGS, ROOT, build, load_fully, served
+from _site import CHROMIUM, LAUNCH_ARGS, ROOT, build, load_fully, served, site_pages
 
 OUT = ROOT / "bench" / "out" / "screenshots"
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
@@ -67,15 +67,6 @@ def _tiles(page, stem: Path, h: int, most: int) -> int:
     return n
 
 
-def _pages(site: Path) -> list[str]:
-    out = []
-    for html in sorted(site.rglob("index.html")):
-        rel = html.relative_to(site).as_posix()
-        if not rel.startswith(("assets/", "search/")):
-            out.append(rel.removesuffix("index.html"))
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("pages", nargs="*", help="URL paths such as chapters/01-gradient/ (default: all)")
@@ -90,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.no_build:
         build(args.site)
-    pages = args.pages or _pages(args.site)
+    pages = args.pages or site_pages(args.site)
 
     from playwright.sync_api import sync_playwright
 

@@ -97,14 +97,3 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield b
         b.close()
-
-
-def site_pages(site: Path) -> list[str]:
-    """URL paths of every HTML page in the built site, except the 404 page."""
-    pages = []
-    for html in sorted(site.rglob("*.html")):
-        rel = html.relative_to(site).as_posix()
-        if rel == "404.html" or rel.startswith("assets/"):
-            continue
-        pages.append(rel.removesuffix("index.html"))
-    return pages

@@ -113,3 +113,14 @@ def figure_scales(page) -> list[dict]:
                 - parseFloat(s.borderLeftWidth) - parseFloat(s.borderRightWidth);
             return {src: i.currentSrc, natural: i.naturalWidth, shown: inner, scale: inner / i.naturalWidth};
         })""")
+
+
+def site_pages(site: Path) -> list[str]:
+    """URL paths of every HTML page in the built site, except the 404 page."""
+    pages = []
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        if rel == "404.html" or rel.startswith("assets/"):
+            continue
+        pages.append(rel.removesuffix("index.html"))
+    return pages

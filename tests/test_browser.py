@@ -8,7 +8,7 @@ import pytest
 
 import tests.page_checks  # noqa: F401 (registers the checks)
 from tests.browser_pass import SCHEMES, VIEWPORTS, PassResult, checks_for, open_page, run_pass
-from tests.conftest import ROOT, site_pages
+from tests.site import ROOT, site_pages
 
 pytestmark = pytest.mark.browser
 

@@ -30,11 +30,12 @@ def share_data(module) -> None:
         try:
             key = pickle.dumps((args, sorted(kwargs.items())))
         except Exception:  # arguments that do not pickle: computed each time
+            key = None
+        if _memo is None or key is None:  # after the batch, or unpicklable arguments
             return fn(*args, **kwargs)
-        memo = _memo if _memo is not None else {}
-        if key not in memo:
-            memo[key] = fn(*args, **kwargs)
-        return copy.deepcopy(memo[key])
+        if key not in _memo:
+            _memo[key] = fn(*args, **kwargs)
+        return copy.deepcopy(_memo[key])
 
     module.data = data
 

@@ -118,9 +118,9 @@ class FigureEngine:
 
         jobs = [(spec, req.arguments(spec), req.fmt, req.dpi, req.variant) for req, spec, _ in missing]
         # One batch per script and parameters: its drawings, readout and ALT share one data() call.
-        groups: dict[tuple[str, str], list[int]] = {}
-        for i, (spec, params, *_) in enumerate(jobs):
-            groups.setdefault((spec.name, repr(sorted(params.items()))), []).append(i)
+        groups: dict[tuple, list[int]] = {}
+        for i, (req, _, _) in enumerate(missing):
+            groups.setdefault((req.name, req.params), []).append(i)
         batches = [[jobs[i] for i in group] for group in groups.values()]
         if self.workers == 0:
             done = [render_batch(b) for b in batches]
