@@ -541,20 +541,22 @@ def _poll(url: str, done, what: str, serve) -> str:
     raise AssertionError(f"the served page never showed {what}")
 
 
-def test_under_serve_a_failing_figure_shows_an_error_page_and_the_page_recovers(project):
-    import subprocess
-    import sys
-
+def _serve(project, *args: str, **env: str) -> tuple[subprocess.Popen, str]:
+    """``mkdocs serve`` of ``project`` (with ``args``, extra ``env``) and the home page's address."""
     port = _free_port()
-    env = dict(ENV, PYTHONPATH=os.pathsep.join([str(project.pkg), str(project.root)]))
+    env = dict(ENV, PYTHONPATH=os.pathsep.join([str(project.pkg), str(project.root)]), **env)
     serve = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}", *args],
         cwd=project.root,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}/"
+    return serve, f"http://127.0.0.1:{port}/"
+
+
+def test_under_serve_a_failing_figure_shows_an_error_page_and_the_page_recovers(project):
+    serve, url = _serve(project)
     good = (project.figures / "beta.py").read_text(encoding="utf-8")
     try:
         _poll(url, lambda status, text: status == 200 and "beta.svg" in text, "the book", serve)
@@ -564,6 +566,23 @@ def test_under_serve_a_failing_figure_shows_an_error_page_and_the_page_recovers(
             assert named in error, named
         (project.figures / "beta.py").write_text(good, encoding="utf-8")
         _poll(url, lambda status, text: status == 200 and "beta.svg" in text, "the fixed page", serve)
+    finally:
+        serve.terminate()
+        serve.wait(timeout=60)
+
+
+def test_quick_serve_shows_a_script_edit_and_its_undo(project):
+    """Under --dirty a page is rebuilt when its figure blocks change, also when the figure comes back
+    from the store (an edit undone), not only when it is drawn."""
+    serve, url = _serve(project, "--dirty", GRADBOOK_QUICK="1")
+    script = project.figures / "beta.py"
+    good = script.read_text(encoding="utf-8")
+    try:
+        _poll(url, lambda status, text: status == 200 and "beta.svg" in text, "the book", serve)
+        script.write_text(good + "# 改过一次\n", encoding="utf-8")
+        _poll(url, lambda status, text: "改过一次" in text, "the edited script in its fold", serve)
+        script.write_text(good, encoding="utf-8")
+        _poll(url, lambda status, text: "beta.svg" in text and "改过一次" not in text, "the edit undone", serve)
     finally:
         serve.terminate()
         serve.wait(timeout=60)

@@ -44,7 +44,7 @@ from gradbook.mkdocs.pictures import pictures
 log = logging.getLogger("mkdocs.plugins.gradbook")
 QUICK = "GRADBOOK_QUICK"
 # Module-level: MkDocs makes new plugin instances for every rebuild under serve.
-_serving = {"dirty": False, "first_seen": {}}  # first_seen: each page's mtime when serving began
+_serving = {"dirty": False, "first_seen": {}, "markdown": {}}  # first_seen: mtimes when serving began
 
 
 def explorer(sweep: Sweep, outputs: dict) -> str:
@@ -137,16 +137,15 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                         f"at build time; delete the file and keep the script figures/{ref.request.name}.py"
                     )
         # Each page's Markdown with its figure blocks on the lines scanned: MkDocs reads this.
-        drawn = set(self.engine.stats.rendered)
-        for file, page_refs in refs.items():
-            if _serving["dirty"] and not (
-                file.is_modified() or any(q.label() in drawn for r in page_refs for q in r.requests())
-            ):
-                continue  # --dirty: MkDocs skips this page unless its content is set
-            if page_refs or file is gallery or file in linked:
-                numbered = get_data(texts[file])[1].get("figure_numbers") is not False
-                blocks = {ref.line: self._block(ref, outputs, numbered) for ref in page_refs}
-                file.content_string = pages.replace_lines(texts[file], blocks)
+        # --dirty: MkDocs skips a page unless its content is set; set it when the page was edited,
+        # a figure on it drawn, or its blocks differ from the last build's (a script edited back).
+        drawn, last = set(self.engine.stats.rendered), _serving["markdown"]
+        for file, page_refs in (item for item in refs.items() if item[1] or item[0] in (gallery, *linked)):
+            numbered = get_data(texts[file])[1].get("figure_numbers") is not False
+            text = pages.replace_lines(texts[file], {r.line: self._block(r, outputs, numbered) for r in page_refs})
+            fresh = file.is_modified() or any(q.label() in drawn for r in page_refs for q in r.requests())
+            if fresh or not _serving["dirty"] or last.get(file.src_uri) != text:
+                file.content_string = last[file.src_uri] = text
         if self.engine.stats.rendered:
             log.info(
                 "gradbook: rendered %d figure(s), %d from cache: %s",
