@@ -6,6 +6,7 @@ import io
 import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -151,15 +152,18 @@ def print_book(
             tab.set_default_timeout(120_000)
             tab.goto(HOST + "__print__.html", wait_until="load")
             stats["open_s"] = round(time.perf_counter() - t0, 1)
-            flat = tab.evaluate(_FLATTEN_MATH_JS)
+            chars = tab.evaluate(_CHARS_JS)  # flattening keeps the math's <text>: the same characters
+            chars["GB Print|400"] += page_header_text(page)
+            stats["chars_s"] = round(time.perf_counter() - t0 - stats["open_s"], 1)
+            # The fonts are cut (in worker processes) while Chromium flattens the math.
+            t1 = time.perf_counter()
+            with ThreadPoolExecutor(1) as thread:
+                cut = thread.submit(make_fonts, chars, font_source, font_store, fonts, stats)
+                flat = tab.evaluate(_FLATTEN_MATH_JS)
+                stats["flatten_s"] = round(time.perf_counter() - t1, 1)
+                names = cut.result()
             if "error" in flat:
                 raise PdfError(f"the print page's math: {flat['error']}")
-            stats["flatten_s"] = round(time.perf_counter() - t0 - stats["open_s"], 1)
-            chars = tab.evaluate(_CHARS_JS)
-            stats["chars_s"] = round(time.perf_counter() - t0 - stats["open_s"] - stats["flatten_s"], 1)
-            chars["GB Print|400"] += page_header_text(page)
-            t1 = time.perf_counter()
-            names = make_fonts(chars, font_source, font_store, fonts, stats)
             stats["fonts_s"] = round(time.perf_counter() - t1, 1)
             tab.add_style_tag(content=_font_css(names))
             state = tab.evaluate(_LOADED_JS)
