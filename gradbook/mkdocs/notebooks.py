@@ -15,10 +15,13 @@ What it still touches of mkdocs-jupyter, and why:
   checksummed and atomic; unused ones go after ``MAX_AGE_DAYS``, never because a build skipped them.
   Under an author's quick serve (``GRADBOOK_QUICK=1``) a notebook whose own text has not changed is
   shown as last executed, though gradbook code changed since; a full build runs it again.
+- its page template's inline CSS (~590 kB of JupyterLab's in every page): the pages share one
+  stylesheet instead, pruned to what they use (``gradbook.engine.nbstyle``), linked in their head.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import logging
@@ -33,8 +36,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
 
-from gradbook.engine import deps, store
+from gradbook.engine import deps, nbstyle, store
 from gradbook.engine.notebook import fold_solutions
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
@@ -42,6 +46,7 @@ NBCONVERT_CONFIG = Path(__file__).resolve().with_name("nbconvert")
 _CELL_ID = re.compile(r'id="cell-id=[0-9a-f-]+"')
 _HEADING = re.compile(r'(<h[1-6][^>]*\sid=")([^"]*)("[^>]*>)(.*?)(</h[1-6]>)', re.S)
 KIND = "notebooks"
+STYLE = "nbstyle"  # store kind of the pruned stylesheet (pruning JupyterLab's CSS takes ~0.5 s)
 LATEST = "latest"  # pointers to the last execution of a notebook's text (quick serve)
 MAX_AGE_DAYS = 30  # an executed notebook no build has used for this long is deleted from the store
 # mkdocs-jupyter's options that do not change a page (its own cache's); the rest enter the key.
@@ -68,6 +73,12 @@ class NotebooksPlugin(BasePlugin[NotebooksConfig]):
         self.jupyter.config["cache"] = False
         self.store = store.Store(store.cache_root(self.root / ".cache" / "gradbook"))
         return config
+
+    def on_pre_build(self, config) -> None:
+        self.styles: list[str] = []  # the pages' inline CSS, each distinct block once, in page order
+        self.classes: set[str] = set()
+        self.pages_html: list[str] = []  # for the custom properties the pages read
+        self.stylesheet: str | None = None
 
     def notebook(self, file: File) -> bool:
         """Whether mkdocs-jupyter turns ``file`` (a jupytext script) into a page: its own rule."""
@@ -136,6 +147,7 @@ class NotebooksPlugin(BasePlugin[NotebooksConfig]):
 
     def on_post_build(self, config) -> None:
         self.store.prune(LATEST, MAX_AGE_DAYS)  # pointers, figures' too: rewritten at every render
+        self.store.prune(STYLE, MAX_AGE_DAYS)
         if self.cache and (gone := self.store.prune(KIND, MAX_AGE_DAYS)):
             log.info("gradbook: removed %d notebook(s) unused for %d days from the store", gone, MAX_AGE_DAYS)
 
@@ -154,7 +166,46 @@ class NotebooksPlugin(BasePlugin[NotebooksConfig]):
             "</p>"
         )
         title = html_text.find("</h1>") + len("</h1>")  # under the title, not above it
-        return html_text[:title] + box + html_text[title:] if title >= len("</h1>") else box + html_text
+        html_text = html_text[:title] + box + html_text[title:] if title >= len("</h1>") else box + html_text
+        html_text, styles = nbstyle.split(html_text)
+        self.styles += [css for css in styles if css not in self.styles]
+        self.classes |= nbstyle.classes(html_text)
+        self.pages_html.append(html_text)
+        return html_text
+
+    def on_env(self, env, config, files: Files):
+        """Every page's content is made by now (MkDocs renders the templates after this): write the
+        notebooks' one stylesheet, named by its content so a reader's cache never serves a stale one."""
+        if not self.styles:
+            return env
+        css = "\n".join(self.styles)
+        book_css = [
+            (Path(config.docs_dir) / str(path)).read_text(encoding="utf-8")
+            for path in config.extra_css
+            if (Path(config.docs_dir) / str(path)).is_file()
+        ]
+        key = store.key(
+            STYLE,
+            css=css,
+            classes=sorted(self.classes),
+            reads=sorted(set().union(*map(nbstyle.var_reads, book_css + self.pages_html))),
+            code=store.file_digest(Path(nbstyle.__file__)),
+        )
+        payload = self.store.get(STYLE, key, "css")
+        if payload is None:
+            payload = nbstyle.prune(css, self.classes, book_css + self.pages_html).encode()
+            self.store.put(STYLE, key, "css", payload)
+        self.store.touch(STYLE, key, "css")
+        self.stylesheet = f"assets/stylesheets/notebooks.{hashlib.sha256(payload).hexdigest()[:8]}.css"
+        files.append(File.generated(config, self.stylesheet, content=payload))
+        return env
+
+    def on_post_page(self, output: str, page, config):
+        if self.stylesheet is None or not self.notebook(page.file):
+            return output
+        # Last in <head>: after the theme's and the book's stylesheets, as the inline CSS was.
+        link = f'<link rel="stylesheet" href="{get_relative_url(self.stylesheet, page.url)}">\n'
+        return output.replace("</head>", link + "</head>", 1)
 
 
 def _download(src_uri: str) -> str:
