@@ -12,6 +12,8 @@ back the search index (the largest file a page loads: ~130 kB gzipped) until the
 search (``LAZY_SEARCH_INDEX``), and the search worker until the index comes (``LAZY_SEARCH_WORKER``).
 ``on_pre_build`` lets the search plugin take an unchanged page's entries from the store instead of
 parsing its HTML again (gradbook/mkdocs/search_memo.py).
+mkdocstrings' stylesheet is linked only from the pages it renders on (``on_config``, ``on_post_page``).
+``on_page_context`` keeps a page's table of contents to its front matter's ``toc_depth``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import re
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
 
 from gradbook.engine.store import Store, cache_root
 from gradbook.engine.typeset import typeset
@@ -93,9 +96,52 @@ if(w)w.removeEventListener.apply(w,arguments)},
 terminate:function(){if(w)w.terminate()}}}})()</script>"""
 
 
-def on_post_page(output, config, **_):
+# mkdocstrings adds its stylesheet to every page's <head>, where it blocks rendering of all of
+# them; only the API page has what it styles. Its place in the cascade stays: before the book's CSS.
+MKDOCSTRINGS_CSS = "assets/_mkdocstrings.css"
+MKDOCSTRINGS_HTML = 'class="doc doc-'  # the root of each object mkdocstrings renders
+_held_css: list[str] = []
+
+
+def on_config(config, **_):
+    _held_css.clear()
+    if MKDOCSTRINGS_CSS in config.extra_css:
+        config.extra_css.remove(MKDOCSTRINGS_CSS)
+        _held_css.append(MKDOCSTRINGS_CSS)
+    return config
+
+
+def _link_held_css(output: str, page, config) -> str:
+    if not _held_css or MKDOCSTRINGS_HTML not in (page.content or ""):
+        return output
+    links = "".join(f'<link rel="stylesheet" href="{get_relative_url(css, page.url)}">' for css in _held_css)
+    if config.extra_css:  # before the book's own stylesheets, as mkdocstrings puts it
+        first = f'<link rel="stylesheet" href="{get_relative_url(str(config.extra_css[0]), page.url)}">'
+        if first in output:
+            return output.replace(first, links + first, 1)
+    return output.replace("</head>", links + "</head>", 1)
+
+
+def on_post_page(output, page, config, **_):
     script = scheme_script(config["theme"].get("palette")) + LAZY_SEARCH_INDEX + LAZY_SEARCH_WORKER
-    return _BODY.sub(lambda m: m.group(0) + script, output, count=1)
+    return _BODY.sub(lambda m: m.group(0) + script, _link_held_css(output, page, config), count=1)
+
+
+def on_page_context(context, page, **_):
+    """Front matter ``toc_depth: N``: the page's table of contents lists headings down to level N.
+    Material draws it twice (the sidebar, and the phone's drawer), so the API page's ~330 members
+    were ~6,000 elements of it; its classes and functions (level 4) stay, their members go."""
+    if depth := page.meta.get("toc_depth"):
+        _cut_toc(page.toc, int(depth))
+    return context
+
+
+def _cut_toc(items, depth: int) -> None:
+    for item in items:
+        if item.level >= depth:
+            item.children = []
+        else:
+            _cut_toc(item.children, depth)
 
 
 @event_priority(-50)  # after every plugin: gradbook/math must have typeset the math first
