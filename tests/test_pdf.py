@@ -364,3 +364,15 @@ def test_no_heading_is_stranded_at_the_bottom_of_a_page(site_dir):
 
     walk(r.outline, 0)
     assert not low, low
+
+
+def test_the_print_links_every_pages_stylesheets_once_in_their_order():
+    """A stylesheet linked only where it is used (mkdocstrings' on the API page) still styles that
+    page's print, before the book's own, as on the site."""
+    home = '<link rel="stylesheet" href="assets/main.css"><link rel="stylesheet" href="stylesheets/gradbook.css">'
+    api = (
+        '<link rel="stylesheet" href="../assets/main.css"><link rel="stylesheet" href="../assets/_mkdocstrings.css">'
+        '<link rel="stylesheet" href="../stylesheets/gradbook.css">'
+    )
+    links = re.findall(r'href="([^"]+)"', print_page.stylesheets({"": home, "api/": api}))
+    assert links == ["/assets/main.css", "/assets/_mkdocstrings.css", "/stylesheets/gradbook.css"]

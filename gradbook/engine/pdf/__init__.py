@@ -120,8 +120,7 @@ def build(
             if not file.is_file():
                 raise PdfError(f"{part.title}: the built page {file} is missing")
             pages[part.url] = file.read_text(encoding="utf-8")
-    first = next(iter(pages.values()), "")
-    head = stylesheets(first, next(iter(pages), ""))
+    head = stylesheets(pages)
     css = {
         href: hashlib.sha256((site_dir / href.lstrip("/")).read_bytes()).hexdigest()
         for href in re.findall(r'href="([^"]+)"', head)

@@ -246,11 +246,20 @@ def assemble(
     )
 
 
-def stylesheets(page_html: str, page_url: str) -> str:
-    """The built page's stylesheet links, made root-relative for the print page."""
-    links = re.findall(r'<link rel="stylesheet" href="([^"]+)"[^>]*>', page_html)
-    return "".join(
-        f'<link rel="stylesheet" href="{html.escape(urlsplit(urljoin(HOST + page_url, href)).path)}">'
-        for href in links
-        if not href.startswith(("http:", "https:"))
-    )
+def stylesheets(pages: dict[str, str]) -> str:
+    """The stylesheet links of the built pages (url: HTML), made root-relative for the print page:
+    every page's, since some link one only where it is used (mkdocstrings' on the API page), each
+    once, in an order that keeps every page's own (a link new to the list goes before the next
+    link of its page already there)."""
+    order: list[str] = []
+    for page_url, page_html in pages.items():
+        links = [
+            html.escape(urlsplit(urljoin(HOST + page_url, href)).path)
+            for href in re.findall(r'<link rel="stylesheet" href="([^"]+)"[^>]*>', page_html)
+            if not href.startswith(("http:", "https:"))
+        ]
+        for i, link in enumerate(links):
+            if link not in order:
+                after = next((order.index(x) for x in links[i + 1 :] if x in order), len(order))
+                order.insert(after, link)
+    return "".join(f'<link rel="stylesheet" href="{link}">' for link in order)
