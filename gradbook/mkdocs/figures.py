@@ -7,7 +7,7 @@ and writes each page's Markdown with the figure blocks in place, which MkDocs th
 of the file (``File.content_string``). Nothing is looked up again later.
 
 Two modes for an author's ``mkdocs serve`` (``python3 dev.py serve --quick`` sets both):
-- ``--dirty``: only pages whose source changed, or whose figures were drawn anew, are rebuilt;
+- ``--dirty``: only pages whose source changed, or whose figure blocks changed, are rebuilt;
 - ``GRADBOOK_QUICK=1``: a figure whose shared code changed (the house style, a gradbook module) is
   served as last rendered unless it is on a page edited since serving began; its own script's
   edits still redraw it. The full build (CI, ``dev.py build``) never does either.
