@@ -95,9 +95,11 @@ class PdfPlugin(BasePlugin[PdfConfig]):
             f'<a href="{href}" class="md-header__button md-icon gb-pdf-link" title="下载 PDF 版" '
             f'aria-label="下载整本书的 PDF 版" download>{ICON}</a>'
         )
+        # After the search button, which Material shows only once its script runs: placed before
+        # it, the PDF button moved 48 px on a phone as the page loaded (Lighthouse CLS 0.0006).
         output = output.replace(
-            '<label class="md-header__button md-icon" for="__search"',
-            button + '<label class="md-header__button md-icon" for="__search"',
+            '<div class="md-search" data-md-component="search"',
+            button + '<div class="md-search" data-md-component="search"',
             1,
         )
         if page.is_homepage:
