@@ -9,3 +9,12 @@
 
 Moving to another site generator means new adapters beside these, not a new engine.
 """
+
+from pathlib import Path
+
+from gradbook.engine.store import cache_root
+
+
+def store_root(config) -> Path:
+    """The adapters' one store: ``.cache/gradbook`` beside mkdocs.yml, or ``$GRADBOOK_CACHE``."""
+    return cache_root(Path(config.config_file_path).resolve().parent / ".cache" / "gradbook")

@@ -36,9 +36,8 @@ from gradbook.engine.gallery import MARKER, first_uses, gallery_page, thumbnail_
 from gradbook.engine.pool import FigureEngine, RenderFailed
 from gradbook.engine.registry import figure_names
 from gradbook.engine.request import Request, cli_command, python_call
-from gradbook.engine.store import cache_root
 from gradbook.engine.sweep import Sweep
-from gradbook.mkdocs import serve
+from gradbook.mkdocs import serve, store_root
 from gradbook.mkdocs.pictures import pictures
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
@@ -92,7 +91,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.quick = os.environ.get(QUICK, "").lower() not in {"", "0", "false", "no"}
         root = Path(config.config_file_path).resolve().parent
         self.figures_dir = (root / self.config.figures_dir).resolve()
-        self.engine = FigureEngine(self.figures_dir, cache_root(root / ".cache" / "gradbook"), self.config.workers)
+        self.engine = FigureEngine(self.figures_dir, store_root(config), self.config.workers)
         self.directory_urls = config.use_directory_urls
         return config
 

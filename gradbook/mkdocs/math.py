@@ -15,8 +15,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from gradbook.engine.store import cache_root
 from gradbook.engine.tex import MathError, MathJaxMissing, MathRenderer, share_glyphs, source_line
+from gradbook.mkdocs import store_root
 
 
 class MathConfig(Config):
@@ -27,9 +27,8 @@ class MathPlugin(BasePlugin[MathConfig]):
     supports_multiple_instances = False
 
     def on_config(self, config):
-        root = Path(config.config_file_path).resolve().parent
         self.docs_dir = Path(config.docs_dir)
-        self.math = MathRenderer(cache_root(root / ".cache" / "gradbook"))
+        self.math = MathRenderer(store_root(config))
         if self.config.css not in config.extra_css:
             config.extra_css.append(self.config.css)
         return config

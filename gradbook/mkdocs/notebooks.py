@@ -40,6 +40,7 @@ from mkdocs.utils import get_relative_url
 
 from gradbook.engine import deps, nbstyle, store
 from gradbook.engine.notebook import fold_solutions
+from gradbook.mkdocs import store_root
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
 NBCONVERT_CONFIG = Path(__file__).resolve().with_name("nbconvert")
@@ -71,7 +72,7 @@ class NotebooksPlugin(BasePlugin[NotebooksConfig]):
         # mkdocs.yml's ``cache`` switches the store on or off; mkdocs-jupyter's own stays off.
         self.cache = bool(self.jupyter.config["cache"])
         self.jupyter.config["cache"] = False
-        self.store = store.Store(store.cache_root(self.root / ".cache" / "gradbook"))
+        self.store = store.Store(store_root(config))
         return config
 
     def on_pre_build(self, config) -> None:

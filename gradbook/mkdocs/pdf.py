@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from gradbook.engine import pdf
-from gradbook.engine.store import cache_root
+from gradbook.mkdocs import store_root
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
 SKIP_ENV = "GRADBOOK_PDF"
@@ -123,7 +123,7 @@ class PdfPlugin(BasePlugin[PdfConfig]):
                 title=config.site_name,
                 subtitle=config.site_description or "",
                 site_url=config.site_url or "",
-                cache=cache_root(self.root / ".cache" / "gradbook"),
+                cache=store_root(config),
                 chromium=os.environ.get("GRADBOOK_CHROMIUM", self.config.chromium),
                 when=pdf.edition_time(self.root),
             )

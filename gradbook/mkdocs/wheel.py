@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from gradbook.engine import store, wheel
+from gradbook.mkdocs import store_root
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
 PLACEHOLDER = "{{ gradbook_wheel_url }}"
@@ -40,7 +41,7 @@ def on_files(files, config):
     root = _root(config)
     started = time.perf_counter()
     try:
-        name, data, built = wheel.build(root, store.Store(store.cache_root(root / ".cache" / "gradbook")))
+        name, data, built = wheel.build(root, store.Store(store_root(config)))
     except RuntimeError as exc:
         raise PluginError(f"gradbook: cannot build the wheel the site serves: {exc}") from None
     if built:
