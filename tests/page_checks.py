@@ -179,10 +179,50 @@ def check_caption(visit: Visit):
         yield f"a caption is not upright, left-aligned and smaller than the text: {caption}"
 
 
+# The first figure source fold a reader can see, once opened: its script's source, fetched on
+# opening (gradbook/mkdocs/source_fold.py, docs/javascripts/source-fold.js), highlighted, with
+# Material's copy button aimed at it and, as Material's own blocks, a tab stop where it scrolls
+# sideways on a device that hovers.
+OPENED_FOLD_JS = """fold => {
+    const code = fold.querySelector(':scope > div.language-python.highlight > pre > code');
+    if (!code) return {shown: false, text: fold.innerText.slice(-120)};
+    const button = code.parentElement.querySelector(':scope > nav > button.md-code__button[data-md-type="copy"]');
+    const target = button && document.querySelector(button.getAttribute('data-clipboard-target'));
+    return {shown: code.getBoundingClientRect().height > 0, text: code.textContent,
+            name: fold.querySelector('summary').textContent.match(/figures\\/(\\w+)\\.py/)[1],
+            spans: code.querySelectorAll('span.kn, span.k, span.nf, span.sd').length,
+            copies: target === code, link: !!fold.querySelector('.gb-source-link'),
+            focusable: code.getAttribute('tabindex') === '0',
+            wants_focus: matchMedia('(hover)').matches && code.scrollWidth > code.clientWidth + 1};
+}"""
+
+
 @page_check()
 def check_source_fold(visit: Visit):
+    """Every fold a quiet line; the first one opened shows its script, highlighted. Left open: the
+    checks after this one (clipped, overflow, axe) read the source as a reader sees it."""
     if loud := visit.evaluate(CHROME_JS)["loud"]:
         yield f"a figure's source fold is a bar, not a quiet line: {loud}"
+    summary = visit.page.locator("details.gb-source > summary:visible").first
+    if not summary.count():
+        return
+    summary.click()
+    fold = summary.locator("xpath=..")
+    try:
+        fold.locator(":scope > div.language-python pre > code").wait_for(timeout=10_000)
+    except Exception:
+        pass
+    got = fold.evaluate(OPENED_FOLD_JS)
+    if not got["shown"]:
+        yield f"an opened source fold shows no source: {got['text']!r}"
+        return
+    source = (ROOT / "figures" / f"{got['name']}.py").read_text(encoding="utf-8")
+    if got["text"].rstrip("\n") != "\n".join(line.rstrip() for line in source.splitlines()).rstrip("\n"):
+        yield f"the fold of figures/{got['name']}.py shows other text: {got['text'][:80]!r}"
+    if got["spans"] < 3 or not got["copies"] or got["link"]:
+        yield f"the fold of figures/{got['name']}.py: not highlighted, no copy button, or its link left: {got}"
+    if got["focusable"] != got["wants_focus"]:
+        yield f"the fold of figures/{got['name']}.py: a tab stop where it scrolls on a hover device: {got}"
 
 
 @page_check()
@@ -233,7 +273,8 @@ def check_figure_scale(visit: Visit):
 def check_figure_other_scheme_not_fetched(visit: Visit):
     """The drawing for the other scheme is hidden and, loading lazily, never downloaded."""
     dark = visit.scheme == "dark"
-    fetched = [u.rsplit("/", 1)[1].split("?")[0] for u in visit.requests if "/figures/" in u]
+    drawings = [u for u in visit.requests if "/figures/" in u and "/figures/source/" not in u]  # not a fold's
+    fetched = [u.rsplit("/", 1)[1].split("?")[0] for u in drawings]
     if wrong := [f for f in fetched if ("-dark." in f) != dark]:
         yield f"the other scheme's figures were downloaded: {wrong[:4]}"
 
@@ -300,7 +341,8 @@ def downloaded_bytes(page, site_dir: Path) -> tuple[int, dict[str, int]]:
         path = site_dir / unquote(parsed.path.lstrip("/"))
         if path.is_dir():
             path = path / "index.html"
-        if path.is_file():
+        # A figure's source is fetched when a reader opens its fold (check_source_fold opens one).
+        if path.is_file() and "/figures/source/" not in parsed.path:
             sizes[parsed.path] = len(gzip.compress(path.read_bytes(), 6, mtime=0))
     return sum(sizes.values()), sizes
 

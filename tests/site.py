@@ -116,11 +116,12 @@ def figure_scales(page) -> list[dict]:
 
 
 def site_pages(site: Path) -> list[str]:
-    """URL paths of every HTML page in the built site, except the 404 page."""
+    """URL paths of every HTML page in the built site, except the 404 page and the figure sources
+    (figures/source/: a fold's contents, fetched into a page, gradbook/mkdocs/source_fold.py)."""
     pages = []
     for html in sorted(site.rglob("*.html")):
         rel = html.relative_to(site).as_posix()
-        if rel == "404.html" or rel.startswith("assets/"):
+        if rel == "404.html" or rel.startswith(("assets/", "figures/source/")):
             continue
         pages.append(rel.removesuffix("index.html"))
     return pages

@@ -6,6 +6,7 @@ a gradbook module and watch exactly the dependent figures re-render.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -52,6 +53,27 @@ def make(k: float = 1.0) -> Figure:
 
 def figure_source(caption="一条线。", alt="一条直线。", imports="", extra="") -> str:
     return FIGURE.format(caption=caption, alt=alt, imports=imports, extra=extra)
+
+
+def fold_source(site: Path, folder: str, page: str) -> tuple[str, str]:
+    """The first source fold in ``page`` (the HTML of the page in ``folder`` of ``site``): the address
+    it points at (the link a reader without JavaScript follows, too) and that file's text."""
+    url = re.search(r'<details class="gb-source" data-gb-source="([^"]+)"', page)[1]
+    assert f'<p class="gb-source-link"><a href="{url}">' in page, "a plain link to the same file"
+    return url, (site / folder / url).resolve().read_text(encoding="utf-8")
+
+
+def shown_code(fragment: str) -> str:
+    """The text a fragment's highlighted block shows, and that it is highlighted."""
+    (code,) = re.findall(
+        r'<div class="(?:language-python )?highlight"><pre><span></span><code>(.*?)</code>', fragment, re.S
+    )
+    assert '<span class="kn">from</span>' in code and '<span class="nf">make</span>' in code, "highlighted"
+    return html.unescape(re.sub(r"<[^>]+>", "", code))
+
+
+def as_fenced(source: str) -> str:  # a script as a code fence shows it (each line's trailing blanks dropped)
+    return "\n".join(line.rstrip() for line in source.splitlines()) + "\n"
 
 
 class Project:
@@ -119,7 +141,12 @@ def test_build_renders_captions_numbers_and_source_folds(project):
     assert "图 3.1" in html and "第一张图。" in html and "图 3.2" in html
     assert 'alt="一条直线。"' in html, "the script's ALT is the default alt text"
     assert 'alt="自己写的替代文字"' in html, "alt text written in the page wins"
-    assert "生成此图的代码：figures/alpha.py" in html and "SLOPE" in html
+    assert "生成此图的代码：figures/alpha.py" in html
+    # The script's source is not in the page: its fold points at it, highlighted, fetched when opened.
+    url, fragment = fold_source(project.site, "", html)
+    assert re.fullmatch(r"figures/source/alpha-[0-9a-f]{8}\.html", url), url
+    assert "SLOPE" not in html and "SLOPE" in fragment
+    assert shown_code(fragment) == as_fenced((project.figures / "alpha.py").read_text(encoding="utf-8"))
     assert (project.site / "figures" / "alpha.svg").is_file()
     deep = (project.site / "sub" / "deep" / "index.html").read_text(encoding="utf-8")
     m = re.search(r'src="(\.\./\.\./figures/beta-[0-9a-f]{8}\.svg)"', deep)
@@ -142,7 +169,11 @@ def test_a_default_written_out_is_the_same_figure_and_the_source_fold_stays_out_
         == ["figures/beta-phone.svg", "figures/beta-phone-dark.svg"] * 2
     )
     # Emitted with data-search-exclude, which Material's search honours, then drops from the page.
-    assert html.count('<details class="gb-source">') == 2
+    assert html.count('<details class="gb-source" data-gb-source=') == 2
+    # One file per script however many figures (and pages) show it: both folds, and sub/deep's, point at it.
+    (fragment,) = (project.site / "figures" / "source").iterdir()
+    assert re.findall(r'data-gb-source="([^"]+)"', html) == [f"figures/source/{fragment.name}"] * 2
+    assert fragment.name.startswith("beta-")
     docs = json.loads((project.site / "search" / "search_index.json").read_bytes())["docs"]
     index = " ".join(d["text"] for d in docs)
     assert "第二张" in index and "make" not in index and "Figure" not in index, "the script is not indexed"
@@ -164,6 +195,53 @@ def test_warm_build_renders_nothing_and_edits_rerender_only_dependents(project):
     project.page("index.md", "# 首页\n\n![](figures/alpha.svg?k=0.5)\n")
     after_param = project.build()
     assert after_param.rendered == ["alpha.svg (k=0.5)"], after_param.log
+
+
+# A sitecustomize on the build's path: with GB_HIGHLIGHTED set, each Python block highlighted is
+# counted in that file (the pages' own blocks here are bash: only a fold's source is Python). It
+# counts, not raises: superfences takes a failing highlighter's block as plain text.
+HIGHLIGHT_COUNTER = """\
+import os
+
+if os.environ.get("GB_HIGHLIGHTED"):
+    from pymdownx import highlight
+
+    plain = highlight.Highlight.highlight
+
+    def counted(self, src, language, *args, **kwargs):
+        if language == "python":
+            with open(os.environ["GB_HIGHLIGHTED"], "a", encoding="utf-8") as log:
+                log.write(src.splitlines()[0] + "\\n")
+        return plain(self, src, language, *args, **kwargs)
+
+    highlight.Highlight.highlight = counted
+"""
+
+
+def test_a_warm_build_highlights_no_fold_and_an_edited_script_is_highlighted_again(project):
+    (project.root / "sitecustomize.py").write_text(HIGHLIGHT_COUNTER, encoding="utf-8")
+    counted = project.root / "highlighted.txt"
+
+    def build():
+        counted.unlink(missing_ok=True)
+        assert (result := project.build(GB_HIGHLIGHTED=str(counted))).returncode == 0, result.log
+        return counted.read_text(encoding="utf-8").splitlines() if counted.exists() else []
+
+    assert sorted(build()) == ['"""第一张图。"""', '"""第二张图。"""'], "cold: each script once, however often shown"
+    folder = project.site / "figures" / "source"
+    cold = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert sorted(n.split("-")[0] for n in cold) == ["alpha", "beta"]
+    assert build() == [], "warm: no highlighting"
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == cold, "the same files, from the store"
+
+    project.figure("beta", figure_source(caption="第二张图，改过。"))
+    assert build() == ['"""第二张图，改过。"""'], "the edited script alone"
+    html = (project.site / "index.html").read_text(encoding="utf-8")
+    new = {p.name: p.read_bytes() for p in folder.iterdir()}
+    (alpha,) = [n for n in new if n.startswith("alpha-")]
+    (beta,) = [n for n in new if n.startswith("beta-")]
+    assert new[alpha] == cold[alpha] and beta not in cold, "an edited script gets a new address"
+    assert f'data-gb-source="figures/source/{beta}"' in html and "改过" in new[beta].decode("utf-8")
 
 
 def _assert_fails(result, *needles):
@@ -317,6 +395,9 @@ def test_the_source_fold_shows_the_call_this_use_made_and_its_command_draws_the_
     deep = (project.site / "sub" / "deep" / "index.html").read_text(encoding="utf-8")
     fold = re.search(r'<details class="gb-source"[^>]*>(.*?)</details>', deep, re.S)[1]
     assert "<code>make(k=2.0)</code>" in fold
+    url, fragment = fold_source(project.site, "sub/deep", deep)
+    assert url.startswith("../../figures/source/beta-"), "relative to the page as served"
+    assert shown_code(fragment) == as_fenced((project.figures / "beta.py").read_text(encoding="utf-8"))
     command = re.search(r"gradbook render beta -o beta.svg --set k=2.0", re.sub(r"<[^>]+>", "", fold))
     assert command, fold
     index = (project.site / "index.html").read_text(encoding="utf-8")
@@ -541,6 +622,17 @@ def _poll(url: str, done, what: str, serve) -> str:
     raise AssertionError(f"the served page never showed {what}")
 
 
+def _fold_of(url: str, page: str) -> str:
+    """The source the first fold of ``page`` (served at ``url``) points at, as served ("" if none)."""
+    from urllib.parse import urljoin
+
+    m = re.search(r'data-gb-source="([^"]+)"', page)
+    try:
+        return _fetch(urljoin(url, m[1]))[1] if m else ""
+    except OSError:
+        return ""
+
+
 def _serve(project, *args: str, **env: str) -> tuple[subprocess.Popen, str]:
     """``mkdocs serve`` of ``project`` (with ``args``, extra ``env``) and the home page's address."""
     port = _free_port()
@@ -580,9 +672,10 @@ def test_quick_serve_shows_a_script_edit_and_its_undo(project):
     try:
         _poll(url, lambda status, text: status == 200 and "beta.svg" in text, "the book", serve)
         script.write_text(good + "# 改过一次\n", encoding="utf-8")
-        _poll(url, lambda status, text: "改过一次" in text, "the edited script in its fold", serve)
+        _poll(url, lambda status, text: "改过一次" in _fold_of(url, text), "the edited script in its fold", serve)
         script.write_text(good, encoding="utf-8")
-        _poll(url, lambda status, text: "beta.svg" in text and "改过一次" not in text, "the edit undone", serve)
+        undone = lambda status, text: "make" in (fold := _fold_of(url, text)) and "改过一次" not in fold  # noqa: E731
+        _poll(url, undone, "the edit undone", serve)
     finally:
         serve.terminate()
         serve.wait(timeout=60)

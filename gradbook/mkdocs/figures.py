@@ -39,6 +39,7 @@ from gradbook.engine.request import Request, cli_command, python_call
 from gradbook.engine.sweep import Sweep
 from gradbook.mkdocs import serve, store_root
 from gradbook.mkdocs.pictures import pictures
+from gradbook.mkdocs.source_fold import SourceFolds, fold_end, relative
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
 QUICK = "GRADBOOK_QUICK"
@@ -93,6 +94,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.figures_dir = (root / self.config.figures_dir).resolve()
         self.engine = FigureEngine(self.figures_dir, store_root(config), self.config.workers)
         self.directory_urls = config.use_directory_urls
+        self.folds = SourceFolds(config, self.engine.store)
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -135,6 +137,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                         f"gradbook: {ref.page}: docs/{target} exists, but figures are generated "
                         f"at build time; delete the file and keep the script figures/{ref.request.name}.py"
                     )
+        self.folds.add_files(files, config, everything)  # each script's source, once, for its folds
         # Each page's Markdown with its figure blocks on the lines scanned: MkDocs reads this.
         # --dirty: MkDocs skips a page unless its content is set; set it when the page was edited,
         # a figure on it drawn, or its blocks differ from the last build's (a script edited back).
@@ -267,9 +270,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             f"{indent}</figure>",
         ]
         if self.config.source_fold:
+            url = relative(ref.page, self.folds.fragment(ref.spec.name, ref.spec.source)[0], self.directory_urls)
             out += [
                 "",
-                f'{indent}<details class="gb-source" data-search-exclude markdown>',
+                f'{indent}<details class="gb-source" data-gb-source="{url}" data-search-exclude markdown>',
                 f"{indent}<summary>生成此图的代码：figures/{ref.spec.name}.py</summary>",
                 # The call this use makes, and the command that draws the same figure.
                 f"{indent}这张图由 `{python_call(ref.request)}` 画出"
@@ -280,10 +284,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 f"{indent}{cli_command(ref.request)}",
                 f"{indent}```",
                 "",
-                f"{indent}```python",
+                fold_end(indent, url, ref.spec.name),  # the script's source: fetched when opened
             ]
-            out += [f"{indent}{line}".rstrip() for line in ref.spec.source.splitlines()]
-            out += [f"{indent}```", f"{indent}</details>", ""]
         return "\n".join(out)
 
     def on_build_error(self, error: BaseException, **_) -> None:
