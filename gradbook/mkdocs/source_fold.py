@@ -2,13 +2,13 @@
 command, and points at one HTML file per script (``figures/source/<name>-<hash>.html``) holding
 the script highlighted exactly as the page's own Markdown would (same extensions and options);
 docs/javascripts/source-fold.js fetches it the first time a reader opens the fold. The folds were
-a third of a chapter's elements, all closed, and 588 code blocks of Pygments per build.
+a third of a chapter's elements, all closed, and every build highlighted every script again.
 
 The highlighted source is kept in the store (kind ``foldsrc``), keyed by the script's text, the
 highlighting extensions' settings and the versions of Markdown, pymdown-extensions and Pygments:
-a warm build runs no highlighter for folds. The file's name carries a hash of its bytes, so an
-edited script gets a new address, the pages showing it change (``--dirty`` rebuilds them) and no
-browser shows a stale copy.
+a warm build runs no highlighter for folds; entries unused for a month are pruned. The file's name
+carries a hash of its bytes, so an edited script gets a new address, the pages showing it change
+(``--dirty`` rebuilds them) and no browser shows a stale copy.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from importlib.metadata import version
 from gradbook.engine.store import Store, key
 
 KIND = "foldsrc"
+MAX_AGE_DAYS = 30  # every edit of a script adds an entry: unused ones go, as the search memo's do
 FOLDER = "figures/source"
 # The extensions whose settings shape a fenced block's HTML.
 HIGHLIGHTING = ("pymdownx.highlight", "pymdownx.superfences", "codehilite", "fenced_code")
@@ -53,6 +54,7 @@ class SourceFolds:
         k = key(KIND, source=source, settings=self.settings)
         kept = self.store.get(KIND, k, "html")
         if kept is not None:
+            self.store.touch(KIND, k, "html")
             return kept.decode("utf-8")
         if self._md is None:  # only on a miss: a warm build loads no highlighter
             import markdown
@@ -85,6 +87,7 @@ class SourceFolds:
             path, data = self.fragment(name, source)
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=data))
+        self.store.prune(KIND, MAX_AGE_DAYS)
 
 
 def relative(page: str, target: str, directory_urls: bool) -> str:
