@@ -622,11 +622,12 @@ def _poll(url: str, done, what: str, serve) -> str:
     raise AssertionError(f"the served page never showed {what}")
 
 
-def _fold_of(url: str, page: str) -> str:
-    """The source the first fold of ``page`` (served at ``url``) points at, as served ("" if none)."""
+def _fold_of(url: str, page: str, name: str = "beta") -> str:
+    """The source the fold of figures/``name``.py in ``page`` (served at ``url``) points at, as served
+    ("" if none)."""
     from urllib.parse import urljoin
 
-    m = re.search(r'data-gb-source="([^"]+)"', page)
+    m = re.search(rf'data-gb-source="([^"]*/?{name}-[0-9a-f]{{8}}\.html)"', page)
     try:
         return _fetch(urljoin(url, m[1]))[1] if m else ""
     except OSError:
