@@ -9,6 +9,9 @@ highlighting extensions' settings and the versions of Markdown, pymdown-extensio
 a warm build runs no highlighter for folds; entries unused for a month are pruned. The file's name
 carries a hash of its bytes, so an edited script gets a new address, the pages showing it change
 (``--dirty`` rebuilds them) and no browser shows a stale copy.
+
+Measured 2026-12-03 (46 scripts, 48 folds): elements per chapter 15,978 -> 11,477 (chapter 1) and
+19,200 -> 11,686 (chapter 4); highlighting the folds took 0.48 s CPU per build, from the store 0.01 s.
 """
 
 from __future__ import annotations
