@@ -513,3 +513,20 @@ def test_data_must_take_exactly_makes_parameters(figures, edit, message):
     (figures / "dots.py").write_text(edit(DATA_SCRIPT), encoding="utf-8")
     with pytest.raises(FigureScriptError, match=message):
         data("dots", figures)
+
+
+def test_a_build_finds_each_scripts_code_once_and_the_same_keys(engine, monkeypatch):
+    """ensure() asks for hundreds of keys on the book (34 scripts, 4 drawings each, sweep frames):
+    each script's import closure and digests are found once per call, and the keys are the ones
+    figure_key() gives alone. An edit between calls is seen: the next call looks again."""
+    calls = []
+    real = deps.script_code
+    monkeypatch.setattr(deps, "script_code", lambda spec, *a: calls.append(spec.name) or real(spec, *a))
+    reqs = [make_request("line", {"k": float(k)}, fmt) for k in range(3) for fmt in ("svg", "png")]
+    out = engine.ensure(reqs)
+    assert calls == ["line"]
+    for req in reqs:
+        assert engine.store.get("figures", figure_key(engine.spec("line"), req), req.fmt) == out[req]
+    calls.clear()
+    engine.ensure(reqs)
+    assert calls == ["line"]

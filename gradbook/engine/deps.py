@@ -134,17 +134,29 @@ def code_digests(paths) -> dict[str, str]:
     return {p.relative_to(PACKAGE_DIR).as_posix(): store.file_digest(p) for p in sorted(set(paths))}
 
 
+def script_code(spec: FigureSpec, cache: store.Store | None, renderer: list[Path]) -> dict[str, str]:
+    """The digests of the code a script's figures run: the renderer and the script's imports."""
+    return code_digests(renderer + module_deps(spec.path, cache))
+
+
 def figure_key(
-    spec: FigureSpec, request: Request, cache: store.Store | None = None, renderer: list[Path] | None = None
+    spec: FigureSpec,
+    request: Request,
+    cache: store.Store | None = None,
+    renderer: list[Path] | None = None,
+    code: dict[str, str] | None = None,
 ) -> str:
-    """The store key of ``request``; ``renderer``: ``render_code()``, if already found for this build."""
-    if renderer is None:  # a key on its own: look at the files as they are now
-        forget_files()
-        renderer = render_code(cache)
+    """The store key of ``request``; ``renderer``: ``render_code()``, if already found for this build;
+    ``code``: ``script_code()``, likewise (a build asks for hundreds of keys, from 34 scripts)."""
+    if code is None:
+        if renderer is None:  # a key on its own: look at the files as they are now
+            forget_files()
+            renderer = render_code(cache)
+        code = script_code(spec, cache, renderer)
     return store.key(
         "figures",
         environment=environment_digest(),
-        code=code_digests(renderer + module_deps(spec.path, cache)),
+        code=code,
         script=store.file_digest(spec.path),
         name=request.name,
         request=request.digest,

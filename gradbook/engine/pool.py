@@ -56,6 +56,7 @@ class FigureEngine:
         self.store = cache_dir if isinstance(cache_dir, Store) else Store(cache_dir)
         self.workers = max(0, workers)  # 0: render in this process
         self.stats = RenderStats()
+        self._codes: dict = {}  # this build's code digests: per script path, the renderer's at None
 
     def spec(self, name: str) -> FigureSpec:
         return find_figure(name, self.figures_dir)
@@ -78,10 +79,10 @@ class FigureEngine:
         out: dict[Request, bytes] = {}
         missing: list[tuple[Request, FigureSpec, str]] = []
         deps.forget_files()
-        renderer = deps.render_code(self.store)  # once, not once per figure
+        self._codes.clear()  # files may have changed since the last build
         for req in dict.fromkeys(requests):
             spec = self.spec(req.name)
-            key = deps.figure_key(spec, req, self.store, renderer)
+            key = self._key(spec, req)
             data = self.store.get(KIND, key, req.fmt)
             stale = data is None and fresh is not None and not fresh(req)
             if stale and (data := self._latest(spec, req)) is not None:
@@ -98,6 +99,14 @@ class FigureEngine:
             out.update(self._render_all(missing))
         return out
 
+    def _key(self, spec: FigureSpec, req: Request) -> str:
+        """The store key; code digests found once per script and build (hundreds of keys, 34 scripts)."""
+        if None not in self._codes:
+            self._codes[None] = deps.render_code(self.store)
+        if spec.path not in self._codes:
+            self._codes[spec.path] = deps.script_code(spec, self.store, self._codes[None])
+        return deps.figure_key(spec, req, code=self._codes[spec.path])
+
     def _latest(self, spec: FigureSpec, req: Request) -> bytes | None:
         pointer = self.store.get(LATEST, latest_key(spec, req), "key")
         return None if pointer is None else self.store.get(KIND, pointer.decode(), req.fmt)
@@ -105,10 +114,9 @@ class FigureEngine:
     def alt_texts(self, requests: Iterable[Request]) -> dict[Request, str]:
         """Each use's own ALT, for the requests whose script computes one (after ``ensure``)."""
         out = {}
-        renderer = deps.render_code(self.store)
         for req in dict.fromkeys(requests):
             spec = self.spec(req.name)
-            key = deps.figure_key(spec, req, self.store, renderer)
+            key = self._key(spec, req)
             if spec.alt_from_data and (text := self.store.get(KIND, key, ALT)) is not None:
                 out[req] = text.decode()
         return out
