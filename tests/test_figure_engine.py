@@ -530,3 +530,24 @@ def test_a_build_finds_each_scripts_code_once_and_the_same_keys(engine, monkeypa
     calls.clear()
     engine.ensure(reqs)
     assert calls == ["line"]
+
+
+def test_quick_serve_draws_one_edited_figure_in_its_own_process_until_gradbook_changes(figures, tmp_path, monkeypatch):
+    """dev.py serve --quick: one figure's drawings render in the serving process (no new Python);
+    several figures, or any render after a gradbook module changed, go to worker processes."""
+    from gradbook.mkdocs import serve
+
+    started = []
+    real = ProcessPoolExecutor
+    monkeypatch.setattr("gradbook.engine.pool.ProcessPoolExecutor", lambda *a, **k: started.append(1) or real(*a, **k))
+    monkeypatch.setattr(serve, "_code_seen", {})
+    engine = serve.QuickEngine(figures, tmp_path / "store", workers=2)
+    one = [make_request("line", {"k": 2.0}, fmt) for fmt in ("svg", "png")]
+    assert set(engine.ensure(one)) == set(one) and started == []
+    two = [make_request("line", {"k": 3.0}), make_request("line", {"k": 4.0})]
+    assert set(engine.ensure(two)) == set(two) and started == [1]
+    serve._code_seen["gradbook/style.py"] = 0  # as if a module had changed since serving began
+    again = [make_request("line", {"k": 5.0})]
+    assert set(engine.ensure(again)) == set(again) and started == [1, 1]
+    here = FigureEngine(figures, tmp_path / "other", workers=0).ensure(one)
+    assert {r: engine.store.get("figures", figure_key(engine.spec("line"), r), r.fmt) for r in one} == here

@@ -10,7 +10,7 @@ Two modes for an author's ``mkdocs serve`` (``python3 dev.py serve --quick`` set
 - ``--dirty``: only pages whose source changed, or whose figure blocks changed, are rebuilt;
 - ``GRADBOOK_QUICK=1``: a figure whose shared code changed (the house style, a gradbook module) is
   served as last rendered unless it is on a page edited since serving began; its own script's
-  edits still redraw it. The full build (CI, ``dev.py build``) never does either.
+  edits still redraw it, in this process (serve.QuickEngine). The full build (CI, ``dev.py build``) never does either.
 """
 
 from __future__ import annotations
@@ -42,8 +42,7 @@ from gradbook.mkdocs.pictures import pictures
 from gradbook.mkdocs.source_fold import SourceFolds, fold_end, relative
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
-QUICK = "GRADBOOK_QUICK"
-# Module-level: MkDocs makes new plugin instances for every rebuild under serve.
+QUICK = "GRADBOOK_QUICK"  # _serving is module-level: MkDocs makes new plugins for every rebuild
 _serving = {"dirty": False, "first_seen": {}, "markdown": {}}  # first_seen: mtimes when serving began
 
 
@@ -92,7 +91,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.quick = os.environ.get(QUICK, "").lower() not in {"", "0", "false", "no"}
         root = Path(config.config_file_path).resolve().parent
         self.figures_dir = (root / self.config.figures_dir).resolve()
-        self.engine = FigureEngine(self.figures_dir, store_root(config), self.config.workers)
+        engine = serve.QuickEngine if self.quick and _serving["dirty"] else FigureEngine
+        self.engine = engine(self.figures_dir, store_root(config), self.config.workers)
         self.directory_urls = config.use_directory_urls
         self.folds = SourceFolds(config, self.engine.store)
         return config
