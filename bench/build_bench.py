@@ -6,8 +6,9 @@ execution) lives in a temporary folder, so "cold" really starts empty.
 
 Serve edit-to-page: a real ``mkdocs serve`` (plain, and the author's quick mode ``--dirty`` with
 GRADBOOK_QUICK=1, as ``dev.py serve --quick``) on the same warm store; a chapter gets a new line, or
-a figure script a new comment (shown in the page's source fold), and the served page is polled until
-it shows it; the file is restored and the page polled back before the next edit.
+a figure script a new comment (shown in the page's source fold: the page links the script's
+highlighted source under a new name, which then holds the comment), and the served page is polled
+until it shows it; the file is restored and the page polled back before the next edit.
 
 Run from the repository root: ``.venv/bin/python bench/build_bench.py [--repeat 3]``
 (``--sweeps-only``: just the two cold builds, with and without the explorable figures' frames;
@@ -29,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -214,15 +216,27 @@ def _wait_for(url: str, test, limit: float = 900.0) -> float:
     return time.perf_counter() - start
 
 
-def _edit_to_page(path: Path, addition: str, url: str, marker: str) -> float:
+def _with_folds(url: str, figure: str | None):
+    """The page's HTML, and with ``figure`` the source its fold links (fetched on opening)."""
+
+    def read(html: str) -> str:
+        if figure is None or not html:
+            return html
+        link = re.search(rf'data-gb-source="([^"]*/{re.escape(figure)}-[0-9a-f]+\.html)"', html)
+        return html + (_page(urllib.parse.urljoin(url, link[1])) if link else "")
+
+    return read
+
+
+def _edit_to_page(path: Path, addition: str, url: str, marker: str, figure: str | None = None) -> float:
     """Seconds from appending ``addition`` to ``path`` until ``url`` serves ``marker``; then restored."""
-    original = path.read_text(encoding="utf-8")
+    original, read = path.read_text(encoding="utf-8"), _with_folds(url, figure)
     try:
         path.write_text(original + addition, encoding="utf-8")
-        return _wait_for(url, lambda html: marker in html)
+        return _wait_for(url, lambda html: marker in read(html))
     finally:
         path.write_text(original, encoding="utf-8")
-        _wait_for(url, lambda html: bool(html) and marker not in html)
+        _wait_for(url, lambda html: bool(html) and marker not in read(html))
 
 
 def serve_edits(cache: Path, figure: str, quick: bool, repeat: int) -> dict[str, float]:
@@ -239,7 +253,7 @@ def serve_edits(cache: Path, figure: str, quick: bool, repeat: int) -> dict[str,
             mark = f"bench-{time.time_ns()}-{i}"
             chapter.append(_edit_to_page(ROOT / CHAPTER, f"\n{mark}\n", url, mark))
             mark = f"bench-{time.time_ns()}-{i}"
-            fig.append(_edit_to_page(ROOT / "figures" / f"{figure}.py", f"# {mark}\n", url, mark))
+            fig.append(_edit_to_page(ROOT / "figures" / f"{figure}.py", f"# {mark}\n", url, mark, figure))
         return {"chapter": statistics.median(chapter), "figure": statistics.median(fig)}
     finally:
         serve.terminate()
