@@ -372,3 +372,49 @@ def test_an_installed_wheel_lists_and_renders_every_figure_without_a_checkout(wh
     assert proc.returncode == 0, proc.stderr
     rendered = sorted(p.stem for p in (tmp_path / "out").glob("*.png"))
     assert rendered == figure_names(FIGURES)
+
+
+def test_quick_serve_serves_the_last_wheel_while_the_new_one_builds(tmp_path, monkeypatch):
+    """dev.py serve --quick: an edit that changes the wheel's sources (any figure script) does not
+    wait ~2 s for pip; the site keeps the last wheel, the new one is built beside the loop and
+    served from the next rebuild on. Without --quick, or in a build, the wheel is built in line."""
+    import threading
+
+    from mkdocs.config import load_config
+
+    from gradbook.engine import store
+    from gradbook.engine import wheel as engine_wheel
+    from gradbook.mkdocs import wheel as hook
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    config.plugins._current_plugin = None  # set while MkDocs runs plugin events
+    monkeypatch.setenv("GRADBOOK_CACHE", str(tmp_path / "store"))
+    monkeypatch.setenv("GRADBOOK_QUICK", "1")
+    monkeypatch.setattr(hook, "_quick", {"on": False, "last": None, "building": None})
+    version, gate, built = ["k1"], threading.Event(), []
+    monkeypatch.setattr(engine_wheel, "key", lambda root: version[0])
+
+    def build(root, cache):
+        if built:
+            assert gate.wait(10)
+        built.append(version[0])
+        cache.put(engine_wheel.KIND, version[0], "whl", version[0].encode())
+        return "g.whl", version[0].encode(), True
+
+    monkeypatch.setattr(engine_wheel, "build", build)
+    served = lambda: [f.content_bytes for f in hook.on_files([], config)]  # noqa: E731
+    hook.on_startup(command="serve", dirty=True)
+    assert served() == [b"k1"] and built == ["k1"]  # nothing to serve yet: built in line
+    version[0] = "k2"
+    assert served() == [b"k1"]  # the last one, while k2 builds
+    gate.set()
+    hook._quick["building"].join(10)
+    assert built == ["k1", "k2"] and store.Store(tmp_path / "store").get(engine_wheel.KIND, "k2", "whl") == b"k2"
+    monkeypatch.setattr(engine_wheel, "build", lambda root, cache: ("g.whl", cache.get(engine_wheel.KIND, version[0], "whl"), False))
+    assert served() == [b"k2"]
+    hook.on_startup(command="build", dirty=False)
+    version[0] = "k3"
+    monkeypatch.setattr(engine_wheel, "build", lambda root, cache: ("g.whl", b"k3", True))
+    assert served() == [b"k3"]

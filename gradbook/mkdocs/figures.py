@@ -37,7 +37,7 @@ from gradbook.engine.pool import FigureEngine, RenderFailed
 from gradbook.engine.registry import figure_names
 from gradbook.engine.request import Request, cli_command, python_call
 from gradbook.engine.sweep import Sweep
-from gradbook.mkdocs import serve, store_root
+from gradbook.mkdocs import quick, serve, store_root
 from gradbook.mkdocs.pictures import pictures
 from gradbook.mkdocs.source_fold import SourceFolds, fold_end, relative
 
@@ -88,7 +88,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         _serving["dirty"] = dirty
 
     def on_config(self, config):
-        self.quick = os.environ.get(QUICK, "").lower() not in {"", "0", "false", "no"}
+        self.quick = quick()
         root = Path(config.config_file_path).resolve().parent
         self.figures_dir = (root / self.config.figures_dir).resolve()
         engine = serve.QuickEngine if self.quick and _serving["dirty"] else FigureEngine

@@ -13,6 +13,7 @@ sources as the book, and the pages give its address.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 
@@ -20,11 +21,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from gradbook.engine import store, wheel
-from gradbook.mkdocs import store_root
+from gradbook.mkdocs import quick, store_root
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
 PLACEHOLDER = "{{ gradbook_wheel_url }}"
 _FILLED = (".html", ".ipynb", ".py", ".json", ".txt")  # the site's files a placeholder can reach
+# Quick serve (module-level: kept across rebuilds): the last wheel served, and its successor's build.
+_quick: dict = {"on": False, "last": None, "building": None}
 
 
 def _root(config) -> Path:
@@ -37,17 +40,38 @@ def wheel_url(config) -> str:
     return wheel.url(config.site_url, _root(config))
 
 
+def on_startup(command, dirty, **_):
+    _quick["on"] = command == "serve" and dirty and quick()
+
+
 def on_files(files, config):
-    root = _root(config)
-    started = time.perf_counter()
-    try:
-        name, data, built = wheel.build(root, store.Store(store_root(config)))
-    except RuntimeError as exc:
-        raise PluginError(f"gradbook: cannot build the wheel the site serves: {exc}") from None
-    if built:
-        log.info("gradbook: built %s in %.1f s", name, time.perf_counter() - started)
+    root, cache = _root(config), store.Store(store_root(config))
+    if _quick["on"] and _quick["last"] and cache.get(wheel.KIND, wheel.key(root), "whl") is None:
+        # dev.py serve --quick: pip takes ~2 s, on every edit of a figure script; serve the last
+        # wheel and build the new one beside the loop (the next rebuild takes it from the store).
+        if not (_quick["building"] and _quick["building"].is_alive()):
+            _quick["building"] = threading.Thread(target=_build_quietly, args=(root, cache), daemon=True)
+            _quick["building"].start()
+        name, data = _quick["last"]
+        log.info("gradbook: quick serve: %s as last built; the new one is being built", name)
+    else:
+        started = time.perf_counter()
+        try:
+            name, data, built = wheel.build(root, cache)
+        except RuntimeError as exc:
+            raise PluginError(f"gradbook: cannot build the wheel the site serves: {exc}") from None
+        if built:
+            log.info("gradbook: built %s in %.1f s", name, time.perf_counter() - started)
+        _quick["last"] = (name, data)
     files.append(File.generated(config, f"dist/{name}", content=data))
     return files
+
+
+def _build_quietly(root: Path, cache: store.Store) -> None:
+    try:
+        wheel.build(root, cache)
+    except RuntimeError as exc:  # a full build stops on it
+        log.warning("gradbook: quick serve: the wheel did not build: %s", exc)
 
 
 def on_page_markdown(markdown, config, **_):
