@@ -412,7 +412,9 @@ def test_quick_serve_serves_the_last_wheel_while_the_new_one_builds(tmp_path, mo
     gate.set()
     hook._quick["building"].join(10)
     assert built == ["k1", "k2"] and store.Store(tmp_path / "store").get(engine_wheel.KIND, "k2", "whl") == b"k2"
-    monkeypatch.setattr(engine_wheel, "build", lambda root, cache: ("g.whl", cache.get(engine_wheel.KIND, version[0], "whl"), False))
+    monkeypatch.setattr(
+        engine_wheel, "build", lambda root, cache: ("g.whl", cache.get(engine_wheel.KIND, version[0], "whl"), False)
+    )
     assert served() == [b"k2"]
     hook.on_startup(command="build", dirty=False)
     version[0] = "k3"
