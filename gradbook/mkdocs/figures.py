@@ -38,8 +38,8 @@ from gradbook.engine.registry import figure_names
 from gradbook.engine.request import Request, cli_command, python_call
 from gradbook.engine.sweep import Sweep
 from gradbook.mkdocs import quick, serve, store_root
-from gradbook.mkdocs.pictures import pictures
-from gradbook.mkdocs.source_fold import SourceFolds, fold_end, relative
+from gradbook.mkdocs.pictures import pictures, relative
+from gradbook.mkdocs.source_fold import SourceFolds, fold_end
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
 QUICK = "GRADBOOK_QUICK"  # _serving is module-level: MkDocs makes new plugins for every rebuild

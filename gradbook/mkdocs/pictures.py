@@ -29,6 +29,15 @@ def html_attrs(attr_list: str) -> str:
     return (f' class="{" ".join(classes)}"' if classes else "") + "".join(out)
 
 
+def relative(page: str, target: str, directory_urls: bool) -> str:
+    """``target`` (a path in the site) relative to the page ``page`` (its source path) as served:
+    raw HTML, whose links MkDocs does not rewrite (chapters/01-gradient.md is served as
+    chapters/01-gradient/ with directory URLs)."""
+    stem = posixpath.splitext(page)[0]
+    own_folder = directory_urls and posixpath.basename(stem) not in ("index", "README")
+    return posixpath.relpath(target, (stem if own_folder else posixpath.dirname(stem)) or ".")
+
+
 def pictures(ref: pages.Ref, outputs: dict, alt: str, directory_urls: bool) -> str:
     """The figure's images as HTML, one <picture> per colour scheme: the phone layout from a
     <source> on narrow screens, the page layout otherwise (and in print). CSS shows the one
@@ -36,17 +45,12 @@ def pictures(ref: pages.Ref, outputs: dict, alt: str, directory_urls: bool) -> s
     display:none and, loading lazily, is never fetched. Each links to its page layout, the
     figure at full size (tap to zoom)."""
     alt = html.escape(alt)
-    # Raw HTML: MkDocs does not rewrite its links, so they are relative to the page as served
-    # (chapters/01-gradient.md is chapters/01-gradient/ with directory URLs).
-    stem = posixpath.splitext(ref.page)[0]
-    own_folder = directory_urls and posixpath.basename(stem) not in ("index", "README")
-    here = (stem if own_folder else posixpath.dirname(stem)) or "."
     variants = ref.request.variants()
     extra = html_attrs(ref.attrs)
 
     def src(medium: str, scheme: str) -> tuple[str, str]:
         req = variants[Variant(medium, scheme)]
-        link = posixpath.relpath(posixpath.join(posixpath.dirname(ref.target), req.filename), here)
+        link = relative(ref.page, posixpath.join(posixpath.dirname(ref.target), req.filename), directory_urls)
         size = pages.image_size(outputs[req], req.fmt)
         return link, f' width="{size[0]}" height="{size[1]}"' if size else ""
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import posixpath
 from importlib.metadata import version
 
 from gradbook.engine.store import Store, key
@@ -91,14 +90,6 @@ class SourceFolds:
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=data))
         self.store.prune(KIND, MAX_AGE_DAYS)
-
-
-def relative(page: str, target: str, directory_urls: bool) -> str:
-    """``target`` (a path in the site) relative to the page ``page`` (its source path) as served:
-    raw HTML, which MkDocs does not rewrite."""
-    stem = posixpath.splitext(page)[0]
-    own_folder = directory_urls and posixpath.basename(stem) not in ("index", "README")
-    return posixpath.relpath(target, (stem if own_folder else posixpath.dirname(stem)) or ".")
 
 
 def fold_end(indent: str, url: str, name: str) -> str:
