@@ -532,22 +532,29 @@ def test_a_build_finds_each_scripts_code_once_and_the_same_keys(engine, monkeypa
     assert calls == ["line"]
 
 
-def test_quick_serve_draws_one_edited_figure_in_its_own_process_until_gradbook_changes(figures, tmp_path, monkeypatch):
-    """dev.py serve --quick: one figure's drawings render in the serving process (no new Python);
-    several figures, or any render after a gradbook module changed, go to worker processes."""
+def test_quick_serve_draws_one_edited_figure_in_two_warm_processes_until_gradbook_changes(
+    figures, tmp_path, monkeypatch
+):
+    """dev.py serve --quick: one figure's drawings are split between the serving process and its
+    warm helper (no new Python); several figures, or any render after a gradbook module changed, go
+    to new worker processes. Either way the bytes are a plain render's."""
+    from gradbook.engine import batch
     from gradbook.mkdocs import serve
 
-    started = []
-    real = ProcessPoolExecutor
+    started, here = [], []
+    real, real_batch = ProcessPoolExecutor, batch.render_batch
     monkeypatch.setattr("gradbook.engine.pool.ProcessPoolExecutor", lambda *a, **k: started.append(1) or real(*a, **k))
     monkeypatch.setattr(serve, "_code_seen", {})
     engine = serve.QuickEngine(figures, tmp_path / "store", workers=2)
     one = [make_request("line", {"k": 2.0}, fmt) for fmt in ("svg", "png")]
-    assert set(engine.ensure(one)) == set(one) and started == []
+    with monkeypatch.context() as m:  # what this process draws (a lambda: workers could not unpickle it)
+        m.setattr(batch, "render_batch", lambda jobs: here.extend(j[2] for j in jobs) or real_batch(jobs))
+        assert set(engine.ensure(one)) == set(one) and started == [] and here == ["svg"]  # the png: the helper's
+    assert sorted(engine.stats.rendered) == sorted(r.label() for r in one)
     two = [make_request("line", {"k": 3.0}), make_request("line", {"k": 4.0})]
     assert set(engine.ensure(two)) == set(two) and started == [1]
     serve._code_seen["gradbook/style.py"] = 0  # as if a module had changed since serving began
-    again = [make_request("line", {"k": 5.0})]
+    again = [make_request("line", {"k": 5.0}), make_request("line", {"k": 5.0}, "png")]
     assert set(engine.ensure(again)) == set(again) and started == [1, 1]
-    here = FigureEngine(figures, tmp_path / "other", workers=0).ensure(one)
-    assert {r: engine.store.get("figures", figure_key(engine.spec("line"), r), r.fmt) for r in one} == here
+    plain = FigureEngine(figures, tmp_path / "other", workers=0).ensure(one)
+    assert {r: engine.store.get("figures", figure_key(engine.spec("line"), r), r.fmt) for r in one} == plain

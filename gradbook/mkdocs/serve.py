@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import html
 import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from gradbook.engine.pool import FigureEngine
+from gradbook.engine.pool import KIND, FigureEngine, RenderFailed, exit_with_parent
 
 log = logging.getLogger("mkdocs.plugins.gradbook")
 
@@ -95,19 +99,78 @@ def code_changed() -> bool:
 
 
 class QuickEngine(FigureEngine):
-    """The engine under ``dev.py serve --quick``: one edited figure (one script and parameters, its
-    page and phone drawings in both schemes) renders in this process, not in a new one, which saves
-    starting Python and importing numpy and matplotlib each time (edit to page 5.8 -> ~4.7 s; the
-    four drawings alone 2.0 -> 1.0 s). The script is read afresh on every render; the gradbook
-    modules it imports are this process's, so once one of them changes every render goes back to
-    new worker processes. Several figures or an explorable's frames use the workers (in parallel)."""
-
-    def _render_all(self, missing):
-        alone = len({(req.name, req.params) for req, _, _ in missing}) == 1
-        self.workers = 0 if alone and not code_changed() else max(self.configured, 1)
-        return super()._render_all(missing)
+    """The engine under ``dev.py serve --quick``: one edited figure (one script and parameters: its
+    page and phone drawings in both schemes, and the gallery's two) is drawn by two warm processes at
+    once, this one and a helper started with the server (both with numpy and matplotlib imported),
+    not by new workers that start Python and import them each time. Edit to page: 5.8 s with new
+    workers, 4.2 s in this process alone, see bench/build_bench.py for today's figure. Scripts are
+    read afresh on every render; the gradbook modules are each process's own, so once one of them
+    changes (``code_changed``) every render goes back to new worker processes. Several figures, or
+    an explorable's frames, use the workers too (in parallel)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.configured = self.workers
-        code_changed()  # the first build under serve takes the snapshot
+        if not code_changed():  # the first build under serve takes the snapshot
+            _warm_up()
+
+    def _render_all(self, missing):
+        alone = len({(req.name, req.params) for req, _, _ in missing}) == 1 and not code_changed()
+        self.workers = 0 if alone else max(self.configured, 1)
+        helper = _HELPER.get("pool") if alone and len(missing) > 1 else None
+        if helper is None:
+            return super()._render_all(missing)
+        # Every other drawing to the helper, which stores them as any render does; the rest here.
+        theirs, ours = missing[1::2], missing[0::2]
+        future = helper.submit(render_into_store, self.figures_dir, self.store.root, [r for r, _, _ in theirs])
+        try:
+            out, failed = super()._render_all(ours), []
+        except RenderFailed as exc:
+            out, failed = {}, exc.failures
+        try:
+            reasons = dict(future.result())
+        except Exception:  # the helper is gone (killed, out of memory): draw its part here, and from now on
+            log.warning("gradbook: quick serve's helper process failed; drawing here", exc_info=True)
+            _HELPER.pop("pool", None)
+            reasons = {}
+        failed += [(req, reasons[req.label()]) for req, _, _ in theirs if req.label() in reasons]
+        if failed:
+            raise RenderFailed(failed)
+        for item in theirs:
+            req, _, key = item
+            if (data := self.store.get(KIND, key, req.fmt)) is None:  # not drawn there (or edited since)
+                out.update(super()._render_all([item]))
+            else:
+                out[req] = data
+                self.stats.rendered.append(req.label())
+        return out
+
+
+_HELPER: dict = {}  # the quick serve's helper process, started once, with the first build
+
+
+def _warm_up() -> None:
+    """Start the helper, and import the drawing code here too, both while the first build runs."""
+    if "pool" in _HELPER:
+        return
+    ctx = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=exit_with_parent, initargs=(os.getpid(),))
+    pool.submit(_import_drawing_code)
+    _HELPER["pool"] = pool
+    threading.Thread(target=_import_drawing_code, name="gradbook-warm-up", daemon=True).start()
+
+
+def _import_drawing_code() -> None:
+    import matplotlib.pyplot  # noqa: F401
+
+    import gradbook.engine.batch  # noqa: F401
+    import gradbook.engine.render  # noqa: F401
+
+
+def render_into_store(figures_dir: Path, root: Path, requests: list) -> list[tuple[str, str]]:
+    """In the helper: draw ``requests`` into the store at ``root``; the failures, as (label, reason)."""
+    try:
+        FigureEngine(figures_dir, root, workers=0).ensure(requests)
+    except RenderFailed as exc:
+        return [(req.label(), reason) for req, reason in exc.failures]
+    return []
