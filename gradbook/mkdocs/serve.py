@@ -102,8 +102,9 @@ class QuickEngine(FigureEngine):
     """The engine under ``dev.py serve --quick``: one edited figure (one script and parameters: its
     page and phone drawings in both schemes, and the gallery's two) is drawn by two warm processes at
     once, this one and a helper started with the server (both with numpy and matplotlib imported),
-    not by new workers that start Python and import them each time. Edit to page: 5.8 s with new
-    workers, 4.2 s in this process alone, see bench/build_bench.py for today's figure. Scripts are
+    not by new workers that start Python and import them each time. Edit to served page
+    (bench/build_bench.py --serve-only): 5.8 s with new workers, 4.2 s in this process alone, 2.3 s
+    in the two. Scripts are
     read afresh on every render; the gradbook modules are each process's own, so once one of them
     changes (``code_changed``) every render goes back to new worker processes. Several figures, or
     an explorable's frames, use the workers too (in parallel)."""
