@@ -130,7 +130,7 @@ class QuickEngine(FigureEngine):
             out, failed = {}, exc.failures
         try:
             reasons = dict(future.result())
-        except Exception:  # the helper is gone (killed, out of memory): draw its part here, and from now on
+        except Exception:  # the helper died (killed, out of memory): its part is drawn here; the next build starts one
             log.warning("gradbook: quick serve's helper process failed; drawing here", exc_info=True)
             _HELPER.pop("pool", None)
             reasons = {}
