@@ -47,8 +47,14 @@ def _sliders(page, folder: Path, scheme: str, vp: str) -> int:
 
 
 # Scrolls to y and waits two frames: blocks that skip rendering off-screen (content-visibility in
-# gradbook.css) are drawn as they near the viewport, as for a reader scrolling.
-SCROLL = "y => new Promise(r => { scrollTo(0, y); requestAnimationFrame(() => requestAnimationFrame(r)); })"
+# gradbook.css) are drawn as they near the viewport, as for a reader scrolling. Then waits (at most
+# 1 s) for the transitions the scroll started to end: Material's header swaps the site name for the
+# page title over 250 ms, and a tile taken mid-swap showed the two overlapping.
+SCROLL = """y => new Promise(r => { scrollTo(0, y); requestAnimationFrame(() => requestAnimationFrame(() => {
+    const finite = document.getAnimations().filter(a => isFinite(a.effect?.getComputedTiming().endTime));
+    Promise.race([Promise.all(finite.map(a => a.finished.catch(() => null))),
+                  new Promise(t => setTimeout(t, 1000))]).then(r);
+})); })"""
 
 
 def _tiles(page, stem: Path, h: int, most: int) -> int:
