@@ -213,9 +213,6 @@ def check_source_fold(visit: Visit):
         fold.locator(":scope > div.language-python pre > code").wait_for(timeout=10_000)
     except Exception:
         pass
-    # At rest before the checks after this one: Material turns the summary's chevron in 250 ms, and
-    # a turning square pokes 1-3 px out of the summary (clipped flagged it when the pass ran fast).
-    fold.evaluate("f => Promise.all(f.getAnimations({subtree: true}).map(a => a.finished))")
     got = fold.evaluate(OPENED_FOLD_JS)
     if not got["shown"]:
         yield f"an opened source fold shows no source: {got['text']!r}"

@@ -104,10 +104,9 @@ class QuickEngine(FigureEngine):
     once, this one and a helper started with the server (both with numpy and matplotlib imported),
     not by new workers that start Python and import them each time. Edit to served page
     (bench/build_bench.py --serve-only): 5.8 s with new workers, 4.2 s in this process alone, 2.3 s
-    in the two. Scripts are
-    read afresh on every render; the gradbook modules are each process's own, so once one of them
-    changes (``code_changed``) every render goes back to new worker processes. Several figures, or
-    an explorable's frames, use the workers too (in parallel)."""
+    in the two. Scripts are read afresh on every render; the gradbook modules are each process's
+    own, so once one of them changes (``code_changed``) every render goes back to new worker
+    processes. Several figures, or an explorable's frames, use the workers too (in parallel)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
