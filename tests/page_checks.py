@@ -553,3 +553,45 @@ def check_sliders(visit: Visit):
             yield f"frames of another layout or scheme were fetched ({visit.viewport}/{visit.scheme}): {wrong[:4]}"
     if visit.viewport == "phone" and boxes.count():  # last: it fetches the other drawings on purpose
         yield from _turned(visit, boxes.first, boxes.first.evaluate("b => b.closest('figure').id"))
+
+
+# The reader's switch of colour scheme, on the home page, last (it fetches the other scheme's
+# drawings): it pauses transitions while it switches (gradbook/mkdocs/hooks.py QUIET_SWITCH, which
+# replaces Material's rule that restyled every page as it loaded), and the page's color-scheme meta
+# follows it, though the one write Material makes on a light page's load is left out. The page had
+# its class "js" from <head>. The stored choice is forgotten after, for the pages that follow.
+SWITCH_JS = """async () => {
+    const metas = () => [...document.querySelectorAll('meta[name="color-scheme"]')].map(m => m.getAttribute('content'));
+    const state = () => ({scheme: document.body.dataset.mdColorScheme, metas: metas()});
+    const loaded = {...state(), html: document.documentElement.className};
+    const paused = [];
+    const watch = new MutationObserver(() => paused.push(document.body.hasAttribute('data-gb-switching')));
+    watch.observe(document.body, {attributes: true, attributeFilter: ['data-gb-switching']});
+    const flip = async () => {
+        document.querySelector('form[data-md-component="palette"] label:not([hidden])').click();
+        await new Promise(r => setTimeout(r, 400));
+        return state();
+    };
+    const dark = await flip(), light = await flip();
+    watch.disconnect();
+    localStorage.removeItem(__md_scope.pathname + '.__palette');
+    return {loaded, dark, light, paused};
+}"""
+
+
+@page_check(schemes=("light",), viewports=("phone",))
+def check_scheme_switch(visit: Visit):
+    if visit.path:
+        return
+    got = visit.page.evaluate(SWITCH_JS)
+    loaded, dark, light = got["loaded"], got["dark"], got["light"]
+    if "no-js" in loaded["html"].split() or "js" not in loaded["html"].split():
+        yield f"<html> has not its class js from <head>: {loaded['html']!r}"
+    if loaded["scheme"] != "default" or any(loaded["metas"]):
+        yield f"a light page as it loaded: {loaded} (no color-scheme written: 'light' is the default)"
+    if dark["scheme"] != "slate" or "dark" not in dark["metas"]:
+        yield f"after switching to dark: {dark}"
+    if light["scheme"] != "default" or "light" not in light["metas"] or "dark" in light["metas"]:
+        yield f"after switching back to light: {light}"
+    if got["paused"] != [True, False, True, False]:
+        yield f"transitions not paused for each switch alone: {got['paused']}"

@@ -8,7 +8,7 @@ import pytest
 
 import tests.page_checks  # noqa: F401 (registers the checks)
 from tests.browser_pass import SCHEMES, VIEWPORTS, PassResult, checks_for, open_page, run_pass
-from tests.site import ROOT, site_pages
+from tests.site import CHROMIUM, LAUNCH_ARGS, ROOT, site_pages
 
 pytestmark = pytest.mark.browser
 
@@ -190,3 +190,34 @@ def test_chinese_search_finds_the_page(typed_searches, term, expected):
     assert not isinstance(hrefs, str), f"searching {term!r}: {hrefs}"
     targets = {urlparse(h).path.lstrip("/") for h in hrefs}
     assert expected in targets, f"searching {term!r} found {sorted(targets)}"
+
+
+def test_formulas_that_skip_rendering_stay_in_the_accessibility_tree(browser, site_url):
+    """Screen readers read each formula's MathML (its SVG is aria-hidden), which skips style and
+    layout off-screen (gradbook.css: content-visibility). With an assistive technology attached
+    (Chromium's renderer accessibility on, as a screen reader turns it on), every formula of a
+    chapter, skipped or not, is math in the accessibility tree."""
+    args = [*LAUNCH_ARGS, "--force-renderer-accessibility"]
+    second = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    try:
+        page = second.new_page(viewport={"width": 390, "height": 844})
+        page.goto(site_url + "chapters/02-linear-model/", wait_until="load")
+        maths = page.evaluate(
+            """() => [...document.querySelectorAll('article mjx-assistive-mml > math')].map(m => ({
+                skipped: !m.checkVisibility({contentVisibilityAuto: true}),
+                folded: !!m.closest('details:not([open])')}))"""  # a closed fold hides its content from all
+        )
+        assert len(maths) > 300 and all(m["skipped"] for m in maths[-50:]), "the MathML off-screen skips rendering"
+        cdp = page.context.new_cdp_session(page)
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        found = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "article mjx-assistive-mml > math"})
+        ids = found["nodeIds"]
+        silent = []
+        for i, node in enumerate(ids):
+            ax = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})["nodes"][0]
+            if not maths[i]["folded"] and (ax.get("ignored") or ax.get("role", {}).get("value") != "MathMLMath"):
+                silent.append(i)
+        assert len(ids) == len(maths) and sum(not m["folded"] for m in maths) > 300
+        assert not silent, f"formulas missing from the accessibility tree: {silent[:10]}"
+    finally:
+        second.close()

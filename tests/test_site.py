@@ -362,3 +362,44 @@ def test_captions_set_their_math_in_tex(site_html):
         )
     ]
     assert not unicode, "\n".join(unicode)
+
+
+def test_pages_spare_the_restyles_material_makes_as_it_starts(site_dir):
+    """Material's script swaps <html>'s no-js for js and flips a transitions-off attribute on <body>
+    as every page loads, each a restyle of the whole page (gradbook/mkdocs/hooks.py): the class is
+    set in <head>, and the built palette stylesheet no longer reacts to that attribute; the pause
+    in transitions moved to the reader's own switch."""
+    from gradbook.mkdocs.hooks import JS_CLASS, QUIET_MARK, QUIET_SWITCH
+
+    pages = [p for p in site_dir.rglob("*.html") if "assets" not in p.parts]
+    late = []
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        head = html.split("</head>", 1)[0]
+        if 'class="no-js"' in html and (JS_CLASS not in head or QUIET_SWITCH not in html):
+            late.append(str(page.relative_to(site_dir)))
+    assert len(pages) >= 19 and not late, f"pages without the early class or the quiet switch: {late}"
+    (palette,) = (site_dir / "assets" / "stylesheets").glob("palette.*.min.css")
+    css = palette.read_text(encoding="utf-8")
+    assert "[data-md-color-switching]" not in css.replace(QUIET_MARK, "") and QUIET_MARK in css
+    own = (site_dir / "stylesheets" / "gradbook.css").read_text(encoding="utf-8")
+    assert "[data-gb-switching] *" in own
+
+
+def test_quiet_palette_css_is_idempotent_and_names_a_sheet_it_cannot_edit(tmp_path):
+    from gradbook.mkdocs.hooks import MATERIAL_SWITCH_RULE, quiet_palette_css
+
+    folder = tmp_path / "assets" / "stylesheets"
+    folder.mkdir(parents=True)
+    sheet = folder / "palette.abc123.min.css"
+    sheet.write_text("a{color:red}" + MATERIAL_SWITCH_RULE + "b{color:blue}", encoding="utf-8")
+    assert quiet_palette_css(tmp_path) == [sheet]
+    assert "switching" not in sheet.read_text(encoding="utf-8").split("/*")[0]
+    assert "a{color:red}b{color:blue}" in sheet.read_text(encoding="utf-8")
+    assert quiet_palette_css(tmp_path) == []  # a --dirty rebuild keeps the edited copy
+    sheet.write_text("[data-md-color-switching] *{transition:none}", encoding="utf-8")
+    with pytest.raises(ValueError, match="palette.abc123.min.css"):
+        quiet_palette_css(tmp_path)
+    sheet.unlink()
+    with pytest.raises(FileNotFoundError):
+        quiet_palette_css(tmp_path)

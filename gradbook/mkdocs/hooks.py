@@ -13,6 +13,8 @@ search (``LAZY_SEARCH_INDEX``), and the search worker until the index comes (``L
 ``on_pre_build`` lets the search plugin take an unchanged page's entries from the store instead of
 parsing its HTML again (gradbook/mkdocs/search_memo.py).
 mkdocstrings' stylesheet is linked only from the pages it renders on (``on_config``, ``on_post_page``).
+``on_post_page`` and ``on_post_build`` also spare the page four restyles of everything on it as
+Material's script starts (``JS_CLASS``, ``QUIET_SWITCH``, ``quiet_palette_css``).
 ``on_page_context`` keeps a page's table of contents to its front matter's ``toc_depth``.
 """
 
@@ -96,6 +98,57 @@ if(w)w.removeEventListener.apply(w,arguments)},
 terminate:function(){if(w)w.terminate()}}}})()</script>"""
 
 
+# Material's script starts by trading <html>'s class "no-js" for "js": a change at the root, which
+# restyles every element on the page (~1,400 drawn on a chapter, 100-200 ms on a throttled phone).
+# Made in <head>, before the body exists, it costs nothing, and the page is laid out in its final
+# form from the first paint. Material's own switch then changes nothing.
+JS_CLASS = '<script>document.documentElement.classList.replace("no-js","js")</script>'
+
+# Material's palette.css turns transitions off while the colour scheme switches
+# ([data-md-color-switching] *), and its script sets and removes that attribute on <body> once as
+# every page loads, scheme unchanged: two more restyles of the whole page. quiet_palette_css takes
+# the rule out of the built stylesheet; this puts the same pause (gradbook.css, [data-gb-switching])
+# on the reader's own switch only, set as the toggle's change event starts, before Material's handler.
+# Material also adds <meta name="color-scheme"> as it starts and sets it to the scheme in use: any
+# write to that meta restyles the whole page (Chromium, even when the value does not change). On a
+# light page "light" changes nothing from no meta at all ("normal"), so that one write is left out;
+# every other (a dark page, the reader's switch) is made as before.
+QUIET_SWITCH = """<script>document.addEventListener("change",function(e){
+if(!e.target||e.target.name!=="__palette")return;var b=document.body;b.setAttribute("data-gb-switching","");
+requestAnimationFrame(function(){requestAnimationFrame(function(){b.removeAttribute("data-gb-switching")})})},true);
+(function(){var P=HTMLMetaElement.prototype,d=Object.getOwnPropertyDescriptor(P,"content");if(!d||!d.set)return;
+Object.defineProperty(P,"content",{configurable:true,enumerable:d.enumerable,get:d.get,set:function(v){
+if(this.name==="color-scheme"&&v==="light"&&!this.hasAttribute("content"))return;d.set.call(this,v)}})})()</script>"""
+MATERIAL_SWITCH_RULE = (
+    "[data-md-color-switching] *,[data-md-color-switching] :after,[data-md-color-switching] :before"
+    "{transition-duration:0s!important}"
+)
+QUIET_MARK = "/* gradbook: [data-md-color-switching] rule moved to gradbook.css ([data-gb-switching]) */"
+
+
+def quiet_palette_css(site_dir: Path) -> list[Path]:
+    """Take Material's switching rule out of the built palette stylesheet(s); the files changed.
+    Idempotent (a --dirty rebuild keeps an edited copy); fails loudly if Material's rule changed."""
+    changed = []
+    sheets = sorted((site_dir / "assets" / "stylesheets").glob("palette.*.min.css"))
+    if not sheets:
+        raise FileNotFoundError(f"no Material palette stylesheet in {site_dir}/assets/stylesheets")
+    for sheet in sheets:
+        css = sheet.read_text(encoding="utf-8")
+        if QUIET_MARK in css:
+            continue
+        if MATERIAL_SWITCH_RULE not in css:
+            raise ValueError(
+                f"{sheet}: Material's [data-md-color-switching] rule is not where gradbook/mkdocs/hooks.py "
+                "expects it (a new Material?): update MATERIAL_SWITCH_RULE"
+            )
+        tmp = sheet.with_name(sheet.name + ".tmp")
+        tmp.write_text(css.replace(MATERIAL_SWITCH_RULE, "", 1) + "\n" + QUIET_MARK + "\n", encoding="utf-8")
+        os.replace(tmp, sheet)
+        changed.append(sheet)
+    return changed
+
+
 # mkdocstrings adds its stylesheet to every page's <head>, where it blocks rendering of all of
 # them; only the API page has what it styles. Its place in the cascade stays: before the book's CSS.
 MKDOCSTRINGS_CSS = "assets/_mkdocstrings.css"
@@ -122,9 +175,19 @@ def _link_held_css(output: str, page, config) -> str:
     return output.replace("</head>", links + "</head>", 1)
 
 
+def _page_scripts(output: str, config) -> str:
+    script = scheme_script(config["theme"].get("palette")) + QUIET_SWITCH + LAZY_SEARCH_INDEX + LAZY_SEARCH_WORKER
+    output = output.replace("</head>", JS_CLASS + "</head>", 1)
+    return _BODY.sub(lambda m: m.group(0) + script, output, count=1)
+
+
 def on_post_page(output, page, config, **_):
-    script = scheme_script(config["theme"].get("palette")) + LAZY_SEARCH_INDEX + LAZY_SEARCH_WORKER
-    return _BODY.sub(lambda m: m.group(0) + script, _link_held_css(output, page, config), count=1)
+    return _page_scripts(_link_held_css(output, page, config), config)
+
+
+def on_post_template(output_content, template_name, config, **_):
+    """The 404 page, rendered from Material's template outside the pages: the same scripts."""
+    return _page_scripts(output_content, config) if template_name == "404.html" else output_content
 
 
 def on_page_context(context, page, **_):
@@ -172,6 +235,7 @@ def on_pre_build(config, **_):
 
 @event_priority(-100)  # after the search plugin has written its index
 def on_post_build(config, **_):
+    quiet_palette_css(Path(config["site_dir"]))
     index = Path(config["site_dir"]) / "search" / "search_index.json"
     if index.exists():
         compact_search_index(index)
