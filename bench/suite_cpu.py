@@ -83,7 +83,7 @@ def main(argv: list[str]) -> int:
             now = ticks()
             for pid, (t, cmd) in now.items():
                 if pid != str(mine):
-                    seen[kind(cmd)] += t - last.get(pid, (0, ""))[0] if pid in last else t
+                    seen[kind(cmd)] += t - last.get(pid, (0, ""))[0]  # a new process: all its ticks
             last = now
 
     b0, t0, start = *busy(), time.perf_counter()

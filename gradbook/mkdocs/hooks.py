@@ -43,8 +43,13 @@ def compact_search_index(path: Path) -> None:
     members; atomically."""
     index = json.loads(path.read_text(encoding="utf-8"))
     index["docs"] = [doc for doc in index["docs"] if not doc["location"].startswith(API_MEMBER)]
+    _replace_text(path, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+
+
+def _replace_text(path: Path, text: str) -> None:
+    """Write a built file again atomically: a reader (the dev server) sees the old file or the new one."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -142,9 +147,7 @@ def quiet_palette_css(site_dir: Path) -> list[Path]:
                 f"{sheet}: Material's [data-md-color-switching] rule is not where gradbook/mkdocs/hooks.py "
                 "expects it (a new Material?): update MATERIAL_SWITCH_RULE"
             )
-        tmp = sheet.with_name(sheet.name + ".tmp")
-        tmp.write_text(css.replace(MATERIAL_SWITCH_RULE, "", 1) + "\n" + QUIET_MARK + "\n", encoding="utf-8")
-        os.replace(tmp, sheet)
+        _replace_text(sheet, css.replace(MATERIAL_SWITCH_RULE, "", 1) + "\n" + QUIET_MARK + "\n")
         changed.append(sheet)
     return changed
 
