@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 from _site import CHROMIUM, LAUNCH_ARGS, ROOT, build, served, served_gzip
+from host import describe
 
 OBSERVE = """
 window.__perf = {lcp: 0, cls: 0, shifts: []};
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--slow-only", action="store_true", help="only the slow 4G columns, chapters at phone width")
     args = ap.parse_args(argv)
+    print(describe(), flush=True)  # times are this machine's
     if not args.no_build:
         build(args.site)
     pages = [""] + sorted(

@@ -36,6 +36,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from _site import ENV, ROOT, mkdocs_build
+from host import describe
 
 RENDERED = re.compile(r"gradbook: rendered (\d+) figure\(s\), (\d+) from cache: (.*)")
 PDF = re.compile(r"gradbook/pdf: \S+ (\{.*\})")
@@ -306,6 +307,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.weights:
         return report_weights(sweep_weights(args.weights))
+    print(describe(), flush=True)  # times are this machine's
     if args.serve_only:
         return serve_only(args)
     with tempfile.TemporaryDirectory() as tmp:

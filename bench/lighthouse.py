@@ -35,6 +35,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from _site import CHROMIUM, ROOT, build, served_gzip, site_pages
+from host import describe
 
 LH_DIR = Path(os.environ.get("GRADBOOK_LIGHTHOUSE_DIR", ROOT / "bench" / "out" / "lighthouse"))
 LH_CLI = LH_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -141,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     sites = args.site or [ROOT / "bench" / "out" / "site"]
+    print(describe(), flush=True)  # scores are this machine's (and its benchmarkIndex, in each report)
     install()
     if not args.no_build:
         build(sites[0])

@@ -21,6 +21,8 @@ import threading
 import time
 from collections import Counter
 
+from host import describe
+
 HZ = os.sysconf("SC_CLK_TCK")
 
 
@@ -86,6 +88,7 @@ def main(argv: list[str]) -> int:
                     seen[kind(cmd)] += t - last.get(pid, (0, ""))[0]  # a new process: all its ticks
             last = now
 
+    host = describe()  # before the command: on a quiet machine
     b0, t0, start = *busy(), time.perf_counter()
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -94,7 +97,8 @@ def main(argv: list[str]) -> int:
     sampler.join()
     b1, t1 = busy()
     wall, total = time.perf_counter() - start, sum(seen.values()) / HZ
-    print(f"\n{' '.join(argv)}: exit {code}, {wall:.0f} s, cores {100 * (b1 - b0) / (t1 - t0):.0f} % busy")
+    print(f"\n{host}")
+    print(f"{' '.join(argv)}: exit {code}, {wall:.0f} s, cores {100 * (b1 - b0) / (t1 - t0):.0f} % busy")
     for name, n in seen.most_common():
         if n / HZ >= 0.5:
             print(f"{n / HZ:9.1f} core-s  {100 * n / HZ / total:5.1f} %  {name}")
