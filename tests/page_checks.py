@@ -304,7 +304,7 @@ AXE_OPEN_FOLD = "chapters/01-gradient/"
 #   cue is drawn at the edges; under the text is the box's own background colour, which stays.
 # - content-visibility: auto (the blocks below the fold, gradbook.css): axe could not find what
 #   lies under text whose rendering is skipped ("overlapped by another element": 616 on the API
-#   page), and it ran slower on chapters, each query of a skipped block laying it out again.
+#   page), and with them skipped it ran slower (chapter 3's contrast: 3.8 s, 2.8 s with none).
 AXE_VIEW = """.md-typeset mjx-container[jax="SVG"][display="true"], .md-typeset .md-typeset__scrollwrap,
 .md-typeset pre > code, .md-typeset .highlight-ipynb, .md-typeset .jp-OutputArea-output pre
 { background-image: none !important; }
@@ -334,7 +334,7 @@ def check_axe(visit: Visit):
         view.textContent = css;
         document.head.append(view);
         try {
-            // Passing elements are counted, not described (axe builds a selector for each described one).
+            // Only violations and undecided elements are described in full (axe builds a selector for each).
             const options = {resultTypes: ['violations', 'incomplete'], ...(only ? {runOnly: only} : {})};
             const r = await axe.run(document, options);
             const contrast = r.incomplete.filter(v => v.id === 'color-contrast').flatMap(v => v.nodes)
