@@ -618,8 +618,17 @@ def _traced(filename: str, fields: dict[int, list[tuple[str, str]]], run: Callab
                 seen.extend((frame.f_lineno, expr, spec, float(v)) for v in value.ravel())
         return local
 
+    # Line events only in the functions that hold a formatted field: the others (a model's loop of
+    # thousands of steps) could record nothing, and tracing their every line was most of the time.
+    holds: dict = {}
+
     def tracer(frame, event, arg):
-        return local if frame.f_code.co_filename == filename else None
+        code = frame.f_code
+        if code.co_filename != filename:
+            return None
+        if code not in holds:
+            holds[code] = any(line in fields for _, _, line in code.co_lines())
+        return local if holds[code] else None
 
     previous = sys.gettrace()
     sys.settrace(tracer)
