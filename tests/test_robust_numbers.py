@@ -619,7 +619,7 @@ def _traced(filename: str, fields: dict[int, list[tuple[str, str]]], run: Callab
         return local
 
     # Line events only in the functions that hold a formatted field: the others (a model's loop of
-    # thousands of steps) could record nothing, and tracing their every line was most of the time.
+    # thousands of steps) can record nothing. The values recorded are the same either way.
     holds: dict = {}
 
     def tracer(frame, event, arg):
