@@ -1,5 +1,5 @@
 """How fast this machine is, printed beside every bench's numbers: machines of the same size differ
-(2026-12-03: the same warm suite took 597 s on one 2-core machine and 285-327 s on another), so a
+(2026-12-03: the same warm suite took 597 s on one 2-core machine and 285-329 s on another), so a
 time means something only next to the speed of the machine that measured it.
 
     .venv/bin/python bench/host.py
