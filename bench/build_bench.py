@@ -6,7 +6,8 @@ execution) lives in a temporary folder, so "cold" really starts empty.
 
 Serve edit-to-page: a real ``mkdocs serve`` (plain, and the author's quick mode ``--dirty`` with
 GRADBOOK_QUICK=1, as ``dev.py serve --quick``) on the same warm store; a chapter gets a new line, or
-a figure script a new comment (shown in the page's source fold: the page links the script's
+a figure script a new comment (a plain figure's and an explorable's, whose frames are all drawn
+again; shown in the page's source fold: the page links the script's
 highlighted source under a new name, which then holds the comment), and the served page is polled
 until it shows it; the file is restored and the page polled back before the next edit.
 
@@ -240,8 +241,9 @@ def _edit_to_page(path: Path, addition: str, url: str, marker: str, figure: str 
         _wait_for(url, lambda html: bool(html) and marker not in read(html))
 
 
-def serve_edits(cache: Path, figure: str, quick: bool, repeat: int) -> dict[str, float]:
-    """Median edit-to-page seconds under ``mkdocs serve``, for a chapter line and a figure comment."""
+def serve_edits(cache: Path, figures: list[str], quick: bool, repeat: int) -> dict[str, float]:
+    """Median edit-to-page seconds under ``mkdocs serve``, for a chapter line and a comment in each
+    of ``figures`` (keyed by name)."""
     port = _free_port()
     env = dict(ENV, GRADBOOK_CACHE=str(cache), **({"GRADBOOK_QUICK": "1"} if quick else {}))
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *(["--dirty"] if quick else [])]
@@ -249,28 +251,47 @@ def serve_edits(cache: Path, figure: str, quick: bool, repeat: int) -> dict[str,
     url = f"http://127.0.0.1:{port}/{CHAPTER_URL}"
     try:
         _wait_for(url, bool)
-        chapter, fig = [], []
+        times: dict[str, list[float]] = {"chapter": [], **{f: [] for f in figures}}
         for i in range(repeat):
             mark = f"bench-{time.time_ns()}-{i}"
-            chapter.append(_edit_to_page(ROOT / CHAPTER, f"\n{mark}\n", url, mark))
-            mark = f"bench-{time.time_ns()}-{i}"
-            fig.append(_edit_to_page(ROOT / "figures" / f"{figure}.py", f"# {mark}\n", url, mark, figure))
-        return {"chapter": statistics.median(chapter), "figure": statistics.median(fig)}
+            times["chapter"].append(_edit_to_page(ROOT / CHAPTER, f"\n{mark}\n", url, mark))
+            for figure in figures:
+                mark = f"bench-{time.time_ns()}-{i}"
+                script = ROOT / "figures" / f"{figure}.py"
+                times[figure].append(_edit_to_page(script, f"# {mark}\n", url, mark, figure))
+        return {k: statistics.median(v) for k, v in times.items()}
     finally:
         serve.terminate()
         serve.wait(timeout=60)
 
 
 def report_serve(serve: dict, repeat: int) -> None:
+    figures = [k for k in serve[False] if k != "chapter"]
     print(f"\nserve, edit to served page ({CHAPTER_URL}; median of {repeat}):")
-    print(f"  {'mode':44} {'chapter line':>12} {'figure script':>14}")
+    print(f"  {'mode':44} {'chapter line':>12}" + "".join(f" {f + '.py':>22}" for f in figures))
     for quick, label in (
         (False, "mkdocs serve (a full rebuild per change)"),
         (True, "dev.py serve --quick (--dirty, quick)"),
     ):
         t = serve[quick]
-        print(f"  {label:44} {t['chapter']:10.2f} s {t['figure']:12.2f} s")
+        print(f"  {label:44} {t['chapter']:10.2f} s" + "".join(f" {t[f]:20.2f} s" for f in figures))
     print(f"  targets: chapter ≤ {TARGETS['chapter']:.0f} s, figure script ≤ {TARGETS['figure']:.0f} s")
+    # An explorable's script draws every frame again (4 drawings and a readout each): its edit
+    # costs about that many drawings more than a plain figure's.
+    for f in figures:
+        if _explorable(f):
+            print(f"  {f} is an explorable: an edit to it redraws every frame of its slider")
+
+
+def _explorable(name: str) -> bool:
+    from gradbook.engine.registry import find_figure
+
+    return bool(find_figure(name, ROOT / "figures").sweeps)
+
+
+def _serve_figures(args) -> list[str]:
+    """The figures edited under serve: one without a slider, and ``--figure`` (an explorable)."""
+    return list(dict.fromkeys([args.plain_figure, args.figure]))
 
 
 def serve_only(args) -> None:
@@ -283,14 +304,18 @@ def serve_only(args) -> None:
     cpu = statistics.median(r["cpu"] for r in warm)
     print(f"warm build {warm_s:.2f} s (CPU {cpu:.2f} s; target ≤ {TARGETS['warm']:.0f} s); floor {floor_s:.2f} s")
     report_serve(
-        {quick: serve_edits(args.serve_only, args.figure, quick, args.repeat) for quick in (False, True)}, args.repeat
+        {quick: serve_edits(args.serve_only, _serve_figures(args), quick, args.repeat) for quick in (False, True)},
+        args.repeat,
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each warm measurement (median)")
-    parser.add_argument("--figure", default="derivative_arrow", help="figure script to touch")
+    parser.add_argument("--figure", default="derivative_arrow", help="figure script to touch (an explorable)")
+    parser.add_argument(
+        "--plain-figure", default="derivative_field_1d", help="a figure without a slider, also edited under serve"
+    )
     parser.add_argument("--sweeps-only", action="store_true", help="only the cold builds with and without frames")
     parser.add_argument(
         "--weights",
@@ -329,7 +354,7 @@ def main() -> None:
         finally:
             script.write_text(original, encoding="utf-8")
         restore = build(site, cache)  # puts the original figure back in the site
-        serve = {quick: serve_edits(cache, args.figure, quick, args.repeat) for quick in (False, True)}
+        serve = {quick: serve_edits(cache, _serve_figures(args), quick, args.repeat) for quick in (False, True)}
         weights = page_weights(site)
         pool = pool_scaling(args.figure, 8, tmp)
         cli = cli_render_all(tmp)
