@@ -326,9 +326,16 @@ def test_the_readmes_python_examples_work(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
+    """Built from a copy of the package's sources, as a fresh clone has them: built in the checkout,
+    two workers' builds met in its build/ ("File exists: build/bdist.linux-x86_64/wheel/...")."""
+    from gradbook.engine.wheel import source_files
+
+    out, src = tmp_path_factory.mktemp("wheel"), tmp_path_factory.mktemp("wheel-src")
+    for rel, path in source_files(ROOT):
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_bytes(path.read_bytes())
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(src)],
         capture_output=True,
         text=True,
         timeout=600,
