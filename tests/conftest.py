@@ -55,9 +55,33 @@ def clean_site(tmp_path_factory) -> Path:
     each store, and compared; what both produced before was compared then. An empty temporary
     store here instead cost every run a cold build (~6 min of one core, all sweeps, notebooks, PDF).
     """
+    return _built_once(tmp_path_factory, "gradbook-clean-site", _clean_env())
+
+
+def _clean_env() -> dict:
     mirror = Path(os.environ.get("GRADBOOK_MIRROR_CACHE") or ROOT / ".cache" / "gradbook-mirror")
-    env = dict(ENV, GRADBOOK_CACHE=str(mirror), GRADBOOK_EXECUTE_NOTEBOOKS="true")
-    return _built_once(tmp_path_factory, "gradbook-clean-site", env)
+    return dict(ENV, GRADBOOK_CACHE=str(mirror), GRADBOOK_EXECUTE_NOTEBOOKS="true")
+
+
+def pytest_sessionstart(session):
+    """Under xdist, the whole suite: the controller builds the site and its clean rebuild side by side
+    before the workers start, on a machine doing nothing else. Built by the first workers to ask,
+    each build shared the two cores with the tests the third worker ran, while the other workers
+    waited: 22-24 s of waiting in the slowest warm runs (302 s, 307 s), against ~5 s for either build
+    alone. A build that fails is kept as failed, and every test that needs it fails naming it."""
+    config = session.config
+    if os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "numprocesses", None):
+        return
+    if config.args_source == pytest.Config.ArgsSource.ARGS:  # some tests named: build on demand
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    shared = config._tmp_path_factory.getbasetemp()  # the workers' base temp dirs are inside it
+    builds = [("gradbook-clean-site", _clean_env())]
+    if not os.environ.get("GRADBOOK_TEST_SITE"):
+        builds.append(("gradbook-site", None))
+    with ThreadPoolExecutor(len(builds)) as pool:
+        list(pool.map(lambda b: _build_shared(shared, *b), builds))
 
 
 def _shared_tmp(tmp_path_factory) -> Path:
@@ -69,7 +93,13 @@ def _shared_tmp(tmp_path_factory) -> Path:
 def _built_once(tmp_path_factory, name: str, env: dict | None = None) -> Path:
     """Under pytest-xdist every worker asks for the site: the first builds it, the others wait on
     the lock and reuse it, or its failure (a failed build is not tried again in the same run)."""
-    shared = _shared_tmp(tmp_path_factory)
+    site, failed = _build_shared(_shared_tmp(tmp_path_factory), name, env)
+    assert not failed.exists(), f"mkdocs build --strict failed:\n{failed.read_text(encoding='utf-8')}"
+    return site
+
+
+def _build_shared(shared: Path, name: str, env: dict | None) -> tuple[Path, Path]:
+    """Build ``name`` into ``shared`` unless built (or failed) already: the site and the failure file."""
     site, done, failed = shared / name, shared / f"{name}.ok", shared / f"{name}.failed"
     with FileLock(str(shared / f"{name}.lock")):
         if not done.exists() and not failed.exists():
@@ -80,8 +110,7 @@ def _built_once(tmp_path_factory, name: str, env: dict | None = None) -> Path:
                 failed.write_text(f"{result.stdout}\n{result.stderr}", encoding="utf-8")
             else:
                 done.write_text("built\n")
-    assert not failed.exists(), f"mkdocs build --strict failed:\n{failed.read_text(encoding='utf-8')}"
-    return site
+    return site, failed
 
 
 def _sources() -> list[Path]:
