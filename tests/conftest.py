@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -80,8 +81,21 @@ def pytest_sessionstart(session):
     builds = [("gradbook-clean-site", _clean_env())]
     if not os.environ.get("GRADBOOK_TEST_SITE"):
         builds.append(("gradbook-site", None))
+    start = time.perf_counter()
     with ThreadPoolExecutor(len(builds)) as pool:
         list(pool.map(lambda b: _build_shared(shared, *b), builds))
+    config.stash[_PREBUILT] = (len(builds), time.perf_counter() - start)
+
+
+_PREBUILT = pytest.StashKey[tuple[int, float]]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """pytest's clock starts after pytest_sessionstart: say what the builds before it took (~5 s
+    warm; minutes on a fresh clone, which draws every figure and runs every notebook twice)."""
+    if _PREBUILT in config.stash:
+        n, seconds = config.stash[_PREBUILT]
+        terminalreporter.write_line(f"built {n} site(s) before the tests, in {seconds:.1f} s (not in the time below)")
 
 
 def _shared_tmp(tmp_path_factory) -> Path:
