@@ -22,14 +22,17 @@ from tests.site import ENV, ROOT, mkdocs_build
 
 pytestmark = pytest.mark.site
 
-MKDOCS_YML = """\
+# One render worker: these projects draw a handful of small figures, and each spawned worker spends
+# ~0.5 core-s importing numpy and matplotlib (~40 builds here). The site's own builds and
+# tests/test_pool.py keep the two-worker path covered.
+FIGURES_PLUGIN = "  - gradbook/figures:\n      workers: 1\n"
+MKDOCS_YML = f"""\
 site_name: 测试
 theme:
   name: material
   language: zh
 plugins:
-  - gradbook/figures
-markdown_extensions:
+{FIGURES_PLUGIN}markdown_extensions:
   - attr_list
   - md_in_html
   - pymdownx.details
@@ -471,7 +474,7 @@ def test_truncated_cache_entry_is_rerendered_by_the_build(project):
 )
 def test_tex_that_does_not_typeset_stops_the_build_naming_page_line_reason_and_formula(project, page, says):
     (project.root / "mkdocs.yml").write_text(
-        MKDOCS_YML.replace("  - gradbook/figures\n", "  - gradbook/figures\n  - gradbook/math\n")
+        MKDOCS_YML.replace(FIGURES_PLUGIN, FIGURES_PLUGIN + "  - gradbook/math\n")
         + "  - pymdownx.arithmatex:\n      generic: true\n",
         encoding="utf-8",
     )
@@ -484,9 +487,10 @@ def test_tex_that_does_not_typeset_stops_the_build_naming_page_line_reason_and_f
 def _with_notebooks(project) -> None:
     (project.root / "mkdocs.yml").write_text(
         MKDOCS_YML.replace(
-            "  - gradbook/figures\n",
-            (
-                "  - gradbook/figures\n  - mkdocs-jupyter:\n      include: ['practice/*.py']\n      execute: true\n"
+            FIGURES_PLUGIN,
+            FIGURES_PLUGIN
+            + (
+                "  - mkdocs-jupyter:\n      include: ['practice/*.py']\n      execute: true\n"
                 "      allow_errors: false\n      custom_mathjax_url: 'data:text/javascript,'\n"
                 "  - gradbook/notebooks\n"
             ),
