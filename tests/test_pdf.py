@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from functools import cache
 from pathlib import Path
 
@@ -103,6 +104,40 @@ def test_the_pdf_carries_the_edition_date_in_place_of_the_print_time():
     out = stamp(printed, 86400 * 365)
     assert out == printed.replace(b"20261202102105", b"19710101000000").replace(b"20261202103604", b"19710101000000")
     assert stamp(b"%PDF-1.7 no dates", 0) == b"%PDF-1.7 no dates"
+
+
+def test_a_later_edition_the_same_day_redates_the_stored_print_and_the_next_day_prints_again(tmp_path, monkeypatch):
+    """Every commit dates a new edition; printing it again cost each site built after a commit
+    ~25 s of Chromium. The print is stored by the cover's day, and re-dated from the store."""
+    import gradbook.engine.pdf as engine_pdf
+
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text(
+        '<html><head></head><body><article class="md-content__inner md-typeset"><h1>甲</h1></article></body></html>',
+        encoding="utf-8",
+    )
+    for name in {face[2] for face in base.FACES}:
+        (tmp_path / name).write_bytes(b"font")
+    monkeypatch.setenv(base.FONT_ENV, str(tmp_path))
+    covers: list[str] = []
+
+    def fake_print(page, *args):
+        covers.append(re.search(r"\d{4} 年 \d+ 月 \d+ 日", page)[0])
+        return b"%PDF /CreationDate (D:20261202102105+00'00') /ModDate (D:20261202103604+00'00') (node00000493)", {}
+
+    monkeypatch.setattr(engine_pdf, "print_book", fake_print)
+    monkeypatch.setattr(engine_pdf, "check", lambda pdf, parts: {})
+    args = dict(title="书", subtitle="", site_url="", cache=tmp_path / "store", chromium=str(tmp_path / "chromium"))
+    morning, evening, next_day = 1764842400, 1764842400 + 9 * 3600, 1764842400 + 24 * 3600  # 2025-12-04 10:00 UTC
+    cached = []
+    for when in (morning, evening, evening, next_day):
+        out = tmp_path / f"{when}.pdf"
+        cached.append(engine_pdf.build([base.Part("甲", "a/")], site, out, when=when, **args)["cached"])
+        digits = time.strftime("%Y%m%d%H%M%S", time.gmtime(when)).encode()
+        assert out.read_bytes().count(digits) == 2 and b"(node00000001)" in out.read_bytes(), when
+    assert covers == ["2025 年 12 月 4 日", "2025 年 12 月 5 日"], "printed once a day"
+    assert cached == [False, True, True, False]
 
 
 def test_dom_node_ids_in_the_structure_tree_become_ranks_in_the_same_order():
