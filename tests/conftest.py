@@ -77,7 +77,7 @@ def pytest_sessionstart(session):
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    shared = config._tmp_path_factory.getbasetemp()  # the workers' base temp dirs are inside it
+    shared = _shared_tmp(config._tmp_path_factory)  # the folder the workers' _built_once looks in
     builds = [("gradbook-clean-site", _clean_env())]
     if not os.environ.get("GRADBOOK_TEST_SITE"):
         builds.append(("gradbook-site", None))

@@ -151,7 +151,6 @@ def build(
         last = cached.get("pdf-pages", layout, "json")
         guess = {str(k): int(v) for k, v in json.loads(last).items()} if last else None
         pdf, dests = print_book(page, site_dir, chromium, font_source, cached, stats, guess)
-        pdf = stamp(pdf, when)
         cached.put("pdf-pages", layout, "json", json.dumps(dests, sort_keys=True).encode())
         if os.environ.get("GRADBOOK_PDF_DEBUG"):
             Path(os.environ["GRADBOOK_PDF_DEBUG"]).write_bytes(pdf)
@@ -159,9 +158,9 @@ def build(
         cached.put("pdf", key, "pdf", pdf)
         stats["cached"] = False
     else:
-        pdf = stamp(pdf, when)  # the same print, dated by this edition (stamp is idempotent on the rest)
         stats["cached"] = True
         stats["bytes"] = len(pdf)
+    pdf = stamp(pdf, when)  # the store holds the day's print; each edition gets its own dates here
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_bytes(pdf)
