@@ -112,7 +112,7 @@ def gradient_descent(
 
     def step(theta, k):
         g = _grad(objective, theta, low, scale)
-        if not np.all(np.isfinite(g)) and scale != 1.0:
+        if scale != 1.0 and not np.isfinite(g).all():
             raise ValueError(f"loss_scale={scale:g} is too large: the scaled gradient overflowed {low.name}")
         g = g.astype(work) / work.type(scale)
         if noise:
@@ -271,7 +271,7 @@ def run(
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for k in range(steps):
             theta = np.asarray(step(theta, k), dtype=dtype)
-            if not np.all(np.isfinite(theta)):
+            if not np.isfinite(theta).all():
                 diverged = True
                 break
             iterates.append(theta)
@@ -289,5 +289,7 @@ def _grad(objective: Differentiable, theta: np.ndarray, dtype: np.dtype, scale: 
 
 
 def _round(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    if dtype == np.float64:  # nothing to round: skip the errstate, which costs more than the copy
+        return np.array(x, dtype=np.float64)
     with np.errstate(over="ignore", under="ignore"):
         return np.asarray(x, dtype=np.float64).astype(dtype)

@@ -35,7 +35,7 @@ def as_array(
         raise ValueError(f"{name} must have shape {want}, got {arr.shape}")
     if last_dim is not None and (arr.ndim == 0 or arr.shape[-1] != last_dim):
         raise ValueError(f"{name} must have a last axis of length {last_dim}, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():  # the method, not np.all: this runs in every optimiser step
         raise ValueError(f"{name} must be finite, got non-finite values (nan or inf)")
     return arr
 
