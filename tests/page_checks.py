@@ -113,8 +113,18 @@ OVERFLOW_JS = """() => {
 # hidden MathML is clipped by design. Notebook output never wraps a line ("4.96e⏎-11").
 CLIPPED_JS = """() => {
     const shown = e => e.offsetParent !== null && !e.closest('details:not([open]), mjx-assistive-mml');
-    const clipped = [...document.querySelectorAll('article *')].filter(e => {
-        if (!shown(e)) return false;
+    // Skipped whole, not element by element: a closed fold and the assistive MathML (not shown), and
+    // what lies inside a formula's SVG (no CSS box there to overflow, but a foreignObject's HTML).
+    const skip = e => e.matches('details:not([open]), mjx-assistive-mml')
+        || (e.parentElement instanceof SVGElement && !e.closest('foreignObject') && !e.querySelector('foreignObject'));
+    const boxes = [];
+    for (const article of document.querySelectorAll('article')) {
+        const walk = document.createTreeWalker(article, NodeFilter.SHOW_ELEMENT,
+            {acceptNode: e => skip(e) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+        for (let e = walk.nextNode(); e; e = walk.nextNode()) boxes.push(e);
+    }
+    const clipped = boxes.filter(e => {
+        if (e.offsetParent === null) return false;
         const s = getComputedStyle(e);
         return s.overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1
             && (!['auto', 'scroll'].includes(s.overflowX) || !s.backgroundImage.includes('gradient'));
