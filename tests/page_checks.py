@@ -112,7 +112,6 @@ OVERFLOW_JS = """() => {
 # sideways scrolls, and shows a cue at the edge that hides more (gradbook.css); MathJax's visually
 # hidden MathML is clipped by design. Notebook output never wraps a line ("4.96e⏎-11").
 CLIPPED_JS = """() => {
-    const shown = e => e.offsetParent !== null && !e.closest('details:not([open]), mjx-assistive-mml');
     // Skipped whole, not element by element: a closed fold and the assistive MathML (not shown), and
     // what lies inside a formula's SVG (no CSS box there to overflow, but a foreignObject's HTML).
     const skip = e => e.matches('details:not([open]), mjx-assistive-mml')
@@ -123,14 +122,14 @@ CLIPPED_JS = """() => {
             {acceptNode: e => skip(e) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
         for (let e = walk.nextNode(); e; e = walk.nextNode()) boxes.push(e);
     }
-    const clipped = boxes.filter(e => {
-        if (e.offsetParent === null) return false;
+    const shown = boxes.filter(e => e.offsetParent !== null);
+    const clipped = shown.filter(e => {
         const s = getComputedStyle(e);
         return s.overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1
             && (!['auto', 'scroll'].includes(s.overflowX) || !s.backgroundImage.includes('gradient'));
     }).map(e => `${e.tagName.toLowerCase()}.${String(e.className).split(' ')[0]} (overflow-x `
         + `${getComputedStyle(e).overflowX}, ${e.scrollWidth - e.clientWidth} px): ${e.textContent.slice(0, 30)}`);
-    const wrapped = [...document.querySelectorAll('article .jp-OutputArea-output pre')].filter(shown).filter(p => {
+    const wrapped = shown.filter(e => e.matches('.jp-OutputArea-output pre')).filter(p => {
         const r = document.createRange();
         r.selectNodeContents(p);
         const rows = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
