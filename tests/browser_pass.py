@@ -11,9 +11,11 @@ Adding a check (figure scale, sliders, cross-references, ...):
 Each check becomes one test per pass it runs in (``test_page_check[light-phone-thing]`` in
 tests/test_browser.py) that lists every page it fails on. The checks run in the order they are
 registered, on a page that is loaded, has every lazy image decoded and the network quiet
-(tests/site.py ``load_fully``); a check that changes the page (scrolls, clicks, opens a fold)
+(tests/site.py ``load_fully``). A check that changes the page (scrolls, clicks, opens a fold)
 should be registered after the checks that read it as loaded. A check that raises fails only
-itself, on that page. ``finish`` turns what a check kept per page (``visit.keep(value)``)
+itself, on that page (the next page opens in a new tab). A pass loads its pages one after another
+in one tab (``new_tab``), its HTTP cache off and its storage cleared between pages, so each load
+is a first visit. ``finish`` turns what a check kept per page (``visit.keep(value)``)
 into problems across pages (totals, a report file).
 """
 
@@ -116,17 +118,36 @@ class PassResult:
 def open_page(browser, url: str, viewport: str = "desktop", scheme: str = "light"):
     """Load a page in a fresh context, record requests and errors, force lazy images to load
     (math is already SVG). ``page.requests`` and ``page.errors`` hold what was recorded."""
+    page = new_tab(browser, viewport, scheme)
+    load(page, url)
+    return page
+
+
+def new_tab(browser, viewport: str = "desktop", scheme: str = "light"):
+    """A tab in a fresh context for one scheme and screen, its HTTP cache off: each page it loads
+    fetches every file (and shows every request) as a reader's first visit does. A pass loads all
+    its pages in one tab: a fresh context per page cost 1.5 core-s a load, ~60 % of it starting the
+    context and a renderer (19 loads: 29 core-s, 12 in one tab; ~70 of the suite's ~560 core-s)."""
     # A phone has a touchscreen: the sliders are dragged by touch there (tests/page_checks.py).
     context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme, has_touch=viewport == "phone")
     page = context.new_page()
+    page.gb_cdp = context.new_cdp_session(page)  # kept open: the setting lasts as long as the session
+    page.gb_cdp.send("Network.enable")
+    page.gb_cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     page.requests, page.errors = [], []
     page.on("request", lambda r: page.requests.append(r.url))
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     track_requests(page)
+    return page
+
+
+def load(page, url: str) -> None:
+    """Open ``url`` in the tab, recording its requests and errors afresh in new lists
+    ``page.requests`` and ``page.errors``."""
+    page.requests, page.errors = [], []
     page.goto(url, wait_until="load")
     load_fully(page)
-    return page
 
 
 def run_pass(browser, site_url: str, site_dir: Path, pages: list[str], scheme: str, viewport: str) -> PassResult:
@@ -135,29 +156,38 @@ def run_pass(browser, site_url: str, site_dir: Path, pages: list[str], scheme: s
     problems: dict[str, list[str]] = {c.name: [] for c in checks}
     kept: dict[str, dict[str, Any]] = {c.name: {} for c in checks}
     seconds = dict.fromkeys(["load", *problems], 0.0)
+    tab = None
     for path in pages:
         t0 = time.perf_counter()
         try:
-            page = open_page(browser, site_url + path, viewport, scheme)
+            tab = tab or new_tab(browser, viewport, scheme)
+            load(tab, site_url + path)
         except Exception as e:  # every check fails on a page that does not load
             for c in checks:
                 problems[c.name].append(f"/{path}: the page did not load: {type(e).__name__}: {e}")
+            tab = _closed(tab)
             continue
         seconds["load"] += time.perf_counter() - t0
-        visit = Visit(path, scheme, viewport, page, site_dir, page.requests, page.errors)
-        try:
-            for c in checks:
-                t0 = time.perf_counter()
-                visit._check = c.name
-                try:
-                    problems[c.name] += [f"/{path}: {p}" for p in c.run(visit)]
-                except Exception:
-                    problems[c.name].append(f"/{path}: the check raised:\n{traceback.format_exc(limit=3)}")
-                seconds[c.name] += time.perf_counter() - t0
-                if c.name in visit._kept:
-                    kept[c.name][path] = visit._kept[c.name]
-        finally:
-            page.context.close()
+        visit = Visit(path, scheme, viewport, tab, site_dir, tab.requests, tab.errors)
+        raised = False
+        for c in checks:
+            t0 = time.perf_counter()
+            visit._check = c.name
+            try:
+                problems[c.name] += [f"/{path}: {p}" for p in c.run(visit)]
+            except Exception:
+                problems[c.name].append(f"/{path}: the check raised:\n{traceback.format_exc(limit=3)}")
+                raised = True
+            seconds[c.name] += time.perf_counter() - t0
+            if c.name in visit._kept:
+                kept[c.name][path] = visit._kept[c.name]
+        try:  # the next page a first visit: Material keeps the reader's choices in local and session storage
+            tab.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+        except Exception:
+            raised = True
+        if raised or tab.viewport_size != VIEWPORTS[viewport]:
+            tab = _closed(tab)  # a check that raised may have left the tab changed: the next page gets a new one
+    _closed(tab)
     for c in checks:
         if c.finish:
             problems[c.name] += list(c.finish(kept[c.name]))
@@ -165,3 +195,8 @@ def run_pass(browser, site_url: str, site_dir: Path, pages: list[str], scheme: s
     report.parent.mkdir(parents=True, exist_ok=True)  # where a pass spends its time, per check
     report.write_text(json.dumps({k: round(v, 2) for k, v in seconds.items()}, indent=1), encoding="utf-8")
     return PassResult(problems, seconds)
+
+
+def _closed(tab) -> None:
+    if tab is not None:
+        tab.context.close()

@@ -395,23 +395,25 @@ def test_the_gallery_marks_explorable_figures(figures):
 
 @pytest.mark.browser
 def test_without_javascript_every_figure_is_its_default_frame_and_no_slider_shows(browser, site_url, site_dir):
-    for path in CHAPTERS:
-        url = f"{site_url}chapters/{path.stem}/"
-        context = browser.new_context(java_script_enabled=False)
-        page = context.new_page()
-        page.goto(url, wait_until="load")
-        page.wait_for_load_state("networkidle")
-        figures = page.evaluate("""() => [...document.querySelectorAll('figure.gb-figure')].map(f => {
-            const img = f.querySelector('img'), box = f.querySelector('.gb-explore');
-            return {id: f.id, src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0,
-                    slider: box ? box.getClientRects().length > 0 : false,
-                    frames: box ? JSON.parse(box.dataset.gbSweep) : null}; })""")
+    context = browser.new_context(java_script_enabled=False)  # one tab: a context per chapter cost ~1 core-s each
+    page = context.new_page()
+    try:
+        for path in CHAPTERS:
+            url = f"{site_url}chapters/{path.stem}/"
+            page.goto(url, wait_until="load")
+            page.wait_for_load_state("networkidle")
+            figures = page.evaluate("""() => [...document.querySelectorAll('figure.gb-figure')].map(f => {
+                const img = f.querySelector('img'), box = f.querySelector('.gb-explore');
+                return {id: f.id, src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0,
+                        slider: box ? box.getClientRects().length > 0 : false,
+                        frames: box ? JSON.parse(box.dataset.gbSweep) : null}; })""")
+            assert figures and all(f["loaded"] for f in figures), [f["src"] for f in figures if not f["loaded"]]
+            assert not any(f["slider"] for f in figures), "without JavaScript no slider shows"
+            for f in figures:
+                if f["frames"]:
+                    assert f["src"].rsplit("/", 1)[-1] == f["frames"]["f"][f["frames"]["s"]], f["id"]
+    finally:
         context.close()
-        assert figures and all(f["loaded"] for f in figures), [f["src"] for f in figures if not f["loaded"]]
-        assert not any(f["slider"] for f in figures), "without JavaScript no slider shows"
-        for f in figures:
-            if f["frames"]:
-                assert f["src"].rsplit("/", 1)[-1] == f["frames"]["f"][f["frames"]["s"]], f["id"]
     page = browser.new_page()
     page.goto(f"{site_url}chapters/02-linear-model/", wait_until="load")
     page.emulate_media(media="print")
