@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -66,7 +67,12 @@ class Quadratic:
         return np.broadcast_to(self.matrix, d.shape[:-1] + self.matrix.shape).copy()
 
     def _points(self, theta: np.ndarray) -> np.ndarray:
-        return as_array(theta, "theta", last_dim=self.dim) - self.center
+        t = as_array(theta, "theta", last_dim=self.dim)
+        return t if self._at_origin else t - self.center  # θ − (+0) is θ, bit for bit
+
+    @cached_property
+    def _at_origin(self) -> bool:
+        return not self.center.any() and not np.signbit(self.center).any()  # θ − (−0) is not always θ
 
 
 def bowl() -> Quadratic:

@@ -114,7 +114,8 @@ def gradient_descent(
         g = _grad(objective, theta, low, scale)
         if scale != 1.0 and not np.isfinite(g).all():
             raise ValueError(f"loss_scale={scale:g} is too large: the scaled gradient overflowed {low.name}")
-        g = g.astype(work) / work.type(scale)
+        if work != low or scale != 1.0:  # else g / 1 is g, bit for bit
+            g = g.astype(work) / work.type(scale)
         if noise:
             g = g + rng.normal(0.0, noise, g.shape).astype(work)
         if clip_norm is not None:
@@ -277,7 +278,9 @@ def run(
             iterates.append(theta)
         its = np.array(iterates)
         wide = its.astype(np.float64)
-        grads = [_round(objective.grad(t), dtype).astype(np.float64) for t in wide]
+        grads = [_round(objective.grad(t), dtype) for t in wide]
+        if dtype != np.float64:
+            grads = [g.astype(np.float64) for g in grads]
         losses = np.array([float(objective.value(t)) for t in wide])
     norms = np.linalg.norm(np.array(grads), axis=1)
     return Trajectory(its, losses, norms, diverged or not np.all(np.isfinite(norms)))
@@ -285,7 +288,8 @@ def run(
 
 def _grad(objective: Differentiable, theta: np.ndarray, dtype: np.dtype, scale: float = 1.0) -> np.ndarray:
     """∇(scale·L) at θ, computed in float64 and rounded to ``dtype`` (tiny values become 0, huge ones inf)."""
-    return _round(scale * np.asarray(objective.grad(theta.astype(np.float64)), dtype=np.float64), dtype)
+    g = np.asarray(objective.grad(theta.astype(np.float64)), dtype=np.float64)
+    return _round(g if scale == 1.0 else scale * g, dtype)  # 1·g is g, bit for bit: skip the product
 
 
 def _round(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
