@@ -330,15 +330,45 @@ def test_the_sliders_script_is_small_and_ours():
 
 def test_every_readout_of_every_frame_sits_off_the_rounding_edge():
     """What the slider prints, at every frame, must read the same on another CPU."""
-    from gradbook.engine.render import readout_text
-    from tests.test_robust_numbers import _formatted_fields, _traced, edges
+    from tests.test_robust_numbers import _formatted_fields, edges
 
     for page, line, ref in book_sweeps():
-        path = str(ref.spec.path.resolve())
         fields = _formatted_fields(ref.spec.source)
         frames = [f.arguments(ref.spec) for f in ref.sweep.frames]
-        values = _traced(path, fields, lambda: [readout_text(ref.spec, args) for args in frames])  # noqa: B023
+        values = readout_values(ref.spec, fields, frames)
         assert not edges(values), f"{page}:{line}: {ref.spec.name}'s readout prints a number on a rounding edge"
+
+
+def readout_values(spec, fields: dict, frames: list[dict]) -> list:
+    """Every formatted value the readouts of ``frames`` compute (tests/test_robust_numbers.py
+    ``_traced``). The trace hook slows every Python call while it is set (momentum_condition_number's
+    data(), six optimiser runs to 10⁻⁶ a frame: 4.0 s plain, 6.4 s traced). So where no function of
+    the script but readout() (and make(), which a readout does not run) formats a number, data()
+    runs untraced and only readout(d) is traced: the same values. Otherwise the whole call is traced."""
+    from gradbook.engine.render import data_function, readout_text, script
+    from tests.test_robust_numbers import _traced
+
+    path = str(spec.path.resolve())
+
+    def codes(code):
+        yield code
+        for c in code.co_consts:
+            if hasattr(c, "co_lines"):
+                yield from codes(c)
+
+    formatting = {c.co_qualname for c in codes(compile(spec.source, path, "exec")) if set(fields) & _lines(c)}
+    if not formatting <= {"readout", "make"}:
+        return _traced(path, fields, lambda: [readout_text(spec, args) for args in frames])
+    values = []
+    for args in frames:
+        module = script(spec.name, spec.path.parent)
+        d = data_function(spec, module)(**args)
+        values += _traced(path, fields, lambda: module.readout(d))  # noqa: B023
+    return values
+
+
+def _lines(code) -> set[int]:
+    return {line for _, _, line in code.co_lines() if line is not None}
 
 
 @pytest.mark.site
