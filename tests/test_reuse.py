@@ -234,7 +234,11 @@ def test_the_documented_installs_work_as_written(site_dir, tmp_path):
     url = wheel.url(site_url(), ROOT)
     home = tmp_path / "home"
     with reader_venv() as venv, site_at_its_address(site_dir, site_url()) as (proxy, asked):
+        shown: dict[str, list[str]] = {}  # a command both pages show (pip install .) runs once: ~7 s each
         for page, command in commands:
+            shown.setdefault(command, []).append(page)
+        for command, pages in shown.items():
+            page = " and ".join(pages)
             argv = shlex.split(command.replace(PLACEHOLDER, over_http(url)), comments=True)
             assert argv[0] == "pip", command
             from_site = any(a.startswith(("http://", "https://")) for a in argv)
