@@ -72,7 +72,8 @@ class Quadratic:
 
     @cached_property
     def _at_origin(self) -> bool:
-        return not self.center.any() and not np.signbit(self.center).any()  # θ − (−0) is not always θ
+        c = np.asarray(self.center)  # an array since __post_init__
+        return not c.any() and not np.signbit(c).any()  # θ − (−0) is not always θ
 
 
 def bowl() -> Quadratic:
