@@ -198,5 +198,6 @@ def run_pass(browser, site_url: str, site_dir: Path, pages: list[str], scheme: s
 
 
 def _closed(tab) -> None:
+    """Close ``tab`` (if there is one): None, so the next page opens a new tab."""
     if tab is not None:
         tab.context.close()

@@ -346,17 +346,15 @@ def readout_values(spec, fields: dict, frames: list[dict]) -> list:
     the script but readout() (and make(), which a readout does not run) formats a number, data()
     runs untraced and only readout(d) is traced: the same values. Otherwise the whole call is traced."""
     from gradbook.engine.render import data_function, readout_text, script
-    from tests.test_robust_numbers import _traced
+    from tests.test_robust_numbers import _traced, formats_a_number
 
     path = str(spec.path.resolve())
-
-    def codes(code):
-        yield code
-        for c in code.co_consts:
-            if hasattr(c, "co_lines"):
-                yield from codes(c)
-
-    formatting = {c.co_qualname for c in codes(compile(spec.source, path, "exec")) if set(fields) & _lines(c)}
+    codes, formatting = [compile(spec.source, path, "exec")], set()
+    while codes:
+        code = codes.pop()
+        codes += [c for c in code.co_consts if hasattr(c, "co_lines")]
+        if formats_a_number(code, fields):
+            formatting.add(code.co_qualname)
     if not formatting <= {"readout", "make"}:
         return _traced(path, fields, lambda: [readout_text(spec, args) for args in frames])
     values = []
@@ -365,10 +363,6 @@ def readout_values(spec, fields: dict, frames: list[dict]) -> list:
         d = data_function(spec, module)(**args)
         values += _traced(path, fields, lambda: module.readout(d))  # noqa: B023
     return values
-
-
-def _lines(code) -> set[int]:
-    return {line for _, _, line in code.co_lines() if line is not None}
 
 
 @pytest.mark.site

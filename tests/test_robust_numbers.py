@@ -599,6 +599,11 @@ def _formatted_fields(source: str) -> dict[int, list[tuple[str, str]]]:
     return fields
 
 
+def formats_a_number(code, fields: dict[int, list[tuple[str, str]]]) -> bool:
+    """Whether a function's own lines (not those of the functions nested in it) hold a formatted field."""
+    return any(line in fields for _, _, line in code.co_lines())
+
+
 def _traced(filename: str, fields: dict[int, list[tuple[str, str]]], run: Callable[[], object]) -> list:
     """Run ``run()`` and record (line, expression, spec, value) for each formatted field of ``fields``
     each time its line in ``filename`` runs."""
@@ -627,7 +632,7 @@ def _traced(filename: str, fields: dict[int, list[tuple[str, str]]], run: Callab
         if code.co_filename != filename:
             return None
         if code not in holds:
-            holds[code] = any(line in fields for _, _, line in code.co_lines())
+            holds[code] = formats_a_number(code, fields)
         return local if holds[code] else None
 
     previous = sys.gettrace()
