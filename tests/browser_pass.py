@@ -157,37 +157,39 @@ def run_pass(browser, site_url: str, site_dir: Path, pages: list[str], scheme: s
     kept: dict[str, dict[str, Any]] = {c.name: {} for c in checks}
     seconds = dict.fromkeys(["load", *problems], 0.0)
     tab = None
-    for path in pages:
-        t0 = time.perf_counter()
-        try:
-            tab = tab or new_tab(browser, viewport, scheme)
-            load(tab, site_url + path)
-        except Exception as e:  # every check fails on a page that does not load
-            for c in checks:
-                problems[c.name].append(f"/{path}: the page did not load: {type(e).__name__}: {e}")
-            tab = _closed(tab)
-            continue
-        seconds["load"] += time.perf_counter() - t0
-        visit = Visit(path, scheme, viewport, tab, site_dir, tab.requests, tab.errors)
-        raised = False
-        for c in checks:
+    try:  # the last tab closed however the pass ends
+        for path in pages:
             t0 = time.perf_counter()
-            visit._check = c.name
             try:
-                problems[c.name] += [f"/{path}: {p}" for p in c.run(visit)]
+                tab = tab or new_tab(browser, viewport, scheme)
+                load(tab, site_url + path)
+            except Exception as e:  # every check fails on a page that does not load
+                for c in checks:
+                    problems[c.name].append(f"/{path}: the page did not load: {type(e).__name__}: {e}")
+                tab = _closed(tab)
+                continue
+            seconds["load"] += time.perf_counter() - t0
+            visit = Visit(path, scheme, viewport, tab, site_dir, tab.requests, tab.errors)
+            raised = False
+            for c in checks:
+                t0 = time.perf_counter()
+                visit._check = c.name
+                try:
+                    problems[c.name] += [f"/{path}: {p}" for p in c.run(visit)]
+                except Exception:
+                    problems[c.name].append(f"/{path}: the check raised:\n{traceback.format_exc(limit=3)}")
+                    raised = True
+                seconds[c.name] += time.perf_counter() - t0
+                if c.name in visit._kept:
+                    kept[c.name][path] = visit._kept[c.name]
+            try:  # the next page a first visit: Material keeps the reader's choices in local and session storage
+                tab.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
             except Exception:
-                problems[c.name].append(f"/{path}: the check raised:\n{traceback.format_exc(limit=3)}")
                 raised = True
-            seconds[c.name] += time.perf_counter() - t0
-            if c.name in visit._kept:
-                kept[c.name][path] = visit._kept[c.name]
-        try:  # the next page a first visit: Material keeps the reader's choices in local and session storage
-            tab.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-        except Exception:
-            raised = True
-        if raised or tab.viewport_size != VIEWPORTS[viewport]:
-            tab = _closed(tab)  # a check that raised may have left the tab changed: the next page gets a new one
-    _closed(tab)
+            if raised or tab.viewport_size != VIEWPORTS[viewport]:
+                tab = _closed(tab)  # a check that raised may have left the tab changed: the next page gets a new one
+    finally:
+        _closed(tab)
     for c in checks:
         if c.finish:
             problems[c.name] += list(c.finish(kept[c.name]))
